@@ -1,0 +1,12 @@
+package dev.diskfleet;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class DiskfleetApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DiskfleetApplication.class, args);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.diskfleet.storage;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A virtual disk as a guest sees it: a stack of image files, the top one written, each reading through
+ * to the one below where it holds nothing. Written once for every format (drivers only answer "what does
+ * this file hold for this unit").
+ *
+ * <p>Reads take no lock and may run on many threads at once. Writes, merges and resets are serialised
+ * on the monitor of the image file they change: a single writer per file, which the drivers rely on,
+ * even when several chains share one open file.
+ */
+public final class Chain implements Closeable {
+
+    private final List<ImageFile> layers;
+    /** One unit of copy-on-write scratch space, used only while holding the top file's monitor. */
+    private ByteBuffer scratch;
+
+    /**
+     * @param layers top first, base last; each layer's parent link is verified against the next
+     * @throws ChainException when a link does not hold (the layers are then not closed; the caller owns them)
+     */
+    public Chain(List<ImageFile> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a chain needs at least one image");
+        }
+        this.layers = List.copyOf(layers);
+        for (int i = 0; i + 1 < this.layers.size(); i++) {
+            this.layers.get(i).verifyParent(this.layers.get(i + 1));
+        }
+        if (this.layers.get(this.layers.size() - 1).parentLink().isPresent()) {
+            throw new ChainException("image " + this.layers.get(this.layers.size() - 1).id()
+                    + " is a differencing image, but its parent was not given");
+        }
+    }
+
+    public ImageFile top() {
+        return layers.get(0);
+    }
+
+    public ImageFile base() {
+        return layers.get(layers.size() - 1);
+    }
+
+    /** Top first, base last. */
+    public List<ImageFile> layers() {
+        return layers;
+    }
+
+    public int depth() {
+        return layers.size();
+    }
+
+    public long virtualSize() {
+        return top().virtualSize();
+    }
+
+    /** Reads {@code dst.remaining()} bytes of the virtual disk at {@code offset}, through the chain. */
+    public void read(long offset, ByteBuffer dst) {
+        checkRange(offset, dst.remaining());
+        readFrom(0, offset, dst);
+    }
+
+    /** Whether any layer holds data or a zero record anywhere in {@code [offset, offset + length)}. */
+    public boolean holdsAnything(long offset, long length) {
+        return holdsAnything(0, offset, length);
+    }
+
+    /**
+     * Writes into the top image only. A partial write into a unit the top lacks first copies the rest
+     * of that unit from below (copy-on-write), so the untouched bytes keep reading as they did.
+     */
+    public void write(long offset, ByteBuffer src) {
+        checkRange(offset, src.remaining());
+        synchronized (top()) {
+            writeInto(0, offset, src);
+        }
+    }
+
+    /** Empties the top image (autoreset): the chain then reads exactly as its parent. */
+    public void resetTop() {
+        synchronized (top()) {
+            top().discardAll();
+        }
+    }
+
+    /**
+     * Copies everything the top image holds into the layer below (deleting a snapshot). Afterwards the
+     * chain without its top reads exactly as the whole chain did before. Re-running an interrupted merge
+     * completes it, since the top is left untouched.
+     */
+    public void mergeTopIntoParent() {
+        if (layers.size() < 2) {
+            throw new StorageException("image " + top().id() + " has no parent to merge into");
+        }
+        ImageFile child = top();
+        ByteBuffer unit = ByteBuffer.allocateDirect(child.unitSize());
+        synchronized (child) {
+            synchronized (layers.get(1)) {
+                mergeUnits(child, unit);
+            }
+        }
+    }
+
+    private void mergeUnits(ImageFile child, ByteBuffer unit) {
+        for (long u = 0; u < child.unitCount(); u++) {
+            UnitState state = child.unitState(u);
+            if (state == UnitState.ABSENT) {
+                continue;
+            }
+            long offset = u * child.unitSize();
+            int length = (int) Math.min(child.unitSize(), child.virtualSize() - offset);
+            unit.clear().limit(length);
+            if (state == UnitState.DATA) {
+                child.read(offset, unit);
+            } else {
+                Zeros.fill(unit);
+            }
+            unit.flip();
+            writeInto(1, offset, unit);
+        }
+        layers.get(1).flush();
+    }
+
+    public void flush() {
+        top().flush();
+    }
+
+    @Override
+    public void close() {
+        for (ImageFile layer : layers) {
+            layer.close();
+        }
+    }
+
+    private void readFrom(int level, long offset, ByteBuffer dst) {
+        while (dst.hasRemaining()) {
+            if (level == layers.size() || offset >= layers.get(level).virtualSize()) {
+                Zeros.fill(dst);
+                return;
+            }
+            ImageFile layer = layers.get(level);
+            int unitSize = layer.unitSize();
+            long unit = offset / unitSize;
+            int length = pieceLength(layer, offset, dst.remaining());
+            ByteBuffer piece = dst.slice(dst.position(), length);
+            switch (layer.unitState(unit)) {
+                case DATA -> layer.read(offset, piece);
+                case ZERO -> Zeros.fill(piece);
+                case ABSENT -> readFrom(level + 1, offset, piece);
+            }
+            dst.position(dst.position() + length);
+            offset += length;
+        }
+    }
+
+    private boolean holdsAnything(int level, long offset, long length) {
+        long end = offset + length;
+        while (offset < end) {
+            if (level == layers.size() || offset >= layers.get(level).virtualSize()) {
+                return false;
+            }
+            ImageFile layer = layers.get(level);
+            int piece = pieceLength(layer, offset, end - offset);
+            UnitState state = layer.unitState(offset / layer.unitSize());
+            if (state != UnitState.ABSENT || holdsAnything(level + 1, offset, piece)) {
+                return true;
+            }
+            offset += piece;
+        }
+        return false;
+    }
+
+    private void writeInto(int level, long offset, ByteBuffer src) {
+        ImageFile layer = layers.get(level);
+        int unitSize = layer.unitSize();
+        while (src.hasRemaining()) {
+            long unit = offset / unitSize;
+            int length = pieceLength(layer, offset, src.remaining());
+            ByteBuffer piece = src.slice(src.position(), length);
+            writeUnit(level, unit, offset, piece);
+            src.position(src.position() + length);
+            offset += length;
+        }
+    }
+
+    private void writeUnit(int level, long unit, long offset, ByteBuffer piece) {
+        ImageFile layer = layers.get(level);
+        UnitState state = layer.unitState(unit);
+        if (state == UnitState.DATA) {
+            layer.write(offset, piece);
+            return;
+        }
+        long unitStart = unit * layer.unitSize();
+        int unitLength = (int) Math.min(layer.unitSize(), layer.virtualSize() - unitStart);
+        boolean wholeUnit = offset == unitStart && piece.remaining() == unitLength;
+        if (wholeUnit && Zeros.isAllZero(piece)) {
+            // Zeros need no data block: the unit already reads as zeros, or a zero record masks the parent.
+            boolean readsZeroAlready = state == UnitState.ZERO || !holdsAnything(level + 1, unitStart, unitLength);
+            if (!readsZeroAlready) {
+                layer.markZero(unit);
+            }
+            return;
+        }
+        ByteBuffer whole = scratch(layer.unitSize());
+        whole.limit(unitLength);
+        if (!wholeUnit) {
+            if (state == UnitState.ZERO) {
+                Zeros.fill(whole);
+            } else {
+                readFrom(level + 1, unitStart, whole);
+            }
+        }
+        whole.position((int) (offset - unitStart));
+        whole.put(piece);
+        // Past the end of the virtual disk the unit's tail stays zero.
+        whole.limit(layer.unitSize()).position(unitLength);
+        Zeros.fill(whole);
+        whole.clear();
+        layer.allocate(unit, whole);
+    }
+
+    private ByteBuffer scratch(int size) {
+        if (scratch == null || scratch.capacity() < size) {
+            scratch = ByteBuffer.allocateDirect(size);
+        }
+        return scratch.clear().limit(size);
+    }
+
+    private static int pieceLength(ImageFile layer, long offset, long wanted) {
+        long unitEnd = (offset / layer.unitSize() + 1) * layer.unitSize();
+        return (int) Math.min(Math.min(wanted, unitEnd - offset), layer.virtualSize() - offset);
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > virtualSize() - length) {
+            throw new StorageException("range [" + offset + ", " + (offset + length) + ") is outside the "
+                    + virtualSize() + "-byte virtual disk");
+        }
+    }
+}

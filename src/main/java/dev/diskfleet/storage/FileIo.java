@@ -1,0 +1,75 @@
+package dev.diskfleet.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** Positional whole-buffer I/O on a {@link FileChannel}, with failures turned into {@link StorageException}s. */
+public final class FileIo {
+
+    private FileIo() {
+    }
+
+    /** Reads until {@code dst} is full; the file ending first is a format error, never a short read. */
+    public static void readFully(FileChannel channel, ByteBuffer dst, long position, Path file) {
+        try {
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, position);
+                if (n < 0) {
+                    throw new ImageFormatException(file.getFileName() + ": unexpected end of file at byte "
+                            + position + " (" + dst.remaining() + " more bytes expected)");
+                }
+                position += n;
+            }
+        } catch (IOException e) {
+            throw ioFailure("read", file, e);
+        }
+    }
+
+    public static void writeFully(FileChannel channel, ByteBuffer src, long position, Path file) {
+        try {
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
+            }
+        } catch (IOException e) {
+            throw ioFailure("write", file, e);
+        }
+    }
+
+    public static long size(FileChannel channel, Path file) {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw ioFailure("stat", file, e);
+        }
+    }
+
+    public static void force(FileChannel channel, Path file) {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw ioFailure("flush", file, e);
+        }
+    }
+
+    public static void truncate(FileChannel channel, long size, Path file) {
+        try {
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw ioFailure("truncate", file, e);
+        }
+    }
+
+    public static void close(FileChannel channel, Path file) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw ioFailure("close", file, e);
+        }
+    }
+
+    public static StorageException ioFailure(String action, Path file, IOException e) {
+        return new StorageException("could not " + action + " " + file + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.diskfleet.storage;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One open image file: a single layer of a chain. Offsets are virtual-disk byte offsets. Each data call
+ * stays inside one allocation unit; {@link Chain} splits requests and decides where bytes come from.
+ *
+ * <p>Concurrency model, shared by every driver: any number of threads may call the read methods at once
+ * while at most one thread calls the mutating methods (the caller serialises writers; {@link Chain}
+ * does so with its write lock). Drivers publish a newly allocated unit only after its data is stored,
+ * so a concurrent reader sees either the old state or the complete new unit.
+ */
+public interface ImageFile extends Closeable {
+
+    ImageFormat format();
+
+    /** The image's identity: the UUID in its header (VDI), or the one it was created with. */
+    UUID id();
+
+    long virtualSize();
+
+    int unitSize();
+
+    default long unitCount() {
+        return (virtualSize() + unitSize() - 1) / unitSize();
+    }
+
+    Variant variant();
+
+    /** The parent this file names, when it is a differencing image. */
+    Optional<ParentLink> parentLink();
+
+    /**
+     * Refuses a parent that is not the one this image was made on (or was changed since).
+     *
+     * @throws ChainException naming both sides of the broken link
+     */
+    void verifyParent(ImageFile parent);
+
+    UnitState unitState(long unit);
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset}, all inside one unit in state {@link UnitState#DATA}. */
+    void read(long offset, ByteBuffer dst);
+
+    /** Overwrites bytes in place, all inside one unit in state {@link UnitState#DATA}. */
+    void write(long offset, ByteBuffer src);
+
+    /**
+     * Stores a whole unit that the file does not hold yet ({@code src.remaining() == unitSize()}). The
+     * data is stored before the unit is published in the file's tables.
+     */
+    void allocate(long unit, ByteBuffer src);
+
+    /** Records a unit as zeros without storing data; it then no longer falls through to a parent. */
+    void markZero(long unit);
+
+    /** Forgets every unit (autoreset): the file keeps its identity and parent link. */
+    void discardAll();
+
+    CheckReport check();
+
+    /**
+     * Gives an imported file a new identity where the format stores one (VDI's creation UUID, as
+     * {@code VBoxManage internalcommands sethduuid} does). Formats without an identity field take it from
+     * the file name and do nothing here.
+     */
+    default void reidentify(UUID newId) {
+    }
+
+    /** Bytes the file occupies on the host. */
+    long allocatedBytes();
+
+    /** Forces everything written so far to stable storage. */
+    void flush();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,37 @@
+package dev.diskfleet.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * One image format (the idea of QEMU's {@code BlockDriver}). A driver knows its format's bytes and
+ * nothing else: chains, copy-on-write, cloning and streaming are written once, above the drivers, in
+ * {@link Chain} and {@link ImageStore}.
+ */
+public interface ImageFormat {
+
+    /** Short lower-case name used in the API and as the file extension: {@code vdi}, {@code raw}. */
+    String name();
+
+    /** Whether the first bytes of a file (at least 512 when the file has them) carry this format's magic. */
+    boolean recognizes(ByteBuffer head);
+
+    /**
+     * Opens an existing file and validates every header field and table entry against the file's real
+     * length before any of it is trusted.
+     *
+     * @throws ImageFormatException when the file is malformed, naming the field, its value and what was
+     *     expected
+     */
+    ImageFile open(Path file, boolean writable);
+
+    /**
+     * Creates a new image file at {@code file}, which must not exist yet, and returns it opened writable.
+     * The new file is meant to be built under a temporary name and published by an atomic rename, so its
+     * writes are not ordered by barriers: flush it before publishing. {@link #open} gives ordered writes.
+     */
+    ImageFile create(Path file, NewImage spec);
+
+    /** Whether this format can record a parent (differencing images, overlays). */
+    boolean supportsDifferencing();
+}

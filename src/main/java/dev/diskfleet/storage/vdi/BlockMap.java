@@ -1,0 +1,121 @@
+package dev.diskfleet.storage.vdi;
+
+import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.UnitState;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The in-memory copy of a VDI block map: for each virtual block, the index of its data block in the
+ * file, or one of the two markers. Entries are published with volatile writes so that lock-free readers
+ * see a block only after its data is in the file.
+ */
+final class BlockMap {
+
+    static final int FREE = 0xFFFFFFFF;
+    static final int ZERO = 0xFFFFFFFE;
+
+    private final AtomicIntegerArray entries;
+
+    private BlockMap(AtomicIntegerArray entries) {
+        this.entries = entries;
+    }
+
+    static BlockMap allFree(int count) {
+        AtomicIntegerArray entries = new AtomicIntegerArray(count);
+        for (int i = 0; i < count; i++) {
+            entries.set(i, FREE);
+        }
+        return new BlockMap(entries);
+    }
+
+    static BlockMap identity(int count) {
+        AtomicIntegerArray entries = new AtomicIntegerArray(count);
+        for (int i = 0; i < count; i++) {
+            entries.set(i, i);
+        }
+        return new BlockMap(entries);
+    }
+
+    /**
+     * Parses and validates the on-disk entries. An entry may point at a data block below
+     * {@code allocated}, or at block {@code allocated} itself when the file already holds it: that is an
+     * allocation interrupted after the entry was written but before the header's counter was (the
+     * crash-safe write order), and the block is complete.
+     *
+     * @return the map; {@link #recoveredBlocks()} says whether such an entry was found
+     */
+    static BlockMap parse(ByteBuffer raw, int count, long allocated, long blocksInFile, Path file) {
+        ByteBuffer le = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        AtomicIntegerArray entries = new AtomicIntegerArray(count);
+        BitSet used = new BitSet();
+        for (int i = 0; i < count; i++) {
+            int entry = le.getInt(i * 4);
+            if (entry != FREE && entry != ZERO) {
+                long index = Integer.toUnsignedLong(entry);
+                boolean interrupted = index == allocated && index < blocksInFile;
+                if (index >= allocated && !interrupted) {
+                    throw new ImageFormatException(String.format(
+                            "%s: block map entry %d points at data block %d, but only %d blocks are allocated",
+                            file.getFileName(), i, index, allocated));
+                }
+                if (used.get((int) index)) {
+                    throw new ImageFormatException(String.format(
+                            "%s: block map entry %d points at data block %d, which another entry already uses",
+                            file.getFileName(), i, index));
+                }
+                used.set((int) index);
+            }
+            entries.set(i, entry);
+        }
+        return new BlockMap(entries);
+    }
+
+    int size() {
+        return entries.length();
+    }
+
+    int get(long block) {
+        return entries.get((int) block);
+    }
+
+    void set(long block, int entry) {
+        entries.set((int) block, entry);
+    }
+
+    UnitState state(long block) {
+        int entry = entries.get((int) block);
+        if (entry == FREE) {
+            return UnitState.ABSENT;
+        }
+        return entry == ZERO ? UnitState.ZERO : UnitState.DATA;
+    }
+
+    /** Highest data block index referenced, plus one: how many data blocks the map accounts for. */
+    long referencedBlocks() {
+        long max = 0;
+        for (int i = 0; i < entries.length(); i++) {
+            int entry = entries.get(i);
+            if (entry != FREE && entry != ZERO) {
+                max = Math.max(max, Integer.toUnsignedLong(entry) + 1);
+            }
+        }
+        return max;
+    }
+
+    ByteBuffer encodeEntry(int entry) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, entry);
+    }
+
+    /** The on-disk bytes of entries {@code [from, to)}. */
+    ByteBuffer encode(int from, int to) {
+        ByteBuffer out = ByteBuffer.allocate((to - from) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
+            out.putInt(entries.get(i));
+        }
+        return out.flip();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.diskfleet.storage.vdi;
+
+import dev.diskfleet.storage.FileIo;
+import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.ImageFormat;
+import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.ChainException;
+import dev.diskfleet.storage.NewImage;
+import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.Variant;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/** The VDI driver: VirtualBox's native format, version 1.1. */
+public final class VdiFormat implements ImageFormat {
+
+    public static final int BLOCK_SIZE = 1 << 20;
+    /** Data starts page-aligned: a 10 GiB differencing image is then 44 KiB, not VirtualBox's 1 MiB. */
+    static final int DATA_ALIGNMENT = 4096;
+
+    @Override
+    public String name() {
+        return "vdi";
+    }
+
+    @Override
+    public boolean supportsDifferencing() {
+        return true;
+    }
+
+    @Override
+    public boolean recognizes(ByteBuffer head) {
+        return head.limit() >= VdiHeader.OFF_SIGNATURE + 4
+                && head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(VdiHeader.OFF_SIGNATURE) == VdiHeader.SIGNATURE;
+    }
+
+    @Override
+    public ImageFile open(Path file, boolean writable) {
+        FileChannel channel = openChannel(file, writable
+                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new StandardOpenOption[] {StandardOpenOption.READ});
+        try {
+            VdiImage image = load(file, channel, writable);
+            image.repairInterruptedAllocation();
+            return image;
+        } catch (RuntimeException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public ImageFile create(Path file, NewImage spec) {
+        long blocks = (spec.virtualSize() + BLOCK_SIZE - 1) / BLOCK_SIZE;
+        if (blocks > VdiHeaderValidator.MAX_BLOCKS) {
+            throw new StorageException("a VDI image holds at most " + VdiHeaderValidator.MAX_BLOCKS
+                    + " MiB; " + spec.virtualSize() + " bytes is too large");
+        }
+        long mapOffset = VdiHeader.SECTOR;
+        long dataOffset = align(mapOffset + blocks * 4, DATA_ALIGNMENT);
+        VdiImageType type;
+        UUID linkage = VdiUuids.NIL;
+        UUID parentModification = VdiUuids.NIL;
+        if (spec.parent() != null) {
+            if (!(spec.parent() instanceof VdiImage parent)) {
+                throw new ChainException("a VDI differencing image needs a VDI parent, not "
+                        + spec.parent().format().name());
+            }
+            type = VdiImageType.DIFF;
+            linkage = parent.id();
+            parentModification = parent.modificationId();
+        } else {
+            type = spec.variant() == Variant.FIXED ? VdiImageType.FIXED : VdiImageType.NORMAL;
+        }
+        boolean fixed = type == VdiImageType.FIXED;
+        VdiHeader header = VdiHeader.fresh(type.code, mapOffset, dataOffset, spec.virtualSize(), BLOCK_SIZE,
+                blocks, fixed ? blocks : 0, spec.id(), linkage, parentModification);
+        BlockMap map = fixed ? BlockMap.identity((int) blocks) : BlockMap.allFree((int) blocks);
+        FileChannel channel = openChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            FileIo.writeFully(channel, header.toSector(), 0, file);
+            FileIo.writeFully(channel, map.encode(0, map.size()), mapOffset, file);
+            // A fixed image's blocks are reserved as a sparse extent: reads give zeros, as VirtualBox's would.
+            long length = fixed ? header.blockOffset(blocks) : dataOffset;
+            FileIo.writeFully(channel, ByteBuffer.allocate(1), length - 1, file);
+            return new VdiImage(this, file, channel, header, map, true, false);
+        } catch (RuntimeException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    private VdiImage load(Path file, FileChannel channel, boolean writable) {
+        long length = FileIo.size(channel, file);
+        int headerEnd = VdiHeader.PRE_HEADER_SIZE + VdiHeader.HEADER_V1;
+        if (length < headerEnd) {
+            throw new ImageFormatException(file.getFileName() + ": file is " + length
+                    + " bytes, too short for a VDI header (" + headerEnd + " bytes)");
+        }
+        ByteBuffer sector = ByteBuffer.allocate(VdiHeader.SECTOR);
+        sector.limit((int) Math.min(VdiHeader.SECTOR, length));
+        FileIo.readFully(channel, sector, 0, file);
+        sector.clear();
+        VdiHeader header = VdiHeader.parse(sector);
+        new VdiHeaderValidator(file, length).validate(header);
+        int count = (int) header.blockCount();
+        // Bounded by the file: the validator checked that the whole map lies inside it.
+        ByteBuffer raw = ByteBuffer.allocate(count * 4);
+        FileIo.readFully(channel, raw, header.blockMapOffset(), file);
+        long blocksInFile = (length - header.dataOffset()) / (header.blockSize() + header.blockExtra());
+        BlockMap map = BlockMap.parse(raw.clear(), count, header.allocatedBlocks(), blocksInFile, file);
+        return new VdiImage(this, file, channel, header, map, writable, writable);
+    }
+
+    private static FileChannel openChannel(Path file, StandardOpenOption... options) {
+        try {
+            return FileChannel.open(file, options);
+        } catch (IOException e) {
+            throw FileIo.ioFailure("open", file, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel, RuntimeException failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static long align(long value, long alignment) {
+        return (value + alignment - 1) / alignment * alignment;
+    }
+}

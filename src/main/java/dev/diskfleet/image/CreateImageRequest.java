@@ -1,0 +1,20 @@
+package dev.diskfleet.image;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+@Schema(description = "A blank image to create")
+public record CreateImageRequest(
+        @NotBlank @Size(max = 255) @Schema(example = "scratch-disk") String name,
+        @NotNull @Positive @Schema(description = "Virtual size in bytes", example = "10737418240") Long sizeBytes,
+        @Schema(description = "File format; default vdi", example = "vdi") String format,
+        @Pattern(regexp = "dynamic|fixed", message = "must be dynamic or fixed")
+        @Schema(description = "dynamic (sparse) or fixed (preallocated); default dynamic", example = "dynamic") String variant,
+        @Pattern(regexp = "normal|writethrough|immutable", message = "must be normal, writethrough or immutable")
+        @Schema(description = "Write mode; default normal", example = "normal") String type,
+        @Size(max = 2000) @Schema(example = "10 GiB scratch disk") String description) {
+}

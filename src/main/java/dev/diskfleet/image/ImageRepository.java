@@ -1,0 +1,13 @@
+package dev.diskfleet.image;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+
+public interface ImageRepository extends JpaRepository<Image, UUID>, JpaSpecificationExecutor<Image> {
+
+    List<Image> findByParentId(UUID parentId);
+
+    long countByParentId(UUID parentId);
+}

@@ -1,0 +1,50 @@
+package dev.diskfleet.operation;
+
+import dev.diskfleet.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/operations")
+@Tag(name = "Operations", description = "Long-running work: clones, fleet deployments")
+public class OperationController {
+
+    private final OperationService operations;
+
+    public OperationController(OperationService operations) {
+        this.operations = operations;
+    }
+
+    @GetMapping
+    @Operation(summary = "List operations, newest first")
+    public PageResponse<OperationResponse> list(@RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+        var result = operations.list(PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt")));
+        return new PageResponse<>(result.getContent(), result.getNumber(), result.getSize(),
+                result.getTotalElements(), result.getTotalPages());
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get an operation: state, progress, the created resource's URL or the error")
+    public OperationResponse get(@PathVariable UUID id) {
+        return operations.get(id);
+    }
+
+    @GetMapping("/{id}/wait")
+    @Operation(summary = "Long poll: answer when the operation finishes, or after timeout seconds (max 60)")
+    public OperationResponse await(@PathVariable UUID id,
+            @RequestParam(defaultValue = "30") @Min(0) @Max(60) int timeout) throws InterruptedException {
+        return operations.await(id, Duration.ofSeconds(timeout));
+    }
+}

@@ -359,7 +359,14 @@ public final class ImageStore implements Closeable {
             if (path == null) {
                 throw new ImageNotFoundException(key);
             }
-            return format(extension(path)).open(path, true);
+            ImageFile opened = format(extension(path)).open(path, true);
+            if (!opened.id().equals(key)) {
+                // A copied or renamed file: two names for one identity would confuse every chain over it.
+                opened.close();
+                throw new StorageException("image file " + path.getFileName() + " carries UUID " + opened.id()
+                        + " in its header, expected " + key + " as its name says");
+            }
+            return opened;
         });
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +87,7 @@ class CheckReportTest {
         store.write(id, 0, ByteBuffer.wrap(new byte[] {1}));
         store.close();
         Path file = root.resolve(id + ".vdi");
-        Files.write(file, new byte[MIB], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(file, new byte[MIB], StandardOpenOption.APPEND);
         putInt(file, BLOCKS_ALLOCATED, 2);
 
         store = ImageStore.withDefaultFormats(root);
@@ -102,7 +103,7 @@ class CheckReportTest {
         UUID id = create(Variant.DYNAMIC);
         store.write(id, 0, ByteBuffer.wrap(new byte[] {1}));
         store.close();
-        Files.write(root.resolve(id + ".vdi"), new byte[MIB], java.nio.file.StandardOpenOption.APPEND);
+        Files.write(root.resolve(id + ".vdi"), new byte[MIB], StandardOpenOption.APPEND);
 
         store = ImageStore.withDefaultFormats(root);
         CheckReport report = store.check(id);

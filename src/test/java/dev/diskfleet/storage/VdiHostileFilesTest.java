@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.storage.vdi.VdiFormat;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,12 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -205,9 +201,8 @@ class VdiHostileFilesTest {
 
             store.write(base, 5 * 512, ByteBuffer.wrap(new byte[] {2}));
 
-            assertThatThrownBy(() -> store.read(child, 0, ByteBuffer.allocate(1)))
-                    .isInstanceOf(ChainException.class)
-                    .hasMessageContaining("parent " + base + " has changed since differencing image " + child);
+            assertReadRefused(store, child, ChainException.class,
+                    "parent " + base + " has changed since differencing image " + child);
         }
     }
 
@@ -220,11 +215,7 @@ class VdiHostileFilesTest {
             store.createDifferencing(child, base);
         }
         putUuid(dir.resolve(base + ".vdi"), UUID_MODIFY, UUID.randomUUID());
-        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
-            assertThatThrownBy(() -> store.read(child, 0, ByteBuffer.allocate(1)))
-                    .isInstanceOf(ChainException.class)
-                    .hasMessageContaining("has changed since differencing image " + child);
-        }
+        assertReadRefused(child, ChainException.class, "has changed since differencing image " + child);
     }
 
     @Test
@@ -255,11 +246,7 @@ class VdiHostileFilesTest {
         UUID missing = UUID.randomUUID();
         createChild(child);
         putUuid(dir.resolve(child + ".vdi"), UUID_LINKAGE, missing);
-        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
-            assertThatThrownBy(() -> store.read(child, 0, ByteBuffer.allocate(1)))
-                    .isInstanceOf(ImageNotFoundException.class)
-                    .hasMessageContaining("no image file for " + missing);
-        }
+        assertReadRefused(child, ImageNotFoundException.class, "no image file for " + missing);
     }
 
     @Test
@@ -297,11 +284,7 @@ class VdiHostileFilesTest {
         Path childFile = dir.resolve(child + ".vdi");
         putUuid(childFile, UUID_LINKAGE, small);
         putBytes(childFile, UUID_PARENT_MODIFY, bytes(smallFile, UUID_MODIFY, 16));
-        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
-            assertThatThrownBy(() -> store.read(child, 0, ByteBuffer.allocate(1)))
-                    .isInstanceOf(ChainException.class)
-                    .hasMessageContaining("different size");
-        }
+        assertReadRefused(child, ChainException.class, "different size");
     }
 
     @Test
@@ -313,11 +296,7 @@ class VdiHostileFilesTest {
             store.create(raw, "raw", DISK, Variant.DYNAMIC);
         }
         putUuid(dir.resolve(child + ".vdi"), UUID_LINKAGE, raw);
-        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
-            assertThatThrownBy(() -> store.read(child, 0, ByteBuffer.allocate(1)))
-                    .isInstanceOf(ChainException.class)
-                    .hasMessageContaining("needs a VDI parent, got raw image " + raw);
-        }
+        assertReadRefused(child, ChainException.class, "needs a VDI parent, got raw image " + raw);
     }
 
     @Test
@@ -349,6 +328,20 @@ class VdiHostileFilesTest {
         try (Stream<Path> left = Files.list(root)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    /** Reading {@code image} through a store freshly opened over {@link #dir} is refused. */
+    private void assertReadRefused(UUID image, Class<? extends StorageException> type, String fragment) {
+        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
+            assertReadRefused(store, image, type, fragment);
+        }
+    }
+
+    private static void assertReadRefused(ImageStore store, UUID image, Class<? extends StorageException> type,
+            String fragment) {
+        assertThatThrownBy(() -> store.read(image, 0, ByteBuffer.allocate(1)))
+                .isInstanceOf(type)
+                .hasMessageContaining(fragment);
     }
 
     private void createChild(UUID child) {

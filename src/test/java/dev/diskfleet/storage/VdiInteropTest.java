@@ -177,7 +177,7 @@ class VdiInteropTest {
         model.write(0, full);
         model.write(2 * MIB + 4096, new byte[] {1, 2, 3, 4});
         random.nextBytes(full);
-        model.write(3 * MIB + 700, java.util.Arrays.copyOf(full, (int) MIB));
+        model.write(3 * MIB + 700, full);
         byte[] tail = new byte[9 * 512 - 100];
         random.nextBytes(tail);
         model.write(size - tail.length, tail);

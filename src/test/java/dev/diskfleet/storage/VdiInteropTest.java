@@ -41,8 +41,8 @@ class VdiInteropTest {
 
     @BeforeEach
     void setUp() {
-        qemuImg = QemuImg.require();
         store = ImageStore.withDefaultFormats(root);
+        qemuImg = QemuImg.require();
     }
 
     @AfterEach

@@ -131,24 +131,31 @@ public final class ImageStore implements Closeable {
             ImageFormat format = detect(upload);
             Path temp = tempPath(id, format);
             Files.move(upload, temp);
-            return publish(id, format, ignored -> {
-                ImageFile image = format.open(temp, true);
-                try {
-                    if (image.parentLink().isPresent()) {
-                        throw new ImageFormatException("the uploaded " + format.name()
-                                + " image names a parent or backing file; upload a standalone base image");
-                    }
-                    image.reidentify(id);
-                    return image;
-                } catch (RuntimeException e) {
-                    image.close();
-                    throw e;
-                }
-            }, temp);
+            try {
+                return publish(id, format, ignored -> openUpload(id, format, temp), temp);
+            } finally {
+                // Published, it was renamed away; refused (even before building, e.g. the UUID is taken), it goes.
+                deleteQuietly(temp);
+            }
         } catch (IOException e) {
             throw FileIo.ioFailure("store the upload as", upload, e);
         } finally {
             deleteQuietly(upload);
+        }
+    }
+
+    private static ImageFile openUpload(UUID id, ImageFormat format, Path temp) {
+        ImageFile image = format.open(temp, true);
+        try {
+            if (image.parentLink().isPresent()) {
+                throw new ImageFormatException("the uploaded " + format.name()
+                        + " image names a parent or backing file; upload a standalone base image");
+            }
+            image.reidentify(id);
+            return image;
+        } catch (RuntimeException e) {
+            image.close();
+            throw e;
         }
     }
 
@@ -359,7 +366,14 @@ public final class ImageStore implements Closeable {
             if (path == null) {
                 throw new ImageNotFoundException(key);
             }
-            return format(extension(path)).open(path, true);
+            ImageFile opened = format(extension(path)).open(path, true);
+            if (!opened.id().equals(key)) {
+                // A copied or renamed file: two names for one identity would confuse every chain over it.
+                opened.close();
+                throw new StorageException("image file " + path.getFileName() + " carries UUID " + opened.id()
+                        + " in its header, expected " + key + " as its name says");
+            }
+            return opened;
         });
     }
 

@@ -89,7 +89,11 @@ public final class VdiFormat implements ImageFormat {
             // A fixed image's blocks are reserved as a sparse extent: reads give zeros, as VirtualBox's would.
             long length = fixed ? header.blockOffset(blocks) : dataOffset;
             FileIo.writeFully(channel, ByteBuffer.allocate(1), length - 1, file);
-            return new VdiImage(this, file, channel, header, map, true, false);
+            VdiImage image = new VdiImage(this, file, channel, header, map, true, false);
+            if (spec.parent() instanceof VdiImage parent) {
+                parent.childRecordedModificationId();
+            }
+            return image;
         } catch (RuntimeException e) {
             closeQuietly(channel, e);
             throw e;

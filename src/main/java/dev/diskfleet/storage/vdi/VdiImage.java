@@ -35,8 +35,11 @@ final class VdiImage implements ImageFile {
     /** Force data to disk between the ordered steps of an allocation (off while building a temporary file). */
     private final boolean barriers;
     private volatile VdiHeader header;
-    /** VirtualBox gives an image a new modification UUID on its first change after opening. */
-    private boolean modificationIdRenewed;
+    /**
+     * VirtualBox gives an image a new modification UUID on its first change after opening. Cleared again
+     * when a child records the current one, so that the next change is one the child can notice.
+     */
+    private volatile boolean modificationIdRenewed;
 
     VdiImage(VdiFormat format, Path file, FileChannel channel, VdiHeader header, BlockMap map,
             boolean writable, boolean barriers) {
@@ -223,6 +226,14 @@ final class VdiImage implements ImageFile {
     @Override
     public void close() {
         FileIo.close(channel, file);
+    }
+
+    /**
+     * A differencing child has just recorded {@link #modificationId()} as its parent-modification UUID:
+     * the next change must renew it, or a write into this parent would go unnoticed by the child.
+     */
+    void childRecordedModificationId() {
+        modificationIdRenewed = false;
     }
 
     /** After opening: complete an allocation a crash interrupted before its header update. */

@@ -219,7 +219,8 @@ public final class Chain implements Closeable {
         // Past the end of the virtual disk the unit's tail stays zero.
         whole.limit(layer.unitSize()).position(unitLength);
         Zeros.fill(whole);
-        whole.clear();
+        // Exactly one unit of this layer, even when the scratch buffer is larger (layers of other unit sizes).
+        whole.flip();
         layer.allocate(unit, whole);
     }
 

@@ -1,0 +1,226 @@
+package dev.diskfleet.storage.qcow2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.diskfleet.storage.Chain;
+import dev.diskfleet.storage.ChainException;
+import dev.diskfleet.storage.CheckReport;
+import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.NewImage;
+import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.UnitState;
+import dev.diskfleet.storage.Variant;
+import dev.diskfleet.storage.vdi.VdiFormat;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The qcow2 driver on its own, judged by reading back and by its own check. */
+class Qcow2ImageTest {
+
+    @TempDir
+    Path dir;
+
+    private final Qcow2Format format = new Qcow2Format();
+
+    @Test
+    void emptyOverlayOfATenGibBaseIsAsSmallAsQemus() {
+        try (ImageFile base = create("base", 10L << 30, null); ImageFile overlay = create("overlay", 0, base)) {
+            assertThat(overlay.allocatedBytes()).isEqualTo(196_768L);
+            assertThat(overlay.virtualSize()).isEqualTo(10L << 30);
+            assertThat(overlay.parentLink()).hasValueSatisfying(
+                    link -> assertThat(link.backingFileName()).isEqualTo(base.id() + ".qcow2"));
+            assertThat(overlay.check().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void overlayReadsThroughToItsBaseAndKeepsItsOwnWrites() {
+        int size = 4 << 20;
+        byte[] expected = new byte[size];
+        Random random = new Random(6);
+        try (ImageFile base = create("base", size, null)) {
+            randomWrites(new Chain(List.of(base)), expected, random, 40);
+            byte[] baseBytes = expected.clone();
+            try (ImageFile overlay = create("overlay", 0, base)) {
+                Chain chain = new Chain(List.of(overlay, base));
+                randomWrites(chain, expected, random, 60);
+                assertSameBytes(readAll(chain, size), expected);
+                assertSameBytes(readAll(new Chain(List.of(base)), size), baseBytes);
+                assertClean(overlay);
+                assertClean(base);
+            }
+        }
+    }
+
+    @Test
+    void reopenedFilesReadWhatWasWritten() throws Exception {
+        int size = 3 << 20;
+        byte[] expected = new byte[size];
+        Path basePath;
+        Path overlayPath;
+        try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
+            basePath = dir.resolve(base.id() + ".qcow2");
+            overlayPath = dir.resolve(overlay.id() + ".qcow2");
+            randomWrites(new Chain(List.of(base)), expected, new Random(1), 20);
+            randomWrites(new Chain(List.of(overlay, base)), expected, new Random(2), 20);
+        }
+        try (ImageFile base = format.open(basePath, false); ImageFile overlay = format.open(overlayPath, true)) {
+            assertSameBytes(readAll(new Chain(List.of(overlay, base)), size), expected);
+            assertThat(overlay.id().toString()).isEqualTo(overlayPath.getFileName().toString().replace(".qcow2", ""));
+            assertClean(overlay);
+        }
+    }
+
+    @Test
+    void aClusterOfZerosMasksTheBaseWithoutStoringData() {
+        int size = 1 << 20;
+        try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
+            byte[] ones = new byte[size];
+            Arrays.fill(ones, (byte) 1);
+            new Chain(List.of(base)).write(0, ByteBuffer.wrap(ones));
+            Chain chain = new Chain(List.of(overlay, base));
+            long before = overlay.allocatedBytes();
+            chain.write(65536, ByteBuffer.allocate(65536));
+            assertThat(overlay.unitState(1)).isEqualTo(UnitState.ZERO);
+            byte[] expected = ones.clone();
+            Arrays.fill(expected, 65536, 131072, (byte) 0);
+            assertSameBytes(readAll(chain, size), expected);
+            // One new L2 table, no data cluster.
+            assertThat(overlay.allocatedBytes()).isEqualTo(5L * 65536);
+            assertThat(before).isLessThan(overlay.allocatedBytes());
+            assertClean(overlay);
+        }
+    }
+
+    @Test
+    void resetEmptiesTheOverlayBackToItsFreshSize() {
+        int size = 8 << 20;
+        try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
+            long fresh = overlay.allocatedBytes();
+            byte[] expected = new byte[size];
+            randomWrites(new Chain(List.of(base)), expected, new Random(3), 10);
+            byte[] baseBytes = expected.clone();
+            Chain chain = new Chain(List.of(overlay, base));
+            randomWrites(chain, expected, new Random(4), 30);
+            chain.write(0, ByteBuffer.allocate(1 << 20));
+            chain.resetTop();
+            assertThat(overlay.allocatedBytes()).isEqualTo(fresh);
+            assertSameBytes(readAll(chain, size), baseBytes);
+            assertClean(overlay);
+            randomWrites(chain, baseBytes, new Random(5), 10);
+            assertSameBytes(readAll(chain, size), baseBytes);
+            assertClean(overlay);
+        }
+    }
+
+    @Test
+    void mergingAnOverlayIntoItsBaseKeepsWhatTheChainRead() {
+        int size = 4 << 20;
+        byte[] expected = new byte[size];
+        try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
+            randomWrites(new Chain(List.of(base)), expected, new Random(7), 15);
+            Chain chain = new Chain(List.of(overlay, base));
+            randomWrites(chain, expected, new Random(8), 25);
+            chain.write(2 << 20, ByteBuffer.allocate(65536 * 3));
+            System.arraycopy(new byte[65536 * 3], 0, expected, 2 << 20, 65536 * 3);
+            chain.mergeTopIntoParent();
+            assertSameBytes(readAll(new Chain(List.of(base)), size), expected);
+            assertClean(base);
+        }
+    }
+
+    @Test
+    void smallClustersGrowTheRefcountTableAndKeepRefcountsExact() {
+        Qcow2Format tiny = new Qcow2Format(9);
+        int size = 24 << 20;
+        byte[] expected = new byte[size];
+        UUID id = UUID.randomUUID();
+        try (ImageFile image = tiny.create(dir.resolve(id + ".qcow2"), NewImage.base(id, size, Variant.DYNAMIC))) {
+            Chain chain = new Chain(List.of(image));
+            byte[] chunk = new byte[1 << 20];
+            Random random = new Random(9);
+            for (int at = 0; at < size; at += chunk.length) {
+                random.nextBytes(chunk);
+                chain.write(at, ByteBuffer.wrap(chunk));
+                System.arraycopy(chunk, 0, expected, at, chunk.length);
+            }
+            assertThat(image.allocatedBytes()).isGreaterThan(size);
+            assertSameBytes(readAll(chain, size), expected);
+            assertClean(image);
+        }
+    }
+
+    @Test
+    void anOverlayOverAVdiParentIsRefused() {
+        try (ImageFile vdi = new VdiFormat().create(dir.resolve("parent.vdi"),
+                NewImage.base(UUID.randomUUID(), 1 << 20, Variant.DYNAMIC))) {
+            assertThatThrownBy(() -> create("overlay", 0, vdi)).isInstanceOf(ChainException.class)
+                    .hasMessageContaining("needs a qcow2 backing file, not vdi");
+        }
+    }
+
+    @Test
+    void anOverlayRefusesAParentWithAnotherFileName() {
+        try (ImageFile base = create("base", 1 << 20, null); ImageFile other = create("other", 1 << 20, null);
+                ImageFile overlay = create("overlay", 0, base)) {
+            assertThatThrownBy(() -> overlay.verifyParent(other)).isInstanceOf(ChainException.class)
+                    .hasMessageContaining("names backing file '" + base.id() + ".qcow2'");
+        }
+    }
+
+    @Test
+    void aReadOnlyImageRefusesWrites() throws Exception {
+        Path path;
+        try (ImageFile base = create("base", 1 << 20, null)) {
+            path = dir.resolve(base.id() + ".qcow2");
+        }
+        byte[] before = Files.readAllBytes(path);
+        try (ImageFile image = format.open(path, false)) {
+            assertThatThrownBy(() -> new Chain(List.of(image)).write(0, ByteBuffer.wrap(new byte[] {1})))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("read-only");
+        }
+        assertThat(Files.readAllBytes(path)).isEqualTo(before);
+    }
+
+    static void randomWrites(Chain chain, byte[] expected, Random random, int count) {
+        for (int i = 0; i < count; i++) {
+            int length = 1 + random.nextInt(200_000);
+            int offset = random.nextInt(expected.length - length);
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            chain.write(offset, ByteBuffer.wrap(data));
+            System.arraycopy(data, 0, expected, offset, length);
+        }
+    }
+
+    static void assertSameBytes(byte[] actual, byte[] expected) {
+        assertThat(actual.length).isEqualTo(expected.length);
+        assertThat(Arrays.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1);
+    }
+
+    static byte[] readAll(Chain chain, int size) {
+        ByteBuffer all = ByteBuffer.allocate(size);
+        chain.read(0, all);
+        return all.array();
+    }
+
+    static void assertClean(ImageFile image) {
+        CheckReport report = image.check();
+        assertThat(report.corruptions()).isEmpty();
+        assertThat(report.leakedUnits()).isZero();
+    }
+
+    private ImageFile create(String label, long size, ImageFile parent) {
+        UUID id = UUID.randomUUID();
+        NewImage spec = parent == null ? NewImage.base(id, size, Variant.DYNAMIC) : NewImage.differencing(id, parent);
+        return format.create(dir.resolve(id + ".qcow2"), spec);
+    }
+}

@@ -1,0 +1,327 @@
+package dev.diskfleet.storage.qcow2;
+
+import static dev.diskfleet.storage.qcow2.QemuTools.assertCheckClean;
+import static dev.diskfleet.storage.qcow2.QemuTools.assertIdentical;
+import static dev.diskfleet.storage.qcow2.QemuTools.qemuImg;
+import static dev.diskfleet.storage.qcow2.QemuTools.qemuIo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.diskfleet.storage.Chain;
+import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.NewImage;
+import dev.diskfleet.storage.Progress;
+import dev.diskfleet.storage.Variant;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * qemu-img and qemu-io judge the qcow2 files we write, and write files for us to read. Each test names
+ * the command that judged it.
+ */
+class Qcow2QemuInteropTest {
+
+    private static final int SIZE = 6 << 20;
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void qemuIsInstalled() {
+        QemuTools.requireInstalled();
+    }
+
+    @Test
+    void qemuImgInfoShowsTheBackingChainOfAnOverlayWeCreated() {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            UUID overlay = UUID.randomUUID();
+            store.create(base, "qcow2", SIZE, Variant.DYNAMIC);
+            store.createDifferencing(overlay, base);
+
+            JsonNode chain = new ObjectMapper().readTree(
+                    qemuImg("info", "--backing-chain", "--output=json", file(overlay).toString()));
+            assertThat(chain.size()).isEqualTo(2);
+            assertThat(chain.get(0).get("format").asString()).isEqualTo("qcow2");
+            assertThat(chain.get(0).get("backing-filename").asString()).isEqualTo(base + ".qcow2");
+            assertThat(chain.get(0).get("backing-filename-format").asString()).isEqualTo("qcow2");
+            assertThat(chain.get(0).get("virtual-size").asLong()).isEqualTo(SIZE);
+            assertThat(chain.get(0).get("format-specific").get("data").get("compat").asString()).isEqualTo("1.1");
+            assertThat(chain.get(1).get("filename").asString()).endsWith(base + ".qcow2");
+            assertThat(chain.get(1).has("backing-filename")).isFalse();
+            assertCheckClean(file(overlay));
+            assertCheckClean(file(base));
+        }
+    }
+
+    @Test
+    void anEmptyOverlayOfATenGibBaseIsTheSizeOfQemusOwn() {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            UUID overlay = UUID.randomUUID();
+            store.create(base, "qcow2", 10L << 30, Variant.DYNAMIC);
+            store.createDifferencing(overlay, base);
+            Path theirs = root.resolve("qemu-overlay.qcow2");
+            qemuImg("create", "-f", "qcow2", "-b", base + ".qcow2", "-F", "qcow2", theirs.toString());
+
+            assertThat(file(overlay).toFile().length()).isEqualTo(theirs.toFile().length()).isLessThan(256 << 10);
+            assertCheckClean(file(overlay));
+        }
+    }
+
+    @Test
+    void afterOurWritesResetsAndMergesQemuFindsEveryFileCleanAndIdenticalToTheExpectedDisk() throws IOException {
+        byte[] expected = new byte[SIZE];
+        Random random = new Random(61);
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            UUID overlay = UUID.randomUUID();
+            store.create(base, "qcow2", SIZE, Variant.DYNAMIC);
+            writeRandomly(store, base, expected, random, 30);
+            byte[] baseBytes = expected.clone();
+            store.createDifferencing(overlay, base);
+            writeRandomly(store, overlay, expected, random, 60);
+            // A whole cluster of zeros over base data becomes a zero cluster that masks the base.
+            store.write(overlay, 3L << 16, ByteBuffer.allocate(1 << 16));
+            Arrays.fill(expected, 3 << 16, 4 << 16, (byte) 0);
+
+            assertCheckClean(file(overlay));
+            assertIdentical(file(overlay), raw("expected.raw", expected));
+
+            store.reset(overlay);
+            assertCheckClean(file(overlay));
+            assertIdentical(file(overlay), raw("base.raw", baseBytes));
+
+            expected = baseBytes.clone();
+            writeRandomly(store, overlay, expected, random, 20);
+            store.mergeIntoParent(overlay);
+            assertCheckClean(file(base));
+            assertIdentical(file(base), raw("merged.raw", expected));
+        }
+    }
+
+    @Test
+    void weReadExactlyWhatQemuIoWroteIntoOurOverlayAndTheBaseElsewhere() throws IOException {
+        byte[] expected = new byte[SIZE];
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            UUID overlay = UUID.randomUUID();
+            store.create(base, "qcow2", SIZE, Variant.DYNAMIC);
+            writeRandomly(store, base, expected, new Random(62), 25);
+            store.createDifferencing(overlay, base);
+            store.write(overlay, 100_000, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            expected[100_000] = 1;
+            expected[100_001] = 2;
+            expected[100_002] = 3;
+            store.close();
+
+            qemuIo("-f", "qcow2", "-c", "write -P 0xab 70000 200000", file(overlay).toString());
+            qemuIo("-f", "qcow2", "-c", "write -P 0xcd 3145728 65536", file(overlay).toString());
+            qemuIo("-f", "qcow2", "-c", "write -z 4194304 131072", file(overlay).toString());
+            Arrays.fill(expected, 70_000, 270_000, (byte) 0xab);
+            Arrays.fill(expected, 3 << 20, (3 << 20) + 65536, (byte) 0xcd);
+            Arrays.fill(expected, 4 << 20, (4 << 20) + 131072, (byte) 0);
+        }
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID overlay = store.listImageIds().stream().filter(id -> store.describe(id).depth() == 2)
+                    .findFirst().orElseThrow();
+            ByteBuffer seen = ByteBuffer.allocate(SIZE);
+            store.read(overlay, 0, seen);
+            assertSameBytes(seen.array(), expected);
+            assertThat(store.check(overlay).isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void compressedImagesQemuWroteReadLikeTheirRawSource() throws IOException {
+        byte[] source = mixedContent(new Random(63));
+        Path rawSource = raw("source.raw", source);
+        Path compressed = root.resolve("compressed.qcow2");
+        qemuImg("convert", "-f", "raw", "-O", "qcow2", "-c", rawSource.toString(), compressed.toString());
+        assertThat(qemuImg("check", compressed.toString())).contains("compressed clusters")
+                .doesNotContain(" 0.00% compressed");
+        assertReadsLike(compressed, source);
+    }
+
+    @Test
+    void uncompressedImagesWithDefaultSmallAndLargeClustersReadLikeTheirRawSource() throws IOException {
+        byte[] source = mixedContent(new Random(64));
+        Path rawSource = raw("source.raw", source);
+        for (String clusterSize : List.of("65536", "4096", "2M")) {
+            Path converted = root.resolve("converted-" + clusterSize + ".qcow2");
+            qemuImg("convert", "-f", "raw", "-O", "qcow2", "-o", "cluster_size=" + clusterSize, rawSource.toString(),
+                    converted.toString());
+            assertReadsLike(converted, source);
+        }
+    }
+
+    @Test
+    void writingIntoCompressedClustersStoresThemUncompressedAndQemuAgrees() throws IOException {
+        byte[] expected = mixedContent(new Random(65));
+        Path rawSource = raw("source.raw", expected);
+        Path image = root.resolve("compressed.qcow2");
+        qemuImg("convert", "-f", "raw", "-O", "qcow2", "-c", rawSource.toString(), image.toString());
+        try (ImageFile file = new Qcow2Format().open(image, true)) {
+            Chain chain = new Chain(List.of(file));
+            Random random = new Random(66);
+            for (int i = 0; i < 40; i++) {
+                byte[] data = new byte[1 + random.nextInt(5000)];
+                random.nextBytes(data);
+                int offset = random.nextInt(expected.length - data.length);
+                chain.write(offset, ByteBuffer.wrap(data));
+                System.arraycopy(data, 0, expected, offset, data.length);
+            }
+            assertThat(file.check().isClean()).isTrue();
+        }
+        assertCheckClean(image);
+        assertIdentical(image, raw("expected.raw", expected));
+    }
+
+    @Test
+    void imagesWithOneBitAndSixtyFourBitRefcountsAndVersionTwoStayCleanUnderOurWrites() throws IOException {
+        for (String options : List.of("refcount_bits=1", "refcount_bits=64", "compat=0.10", "refcount_bits=8,cluster_size=4096")) {
+            Path image = root.resolve(options.replace(',', '-').replace('=', '-') + ".qcow2");
+            qemuImg("create", "-f", "qcow2", "-o", options, image.toString(), String.valueOf(SIZE));
+            qemuIo("-f", "qcow2", "-c", "write -P 0x11 0 300000", image.toString());
+            byte[] expected = new byte[SIZE];
+            Arrays.fill(expected, 0, 300_000, (byte) 0x11);
+            try (ImageFile file = new Qcow2Format().open(image, true)) {
+                Chain chain = new Chain(List.of(file));
+                Random random = new Random(67);
+                for (int i = 0; i < 30; i++) {
+                    byte[] data = new byte[1 + random.nextInt(150_000)];
+                    random.nextBytes(data);
+                    int offset = random.nextInt(expected.length - data.length);
+                    chain.write(offset, ByteBuffer.wrap(data));
+                    System.arraycopy(data, 0, expected, offset, data.length);
+                }
+                chain.write(1 << 20, ByteBuffer.allocate(1 << 20));
+                Arrays.fill(expected, 1 << 20, 2 << 20, (byte) 0);
+            }
+            assertCheckClean(image);
+            assertIdentical(image, raw("expected-" + image.getFileName() + ".raw", expected));
+        }
+    }
+
+    @Test
+    void growingTheRefcountTableOfASmallClusterImageKeepsQemuCheckClean() throws IOException {
+        int size = 20 << 20;
+        byte[] expected = new byte[size];
+        Path image = root.resolve(UUID.randomUUID() + ".qcow2");
+        try (ImageFile file = new Qcow2Format(9).create(image, NewImage.base(UUID.randomUUID(), size, Variant.DYNAMIC))) {
+            Chain chain = new Chain(List.of(file));
+            Random random = new Random(68);
+            byte[] chunk = new byte[1 << 20];
+            for (int at = 0; at < size; at += chunk.length) {
+                random.nextBytes(chunk);
+                chain.write(at, ByteBuffer.wrap(chunk));
+                System.arraycopy(chunk, 0, expected, at, chunk.length);
+            }
+        }
+        assertThat(qemuImg("info", "--output=json", image.toString())).contains("\"cluster-size\": 512");
+        assertCheckClean(image);
+        assertIdentical(image, raw("expected.raw", expected));
+    }
+
+    @Test
+    void flattenedClonesOfVdiAndQcow2ChainsPassQemuCheckAndConvertBetweenFormatsIdentically() throws IOException {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            for (String format : List.of("vdi", "qcow2")) {
+                byte[] expected = new byte[SIZE];
+                Random random = new Random(format.hashCode());
+                UUID base = UUID.randomUUID();
+                UUID child = UUID.randomUUID();
+                store.create(base, format, SIZE, Variant.DYNAMIC);
+                writeRandomly(store, base, expected, random, 20);
+                store.createDifferencing(child, base);
+                writeRandomly(store, child, expected, random, 20);
+                Path expectedRaw = raw(format + "-expected.raw", expected);
+
+                UUID asQcow2 = UUID.randomUUID();
+                store.clone(child, asQcow2, "qcow2", Variant.DYNAMIC, Progress.NONE);
+                assertThat(store.describe(asQcow2).depth()).isEqualTo(1);
+                assertCheckClean(file(asQcow2));
+                assertIdentical(file(asQcow2), expectedRaw);
+
+                UUID asVdi = UUID.randomUUID();
+                store.clone(asQcow2, asVdi, "vdi", Variant.DYNAMIC, Progress.NONE);
+                UUID asRaw = UUID.randomUUID();
+                store.clone(asVdi, asRaw, "raw", Variant.DYNAMIC, Progress.NONE);
+                assertSameBytes(Files.readAllBytes(root.resolve(asRaw + ".raw")), expected);
+            }
+        }
+    }
+
+    private void assertReadsLike(Path image, byte[] source) {
+        try (ImageFile file = new Qcow2Format().open(image, false)) {
+            assertThat(file.virtualSize()).isEqualTo(source.length);
+            ByteBuffer seen = ByteBuffer.allocate(source.length);
+            new Chain(List.of(file)).read(0, seen);
+            assertSameBytes(seen.array(), source);
+            assertThat(file.check().isClean()).as("our check of %s: %s", image, file.check()).isTrue();
+        }
+    }
+
+    /** Random, highly compressible and all-zero stretches, not aligned to clusters. */
+    private static byte[] mixedContent(Random random) {
+        byte[] content = new byte[SIZE + 3 * 512];
+        byte[] text = "Diskfleet golden image block of text. ".getBytes(StandardCharsets.US_ASCII);
+        int at = 0;
+        while (at < content.length) {
+            int length = Math.min(content.length - at, 10_000 + random.nextInt(300_000));
+            switch (random.nextInt(3)) {
+                case 0 -> {
+                    byte[] noise = new byte[length];
+                    random.nextBytes(noise);
+                    System.arraycopy(noise, 0, content, at, length);
+                }
+                case 1 -> {
+                    for (int i = 0; i < length; i++) {
+                        content[at + i] = text[i % text.length];
+                    }
+                }
+                default -> {
+                    // zeros
+                }
+            }
+            at += length;
+        }
+        return content;
+    }
+
+    private static void writeRandomly(ImageStore store, UUID id, byte[] expected, Random random, int count) {
+        for (int i = 0; i < count; i++) {
+            int length = 1 + random.nextInt(200_000);
+            int offset = random.nextInt(expected.length - length);
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            store.write(id, offset, ByteBuffer.wrap(data));
+            System.arraycopy(data, 0, expected, offset, length);
+        }
+    }
+
+    private static void assertSameBytes(byte[] actual, byte[] expected) {
+        assertThat(actual.length).isEqualTo(expected.length);
+        assertThat(Arrays.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1);
+    }
+
+    private Path raw(String name, byte[] content) throws IOException {
+        return Files.write(root.resolve(name), content);
+    }
+
+    private Path file(UUID id) {
+        return root.resolve(id + ".qcow2");
+    }
+}

@@ -196,12 +196,13 @@ final class Qcow2HeaderValidator {
         if (length == 0 || length > MAX_BACKING_NAME) {
             fail("backing file name is %d bytes long, expected 1 to %d", length, MAX_BACKING_NAME);
         }
-        if (offset < h.headerLength()) {
-            fail("backing_file_offset is %d, inside the %d-byte header", offset, h.headerLength());
-        }
-        if (offset > g.clusterSize() - length) {
+        // QEMU reads the name from the header cluster; so do we (and it must not overlap the header fields).
+        if (Long.compareUnsigned(offset, g.clusterSize() - length) > 0) {
             fail("backing file name (offset %s, %d bytes) does not lie in the %d-byte header cluster",
                     Long.toUnsignedString(offset), length, g.clusterSize());
+        }
+        if (offset < h.headerLength()) {
+            fail("backing_file_offset is %d, inside the %d-byte header", offset, h.headerLength());
         }
         if (offset + length > fileLength) {
             fail("backing file name (offset %d, %d bytes) ends past the end of the %d-byte file", offset, length,

@@ -5,12 +5,14 @@ import static dev.diskfleet.storage.qcow2.QemuTools.assertIdentical;
 import static dev.diskfleet.storage.qcow2.QemuTools.qemuImg;
 import static dev.diskfleet.storage.qcow2.QemuTools.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.storage.Chain;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.Progress;
+import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.Variant;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -262,6 +264,31 @@ class Qcow2QemuInteropTest {
                 assertSameBytes(Files.readAllBytes(root.resolve(asRaw + ".raw")), expected);
             }
         }
+    }
+
+    @Test
+    void imagesWithInternalSnapshotsReadTheActiveLayerCheckCleanAndRefuseWritesUnchanged() throws IOException {
+        Path image = root.resolve("snapshots.qcow2");
+        qemuImg("create", "-f", "qcow2", image.toString(), String.valueOf(SIZE));
+        qemuIo("-f", "qcow2", "-c", "write -P 0x11 0 200000", image.toString());
+        qemuImg("snapshot", "-c", "first", image.toString());
+        qemuIo("-f", "qcow2", "-c", "write -P 0x22 100000 200000", image.toString());
+        byte[] expected = new byte[SIZE];
+        Arrays.fill(expected, 0, 200_000, (byte) 0x11);
+        Arrays.fill(expected, 100_000, 300_000, (byte) 0x22);
+        byte[] before = Files.readAllBytes(image);
+        try (ImageFile file = new Qcow2Format().open(image, true)) {
+            ByteBuffer seen = ByteBuffer.allocate(SIZE);
+            Chain chain = new Chain(List.of(file));
+            chain.read(0, seen);
+            assertSameBytes(seen.array(), expected);
+            assertThat(file.check().isClean()).as("our check, counting the snapshot's clusters").isTrue();
+            assertThatThrownBy(() -> chain.write(0, ByteBuffer.wrap(new byte[] {1})))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("internal snapshots");
+            assertThatThrownBy(file::discardAll).isInstanceOf(StorageException.class);
+        }
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        assertCheckClean(image);
     }
 
     private void assertReadsLike(Path image, byte[] source) {

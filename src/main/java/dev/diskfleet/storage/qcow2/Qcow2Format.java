@@ -9,7 +9,6 @@ import dev.diskfleet.storage.ImageIds;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.Variant;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -57,13 +56,13 @@ public final class Qcow2Format implements ImageFormat {
 
     @Override
     public ImageFile open(Path file, boolean writable) {
-        FileChannel channel = openChannel(file, writable
+        FileChannel channel = FileIo.open(file, writable
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ});
         try {
             return load(new HostFile(file, channel, writable), ImageIds.fromFileName(file), writable);
         } catch (RuntimeException e) {
-            closeQuietly(channel, e);
+            FileIo.closeAfterFailure(channel, e);
             throw e;
         }
     }
@@ -91,14 +90,14 @@ public final class Qcow2Format implements ImageFormat {
         }
         ClusterGeometry g = new ClusterGeometry(clusterBits, ClusterGeometry.DEFAULT_REFCOUNT_ORDER);
         FreshImage fresh = new FreshImage(g, size, backingFileName);
-        FileChannel channel = openChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        FileChannel channel = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
             HostFile host = new HostFile(file, channel, false);
             fresh.writeTo(host);
             return load(host, spec.id(), true);
         } catch (RuntimeException e) {
-            closeQuietly(channel, e);
+            FileIo.closeAfterFailure(channel, e);
             throw e;
         }
     }
@@ -129,21 +128,5 @@ public final class Qcow2Format implements ImageFormat {
         SnapshotTable snapshots = SnapshotTable.read(host, g, header.snapshotsOffset(), header.snapshotCount(), length);
         return new Qcow2Image(this, host, header, g, extensions, backingFileName, map, refcounts, snapshots, id,
                 writable);
-    }
-
-    private static FileChannel openChannel(Path file, StandardOpenOption... options) {
-        try {
-            return FileChannel.open(file, options);
-        } catch (IOException e) {
-            throw FileIo.ioFailure("open", file, e);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel, RuntimeException failure) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
     }
 }

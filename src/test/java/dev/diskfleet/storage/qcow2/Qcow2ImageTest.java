@@ -2,6 +2,10 @@ package dev.diskfleet.storage.qcow2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.diskfleet.storage.qcow2.TestDisks.assertSameBytes;
+import static dev.diskfleet.storage.qcow2.TestDisks.fillWithNoise;
+import static dev.diskfleet.storage.qcow2.TestDisks.readAll;
+import static dev.diskfleet.storage.qcow2.TestDisks.writeRandomly;
 
 import dev.diskfleet.storage.Chain;
 import dev.diskfleet.storage.ChainException;
@@ -52,13 +56,13 @@ class Qcow2ImageTest {
         byte[] expected = new byte[size];
         Random random = new Random(6);
         try (ImageFile base = create("base", size, null)) {
-            randomWrites(new Chain(List.of(base)), expected, random, 40);
+            writeRandomly(new Chain(List.of(base))::write, expected, random, 40, 200_000);
             byte[] baseBytes = expected.clone();
             try (ImageFile overlay = create("overlay", 0, base)) {
                 Chain chain = new Chain(List.of(overlay, base));
-                randomWrites(chain, expected, random, 60);
-                assertSameBytes(readAll(chain, size), expected);
-                assertSameBytes(readAll(new Chain(List.of(base)), size), baseBytes);
+                writeRandomly(chain::write, expected, random, 60, 200_000);
+                assertSameBytes(readAll(chain), expected);
+                assertSameBytes(readAll(new Chain(List.of(base))), baseBytes);
                 assertClean(overlay);
                 assertClean(base);
             }
@@ -74,11 +78,11 @@ class Qcow2ImageTest {
         try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
             basePath = dir.resolve(base.id() + ".qcow2");
             overlayPath = dir.resolve(overlay.id() + ".qcow2");
-            randomWrites(new Chain(List.of(base)), expected, new Random(1), 20);
-            randomWrites(new Chain(List.of(overlay, base)), expected, new Random(2), 20);
+            writeRandomly(new Chain(List.of(base))::write, expected, new Random(1), 20, 200_000);
+            writeRandomly(new Chain(List.of(overlay, base))::write, expected, new Random(2), 20, 200_000);
         }
         try (ImageFile base = format.open(basePath, false); ImageFile overlay = format.open(overlayPath, true)) {
-            assertSameBytes(readAll(new Chain(List.of(overlay, base)), size), expected);
+            assertSameBytes(readAll(new Chain(List.of(overlay, base))), expected);
             assertThat(overlay.id().toString()).isEqualTo(overlayPath.getFileName().toString().replace(".qcow2", ""));
             assertClean(overlay);
         }
@@ -97,7 +101,7 @@ class Qcow2ImageTest {
             assertThat(overlay.unitState(1)).isEqualTo(UnitState.ZERO);
             byte[] expected = ones.clone();
             Arrays.fill(expected, 65536, 131072, (byte) 0);
-            assertSameBytes(readAll(chain, size), expected);
+            assertSameBytes(readAll(chain), expected);
             // One new L2 table, no data cluster.
             assertThat(overlay.allocatedBytes()).isEqualTo(5L * 65536);
             assertThat(before).isLessThan(overlay.allocatedBytes());
@@ -111,17 +115,17 @@ class Qcow2ImageTest {
         try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
             long fresh = overlay.allocatedBytes();
             byte[] expected = new byte[size];
-            randomWrites(new Chain(List.of(base)), expected, new Random(3), 10);
+            writeRandomly(new Chain(List.of(base))::write, expected, new Random(3), 10, 200_000);
             byte[] baseBytes = expected.clone();
             Chain chain = new Chain(List.of(overlay, base));
-            randomWrites(chain, expected, new Random(4), 30);
+            writeRandomly(chain::write, expected, new Random(4), 30, 200_000);
             chain.write(0, ByteBuffer.allocate(1 << 20));
             chain.resetTop();
             assertThat(overlay.allocatedBytes()).isEqualTo(fresh);
-            assertSameBytes(readAll(chain, size), baseBytes);
+            assertSameBytes(readAll(chain), baseBytes);
             assertClean(overlay);
-            randomWrites(chain, baseBytes, new Random(5), 10);
-            assertSameBytes(readAll(chain, size), baseBytes);
+            writeRandomly(chain::write, baseBytes, new Random(5), 10, 200_000);
+            assertSameBytes(readAll(chain), baseBytes);
             assertClean(overlay);
         }
     }
@@ -131,13 +135,13 @@ class Qcow2ImageTest {
         int size = 4 << 20;
         byte[] expected = new byte[size];
         try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
-            randomWrites(new Chain(List.of(base)), expected, new Random(7), 15);
+            writeRandomly(new Chain(List.of(base))::write, expected, new Random(7), 15, 200_000);
             Chain chain = new Chain(List.of(overlay, base));
-            randomWrites(chain, expected, new Random(8), 25);
+            writeRandomly(chain::write, expected, new Random(8), 25, 200_000);
             chain.write(2 << 20, ByteBuffer.allocate(65536 * 3));
             System.arraycopy(new byte[65536 * 3], 0, expected, 2 << 20, 65536 * 3);
             chain.mergeTopIntoParent();
-            assertSameBytes(readAll(new Chain(List.of(base)), size), expected);
+            assertSameBytes(readAll(new Chain(List.of(base))), expected);
             assertClean(base);
         }
     }
@@ -150,15 +154,9 @@ class Qcow2ImageTest {
         UUID id = UUID.randomUUID();
         try (ImageFile image = tiny.create(dir.resolve(id + ".qcow2"), NewImage.base(id, size, Variant.DYNAMIC))) {
             Chain chain = new Chain(List.of(image));
-            byte[] chunk = new byte[1 << 20];
-            Random random = new Random(9);
-            for (int at = 0; at < size; at += chunk.length) {
-                random.nextBytes(chunk);
-                chain.write(at, ByteBuffer.wrap(chunk));
-                System.arraycopy(chunk, 0, expected, at, chunk.length);
-            }
+            fillWithNoise(chain::write, expected, new Random(9));
             assertThat(image.allocatedBytes()).isGreaterThan(size);
-            assertSameBytes(readAll(chain, size), expected);
+            assertSameBytes(readAll(chain), expected);
             assertClean(image);
         }
     }
@@ -237,28 +235,6 @@ class Qcow2ImageTest {
             }
             assertClean(overlay);
         }
-    }
-
-    static void randomWrites(Chain chain, byte[] expected, Random random, int count) {
-        for (int i = 0; i < count; i++) {
-            int length = 1 + random.nextInt(200_000);
-            int offset = random.nextInt(expected.length - length);
-            byte[] data = new byte[length];
-            random.nextBytes(data);
-            chain.write(offset, ByteBuffer.wrap(data));
-            System.arraycopy(data, 0, expected, offset, length);
-        }
-    }
-
-    static void assertSameBytes(byte[] actual, byte[] expected) {
-        assertThat(actual.length).isEqualTo(expected.length);
-        assertThat(Arrays.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1);
-    }
-
-    static byte[] readAll(Chain chain, int size) {
-        ByteBuffer all = ByteBuffer.allocate(size);
-        chain.read(0, all);
-        return all.array();
     }
 
     static void assertClean(ImageFile image) {

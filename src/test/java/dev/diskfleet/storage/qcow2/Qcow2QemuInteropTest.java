@@ -4,6 +4,10 @@ import static dev.diskfleet.storage.qcow2.QemuTools.assertCheckClean;
 import static dev.diskfleet.storage.qcow2.QemuTools.assertIdentical;
 import static dev.diskfleet.storage.qcow2.QemuTools.qemuImg;
 import static dev.diskfleet.storage.qcow2.QemuTools.qemuIo;
+import static dev.diskfleet.storage.qcow2.TestDisks.assertSameBytes;
+import static dev.diskfleet.storage.qcow2.TestDisks.fillWithNoise;
+import static dev.diskfleet.storage.qcow2.TestDisks.readAll;
+import static dev.diskfleet.storage.qcow2.TestDisks.writeRandomly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -91,10 +96,10 @@ class Qcow2QemuInteropTest {
             UUID base = UUID.randomUUID();
             UUID overlay = UUID.randomUUID();
             store.create(base, "qcow2", SIZE, Variant.DYNAMIC);
-            writeRandomly(store, base, expected, random, 30);
+            writeRandomly((o, b) -> store.write(base, o, b), expected, random, 30, 200_000);
             byte[] baseBytes = expected.clone();
             store.createDifferencing(overlay, base);
-            writeRandomly(store, overlay, expected, random, 60);
+            writeRandomly((o, b) -> store.write(overlay, o, b), expected, random, 60, 200_000);
             // A whole cluster of zeros over base data becomes a zero cluster that masks the base.
             store.write(overlay, 3L << 16, ByteBuffer.allocate(1 << 16));
             Arrays.fill(expected, 3 << 16, 4 << 16, (byte) 0);
@@ -107,7 +112,7 @@ class Qcow2QemuInteropTest {
             assertIdentical(file(overlay), raw("base.raw", baseBytes));
 
             expected = baseBytes.clone();
-            writeRandomly(store, overlay, expected, random, 20);
+            writeRandomly((o, b) -> store.write(overlay, o, b), expected, random, 20, 200_000);
             store.mergeIntoParent(overlay);
             assertCheckClean(file(base));
             assertIdentical(file(base), raw("merged.raw", expected));
@@ -121,7 +126,7 @@ class Qcow2QemuInteropTest {
             UUID base = UUID.randomUUID();
             UUID overlay = UUID.randomUUID();
             store.create(base, "qcow2", SIZE, Variant.DYNAMIC);
-            writeRandomly(store, base, expected, new Random(62), 25);
+            writeRandomly((o, b) -> store.write(base, o, b), expected, new Random(62), 25, 200_000);
             store.createDifferencing(overlay, base);
             store.write(overlay, 100_000, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             expected[100_000] = 1;
@@ -149,9 +154,7 @@ class Qcow2QemuInteropTest {
     @Test
     void compressedImagesQemuWroteReadLikeTheirRawSource() throws IOException {
         byte[] source = mixedContent(new Random(63));
-        Path rawSource = raw("source.raw", source);
-        Path compressed = root.resolve("compressed.qcow2");
-        qemuImg("convert", "-f", "raw", "-O", "qcow2", "-c", rawSource.toString(), compressed.toString());
+        Path compressed = convert(source, "compressed.qcow2", "-c");
         assertThat(qemuImg("check", compressed.toString())).contains("compressed clusters")
                 .doesNotContain(" 0.00% compressed");
         assertReadsLike(compressed, source);
@@ -160,11 +163,8 @@ class Qcow2QemuInteropTest {
     @Test
     void uncompressedImagesWithDefaultSmallAndLargeClustersReadLikeTheirRawSource() throws IOException {
         byte[] source = mixedContent(new Random(64));
-        Path rawSource = raw("source.raw", source);
         for (String clusterSize : List.of("65536", "4096", "2M")) {
-            Path converted = root.resolve("converted-" + clusterSize + ".qcow2");
-            qemuImg("convert", "-f", "raw", "-O", "qcow2", "-o", "cluster_size=" + clusterSize, rawSource.toString(),
-                    converted.toString());
+            Path converted = convert(source, "converted-" + clusterSize + ".qcow2", "-o", "cluster_size=" + clusterSize);
             assertReadsLike(converted, source);
         }
     }
@@ -172,19 +172,9 @@ class Qcow2QemuInteropTest {
     @Test
     void writingIntoCompressedClustersStoresThemUncompressedAndQemuAgrees() throws IOException {
         byte[] expected = mixedContent(new Random(65));
-        Path rawSource = raw("source.raw", expected);
-        Path image = root.resolve("compressed.qcow2");
-        qemuImg("convert", "-f", "raw", "-O", "qcow2", "-c", rawSource.toString(), image.toString());
+        Path image = convert(expected, "compressed.qcow2", "-c");
         try (ImageFile file = new Qcow2Format().open(image, true)) {
-            Chain chain = new Chain(List.of(file));
-            Random random = new Random(66);
-            for (int i = 0; i < 40; i++) {
-                byte[] data = new byte[1 + random.nextInt(5000)];
-                random.nextBytes(data);
-                int offset = random.nextInt(expected.length - data.length);
-                chain.write(offset, ByteBuffer.wrap(data));
-                System.arraycopy(data, 0, expected, offset, data.length);
-            }
+            writeRandomly(new Chain(List.of(file))::write, expected, new Random(66), 40, 5000);
             assertThat(file.check().isClean()).isTrue();
         }
         assertCheckClean(image);
@@ -201,14 +191,7 @@ class Qcow2QemuInteropTest {
             Arrays.fill(expected, 0, 300_000, (byte) 0x11);
             try (ImageFile file = new Qcow2Format().open(image, true)) {
                 Chain chain = new Chain(List.of(file));
-                Random random = new Random(67);
-                for (int i = 0; i < 30; i++) {
-                    byte[] data = new byte[1 + random.nextInt(150_000)];
-                    random.nextBytes(data);
-                    int offset = random.nextInt(expected.length - data.length);
-                    chain.write(offset, ByteBuffer.wrap(data));
-                    System.arraycopy(data, 0, expected, offset, data.length);
-                }
+                writeRandomly(chain::write, expected, new Random(67), 30, 150_000);
                 chain.write(1 << 20, ByteBuffer.allocate(1 << 20));
                 Arrays.fill(expected, 1 << 20, 2 << 20, (byte) 0);
             }
@@ -223,14 +206,7 @@ class Qcow2QemuInteropTest {
         byte[] expected = new byte[size];
         Path image = root.resolve(UUID.randomUUID() + ".qcow2");
         try (ImageFile file = new Qcow2Format(9).create(image, NewImage.base(UUID.randomUUID(), size, Variant.DYNAMIC))) {
-            Chain chain = new Chain(List.of(file));
-            Random random = new Random(68);
-            byte[] chunk = new byte[1 << 20];
-            for (int at = 0; at < size; at += chunk.length) {
-                random.nextBytes(chunk);
-                chain.write(at, ByteBuffer.wrap(chunk));
-                System.arraycopy(chunk, 0, expected, at, chunk.length);
-            }
+            fillWithNoise(new Chain(List.of(file))::write, expected, new Random(68));
         }
         assertThat(qemuImg("info", "--output=json", image.toString())).contains("\"cluster-size\": 512");
         assertCheckClean(image);
@@ -246,9 +222,9 @@ class Qcow2QemuInteropTest {
                 UUID base = UUID.randomUUID();
                 UUID child = UUID.randomUUID();
                 store.create(base, format, SIZE, Variant.DYNAMIC);
-                writeRandomly(store, base, expected, random, 20);
+                writeRandomly((o, b) -> store.write(base, o, b), expected, random, 20, 200_000);
                 store.createDifferencing(child, base);
-                writeRandomly(store, child, expected, random, 20);
+                writeRandomly((o, b) -> store.write(child, o, b), expected, random, 20, 200_000);
                 Path expectedRaw = raw(format + "-expected.raw", expected);
 
                 UUID asQcow2 = UUID.randomUUID();
@@ -291,12 +267,21 @@ class Qcow2QemuInteropTest {
         assertCheckClean(image);
     }
 
+    /** {@code qemu-img convert -O qcow2} of a raw disk holding {@code content}. */
+    private Path convert(byte[] content, String name, String... options) throws IOException {
+        Path source = raw(name + ".source.raw", content);
+        Path target = root.resolve(name);
+        List<String> args = new ArrayList<>(List.of("convert", "-f", "raw", "-O", "qcow2"));
+        args.addAll(List.of(options));
+        args.addAll(List.of(source.toString(), target.toString()));
+        qemuImg(args.toArray(String[]::new));
+        return target;
+    }
+
     private void assertReadsLike(Path image, byte[] source) {
         try (ImageFile file = new Qcow2Format().open(image, false)) {
             assertThat(file.virtualSize()).isEqualTo(source.length);
-            ByteBuffer seen = ByteBuffer.allocate(source.length);
-            new Chain(List.of(file)).read(0, seen);
-            assertSameBytes(seen.array(), source);
+            assertSameBytes(readAll(new Chain(List.of(file))), source);
             assertThat(file.check().isClean()).as("our check of %s: %s", image, file.check()).isTrue();
         }
     }
@@ -326,22 +311,6 @@ class Qcow2QemuInteropTest {
             at += length;
         }
         return content;
-    }
-
-    private static void writeRandomly(ImageStore store, UUID id, byte[] expected, Random random, int count) {
-        for (int i = 0; i < count; i++) {
-            int length = 1 + random.nextInt(200_000);
-            int offset = random.nextInt(expected.length - length);
-            byte[] data = new byte[length];
-            random.nextBytes(data);
-            store.write(id, offset, ByteBuffer.wrap(data));
-            System.arraycopy(data, 0, expected, offset, length);
-        }
-    }
-
-    private static void assertSameBytes(byte[] actual, byte[] expected) {
-        assertThat(actual.length).isEqualTo(expected.length);
-        assertThat(Arrays.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1);
     }
 
     private Path raw(String name, byte[] content) throws IOException {

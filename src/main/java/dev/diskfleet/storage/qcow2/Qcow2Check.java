@@ -143,6 +143,9 @@ final class Qcow2Check {
 
     /** Counts one reference to every cluster that bytes {@code [offset, offset + length)} touch. */
     private void reference(long offset, long length, String what) {
+        if (length <= 0) {
+            return;
+        }
         long first = g.clusterOf(offset);
         long last = g.clusterOf(offset + length - 1);
         for (long c = Math.max(first, windowStart); c <= last && c < windowStart + expected.length; c++) {

@@ -71,8 +71,8 @@ final class ClusterAllocator {
         RefcountCodec.put(block, (int) (cluster % g.refcountsPerBlock()), g.refcountOrder(), 1);
         refcounts.writeBlock(g.offsetOf(cluster), block);
         host.barrier();
+        // The caller's barrier before it publishes anything orders this link too.
         refcounts.setBlock(blockIndex, g.offsetOf(cluster));
-        host.barrier();
         nextFree = cluster + 1;
     }
 

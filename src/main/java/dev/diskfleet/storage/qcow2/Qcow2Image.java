@@ -19,8 +19,9 @@ import java.util.UUID;
 /**
  * An open qcow2 file; units are clusters. Reads take no image lock (only the L2 cache's, briefly, see
  * {@link L2Cache}). The single writer allocates at the end of the file in QEMU's crash-safe order: the
- * data cluster (and a new L2 table), then their refcounts, then the L2 entry, then the L1 entry, with a
- * write barrier between the steps; a crash leaves at most leaked clusters. Mutations and the check also
+ * data cluster (and a new L2 table) and their refcounts, a write barrier, then the L2 entry, or the L1
+ * entry of a new L2 table; a crash leaves at most leaked clusters, never a pointer to a cluster whose
+ * content or refcount is not on disk. Mutations and the check also
  * hold the image's monitor, which {@link dev.diskfleet.storage.Chain} already holds for writes.
  *
  * <p>Compressed clusters read as data. A write into one cannot be done in place: the cluster is inflated,
@@ -215,8 +216,9 @@ final class Qcow2Image implements ImageFile {
 
     /**
      * Points {@code unit} at new content: a data cluster holding {@code data}, or the zero flag when
-     * {@code data} is null. Order: content (and a new L2 table), barrier, refcounts, barrier, then the one
-     * pointer that publishes it; the clusters the old entry held are freed last.
+     * {@code data} is null. Order: content (and a new L2 table) and their refcounts, barrier, then the one
+     * pointer that publishes them (the L2 entry, or the L1 entry of a new table that already holds it);
+     * the clusters the old entry held are freed last.
      */
     private void store(long unit, ByteBuffer data, long oldEntry) {
         int l1Index = map.l1Index(unit);
@@ -240,13 +242,14 @@ final class Qcow2Image implements ImageFile {
         if (newTable) {
             host.write(table.duplicate(), g.offsetOf(tableCluster));
         }
-        host.barrier();
         if (data != null) {
             refcounts.set(dataCluster, 1);
         }
         if (newTable) {
             refcounts.set(tableCluster, 1);
         }
+        // One barrier suffices: content and refcounts may reach the disk in either order (a refcount
+        // without its pointer is a leak), but both must be there before the pointer is.
         host.barrier();
         if (newTable) {
             map.publishTable(l1Index, g.offsetOf(tableCluster), table);

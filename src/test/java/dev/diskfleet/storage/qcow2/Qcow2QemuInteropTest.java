@@ -214,7 +214,7 @@ class Qcow2QemuInteropTest {
     }
 
     @Test
-    void flattenedClonesOfVdiAndQcow2ChainsPassQemuCheckAndConvertBetweenFormatsIdentically() throws IOException {
+    void flattenedClonesOfVdiAndQcow2ChainsToQcow2PassQemuCheckAndConvertOnToRawAndVdiIdentically() throws IOException {
         try (ImageStore store = ImageStore.withDefaultFormats(root)) {
             for (String format : List.of("vdi", "qcow2")) {
                 byte[] expected = new byte[SIZE];
@@ -233,11 +233,13 @@ class Qcow2QemuInteropTest {
                 assertCheckClean(file(asQcow2));
                 assertIdentical(file(asQcow2), expectedRaw);
 
+                UUID asRaw = UUID.randomUUID();
+                store.clone(asQcow2, asRaw, "raw", Variant.DYNAMIC, Progress.NONE);
+                assertSameBytes(Files.readAllBytes(root.resolve(asRaw + ".raw")), expected);
+
                 UUID asVdi = UUID.randomUUID();
                 store.clone(asQcow2, asVdi, "vdi", Variant.DYNAMIC, Progress.NONE);
-                UUID asRaw = UUID.randomUUID();
-                store.clone(asVdi, asRaw, "raw", Variant.DYNAMIC, Progress.NONE);
-                assertSameBytes(Files.readAllBytes(root.resolve(asRaw + ".raw")), expected);
+                assertIdentical(root.resolve(asVdi + ".vdi"), "vdi", expectedRaw);
             }
         }
     }

@@ -75,7 +75,11 @@ final class QemuTools {
 
     /** {@code qemu-img compare} (through the backing chain) must find the two disks identical. */
     static void assertIdentical(Path image, Path expectedRaw) {
-        Result result = run("qemu-img", "compare", "-f", "qcow2", "-F", "raw", image.toString(), expectedRaw.toString());
+        assertIdentical(image, "qcow2", expectedRaw);
+    }
+
+    static void assertIdentical(Path image, String format, Path expectedRaw) {
+        Result result = run("qemu-img", "compare", "-f", format, "-F", "raw", image.toString(), expectedRaw.toString());
         assertThat(result.exitCode()).as("qemu-img compare %s %s:%n%s", image, expectedRaw, result.output()).isZero();
     }
 

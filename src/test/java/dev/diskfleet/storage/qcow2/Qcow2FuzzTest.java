@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Qcow2FuzzTest {
 
-    private static final int READ_ONLY_ROUNDS = 6000;
-    private static final int WRITABLE_ROUNDS = 1000;
+    private static final int READ_ONLY_ROUNDS = 5200;
+    private static final int WRITABLE_ROUNDS = 600;
 
     @TempDir
     Path dir;

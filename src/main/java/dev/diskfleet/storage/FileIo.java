@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** Positional whole-buffer I/O on a {@link FileChannel}, with failures turned into {@link StorageException}s. */
 public final class FileIo {
@@ -66,6 +67,23 @@ public final class FileIo {
             channel.close();
         } catch (IOException e) {
             throw ioFailure("close", file, e);
+        }
+    }
+
+    public static FileChannel open(Path file, StandardOpenOption... options) {
+        try {
+            return FileChannel.open(file, options);
+        } catch (IOException e) {
+            throw ioFailure("open", file, e);
+        }
+    }
+
+    /** Closes a channel whose opening code failed, keeping the first failure as the one reported. */
+    public static void closeAfterFailure(FileChannel channel, RuntimeException failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.diskfleet.storage;
 
+import dev.diskfleet.storage.qcow2.Qcow2Format;
 import dev.diskfleet.storage.raw.RawFormat;
 import dev.diskfleet.storage.vdi.VdiFormat;
 import java.io.Closeable;
@@ -61,7 +62,7 @@ public final class ImageStore implements Closeable {
     }
 
     public static ImageStore withDefaultFormats(Path root) {
-        return new ImageStore(root, List.of(new VdiFormat(), new RawFormat()));
+        return new ImageStore(root, List.of(new VdiFormat(), new Qcow2Format(), new RawFormat()));
     }
 
     public Path root() {

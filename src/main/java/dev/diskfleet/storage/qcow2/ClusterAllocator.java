@@ -1,0 +1,137 @@
+package dev.diskfleet.storage.qcow2;
+
+import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.StorageException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Hands out host clusters at the end of the file, and makes sure each one has a refcount block before
+ * anything is written into it, so that the caller can set its refcount before the table that points at
+ * it is written (QEMU's order: data, refcount, then the pointer to it).
+ *
+ * <p>New refcount blocks go where the next free cluster is and count themselves; when the refcount table
+ * cannot describe the next cluster, a larger table and the blocks for its own clusters are written past
+ * the end of the file, the header is switched to them in one write, and only then is the old table freed.
+ * A crash at any point leaves at most leaked clusters, never a cluster in use with a refcount of zero.
+ */
+final class ClusterAllocator {
+
+    /** A healthy file has no refcounts past its end; skipping more than this many is a damaged file. */
+    private static final int MAX_SKIPPED = 1 << 16;
+
+    private final HostFile host;
+    private final ClusterGeometry g;
+    private final RefcountTable refcounts;
+    private long nextFree;
+
+    ClusterAllocator(HostFile host, ClusterGeometry g, RefcountTable refcounts, long fileLength) {
+        this.host = host;
+        this.g = g;
+        this.refcounts = refcounts;
+        restartAfter(fileLength);
+    }
+
+    /** Allocation resumes at the first cluster boundary at or after {@code fileLength}. */
+    void restartAfter(long fileLength) {
+        nextFree = g.clustersFor(fileLength);
+    }
+
+    /**
+     * A free cluster whose refcount block exists. Its refcount is still 0: the caller writes the cluster's
+     * content, then sets the refcount to 1, then publishes the cluster.
+     */
+    long reserve() {
+        int skipped = 0;
+        while (true) {
+            long cluster = nextFree;
+            if (cluster >= refcounts.coverage()) {
+                growTable(cluster);
+                continue;
+            }
+            int blockIndex = (int) (cluster / g.refcountsPerBlock());
+            if (refcounts.block(blockIndex) == 0) {
+                addSelfCountingBlock(cluster, blockIndex);
+                continue;
+            }
+            nextFree = cluster + 1;
+            if (refcounts.get(cluster) == 0) {
+                return cluster;
+            }
+            if (++skipped > MAX_SKIPPED) {
+                throw new ImageFormatException(host.name() + ": refcounts mark more than " + MAX_SKIPPED
+                        + " clusters past the end of the file as used; repair it with 'qemu-img check -r leaks'");
+            }
+        }
+    }
+
+    /** A refcount block at {@code cluster} that covers the cluster itself: written first, then linked. */
+    private void addSelfCountingBlock(long cluster, int blockIndex) {
+        ByteBuffer block = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
+        RefcountCodec.put(block, (int) (cluster % g.refcountsPerBlock()), g.refcountOrder(), 1);
+        refcounts.writeBlock(g.offsetOf(cluster), block);
+        host.barrier();
+        // The caller's barrier before it publishes anything orders this link too.
+        refcounts.setBlock(blockIndex, g.offsetOf(cluster));
+        nextFree = cluster + 1;
+    }
+
+    /**
+     * Writes a larger refcount table at {@code start} (a cluster the old table cannot describe, so free),
+     * preceded by the refcount blocks that describe the new clusters, all counting one another.
+     */
+    private void growTable(long start) {
+        int perBlock = g.refcountsPerBlock();
+        int entriesPerCluster = g.clusterSize() / 8;
+        long tableClusters = refcounts.clusters() + 1L;
+        long blockCount = 1;
+        while (true) {
+            long end = start + blockCount + tableClusters;
+            long firstBlock = start / perBlock;
+            long lastBlock = (end - 1) / perBlock;
+            long neededBlocks = lastBlock - firstBlock + 1;
+            // Room for twice what is needed now, so growing stays rare.
+            long neededClusters = Math.max(refcounts.clusters() + 1L,
+                    ((lastBlock + 1) * 2 + entriesPerCluster - 1) / entriesPerCluster);
+            if (neededBlocks == blockCount && neededClusters == tableClusters) {
+                break;
+            }
+            blockCount = Math.max(blockCount, neededBlocks);
+            tableClusters = Math.max(tableClusters, neededClusters);
+        }
+        if ((tableClusters << g.clusterBits()) > ClusterGeometry.MAX_REFCOUNT_TABLE_BYTES) {
+            throw new StorageException(host.name() + ": the file has reached qcow2's refcount table limit ("
+                    + ClusterGeometry.MAX_REFCOUNT_TABLE_BYTES + " bytes of table) and cannot grow further");
+        }
+        long firstBlock = start / perBlock;
+        long tableStart = start + blockCount;
+        long end = tableStart + tableClusters;
+        long[] table = refcounts.blocksCopy((int) (tableClusters * entriesPerCluster));
+        for (long b = 0; b < blockCount; b++) {
+            ByteBuffer block = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
+            long covered = (firstBlock + b) * perBlock;
+            for (long c = Math.max(start, covered); c < Math.min(end, covered + perBlock); c++) {
+                RefcountCodec.put(block, (int) (c - covered), g.refcountOrder(), 1);
+            }
+            refcounts.writeBlock(g.offsetOf(start + b), block);
+            table[(int) (firstBlock + b)] = g.offsetOf(start + b);
+        }
+        ByteBuffer encoded = ByteBuffer.allocate((int) (tableClusters << g.clusterBits())).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < table.length; i++) {
+            encoded.putLong(i * 8, table[i]);
+        }
+        host.write(encoded, g.offsetOf(tableStart));
+        host.barrier();
+        long oldOffset = refcounts.offset();
+        int oldClusters = refcounts.clusters();
+        host.write(Qcow2Header.encodeRefcountTableFields(g.offsetOf(tableStart), (int) tableClusters),
+                Qcow2Header.OFF_REFCOUNT_TABLE_OFFSET);
+        host.barrier();
+        refcounts.relocated(g.offsetOf(tableStart), table);
+        // The old table is no longer referenced: free it (a crash before this only leaks it).
+        for (long c = g.clusterOf(oldOffset); c < g.clusterOf(oldOffset) + oldClusters; c++) {
+            refcounts.decrement(c);
+        }
+        nextFree = end;
+    }
+}

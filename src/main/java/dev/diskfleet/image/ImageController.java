@@ -130,8 +130,8 @@ public class ImageController {
             UUID parentId,
             @RequestParam(required = false) @Parameter(description = "Case-insensitive substring of the name",
                     example = "ubuntu") String name,
-            @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+            @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
         var result = images.list(type, parentId, name, PageRequest.of(page, size, Sort.by("createdAt", "id")));
         return new PageResponse<>(result.getContent(), result.getNumber(), result.getSize(),
                 result.getTotalElements(), result.getTotalPages());

@@ -8,7 +8,7 @@ import java.util.UUID;
 @Schema(description = "The storage engine's consistency report for one image file, in the spirit of qemu-img check")
 public record CheckResponse(
         @Schema(example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a") UUID imageId,
-        @Schema(example = "vdi") String format,
+        @Schema(description = "vdi, qcow2 or raw", example = "vdi") String format,
         @Schema(description = "No corruptions and no leaked units", example = "true") boolean clean,
         @Schema(description = "Allocation units (VDI blocks, qcow2 clusters) of the virtual disk", example = "10240")
         long totalUnits,

@@ -76,8 +76,10 @@ public class ImageController {
     @PostMapping
     @Operation(summary = "Create a blank image")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new image")
-    @ApiResponse(responseCode = "400", description = "Invalid fields, each named", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.VALIDATION)))
+    @ApiResponse(responseCode = "400", description = "Invalid fields, each named; an unknown format, or a variant"
+            + " the format lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM, examples = {
+                    @ExampleObject(name = "validation", value = ProblemExamples.VALIDATION),
+                    @ExampleObject(name = "unsupported-variant", value = ProblemExamples.UNSUPPORTED_VARIANT)}))
     public ResponseEntity<ImageResponse> create(@Valid @RequestBody CreateImageRequest request) {
         return created(provisioning.createBlank(request));
     }
@@ -88,8 +90,9 @@ public class ImageController {
     @Operation(summary = "Upload a disk image, streamed (POST, or PUT as curl -T sends it)",
             description = "The body is the image file itself: `curl -T disk.vdi` (a PUT) or"
                     + " `curl --data-binary @disk.vdi` (a POST; curl reads the file into memory first, so use -T for"
-                    + " big files). The format is detected from the content (VDI by its signature, otherwise raw),"
-                    + " the file is validated, and a malformed, truncated or hostile upload is refused with 422 and"
+                    + " big files). The format is detected from the content (VDI or qcow2 by its magic, otherwise raw;"
+                    + " compressed qcow2, as cloud images come, is read), the file is validated, and a malformed,"
+                    + " truncated or hostile upload, or a qcow2 that names a backing file, is refused with 422 and"
                     + " leaves nothing behind.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
@@ -162,9 +165,13 @@ public class ImageController {
 
     @PostMapping("/{id}/clone")
     @Operation(summary = "Clone an image into a full, independent copy (an operation)",
-            description = "A differencing image is flattened into the copy. Answers 202 with the operation;"
+            description = "A differencing image is flattened into the copy, which may be in another format"
+                    + " (vdi, qcow2, raw). Answers 202 with the operation;"
                     + " when it succeeds its resourceUrl names the new image.")
     @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+    @ApiResponse(responseCode = "400", description = "Invalid fields; an unknown format, or a variant the format"
+            + " lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = ProblemExamples.UNSUPPORTED_VARIANT)))
     @ApiResponse(responseCode = "409", description = "The source's file is missing", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
     public ResponseEntity<OperationResponse> clone(@PathVariable UUID id, @Valid @RequestBody CloneImageRequest request) {
@@ -176,8 +183,8 @@ public class ImageController {
     @GetMapping("/{id}/content")
     @Operation(summary = "Download the virtual disk, streamed",
             description = "Raw bytes of the disk as a guest sees it (the differencing chain flattened), with"
-                    + " single-range support (bytes=a-b, bytes=a-, bytes=-n). With format=vdi (or another"
-                    + " supported format) a standalone image file of the flattened disk instead, without ranges.")
+                    + " single-range support (bytes=a-b, bytes=a-, bytes=-n). With format=vdi or format=qcow2 a"
+                    + " standalone image file of the flattened disk instead, without ranges.")
     @ApiResponse(responseCode = "200", description = "The whole disk", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "206", description = "The requested range; Content-Range says which",
@@ -186,7 +193,7 @@ public class ImageController {
     @ApiResponse(responseCode = "416", description = "The range lies outside the disk", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.RANGE)))
     public ResponseEntity<StreamingResponseBody> content(@PathVariable UUID id,
-            @RequestParam(required = false) @Parameter(description = "raw (default) or an image format", example = "vdi")
+            @RequestParam(required = false) @Parameter(description = "raw (default), vdi or qcow2", example = "qcow2")
             String format,
             @RequestHeader(value = HttpHeaders.RANGE, required = false) @Parameter(example = "bytes=0-1048575")
             String range) {

@@ -13,7 +13,6 @@ import dev.diskfleet.operation.OperationRunner;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -46,8 +45,7 @@ public class ImageClones {
     public Operation start(UUID sourceId, CloneImageRequest request) {
         Image source = content.requireAccessible(sourceId);
         String format = provisioning.requireFormat(request.format() == null ? source.getFormat() : request.format());
-        Variant variant = request.variant() == null ? Variant.DYNAMIC
-                : Variant.valueOf(request.variant().toUpperCase(Locale.ROOT));
+        Variant variant = provisioning.requireVariant(format, request.variant());
         ImageType type = ImageMapper.parseType(request.type(), ImageType.NORMAL);
         UUID targetId = UUID.randomUUID();
         // Held from now, not from when a worker picks the copy up: a delete in between would pull the source away.

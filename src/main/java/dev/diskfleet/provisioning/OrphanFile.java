@@ -7,6 +7,6 @@ import java.util.UUID;
 public record OrphanFile(
         @Schema(description = "The UUID the file is named by", example = "7c9e6679-7425-40de-944b-e07fc1f90ae7") UUID id,
         @Schema(example = "7c9e6679-7425-40de-944b-e07fc1f90ae7.vdi") String fileName,
-        @Schema(example = "vdi") String format,
+        @Schema(description = "vdi, qcow2 or raw, from the file name", example = "vdi") String format,
         @Schema(description = "Length of the file in bytes", example = "2101248") long fileBytes) {
 }

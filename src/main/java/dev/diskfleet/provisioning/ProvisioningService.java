@@ -11,6 +11,7 @@ import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
 import dev.diskfleet.web.ApiException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -46,8 +47,7 @@ public class ProvisioningService {
 
     public Image createBlank(CreateImageRequest request) {
         String format = requireFormat(request.format() == null ? "vdi" : request.format());
-        Variant variant = request.variant() == null ? Variant.DYNAMIC
-                : Variant.valueOf(request.variant().toUpperCase(Locale.ROOT));
+        Variant variant = requireVariant(format, request.variant());
         ImageType type = ImageMapper.parseType(request.type(), ImageType.NORMAL);
         UUID id = UUID.randomUUID();
         ImageSummary file = store.create(id, format, request.sizeBytes(), variant);
@@ -87,5 +87,21 @@ public class ProvisioningService {
                     + String.join(", ", store.formatNames()));
         }
         return format;
+    }
+
+    /**
+     * The variant asked for (default dynamic), refused with 400 when {@code format} cannot be created so
+     * (qcow2 has no fixed variant), before any file is touched.
+     */
+    public Variant requireVariant(String format, String variant) {
+        Variant parsed = variant == null ? Variant.DYNAMIC : Variant.valueOf(variant.toUpperCase(Locale.ROOT));
+        if (!store.format(format).supportsVariant(parsed)) {
+            List<String> offering = store.formatNames().stream()
+                    .filter(name -> store.format(name).supportsVariant(parsed)).toList();
+            throw ApiException.badRequest("unsupported-variant", "format '" + format + "' has no "
+                    + ImageMapper.apiName(parsed) + " variant; leave variant out (dynamic) or choose a format that has it: "
+                    + String.join(", ", offering));
+        }
+        return parsed;
     }
 }

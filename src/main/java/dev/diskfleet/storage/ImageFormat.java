@@ -34,4 +34,12 @@ public interface ImageFormat {
 
     /** Whether this format can record a parent (differencing images, overlays). */
     boolean supportsDifferencing();
+
+    /**
+     * Whether images of this format can be created in {@code variant}. Callers ask before creating, so a
+     * request for a variant the format lacks is refused without touching a file.
+     */
+    default boolean supportsVariant(Variant variant) {
+        return true;
+    }
 }

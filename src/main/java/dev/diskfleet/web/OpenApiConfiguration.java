@@ -23,7 +23,7 @@ public class OpenApiConfiguration {
                         .version("1")
                         .description("""
                                 Fleets of identical guests from one golden disk image, with VirtualBox's \
-                                immutable-media semantics over real VDI files. Long work (clones, fleet \
+                                immutable-media semantics over real VDI and qcow2 files. Long work (clones, fleet \
                                 deployments) answers 202 with an operation to poll or long-poll. Every error \
                                 is an RFC 9457 application/problem+json document with a stable `type`.""")
                         .license(new License().name("Proprietary")))

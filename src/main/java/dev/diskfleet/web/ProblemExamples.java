@@ -40,6 +40,11 @@ public final class ProblemExamples {
             "status":416,"detail":"Range 'bytes=20000000-' lies outside the 10485760-byte content; ask for bytes \
             between 0 and 10485759","instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/content"}""";
 
+    public static final String UNSUPPORTED_VARIANT = """
+            {"type":"https://diskfleet.dev/problems/unsupported-variant","title":"Bad request","status":400,\
+            "detail":"format 'qcow2' has no fixed variant; leave variant out (dynamic) or choose a format that has \
+            it: vdi, raw","instance":"/api/images"}""";
+
     private ProblemExamples() {
     }
 }

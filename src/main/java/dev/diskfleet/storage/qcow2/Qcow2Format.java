@@ -67,6 +67,11 @@ public final class Qcow2Format implements ImageFormat {
         }
     }
 
+    @Override
+    public boolean supportsVariant(Variant variant) {
+        return variant == Variant.DYNAMIC;
+    }
+
     /**
      * Base images are rounded up to whole 512-byte sectors, as {@code qemu-img create} does (QEMU ignores a
      * partial last sector). Overlays take their parent's size exactly. Preallocated (fixed) qcow2 is not
@@ -74,7 +79,7 @@ public final class Qcow2Format implements ImageFormat {
      */
     @Override
     public ImageFile create(Path file, NewImage spec) {
-        if (spec.variant() == Variant.FIXED) {
+        if (!supportsVariant(spec.variant())) {
             throw new StorageException("qcow2 images are always created dynamic (growing on demand); "
                     + "use vdi or raw for a preallocated image");
         }

@@ -7,7 +7,7 @@ import dev.diskfleet.provisioning.ProvisioningService;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.support.Api;
 import dev.diskfleet.support.Api.Reply;
-import dev.diskfleet.support.QemuImg;
+import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.ByteBuffer;
@@ -132,10 +132,10 @@ abstract class ImagesApiContract {
 
     @Test
     void vdiWrittenByQemuImgIsUploadedClonedAndDownloadedByteForByte() throws Exception {
-        QemuImg.require();
+        QemuTools.require("qemu-img");
         Path source = randomDisk(12 * MIB);
         Path vdi = work.resolve("golden.vdi");
-        QemuImg.run("convert", "-f", "raw", "-O", "vdi", source.toString(), vdi.toString());
+        QemuTools.qemuImg("convert", "-f", "raw", "-O", "vdi", source.toString(), vdi.toString());
 
         // curl --data-binary @golden.vdi labels the body as a form; it must still arrive as the file.
         Reply uploaded = api.upload("POST", "/api/images/uploads?name=" + prefix + "golden&type=normal",
@@ -161,8 +161,8 @@ abstract class ImagesApiContract {
         assertThat(cloneId).isNotEqualTo(goldenId);
         assertThat(clone.path("type").asString()).isEqualTo("immutable");
         assertThat(clone.path("name").asString()).isEqualTo(prefix + "clone");
-        QemuImg.run("check", "-f", "vdi", store.root().resolve(cloneId + ".vdi").toString());
-        assertThat(QemuImg.run("info", "-f", "vdi", store.root().resolve(cloneId + ".vdi").toString()))
+        QemuTools.assertCheckClean(store.root().resolve(cloneId + ".vdi"));
+        assertThat(QemuTools.qemuImg("info", "-f", "vdi", store.root().resolve(cloneId + ".vdi").toString()))
                 .contains(cloneId);
 
         Reply raw = api.get(cloneUrl + "/content").expect(200);
@@ -172,8 +172,7 @@ abstract class ImagesApiContract {
 
         Path exported = work.resolve("exported.vdi");
         Files.write(exported, api.get(cloneUrl + "/content?format=vdi").expect(200).bytes());
-        assertThat(QemuImg.run("compare", "-f", "vdi", "-F", "raw", exported.toString(), source.toString()))
-                .contains("Images are identical");
+        QemuTools.assertIdentical(exported, source);
     }
 
     @Test

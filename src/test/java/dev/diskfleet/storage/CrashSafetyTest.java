@@ -1,10 +1,13 @@
 package dev.diskfleet.storage;
 
 import static dev.diskfleet.storage.VdiFileBytes.*;
+import static dev.diskfleet.support.QemuTools.assertCheckClean;
+import static dev.diskfleet.support.QemuTools.assertIdentical;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.storage.vdi.VdiFormat;
+import dev.diskfleet.support.QemuTools;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,8 +78,8 @@ class CrashSafetyTest {
         }
         assertThat(getInt(file, BLOCKS_ALLOCATED)).as("header counter after a writable open")
                 .isEqualTo(crash == CrashPoint.MAP_ENTRY_WRITTEN_COUNTER_NOT ? counterOnDisk + 1 : counterOnDisk);
-        QemuImg qemuImg = QemuImg.require();
-        qemuImg.check(file);
+        QemuTools.require("qemu-img");
+        assertCheckClean(file);
 
         // The image keeps working: the next allocation neither loses nor reuses a referenced block.
         try (ImageStore store = ImageStore.withDefaultFormats(root)) {
@@ -85,8 +88,8 @@ class CrashSafetyTest {
             expected.write(3L * MIB, more);
             expected.assertReads(store, allocation.id());
         }
-        qemuImg.check(file);
-        qemuImg.compare(file, expected.writeRaw(dir.resolve("expected.raw")));
+        assertCheckClean(file);
+        assertIdentical(file, expected.writeRaw(dir.resolve("expected.raw")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,9 +1,13 @@
 package dev.diskfleet.storage;
 
+import static dev.diskfleet.support.QemuTools.assertCheckClean;
+import static dev.diskfleet.support.QemuTools.assertIdentical;
+import static dev.diskfleet.support.QemuTools.qemuImg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.diskfleet.storage.vdi.VdiFormat;
+import dev.diskfleet.support.QemuTools;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,13 +40,12 @@ class VdiInteropTest {
     @TempDir
     Path work;
 
-    private QemuImg qemuImg;
     private ImageStore store;
 
     @BeforeEach
     void setUp() {
         store = ImageStore.withDefaultFormats(root);
-        qemuImg = QemuImg.require();
+        QemuTools.require("qemu-img");
     }
 
     @AfterEach
@@ -73,12 +76,11 @@ class VdiInteropTest {
         store.close();
         Path vdi = root.resolve(id + ".vdi");
 
-        String info = qemuImg.run("info", "--output=json", vdi.toString()).assertSucceeded().output();
+        String info = qemuImg("info", "--output=json", vdi.toString());
         assertThat(info).contains("\"format\": \"vdi\"")
                 .contains("\"virtual-size\": " + roundUpToSector(size));
-        assertThat(qemuImg.check(vdi).output()).contains("No errors were found");
-        assertThat(qemuImg.compare(vdi, model.writeRaw(work.resolve("expected.raw"))).output())
-                .contains("Images are identical");
+        assertCheckClean(vdi);
+        assertIdentical(vdi, model.writeRaw(work.resolve("expected.raw")));
     }
 
     /** Judged by: our reads against the raw file {@code qemu-img convert -O vdi} started from. */
@@ -89,10 +91,9 @@ class VdiInteropTest {
         DiskModel model = sparseContent(size, new Random(preallocated ? 11 : 12));
         Path source = model.writeRaw(work.resolve("source.raw"));
         Path converted = work.resolve("converted.vdi");
-        qemuImg.run(preallocated
+        qemuImg(preallocated
                 ? new String[] {"convert", "-f", "raw", "-O", "vdi", "-o", "static=on", source.toString(), converted.toString()}
-                : new String[] {"convert", "-f", "raw", "-O", "vdi", source.toString(), converted.toString()})
-                .assertSucceeded();
+                : new String[] {"convert", "-f", "raw", "-O", "vdi", source.toString(), converted.toString()});
         byte[] asQemuWroteIt = Files.readAllBytes(converted);
 
         try (ImageFile image = new VdiFormat().open(converted, false); Chain chain = new Chain(List.of(image))) {
@@ -121,8 +122,8 @@ class VdiInteropTest {
         }
         store.close();
         Path imported = root.resolve(id + ".vdi");
-        qemuImg.check(imported);
-        qemuImg.compare(imported, model.writeRaw(work.resolve("expected.raw")));
+        assertCheckClean(imported);
+        assertIdentical(imported, model.writeRaw(work.resolve("expected.raw")));
     }
 
     /** Judged by: {@code qemu-img check} and {@code qemu-img compare} on the clone and on an export. */
@@ -162,8 +163,8 @@ class VdiInteropTest {
         store.close();
 
         for (Path flattened : List.of(root.resolve(clone + ".vdi"), exported)) {
-            assertThat(qemuImg.check(flattened).output()).contains("No errors were found");
-            qemuImg.compare(flattened, expected);
+            assertCheckClean(flattened);
+            assertIdentical(flattened, expected);
         }
         model.assertSame(raw.toByteArray(), 0, "raw export of " + top);
         assertThat(raw.size()).isEqualTo(size);

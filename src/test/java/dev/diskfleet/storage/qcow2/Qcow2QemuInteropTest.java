@@ -1,13 +1,13 @@
 package dev.diskfleet.storage.qcow2;
 
-import static dev.diskfleet.storage.qcow2.QemuTools.assertCheckClean;
-import static dev.diskfleet.storage.qcow2.QemuTools.assertIdentical;
-import static dev.diskfleet.storage.qcow2.QemuTools.qemuImg;
-import static dev.diskfleet.storage.qcow2.QemuTools.qemuIo;
 import static dev.diskfleet.storage.qcow2.TestDisks.assertSameBytes;
 import static dev.diskfleet.storage.qcow2.TestDisks.fillWithNoise;
 import static dev.diskfleet.storage.qcow2.TestDisks.readAll;
 import static dev.diskfleet.storage.qcow2.TestDisks.writeRandomly;
+import static dev.diskfleet.support.QemuTools.assertCheckClean;
+import static dev.diskfleet.support.QemuTools.assertIdentical;
+import static dev.diskfleet.support.QemuTools.qemuImg;
+import static dev.diskfleet.support.QemuTools.qemuIo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +18,7 @@ import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.Progress;
 import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.Variant;
+import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class Qcow2QemuInteropTest {
 
     @BeforeEach
     void qemuIsInstalled() {
-        QemuTools.requireInstalled();
+        QemuTools.require("qemu-img", "qemu-io");
     }
 
     @Test

@@ -1,8 +1,9 @@
-package dev.diskfleet.storage.qcow2;
+package dev.diskfleet.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,51 +14,55 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs qemu-img and qemu-io, the outside judges of our qcow2 files. Without them the interop tests skip
- * locally, but fail when {@code CI=true}: CI installs qemu-utils, so a missing tool there is a broken
- * build, not a reason to pass.
+ * Runs qemu-img and qemu-io, the outside judges of our image files, for every test that needs them.
+ * Without them a test skips locally but fails when {@code CI=true}: CI installs qemu-utils, so a missing
+ * tool there is a broken build, not a reason to pass.
  */
-final class QemuTools {
+public final class QemuTools {
 
-    record Result(int exitCode, String output) {
+    public record Result(List<String> command, int exitCode, String output) {
     }
 
     private static final long TIMEOUT_SECONDS = 120;
+    private static final List<String> FORMATS = List.of("vdi", "qcow2", "raw");
 
     private QemuTools() {
     }
 
-    static void requireInstalled() {
-        boolean present = onPath("qemu-img") && onPath("qemu-io");
-        if (!present) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("qemu-img and qemu-io are required when CI=true (Debian package qemu-utils)");
+    /** Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}). */
+    public static void require(String... tools) {
+        for (String tool : tools) {
+            if (!onPath(tool)) {
+                if ("true".equals(System.getenv("CI"))) {
+                    fail(tool + " is required when CI=true (Debian package qemu-utils)");
+                }
+                Assumptions.abort(tool + " is not installed (Debian package qemu-utils); skipped outside CI");
             }
-            Assumptions.abort("qemu-img/qemu-io not installed; interop test skipped outside CI");
         }
     }
 
     /** Runs qemu-img and returns its output; a non-zero exit fails the test with that output. */
-    static String qemuImg(String... args) {
+    public static String qemuImg(String... args) {
         return succeed("qemu-img", args);
     }
 
-    static String qemuIo(String... args) {
+    public static String qemuIo(String... args) {
         return succeed("qemu-io", args);
     }
 
-    static Result run(String tool, String... args) {
+    public static Result run(String tool, String... args) {
         List<String> command = new ArrayList<>();
         command.add(tool);
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
-            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+            return new Result(command, process.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new AssertionError("could not run " + command, e);
         } catch (InterruptedException e) {
@@ -66,21 +71,32 @@ final class QemuTools {
         }
     }
 
-    /** {@code qemu-img check} must find no errors and no leaks. */
-    static void assertCheckClean(Path image) {
-        Result result = run("qemu-img", "check", image.toString());
+    /** {@code qemu-img check}, in the format the file is named for, must find no errors and no leaks. */
+    public static void assertCheckClean(Path image) {
+        Result result = run("qemu-img", "check", "-f", formatOf(image), image.toString());
         assertThat(result.exitCode()).as("qemu-img check %s:%n%s", image, result.output()).isZero();
         assertThat(result.output()).contains("No errors were found on the image.").doesNotContain("leaked");
     }
 
-    /** {@code qemu-img compare} (through the backing chain) must find the two disks identical. */
-    static void assertIdentical(Path image, Path expectedRaw) {
-        assertIdentical(image, "qcow2", expectedRaw);
+    /** {@code qemu-img compare} (through any backing chain) must find the image identical to a raw file. */
+    public static void assertIdentical(Path image, Path expectedRaw) {
+        assertIdentical(image, formatOf(image), expectedRaw);
     }
 
-    static void assertIdentical(Path image, String format, Path expectedRaw) {
+    public static void assertIdentical(Path image, String format, Path expectedRaw) {
         Result result = run("qemu-img", "compare", "-f", format, "-F", "raw", image.toString(), expectedRaw.toString());
         assertThat(result.exitCode()).as("qemu-img compare %s %s:%n%s", image, expectedRaw, result.output()).isZero();
+    }
+
+    /** The format a file is named for ({@code <uuid>.qcow2}, {@code exported.vdi}): qemu-img is told, never guesses. */
+    public static String formatOf(Path image) {
+        String name = image.getFileName().toString();
+        String extension = name.substring(name.lastIndexOf('.') + 1);
+        if (!FORMATS.contains(extension)) {
+            throw new IllegalArgumentException(name + " does not end in ." + String.join(", .", FORMATS)
+                    + "; name the format");
+        }
+        return extension;
     }
 
     private static String succeed(String tool, String... args) {
@@ -94,7 +110,7 @@ final class QemuTools {
         if (path == null) {
             return false;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }

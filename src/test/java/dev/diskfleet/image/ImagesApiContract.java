@@ -3,9 +3,6 @@ package dev.diskfleet.image;
 import static dev.diskfleet.support.Api.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.provisioning.ProvisioningService;
-import dev.diskfleet.storage.ImageStore;
-import dev.diskfleet.support.Api;
 import dev.diskfleet.support.Api.Reply;
 import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
@@ -19,50 +16,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The images API over real HTTP, against a real storage root and a real database. Subclasses choose
  * the database (H2, PostgreSQL); every test here runs on each.
  */
-abstract class ImagesApiContract {
-
-    static final int MIB = 1 << 20;
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ImageStore store;
-    @Autowired
-    ImageRepository rows;
-    @Autowired
-    ProvisioningService provisioning;
-    @TempDir
-    Path work;
-
-    Api api;
-    /** Names in this test start with it, so filters find only this test's images in the shared context. */
-    String prefix;
-
-    @BeforeEach
-    void connect() {
-        api = new Api(port);
-        prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    }
+abstract class ImagesApiContract extends ImagesApiFixture {
 
     // ---- create, read, list -------------------------------------------------------------------
 
@@ -191,9 +158,9 @@ abstract class ImagesApiContract {
         byte[] valid = Files.readAllBytes(store.root().resolve(createVdiWithData(prefix + "template") + ".vdi"));
         List<byte[]> hostile = List.of(
                 Arrays.copyOf(valid, valid.length / 2),
-                withInt(valid, 0x180, Integer.MAX_VALUE),
-                withLong(valid, 0x170, Long.MAX_VALUE / 2),
-                withInt(valid, 0x4C, 4),
+                withInt(valid, ByteOrder.LITTLE_ENDIAN, 0x180, Integer.MAX_VALUE),
+                withLong(valid, ByteOrder.LITTLE_ENDIAN, 0x170, Long.MAX_VALUE / 2),
+                withInt(valid, ByteOrder.LITTLE_ENDIAN, 0x4C, 4),
                 Arrays.copyOf(valid, 300),
                 new byte[0],
                 new byte[1000]);
@@ -459,20 +426,6 @@ abstract class ImagesApiContract {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    String createBlank(String name, String type) {
-        return api.post("/api/images", body("name", name, "sizeBytes", 16 * MIB, "type", type)).expect(201)
-                .json().path("id").asString();
-    }
-
-    /** No endpoint makes differencing images yet (machines will); the provisioning service can. */
-    String createChild(String parentId, String name) {
-        UUID id = UUID.randomUUID();
-        var file = store.createDifferencing(id, UUID.fromString(parentId));
-        provisioning.record(id, () -> new Image(id, name, null, file.format(), "dynamic", ImageType.NORMAL,
-                file.virtualSize(), UUID.fromString(parentId), false));
-        return id.toString();
-    }
-
     String createVdiWithData(String name) throws IOException {
         Path raw = randomDisk(4 * MIB);
         String id = api.post("/api/images", body("name", name, "sizeBytes", 4 * MIB)).expect(201).json()
@@ -481,50 +434,10 @@ abstract class ImagesApiContract {
         return id;
     }
 
-    Path randomDisk(int size) throws IOException {
-        byte[] bytes = new byte[size];
-        Random random = new Random(size);
-        // Data in the first third and one sector at the end; the rest stays zero, as on a real disk.
-        byte[] data = randomBytes(size / 3, size);
-        System.arraycopy(data, 0, bytes, 0, data.length);
-        for (int i = size - 512; i < size; i++) {
-            bytes[i] = (byte) random.nextInt();
-        }
-        Path file = work.resolve("disk-" + UUID.randomUUID() + ".raw");
-        Files.write(file, bytes);
-        return file;
-    }
-
-    static byte[] randomBytes(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    Set<String> filesInStorageRoot() {
-        try (Stream<Path> files = Files.list(store.root())) {
-            return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     static List<String> names(JsonNode page) {
         List<String> names = new ArrayList<>();
         page.path("items").forEach(item -> names.add(item.path("name").asString()));
         return names;
-    }
-
-    static byte[] withInt(byte[] file, int offset, int value) {
-        byte[] copy = file.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
-        return copy;
-    }
-
-    static byte[] withLong(byte[] file, int offset, long value) {
-        byte[] copy = file.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
-        return copy;
     }
 
     static void await(CountDownLatch latch) {

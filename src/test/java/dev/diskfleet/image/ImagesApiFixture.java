@@ -1,0 +1,106 @@
+package dev.diskfleet.image;
+
+import static dev.diskfleet.support.Api.body;
+
+import dev.diskfleet.provisioning.ProvisioningService;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.support.Api;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What every full-stack images test stands on: a client of the running service, its store and table,
+ * and disks to feed it. Subclasses add the tests and the context annotation.
+ */
+abstract class ImagesApiFixture {
+
+    static final int MIB = 1 << 20;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ImageStore store;
+    @Autowired
+    ImageRepository rows;
+    @Autowired
+    ProvisioningService provisioning;
+    @TempDir
+    Path work;
+
+    Api api;
+    /** Names in this test start with it, so filters find only this test's images in the shared context. */
+    String prefix;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+        prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
+    String createBlank(String name, String type) {
+        return api.post("/api/images", body("name", name, "sizeBytes", 16 * MIB, "type", type)).expect(201)
+                .json().path("id").asString();
+    }
+
+    /** No endpoint makes differencing images yet (machines will); the provisioning service can. */
+    String createChild(String parentId, String name) {
+        UUID id = UUID.randomUUID();
+        var file = store.createDifferencing(id, UUID.fromString(parentId));
+        provisioning.record(id, () -> new Image(id, name, null, file.format(), "dynamic", ImageType.NORMAL,
+                file.virtualSize(), UUID.fromString(parentId), false));
+        return id.toString();
+    }
+
+    Path randomDisk(int size) throws IOException {
+        byte[] bytes = new byte[size];
+        Random random = new Random(size);
+        // Data in the first third and one sector at the end; the rest stays zero, as on a real disk.
+        byte[] data = randomBytes(size / 3, size);
+        System.arraycopy(data, 0, bytes, 0, data.length);
+        for (int i = size - 512; i < size; i++) {
+            bytes[i] = (byte) random.nextInt();
+        }
+        Path file = work.resolve("disk-" + UUID.randomUUID() + ".raw");
+        Files.write(file, bytes);
+        return file;
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    Set<String> filesInStorageRoot() {
+        try (Stream<Path> files = Files.list(store.root())) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A copy of an image file with one header field changed, for hostile uploads. */
+    static byte[] withInt(byte[] file, ByteOrder order, int offset, int value) {
+        byte[] copy = file.clone();
+        ByteBuffer.wrap(copy).order(order).putInt(offset, value);
+        return copy;
+    }
+
+    static byte[] withLong(byte[] file, ByteOrder order, int offset, long value) {
+        byte[] copy = file.clone();
+        ByteBuffer.wrap(copy).order(order).putLong(offset, value);
+        return copy;
+    }
+}

@@ -49,7 +49,7 @@ public record ByteRange(long offset, long length, long diskSize) {
             return new ByteRange(diskSize - length, length, diskSize);
         }
         long first = parse(m.group(1), header);
-        long last = m.group(2).isEmpty() ? diskSize - 1 : parse(m.group(2), header);
+        long last = m.group(2).isEmpty() ? Long.MAX_VALUE : parse(m.group(2), header);
         if (last < first) {
             throw malformed("Range '" + header + "' ends before it starts");
         }

@@ -219,6 +219,16 @@ class SnapshotTest extends MachineApiTestSupport {
     }
 
     @Test
+    void neitherAFrozenDiskNorTheMediumAMachineWritesCanBeAttachedElsewhere() {
+        UUID snapshot = snapshot("frozen");
+        UUID other = createMachine();
+
+        assertProblem(attach(other, normalImage, 0, ""), 409, "image-in-snapshot", "'frozen' (" + snapshot + ")",
+                machine.toString());
+        assertProblem(attach(other, mediumOf(normal), 0, ""), 409, "image-attached-elsewhere", machine.toString());
+    }
+
+    @Test
     void deletingAMachineWithSnapshotsLeavesTheNewestDataInItsNormalImageAndNoDisksBehind() {
         writeAll(16);
         UUID first = snapshot("first");

@@ -3,6 +3,10 @@ package dev.diskfleet.machine;
 import dev.diskfleet.web.ETags;
 import dev.diskfleet.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
+import dev.diskfleet.web.ProblemExamples;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -75,6 +79,9 @@ public class MachineController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a powered-off machine; its disks are detached first and normal disks keep the"
             + " newest data of its snapshots; honours If-Match")
+    @ApiResponse(responseCode = "204", description = "Deleted, with its own disks")
+    @ApiResponse(responseCode = "409", description = "The machine is running", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_RUNNING)))
     public ResponseEntity<Void> delete(@PathVariable UUID id,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         machines.delete(id, ifMatch);

@@ -1,6 +1,10 @@
 package dev.diskfleet.snapshot;
 
 import io.swagger.v3.oas.annotations.Operation;
+import dev.diskfleet.web.ProblemExamples;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -57,6 +61,9 @@ public class SnapshotController {
     @DeleteMapping("/{snapshotId}")
     @Operation(summary = "Delete a snapshot, merging its disks' data so the current state and other snapshots"
             + " read as before")
+    @ApiResponse(responseCode = "204", description = "Deleted; the data it held was merged")
+    @ApiResponse(responseCode = "409", description = "Newer snapshots are built on it", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.SNAPSHOT_HAS_NEWER)))
     public ResponseEntity<Void> delete(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
         snapshots.delete(machineId, snapshotId);
         return ResponseEntity.noContent().build();

@@ -40,6 +40,17 @@ public final class ProblemExamples {
             "status":416,"detail":"Range 'bytes=20000000-' lies outside the 10485760-byte content; ask for bytes \
             between 0 and 10485759","instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/content"}""";
 
+    public static final String MACHINE_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"cannot delete machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) while it is running; stop it first \
+            (POST /api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/stop)",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7"}""";
+
+    public static final String SNAPSHOT_HAS_NEWER = """
+            {"type":"https://diskfleet.dev/problems/snapshot-has-newer","title":"Conflict","status":409,\
+            "detail":"snapshot before-upgrade has newer snapshots built on its changes [after-upgrade]; delete them first",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots/0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}""";
+
     private ProblemExamples() {
     }
 }

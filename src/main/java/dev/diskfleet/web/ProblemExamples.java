@@ -45,6 +45,17 @@ public final class ProblemExamples {
             "detail":"format 'qcow2' has no fixed variant; leave variant out (dynamic) or choose a format that has \
             it: vdi, raw","instance":"/api/images"}""";
 
+    public static final String MACHINE_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"cannot delete machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) while it is running; stop it first \
+            (POST /api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/stop)",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7"}""";
+
+    public static final String SNAPSHOT_HAS_NEWER = """
+            {"type":"https://diskfleet.dev/problems/snapshot-has-newer","title":"Conflict","status":409,\
+            "detail":"snapshot before-upgrade has newer snapshots built on its changes [after-upgrade]; delete them first",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots/0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}""";
+
     private ProblemExamples() {
     }
 }

@@ -61,7 +61,7 @@ public class AttachmentRules {
             if (!store.format(image.getFormat()).supportsDifferencing()) {
                 throw ApiException.conflict("no-differencing", "immutable image " + image.getId() + " is a "
                         + image.getFormat() + " image, which cannot have differencing images, so no machine can"
-                        + " get its own disk on it; clone it to vdi and attach the clone");
+                        + " get its own disk on it; clone it to vdi or qcow2 and attach the clone");
             }
             return;
         }

@@ -54,7 +54,7 @@ abstract class ImagesApiFixture {
                 .json().path("id").asString();
     }
 
-    /** No endpoint makes differencing images yet (machines will); the provisioning service can. */
+    /** A differencing image without a machine (attaching an immutable image makes one over HTTP). */
     String createChild(String parentId, String name) {
         UUID id = UUID.randomUUID();
         var file = store.createDifferencing(id, UUID.fromString(parentId));

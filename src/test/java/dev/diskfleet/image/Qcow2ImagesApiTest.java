@@ -5,8 +5,8 @@ import static dev.diskfleet.support.QemuTools.assertCheckClean;
 import static dev.diskfleet.support.QemuTools.assertIdentical;
 import static dev.diskfleet.support.QemuTools.qemuImg;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.diskfleet.support.Api;
 import dev.diskfleet.support.FullStackTest;
 import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
@@ -26,9 +26,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * qcow2 through the images API over real HTTP: compressed cloud-style uploads, conversions between
- * qcow2, vdi and raw, standalone exports, differencing images and hostile files. qemu-img writes the
- * inputs and judges the files we write ({@code check}, {@code compare}, {@code info}). H2 only: nothing
- * here depends on the database, and the context is the one {@link ImagesApiH2Test} uses.
+ * qcow2, vdi and raw, standalone exports, a machine's differencing disk on an immutable qcow2 image, and
+ * hostile files. qemu-img writes the inputs and judges the files we write ({@code check}, {@code compare},
+ * {@code info}). H2 only: nothing here depends on the database, and the context is the one
+ * {@link ImagesApiH2Test} uses.
  */
 @FullStackTest
 class Qcow2ImagesApiTest extends ImagesApiFixture {
@@ -84,43 +85,50 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
     }
 
     @Test
-    void differencingImageIsAlwaysInItsParentsFormatAndExportsAsAStandaloneQcow2() throws IOException {
-        String base = api.post("/api/images", body("name", prefix + "base", "sizeBytes", SIZE, "format", "qcow2"))
-                .expect(201).json().path("id").asString();
+    void aMachinesDiskOnAnImmutableImageIsInTheImagesFormatAndExportsAsAStandaloneQcow2() throws IOException {
+        String golden = api.post("/api/images", body("name", prefix + "golden", "sizeBytes", SIZE, "format", "qcow2",
+                "type", "immutable")).expect(201).json().path("id").asString();
         byte[] expected = randomBytes(SIZE, 11);
         Arrays.fill(expected, 3 * MIB, SIZE, (byte) 0);
-        store.write(UUID.fromString(base), 0, ByteBuffer.wrap(expected, 0, 3 * MIB));
-        byte[] baseBytes = expected.clone();
+        // Seeded behind the API: quicker than a seeding machine, and the golden content is all that matters here.
+        store.write(UUID.fromString(golden), 0, ByteBuffer.wrap(expected, 0, 3 * MIB));
+        byte[] goldenBytes = expected.clone();
+        String vdiGolden = createBlank(prefix + "vdi-golden", "immutable");
+        String rawGolden = api.post("/api/images", body("name", prefix + "raw-golden", "sizeBytes", MIB,
+                "format", "raw", "type", "immutable")).expect(201).json().path("id").asString();
+        String machine = api.post("/api/machines", body("name", prefix + "vm")).expect(201).json().path("id")
+                .asString();
 
-        String child = createChild(base, prefix + "child");
-        JsonNode diff = api.get("/api/images/" + child).expect(200).json();
-        assertThat(diff.path("format").asString()).isEqualTo("qcow2");
-        assertThat(diff.path("parentId").asString()).isEqualTo(base);
-        assertThat(diff.path("chainDepth").asInt()).isEqualTo(2);
-        String chain = qemuImg("info", "--backing-chain", "-f", "qcow2", fileOf(diff).toString());
-        assertThat(chain).contains("backing file: " + base + ".qcow2").contains("backing file format: qcow2");
+        JsonNode attachment = attach(machine, golden, 0).expect(201).json();
+        JsonNode disk = api.get("/api/images/" + attachment.path("mediumId").asString()).expect(200).json();
+        assertThat(disk.path("format").asString()).isEqualTo("qcow2");
+        assertThat(disk.path("parentId").asString()).isEqualTo(golden);
+        assertThat(disk.path("chainDepth").asInt()).isEqualTo(2);
+        assertThat(qemuImg("info", "--backing-chain", "-f", "qcow2", fileOf(disk).toString()))
+                .contains("backing file: " + golden + ".qcow2").contains("backing file format: qcow2");
+        JsonNode vdiDisk = api.get("/api/images/" + attach(machine, vdiGolden, 1).expect(201).json()
+                .path("mediumId").asString()).expect(200).json();
+        assertThat(vdiDisk.path("format").asString()).isEqualTo("vdi");
+        assertThat(attach(machine, rawGolden, 2).expectProblem(409, "no-differencing"))
+                .contains("raw").contains("vdi or qcow2");
 
         byte[] written = randomBytes(100_000, 12);
-        store.write(UUID.fromString(child), MIB - 1000, ByteBuffer.wrap(written));
-        System.arraycopy(written, 0, expected, MIB - 1000, written.length);
-        assertContent(child, expected);
-        assertContent(base, baseBytes);
+        long offset = MIB - 1000;
+        api.upload("PUT", "/api/machines/" + machine + "/attachments/" + attachment.path("id").asString() + "/data",
+                BodyPublishers.ofByteArray(written), "Content-Type", "application/octet-stream",
+                "Content-Range", "bytes " + offset + "-" + (offset + written.length - 1) + "/*").expect(204);
+        System.arraycopy(written, 0, expected, (int) offset, written.length);
+        assertContent(disk.path("id").asString(), expected);
+        assertContent(golden, goldenBytes);
 
         Path exported = work.resolve("exported.qcow2");
-        Files.write(exported, api.get("/api/images/" + child + "/content?format=qcow2").expect(200).bytes());
+        Files.write(exported, api.get("/api/images/" + disk.path("id").asString() + "/content?format=qcow2")
+                .expect(200).bytes());
         assertThat(qemuImg("info", "-f", "qcow2", exported.toString())).doesNotContain("backing file");
         assertCheckClean(exported);
         Path expectedRaw = work.resolve("expected.raw");
         Files.write(expectedRaw, expected);
         assertIdentical(exported, expectedRaw);
-
-        String vdiBase = createBlank(prefix + "vdi-base", "normal");
-        assertThat(api.get("/api/images/" + createChild(vdiBase, prefix + "vdi-child")).expect(200).json()
-                .path("format").asString()).isEqualTo("vdi");
-        String rawBase = api.post("/api/images", body("name", prefix + "raw-base", "sizeBytes", MIB, "format", "raw"))
-                .expect(201).json().path("id").asString();
-        assertThatThrownBy(() -> store.createDifferencing(UUID.randomUUID(), UUID.fromString(rawBase)))
-                .hasMessageContaining("clone it to vdi or qcow2");
     }
 
     @Test
@@ -199,6 +207,10 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
         Path file = work.resolve("cloud.raw");
         Files.write(file, bytes);
         return file;
+    }
+
+    private Api.Reply attach(String machine, String image, int port) {
+        return api.post("/api/machines/" + machine + "/attachments", body("imageId", image, "port", port, "device", 0));
     }
 
     private JsonNode cloneTo(String id, String format) {

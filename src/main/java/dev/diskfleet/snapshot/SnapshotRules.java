@@ -54,7 +54,8 @@ public class SnapshotRules {
                 throw ApiException.conflict("not-snapshottable", "cannot take a snapshot of machine "
                         + machine.label() + ": its normal disk at " + normal.get(i).slot() + " is "
                         + medium.getFormat() + " image " + medium.getId() + ", which cannot have differencing"
-                        + " images; make that image write-through to leave it out of snapshots, or attach a vdi clone");
+                        + " images; make that image write-through to leave it out of snapshots, or attach a vdi or"
+                        + " qcow2 clone");
             }
         }
     }

@@ -50,7 +50,7 @@ public class ImageService {
                 where.add(cb.equal(root.get("parentId"), parentId));
             }
             if (name != null) {
-                where.add(cb.like(cb.lower(root.get("name")), "%" + name.toLowerCase() + "%"));
+                where.add(cb.like(cb.lower(root.get("name")), "%" + escapeLike(name.toLowerCase(java.util.Locale.ROOT)) + "%", '\\'));
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
@@ -60,6 +60,15 @@ public class ImageService {
     /** Applies a PATCH under VirtualBox's rules; {@code ifMatch} guards against lost updates. */
     @Transactional
     public ImageResponse update(UUID id, PatchImageRequest patch, String ifMatch) {
+        return toResponse(apply(id, patch, ifMatch));
+    }
+
+    /**
+     * As {@link #update}, returning the saved row: its version is the ETag of exactly this change, even
+     * when another change follows at once.
+     */
+    @Transactional
+    public Image apply(UUID id, PatchImageRequest patch, String ifMatch) {
         Image image = require(id);
         ETags.checkIfMatch(ifMatch, image.getVersion());
         if (patch.name() != null) {
@@ -79,7 +88,7 @@ public class ImageService {
             image.setAutoReset(patch.autoReset());
         }
         image.touch();
-        return toResponse(images.saveAndFlush(image));
+        return images.saveAndFlush(image);
     }
 
     public ImageResponse toResponse(Image image) {
@@ -134,6 +143,11 @@ public class ImageService {
             parent = images.findById(parent).map(Image::getParentId).orElse(null);
         }
         return depth;
+    }
+
+    /** A name filter matches literally: % and _ in it are not wildcards. */
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String describe(List<Image> list) {

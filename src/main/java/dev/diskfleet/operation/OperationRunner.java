@@ -9,8 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * before the work starts, in its own transaction, so a client can poll it at once.
  */
 @Component
-public class OperationRunner {
+public class OperationRunner implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -51,11 +50,16 @@ public class OperationRunner {
         return operation;
     }
 
+    /** Runs before the web server accepts requests, so no operation submitted by this start is touched. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        failInterruptedOperations();
+    }
+
     /**
      * Work that was queued or running when the service stopped cannot resume: mark it failed. Its
      * partial files are hidden temporaries, removed by the storage reconciliation at the same start.
      */
-    @EventListener(ApplicationReadyEvent.class)
     public void failInterruptedOperations() {
         tx.executeWithoutResult(status -> {
             List<Operation> interrupted = operations.findByStateIn(List.of(OperationState.QUEUED, OperationState.RUNNING));

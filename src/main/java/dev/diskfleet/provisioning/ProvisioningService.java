@@ -3,6 +3,7 @@ package dev.diskfleet.provisioning;
 import dev.diskfleet.image.CreateImageRequest;
 import dev.diskfleet.image.Image;
 import dev.diskfleet.image.ImageMapper;
+import dev.diskfleet.image.ImageReaders;
 import dev.diskfleet.image.ImageRepository;
 import dev.diskfleet.image.ImageService;
 import dev.diskfleet.image.ImageType;
@@ -31,13 +32,15 @@ public class ProvisioningService {
     private final ImageRepository images;
     private final ImageService imageService;
     private final ImageStore store;
+    private final ImageReaders readers;
     private final TransactionTemplate tx;
 
     public ProvisioningService(ImageRepository images, ImageService imageService, ImageStore store,
-            PlatformTransactionManager transactions) {
+            ImageReaders readers, PlatformTransactionManager transactions) {
         this.images = images;
         this.imageService = imageService;
         this.store = store;
+        this.readers = readers;
         this.tx = new TransactionTemplate(transactions);
     }
 
@@ -52,11 +55,12 @@ public class ProvisioningService {
                 ImageMapper.apiName(file.variant()), type, file.virtualSize(), null, false));
     }
 
-    /** Deletes an unused image: the row first, then the file. */
+    /** Deletes an unused image that no clone or download is reading: the row first, then the file. */
     public void delete(UUID id) {
         tx.executeWithoutResult(status -> {
             Image image = imageService.require(id);
             imageService.requireUnused(image, "delete");
+            readers.requireIdle(id, "delete");
             images.delete(image);
             images.flush();
         });

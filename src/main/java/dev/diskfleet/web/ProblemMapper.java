@@ -2,8 +2,11 @@ package dev.diskfleet.web;
 
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.ImageNotFoundException;
 import dev.diskfleet.storage.StorageException;
-import org.springframework.dao.OptimisticLockingFailureException;
+import java.io.IOException;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -26,14 +29,37 @@ public final class ProblemMapper {
         if (e instanceof ChainException) {
             return Problems.of(HttpStatus.CONFLICT, "broken-chain", "Broken differencing chain", e.getMessage());
         }
-        if (e instanceof OptimisticLockingFailureException) {
+        if (e instanceof ImageNotFoundException) {
+            // The row is there but its file is gone: the image cannot be read until the file is restored.
+            return Problems.of(HttpStatus.CONFLICT, "image-inaccessible", "Image inaccessible", e.getMessage()
+                    + "; restore the file and restart the service, or delete the image");
+        }
+        if (e instanceof ConcurrencyFailureException) {
             return Problems.of(HttpStatus.CONFLICT, "concurrent-update", "Concurrent update",
                     "the resource was changed by another request at the same time; fetch it again and retry");
+        }
+        if (e instanceof DataIntegrityViolationException) {
+            return Problems.of(HttpStatus.CONFLICT, "integrity-conflict", "Conflicting change",
+                    "the change conflicts with related data that another request changed at the same time;"
+                            + " fetch the resources again and retry");
+        }
+        if (e instanceof StorageException && isOutOfSpace(e)) {
+            return Problems.of(HttpStatus.INSUFFICIENT_STORAGE, "out-of-space", "Out of space",
+                    "the storage root has no space left for this image; free space or choose a smaller size");
         }
         if (e instanceof StorageException) {
             return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure", e.getMessage());
         }
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                 "the service failed unexpectedly; the failure is logged");
+    }
+
+    private static boolean isOutOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("No space left")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

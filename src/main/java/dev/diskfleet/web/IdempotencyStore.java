@@ -6,8 +6,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,7 +17,7 @@ import org.springframework.stereotype.Component;
  * other requests while this one is still running.
  */
 @Component
-class IdempotencyStore {
+class IdempotencyStore implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
     private static final String IN_PROGRESS = "IN_PROGRESS";
@@ -69,11 +68,11 @@ class IdempotencyStore {
     }
 
     /**
-     * At startup no request is running, so every IN_PROGRESS claim was left by a process that died:
-     * free those keys, and forget answers older than the retention period.
+     * At startup, before the web server accepts requests, no request is running: every IN_PROGRESS claim
+     * was left by a process that died. Free those keys, and forget answers older than the retention period.
      */
-    @EventListener(ApplicationReadyEvent.class)
-    void removeStaleRecords() {
+    @Override
+    public void afterSingletonsInstantiated() {
         int interrupted = jdbc.sql("DELETE FROM idempotency_keys WHERE state = ?").param(IN_PROGRESS).update();
         int expired = jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < ?")
                 .param(OffsetDateTime.now().minus(retention)).update();

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * they share the database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(HeldRequestEndpoint.class)
+@Import({HeldRequestEndpoint.class, FleetFaults.class})
 public abstract class FleetServiceTestSupport {
 
     protected static final Path DATA_DIR = temporaryDataDir();

@@ -107,8 +107,20 @@ public class ImageService {
                 image.getUpdatedAt());
     }
 
+    /**
+     * Throws 409 naming the running machine that holds an image: while a machine runs, its media and every
+     * ancestor of them may not be deleted, retyped, reset, merged or written through any other path.
+     */
+    public void requireNotHeld(Image image, String action) {
+        usage.runningHolderOf(image.getId()).ifPresent(holder -> {
+            throw ApiException.conflict("image-held", "cannot " + action + " image " + image.getId()
+                    + ": running machine " + holder + " holds it in its disk chain; stop the machine first");
+        });
+    }
+
     /** Throws 409 naming the children and attachments that keep an image from changing or going. */
     public void requireUnused(Image image, String action) {
+        requireNotHeld(image, action);
         List<Image> children = images.findByParentId(image.getId());
         if (!children.isEmpty()) {
             throw ApiException.conflict("image-has-children", "cannot " + action + " image " + image.getId()

@@ -1,0 +1,253 @@
+package dev.diskfleet.provisioning;
+
+import dev.diskfleet.attachment.Attachment;
+import dev.diskfleet.attachment.AttachmentRepository;
+import dev.diskfleet.image.Image;
+import dev.diskfleet.image.ImageRepository;
+import dev.diskfleet.image.ImageType;
+import dev.diskfleet.machine.Machine;
+import dev.diskfleet.machine.MachineLocks;
+import dev.diskfleet.machine.MachineRepository;
+import dev.diskfleet.machine.PowerRules;
+import dev.diskfleet.snapshot.Snapshot;
+import dev.diskfleet.snapshot.SnapshotMedium;
+import dev.diskfleet.snapshot.SnapshotRepository;
+import dev.diskfleet.snapshot.SnapshotRules;
+import dev.diskfleet.snapshot.SnapshotRules.MediumStep;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ImageSummary;
+import dev.diskfleet.web.ApiException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Takes, restores and deletes snapshots: the image files and the rows that describe them, together. The
+ * model and its invariants are described on {@link Snapshot}. Each change runs under the machine's row
+ * lock and its layout lock (no guest I/O streams meanwhile); new differencing files are made first and
+ * removed again when the rows are not committed, rows are flushed before any merge or reset, and files
+ * whose rows go are removed after the commit.
+ */
+@Service
+public class SnapshotDisks {
+
+    private final MachineRepository machines;
+    private final AttachmentRepository attachments;
+    private final ImageRepository images;
+    private final SnapshotRepository snapshots;
+    private final SnapshotRules rules;
+    private final MachineLocks locks;
+    private final ImageStore store;
+    private final DiskTransaction disks;
+
+    public SnapshotDisks(MachineRepository machines, AttachmentRepository attachments, ImageRepository images,
+            SnapshotRepository snapshots, SnapshotRules rules, MachineLocks locks, ImageStore store,
+            DiskTransaction disks) {
+        this.machines = machines;
+        this.attachments = attachments;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.rules = rules;
+        this.locks = locks;
+        this.store = store;
+        this.disks = disks;
+    }
+
+    /** Freezes every normal disk's medium under a new differencing child, which the machine writes from now on. */
+    public Snapshot take(UUID machineId, String name, String description) {
+        return locks.withLayoutChange(machineId, () -> disks.run(files -> {
+            Machine machine = lockMachine(machineId);
+            List<Attachment> normal = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
+                    .filter(a -> a.getMode() == ImageType.NORMAL).toList();
+            List<Image> media = normal.stream().map(a -> images.findById(a.getMediumId()).orElseThrow()).toList();
+            rules.requireSnapshottable(machine, normal, media);
+            Snapshot snapshot = new Snapshot(UUID.randomUUID(), machineId, machine.getCurrentSnapshotId(), name,
+                    description);
+            for (int i = 0; i < normal.size(); i++) {
+                Attachment attachment = normal.get(i);
+                Image medium = media.get(i);
+                Image child = makeChild(medium, MachineDisks.limit(medium.getName() + " after snapshot " + name),
+                        "machine " + machine.getName() + " writes here since snapshot " + name, files);
+                snapshot.record(attachment.getId(), medium.getId());
+                attachment.setMediumId(child.getId());
+            }
+            snapshots.save(snapshot);
+            machine.setCurrentSnapshotId(snapshot.getId());
+            machine.touch();
+            machines.flush();
+            return snapshot;
+        }));
+    }
+
+    /**
+     * Throws away what the normal disks changed since the snapshot: the current medium is emptied when it
+     * sits on the snapshot's medium, otherwise replaced by a fresh child of it. Other disks keep their data.
+     */
+    public Snapshot restore(UUID machineId, UUID snapshotId) {
+        return locks.withLayoutChange(machineId, () -> disks.run(files -> {
+            Machine machine = lockMachine(machineId);
+            PowerRules.requirePoweredOff(machine, "restore a snapshot of");
+            Snapshot snapshot = rules.require(machine, snapshotId);
+            List<UUID> toReset = new ArrayList<>();
+            for (SnapshotMedium frozen : snapshot.getMedia()) {
+                Attachment attachment = attachments.findById(frozen.getAttachmentId()).orElseThrow();
+                Image current = images.findById(attachment.getMediumId()).orElseThrow();
+                if (Objects.equals(current.getParentId(), frozen.getMediumId())) {
+                    toReset.add(current.getId());
+                    continue;
+                }
+                Image base = images.findById(frozen.getMediumId()).orElseThrow();
+                Image child = makeChild(base, current.getName(), current.getDescription(), files);
+                attachment.setMediumId(child.getId());
+                attachments.flush();
+                if (!current.getId().equals(attachment.getImageId()) && snapshots.findByMedium(current.getId()).isEmpty()) {
+                    images.delete(current);
+                    files.deleteAfterCommit(current.getId());
+                }
+            }
+            machine.setCurrentSnapshotId(snapshot.getId());
+            machine.touch();
+            machines.flush();
+            images.flush();
+            toReset.forEach(store::reset);
+            return snapshot;
+        }));
+    }
+
+    /**
+     * Deletes a snapshot so that nothing else changes what it reads: media only it used are deleted, and a
+     * medium whose one child is a leaf absorbs that child (see {@link Snapshot}).
+     */
+    public void delete(UUID machineId, UUID snapshotId) {
+        locks.withLayoutChange(machineId, () -> disks.run(files -> {
+            Machine machine = lockMachine(machineId);
+            Snapshot snapshot = rules.require(machine, snapshotId);
+            List<MediumStep> steps = rules.planDeletion(snapshot);
+            for (Snapshot child : snapshots.findByParentId(snapshotId)) {
+                child.setParentId(snapshot.getParentId());
+            }
+            if (snapshotId.equals(machine.getCurrentSnapshotId())) {
+                machine.setCurrentSnapshotId(snapshot.getParentId());
+            }
+            machine.touch();
+            machines.flush();
+            snapshots.delete(snapshot);
+            snapshots.flush();
+            List<UUID> merges = new ArrayList<>();
+            for (MediumStep step : steps) {
+                if (step.mergeChild() == null) {
+                    deleteRow(step.medium(), files);
+                } else {
+                    absorb(step.medium(), step.mergeChild());
+                    merges.add(step.mergeChild());
+                }
+            }
+            merges.forEach(store::mergeIntoParent);
+            return null;
+        }));
+    }
+
+    /**
+     * For deleting a machine: dissolves all its snapshots so each normal image ends up holding the newest
+     * data. Branches off the current state are deleted, then the current chain is merged down into the
+     * image. Runs inside the caller's transaction, under its locks.
+     */
+    void dissolveAll(Machine machine, DiskTransaction.Journal files) {
+        List<Snapshot> all = snapshots.findByMachineIdOrderByCreatedAtAscIdAsc(machine.getId());
+        if (all.isEmpty()) {
+            return;
+        }
+        machine.setCurrentSnapshotId(null);
+        all.forEach(s -> s.setParentId(null));
+        machines.flush();
+        snapshots.deleteAll(all);
+        snapshots.flush();
+        List<UUID> merges = new ArrayList<>();
+        for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machine.getId())) {
+            if (attachment.getMode() != ImageType.NORMAL || attachment.getMediumId().equals(attachment.getImageId())) {
+                continue;
+            }
+            List<UUID> currentChain = chainDownTo(attachment.getMediumId(), attachment.getImageId());
+            attachment.setMediumId(attachment.getImageId());
+            attachments.flush();
+            for (UUID branch : descendantsDeepestFirst(attachment.getImageId())) {
+                if (!currentChain.contains(branch)) {
+                    deleteRow(branch, files);
+                }
+            }
+            for (UUID layer : currentChain) {
+                images.deleteById(layer);
+                images.flush();
+                merges.add(layer);
+            }
+        }
+        merges.forEach(store::mergeIntoParent);
+    }
+
+    /** The medium absorbs its only child: whatever used the child uses the medium, and the child's row goes. */
+    private void absorb(UUID medium, UUID child) {
+        attachments.findByMediumId(child).ifPresent(a -> {
+            a.setMediumId(medium);
+            attachments.flush();
+        });
+        for (Snapshot later : snapshots.findByMedium(child)) {
+            later.repoint(child, medium);
+        }
+        snapshots.flush();
+        images.deleteById(child);
+        images.flush();
+    }
+
+    private void deleteRow(UUID imageId, DiskTransaction.Journal files) {
+        images.deleteById(imageId);
+        images.flush();
+        files.deleteAfterCommit(imageId);
+    }
+
+    private Image makeChild(Image parent, String name, String description, DiskTransaction.Journal files) {
+        UUID id = UUID.randomUUID();
+        ImageSummary file = store.createDifferencing(id, parent.getId());
+        files.made(id);
+        // The flag follows the chain: a disk that is emptied at power-on stays so after a snapshot.
+        return images.save(MachineDisks.differencingRow(file, parent, name, description,
+                parent.isDifferencing() && parent.isAutoReset()));
+    }
+
+    /** Top first: the medium and its ancestors, up to (not including) the attached image. */
+    private List<UUID> chainDownTo(UUID medium, UUID image) {
+        List<UUID> chain = new ArrayList<>();
+        UUID current = medium;
+        while (current != null && !current.equals(image) && chain.size() < ImageStore.MAX_CHAIN_DEPTH) {
+            chain.add(current);
+            current = images.findById(current).map(Image::getParentId).orElse(null);
+        }
+        return chain;
+    }
+
+    private List<UUID> descendantsDeepestFirst(UUID root) {
+        List<UUID> order = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        Deque<UUID> queue = new ArrayDeque<>(List.of(root));
+        while (!queue.isEmpty()) {
+            for (Image child : images.findByParentId(queue.poll())) {
+                if (seen.add(child.getId())) {
+                    order.add(child.getId());
+                    queue.add(child.getId());
+                }
+            }
+        }
+        Collections.reverse(order);
+        return order;
+    }
+
+    private Machine lockMachine(UUID machineId) {
+        return machines.lockById(machineId).orElseThrow(() -> ApiException.notFound("machine", machineId));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.diskfleet.snapshot;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/machines/{machineId}/snapshots")
+@Tag(name = "Snapshots", description = "Saved states of a machine's normal disks")
+public class SnapshotController {
+
+    private final SnapshotService snapshots;
+
+    public SnapshotController(SnapshotService snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    @PostMapping
+    @Operation(summary = "Take a snapshot: every normal disk gets a differencing child the machine writes from now on")
+    public ResponseEntity<SnapshotResponse> take(@PathVariable UUID machineId,
+            @Valid @RequestBody TakeSnapshotRequest request) {
+        SnapshotResponse taken = snapshots.take(machineId, request);
+        return ResponseEntity.created(URI.create("/api/machines/" + machineId + "/snapshots/" + taken.id()))
+                .body(taken);
+    }
+
+    @GetMapping
+    @Operation(summary = "The machine's snapshot tree")
+    public List<SnapshotResponse> tree(@PathVariable UUID machineId) {
+        return snapshots.tree(machineId);
+    }
+
+    @GetMapping("/{snapshotId}")
+    @Operation(summary = "One snapshot with the snapshots taken after it")
+    public SnapshotResponse get(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
+        return snapshots.get(machineId, snapshotId);
+    }
+
+    @PostMapping("/{snapshotId}/restore")
+    @Operation(summary = "Restore a snapshot (machine powered off): normal disks lose what changed since;"
+            + " write-through disks keep their data")
+    public SnapshotResponse restore(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
+        return snapshots.restore(machineId, snapshotId);
+    }
+
+    @DeleteMapping("/{snapshotId}")
+    @Operation(summary = "Delete a snapshot, merging its disks' data so the current state and other snapshots"
+            + " read as before")
+    public ResponseEntity<Void> delete(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
+        snapshots.delete(machineId, snapshotId);
+        return ResponseEntity.noContent().build();
+    }
+}

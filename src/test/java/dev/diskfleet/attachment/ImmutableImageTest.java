@@ -1,0 +1,164 @@
+package dev.diskfleet.attachment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.diskfleet.MachineApiTestSupport;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** An immutable golden image shared by several machines, each writing only into its own differencing disk. */
+class ImmutableImageTest extends MachineApiTestSupport {
+
+    /** Three MiB of known content, so that writes cross VDI's 1 MiB blocks. */
+    private static final byte[] GOLDEN = pattern(1, 3 << 20);
+    private static final long OFFSET = (1 << 20) - 100;
+
+    private record Guest(UUID machine, UUID attachment, UUID medium) {
+    }
+
+    private Guest guestOn(UUID golden, String extra) {
+        UUID machine = createMachine();
+        JsonNode attachment = attached(machine, golden, 0, extra);
+        return new Guest(machine, id(attachment, "id"), id(attachment, "mediumId"));
+    }
+
+    private byte[] goldenSlice(long offset, int length) {
+        byte[] slice = new byte[length];
+        System.arraycopy(GOLDEN, (int) offset, slice, 0, length);
+        return slice;
+    }
+
+    @Test
+    void eachMachineWritesOnlyIntoItsOwnDiskAndPowerOnBringsBackTheGoldenView() {
+        UUID golden = goldenImage(GOLDEN);
+        String goldenSha = sha256(imageFile(golden));
+        List<Guest> guests = List.of(guestOn(golden, ""), guestOn(golden, ""), guestOn(golden, ""));
+        Set<UUID> media = new HashSet<>();
+        for (Guest guest : guests) {
+            JsonNode medium = json(get("/api/images/" + guest.medium()));
+            assertThat(medium.get("parentId").asString()).isEqualTo(golden.toString());
+            assertThat(medium.get("type").asString()).isEqualTo("normal");
+            assertThat(medium.get("autoReset").asBoolean()).isTrue();
+            media.add(guest.medium());
+            power(guest.machine(), "start");
+        }
+        assertThat(media).hasSize(3).doesNotContain(golden);
+        assertThat(json(get("/api/images/" + golden)).get("attachments")).hasSize(3);
+
+        Guest writer = guests.get(0);
+        byte[] change = pattern(2, 200);
+        written(writer.machine(), writer.attachment(), OFFSET, change);
+
+        assertThat(read(writer.machine(), writer.attachment(), OFFSET, 200)).isEqualTo(change);
+        for (Guest other : guests.subList(1, 3)) {
+            assertThat(read(other.machine(), other.attachment(), OFFSET, 200)).isEqualTo(goldenSlice(OFFSET, 200));
+        }
+        power(writer.machine(), "stop");
+        assertThat(read(writer.machine(), writer.attachment(), OFFSET, 200))
+                .as("a run's changes stay readable after stop, until the next start").isEqualTo(change);
+
+        power(writer.machine(), "start");
+
+        assertThat(read(writer.machine(), writer.attachment(), 0, GOLDEN.length)).isEqualTo(GOLDEN);
+        assertThat(sha256(imageFile(golden))).isEqualTo(goldenSha);
+    }
+
+    @Test
+    void withAutoResetOffTheChangesSurvivePowerCyclesUntilAutoResetIsTurnedOn() {
+        UUID golden = goldenImage(GOLDEN);
+        String goldenSha = sha256(imageFile(golden));
+        Guest keeper = guestOn(golden, ",\"autoReset\":false");
+        assertThat(json(get("/api/images/" + keeper.medium())).get("autoReset").asBoolean()).isFalse();
+        byte[] change = pattern(3, 4096);
+
+        power(keeper.machine(), "start");
+        written(keeper.machine(), keeper.attachment(), OFFSET, change);
+        power(keeper.machine(), "stop");
+        power(keeper.machine(), "start");
+        power(keeper.machine(), "reset");
+        assertThat(read(keeper.machine(), keeper.attachment(), OFFSET, change.length)).isEqualTo(change);
+
+        power(keeper.machine(), "stop");
+        assertThat(patch("/api/images/" + keeper.medium(), "{\"autoReset\":true}").statusCode()).isEqualTo(200);
+        power(keeper.machine(), "start");
+        assertThat(read(keeper.machine(), keeper.attachment(), OFFSET, change.length))
+                .isEqualTo(goldenSlice(OFFSET, change.length));
+        assertThat(sha256(imageFile(golden))).isEqualTo(goldenSha);
+    }
+
+    @Test
+    void guestWritesGrowTheMachinesOwnDiskAndLeaveTheGoldenFileAlone() {
+        UUID golden = goldenImage(GOLDEN);
+        String goldenSha = sha256(imageFile(golden));
+        Guest guest = guestOn(golden, "");
+        long before = json(get("/api/images/" + guest.medium())).get("allocatedBytes").asLong();
+
+        written(guest.machine(), guest.attachment(), 3 << 20, pattern(4, 1 << 20));
+
+        assertThat(json(get("/api/images/" + guest.medium())).get("allocatedBytes").asLong())
+                .isGreaterThanOrEqualTo(before + (1 << 20));
+        assertThat(sha256(imageFile(golden))).isEqualTo(goldenSha);
+    }
+
+    @Test
+    void detachingDeletesTheMachinesOwnDiskUnlessItIsKept() {
+        UUID golden = goldenImage(GOLDEN);
+        Guest dropped = guestOn(golden, "");
+        Guest kept = guestOn(golden, ",\"autoReset\":false");
+        byte[] change = pattern(5, 1000);
+        written(kept.machine(), kept.attachment(), 0, change);
+
+        assertThat(delete("/api/machines/" + dropped.machine() + "/attachments/" + dropped.attachment()).statusCode())
+                .isEqualTo(204);
+        assertThat(delete("/api/machines/" + kept.machine() + "/attachments/" + kept.attachment() + "?keepDisk=true")
+                .statusCode()).isEqualTo(204);
+
+        assertThat(get("/api/images/" + dropped.medium()).statusCode()).isEqualTo(404);
+        assertThat(imageFile(dropped.medium())).doesNotExist();
+        JsonNode keptDisk = json(get("/api/images/" + kept.medium()));
+        assertThat(keptDisk.get("parentId").asString()).isEqualTo(golden.toString());
+        assertThat(keptDisk.get("attachments")).isEmpty();
+        assertThat(json(get("/api/machines/" + kept.machine())).get("attachments")).isEmpty();
+
+        UUID next = createMachine();
+        JsonNode reattached = attached(next, kept.medium(), 0);
+        assertThat(reattached.get("type").asString()).isEqualTo("normal");
+        assertThat(id(reattached, "mediumId")).isEqualTo(kept.medium());
+        assertThat(read(next, id(reattached, "id"), 0, change.length)).isEqualTo(change);
+    }
+
+    @Test
+    void anAttachedGoldenCannotBeRetypedOrDeletedAndARunningMachineHoldsItsWholeChain() {
+        UUID golden = goldenImage(GOLDEN);
+        Guest guest = guestOn(golden, "");
+        String machineName = json(get("/api/machines/" + guest.machine())).get("name").asString();
+
+        assertProblem(patch("/api/images/" + golden, "{\"type\":\"normal\"}"), 409, "image-has-children",
+                guest.medium().toString());
+        assertProblem(delete("/api/images/" + guest.medium()), 409, "image-attached", machineName);
+
+        power(guest.machine(), "start");
+        assertProblem(delete("/api/images/" + golden), 409, "image-held", machineName, "stop the machine first");
+        assertProblem(patch("/api/images/" + golden, "{\"type\":\"writethrough\"}"), 409, "image-held", machineName);
+        assertProblem(delete("/api/images/" + guest.medium()), 409, "image-held", machineName);
+        assertThat(sha256(imageFile(golden))).isNotEmpty();
+    }
+
+    @Test
+    void aRunningMachineHoldsItsNormalDiskAgainstRetyping() {
+        UUID normal = createImage("normal");
+        UUID machine = createMachine();
+        attached(machine, normal, 0);
+        String machineName = json(get("/api/machines/" + machine)).get("name").asString();
+
+        assertProblem(patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-attached", machineName);
+        power(machine, "start");
+        assertProblem(patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-held", machineName);
+        power(machine, "stop");
+        assertThat(json(get("/api/images/" + normal)).get("type").asString()).isEqualTo("normal");
+    }
+}

@@ -16,3 +16,14 @@ CREATE TABLE fleets (
     version              BIGINT        NOT NULL,
     CONSTRAINT fleets_name_uk UNIQUE (name)
 );
+
+-- Membership: machine <prefix>-<ordinal> of a fleet. Deleting the machine itself (through the machines
+-- API) takes its membership with it: the fleet then simply has one machine fewer.
+CREATE TABLE fleet_machines (
+    machine_id  UUID     NOT NULL PRIMARY KEY,
+    fleet_id    UUID     NOT NULL REFERENCES fleets (id),
+    ordinal     INTEGER  NOT NULL,
+    version     BIGINT   NOT NULL,
+    CONSTRAINT fleet_machines_machine_fk FOREIGN KEY (machine_id) REFERENCES machines (id) ON DELETE CASCADE,
+    CONSTRAINT fleet_machines_ordinal_uk UNIQUE (fleet_id, ordinal)
+);

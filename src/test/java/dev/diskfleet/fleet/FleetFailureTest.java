@@ -1,0 +1,88 @@
+package dev.diskfleet.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.diskfleet.FleetFaults;
+import dev.diskfleet.FleetTestSupport;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A deployment cut short after k of N machines (an injected "disk full") must leave exactly what was
+ * there before: the same rows in every table and the same files in the storage root.
+ */
+class FleetFailureTest extends FleetTestSupport {
+
+    private static final int SIZE = 4;
+
+    @Autowired
+    FleetFaults faults;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterEach
+    void disarm() {
+        faults.disarm();
+    }
+
+    private long rows(String table) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+    }
+
+    private record Snapshot(long images, long machines, long attachments, long fleets, long members, Set<String> files) {
+    }
+
+    private Snapshot snapshot() {
+        return new Snapshot(rows("images"), rows("machines"), rows("attachments"), rows("fleets"),
+                rows("fleet_machines"), storageFiles());
+    }
+
+    @ParameterizedTest(name = "failure after machine {0} of " + SIZE + ", start={1}")
+    @CsvSource({"1, false", "2, false", "4, false", "3, true", "4, true"})
+    void aDeploymentThatFailsHalfwayRemovesEverythingItMade(int k, boolean start) {
+        UUID golden = goldenImage();
+        String name = unique("doomed");
+        String prefix = unique("dm");
+        Snapshot before = snapshot();
+        faults.failAfterMachine(k);
+
+        JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(name, golden, SIZE, prefix, start)));
+
+        assertThat(operation.get("state").asString()).isEqualTo("failed");
+        assertThat(operation.get("error").get("detail").asString()).contains("no space left on device");
+        assertThat(operation.get("result").get("rolledBack").asBoolean()).isTrue();
+        assertThat(operation.get("result").get("machines")).hasSize(k);
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(json(get("/api/images/" + golden)).get("type").asString()).isEqualTo("normal");
+        for (JsonNode machine : operation.get("result").get("machines")) {
+            assertThat(get("/api/machines/" + machine.get("machineId").asString()).statusCode()).isEqualTo(404);
+        }
+        String fleetId = operation.get("targetId").asString();
+        assertThat(get("/api/fleets/" + fleetId).statusCode()).isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "scale-up failure after new machine {0}")
+    @CsvSource({"1", "2"})
+    void aScaleUpThatFailsHalfwayRemovesTheMachinesItAddedAndKeepsTheFleet(int k) {
+        JsonNode fleet = deploy(unique("fleet"), goldenImage(), 2, unique("su"), false);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+        Snapshot before = snapshot();
+        faults.failAfterMachine(k);
+
+        JsonNode operation = awaitOperation(patch(url, "{\"size\":5}"));
+
+        assertThat(operation.get("state").asString()).isEqualTo("failed");
+        assertThat(snapshot()).isEqualTo(before);
+        JsonNode after = json(get(url));
+        assertThat(after.get("state").asString()).isEqualTo("ready");
+        assertThat(after.get("size").asInt()).isEqualTo(2);
+        assertThat(after.get("machines")).hasSize(2);
+    }
+}

@@ -9,14 +9,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A database transaction with a journal of the image files it makes and removes, so that files and rows
- * change together: a file made inside the transaction is deleted again when the transaction does not
- * commit (no file without its row), and a file whose row the transaction deletes is removed only after
- * the commit (no row pointing at a missing file). Work inside should check every rule and flush its rows
- * before it does anything to a file that cannot be undone (merge, reset), so that those come last.
+ * change together: a file made inside the transaction is deleted again when the transaction rolls back
+ * (no file without its row), and a file whose row the transaction deletes is removed only once the
+ * deletion is committed (no row pointing at a missing file). Both happen when the transaction really
+ * completes, so work may also join a caller's transaction (a fleet provisioner's). Work inside should
+ * check every rule and flush its rows before it does anything to a file that cannot be undone (merge,
+ * reset), so that those come last.
  */
 @Component
 public class DiskTransaction {
@@ -49,20 +53,27 @@ public class DiskTransaction {
     }
 
     public <T> T run(Function<Journal, T> work) {
-        Journal files = new Journal();
-        T result;
-        try {
-            result = tx.execute(status -> work.apply(files));
-        } catch (RuntimeException e) {
-            for (UUID id : files.made) {
-                deleteQuietly(id, "its row was not committed");
-            }
-            throw e;
+        return tx.execute(status -> {
+            Journal files = new Journal();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int outcome) {
+                    finish(files, outcome);
+                }
+            });
+            return work.apply(files);
+        });
+    }
+
+    private void finish(Journal files, int outcome) {
+        if (outcome == TransactionSynchronization.STATUS_COMMITTED) {
+            files.toDelete.forEach(id -> deleteQuietly(id, "its row was deleted"));
+        } else if (outcome == TransactionSynchronization.STATUS_ROLLED_BACK) {
+            files.made.forEach(id -> deleteQuietly(id, "its row was not committed"));
+        } else if (!files.made.isEmpty() || !files.toDelete.isEmpty()) {
+            log.error("the outcome of a transaction is unknown; image files {} (made) and {} (to delete) are left"
+                    + " as they are, and startup reconciliation will report any mismatch", files.made, files.toDelete);
         }
-        for (UUID id : files.toDelete) {
-            deleteQuietly(id, "its row was deleted");
-        }
-        return result;
     }
 
     private void deleteQuietly(UUID id, String why) {

@@ -183,9 +183,14 @@ public class MachineDisks {
         Image medium = images.findById(attachment.getMediumId()).orElseThrow();
         try {
             if (medium.getState() != ImageState.READY) {
-                throw new StorageException("its file is missing");
+                throw new StorageException("its file was missing at startup");
             }
-            store.lineage(medium.getId());
+            // Open files are cached, so a file deleted behind the service's back would still read: look.
+            for (UUID layer : store.lineage(medium.getId())) {
+                if (!store.exists(layer)) {
+                    throw new StorageException("the file of image " + layer + " in its chain is missing");
+                }
+            }
         } catch (StorageException e) {
             throw ApiException.conflict("medium-inaccessible", "cannot start machine " + machine.label()
                     + ": its disk at " + attachment.slot() + " (image " + medium.getId() + ") cannot be opened: "

@@ -141,6 +141,18 @@ class MachineLifecycleTest extends MachineApiTestSupport {
     }
 
     @Test
+    void aMachineWhoseDiskFileIsMissingDoesNotStart() throws Exception {
+        UUID golden = createImage("immutable");
+        UUID machine = createMachine();
+        attached(machine, golden, 0);
+        java.nio.file.Files.delete(imageFile(golden));
+
+        assertProblem(post("/api/machines/" + machine + "/start"), 409, "medium-inaccessible", machine.toString(),
+                golden.toString(), "missing");
+        assertThat(json(get("/api/machines/" + machine)).get("state").asString()).isEqualTo("poweredOff");
+    }
+
+    @Test
     void anUnknownMachineIsA404Problem() {
         UUID missing = UUID.randomUUID();
         assertProblem(get("/api/machines/" + missing), 404, "not-found", missing.toString());

@@ -39,10 +39,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -82,12 +82,15 @@ public class ImageController {
         return created(provisioning.createBlank(request));
     }
 
-    @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Upload a disk image, streamed",
-            description = "The body is the image file itself: `curl --data-binary @disk.vdi` or `curl -T disk.vdi`"
-                    + " (a PUT, also accepted). The format is detected from the content (VDI by its signature,"
-                    + " otherwise raw), the file is validated, and a malformed, truncated or hostile upload is"
-                    + " refused with 422 and leaves nothing behind.",
+    /** POST for {@code curl --data-binary @disk.vdi}, PUT for {@code curl -T disk.vdi}: the same upload. */
+    @RequestMapping(path = "/uploads", method = {RequestMethod.POST, RequestMethod.PUT},
+            consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(summary = "Upload a disk image, streamed (POST, or PUT as curl -T sends it)",
+            description = "The body is the image file itself: `curl -T disk.vdi` (a PUT) or"
+                    + " `curl --data-binary @disk.vdi` (a POST; curl reads the file into memory first, so use -T for"
+                    + " big files). The format is detected from the content (VDI by its signature, otherwise raw),"
+                    + " the file is validated, and a malformed, truncated or hostile upload is refused with 422 and"
+                    + " leaves nothing behind.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                             schema = @Schema(type = "string", format = "binary"))))
@@ -103,24 +106,6 @@ public class ImageController {
         return created(uploads.upload(name, description, ImageMapper.parseType(type, ImageType.NORMAL), body));
     }
 
-    @PutMapping(path = "/uploads", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Upload a disk image, streamed (PUT, as curl -T sends it)",
-            description = "The same as POST /api/images/uploads.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
-                            schema = @Schema(type = "string", format = "binary"))))
-    @ApiResponse(responseCode = "201", description = "Stored; Location names the new image")
-    @ApiResponse(responseCode = "422", description = "Not a valid image file", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INVALID_IMAGE)))
-    public ResponseEntity<ImageResponse> uploadByPut(
-            @RequestParam @NotBlank @Size(max = 255) @Parameter(example = "ubuntu-24.04-postgres-16") String name,
-            @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
-            @Parameter(description = "Write mode; default normal", example = "normal") String type,
-            @RequestParam(required = false) @Size(max = 2000) @Parameter(example = "golden disk") String description,
-            @Parameter(hidden = true) InputStream body) {
-        return upload(name, type, description, body);
-    }
-
     @GetMapping
     @Operation(summary = "List images, paged and filtered by type, parent or name (substring)")
     public PageResponse<ImageResponse> list(
@@ -130,8 +115,8 @@ public class ImageController {
             UUID parentId,
             @RequestParam(required = false) @Parameter(description = "Case-insensitive substring of the name",
                     example = "ubuntu") String name,
-            @RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+            @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
         var result = images.list(type, parentId, name, PageRequest.of(page, size, Sort.by("createdAt", "id")));
         return new PageResponse<>(result.getContent(), result.getNumber(), result.getSize(),
                 result.getTotalElements(), result.getTotalPages());

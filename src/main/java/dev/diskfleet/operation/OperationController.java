@@ -1,7 +1,12 @@
 package dev.diskfleet.operation;
 
 import dev.diskfleet.web.PageResponse;
+import dev.diskfleet.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,8 +33,9 @@ public class OperationController {
 
     @GetMapping
     @Operation(summary = "List operations, newest first")
-    public PageResponse<OperationResponse> list(@RequestParam(defaultValue = "0") @Min(0) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+    public PageResponse<OperationResponse> list(
+            @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
         var result = operations.list(PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt")));
         return new PageResponse<>(result.getContent(), result.getNumber(), result.getSize(),
                 result.getTotalElements(), result.getTotalPages());
@@ -37,14 +43,19 @@ public class OperationController {
 
     @GetMapping("/{id}")
     @Operation(summary = "Get an operation: state, progress, the created resource's URL or the error")
+    @ApiResponse(responseCode = "404", description = "No such operation", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     public OperationResponse get(@PathVariable UUID id) {
         return operations.get(id);
     }
 
     @GetMapping("/{id}/wait")
     @Operation(summary = "Long poll: answer when the operation finishes, or after timeout seconds (max 60)")
+    @ApiResponse(responseCode = "404", description = "No such operation", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     public OperationResponse await(@PathVariable UUID id,
-            @RequestParam(defaultValue = "30") @Min(0) @Max(60) int timeout) throws InterruptedException {
+            @RequestParam(defaultValue = "30") @Min(0) @Max(60) @Parameter(example = "30") int timeout)
+            throws InterruptedException {
         return operations.await(id, Duration.ofSeconds(timeout));
     }
 }

@@ -5,6 +5,7 @@ import jakarta.validation.ConstraintViolationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -116,7 +118,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = Problems.of(status, "method-not-allowed", "Method not allowed",
                 e.getMethod() + " is not supported on " + path(request) + "; use one of "
-                        + String.join(", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods()));
+                        + String.join(", ", new java.util.TreeSet<>(e.getSupportedHttpMethods() == null ? Set.of()
+                                : e.getSupportedHttpMethods().stream().map(HttpMethod::name).toList())));
         return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }

@@ -1,0 +1,149 @@
+package dev.diskfleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml has to agree with the application it runs: the settings it passes are the ones
+ * the postgres profile reads, the database it creates is the one the URL names, the port and the jar
+ * are the application's. Nothing here needs Docker.
+ */
+class DockerComposeTest {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
+    private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)");
+
+    static Map<String, Object> postgres;
+    static Map<String, Object> diskfleet;
+    static Map<String, String> postgresEnv;
+    static Map<String, String> diskfleetEnv;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void parse() throws IOException {
+        Map<String, Object> compose = yaml(Path.of("docker-compose.yml"));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        postgres = (Map<String, Object>) services.get("postgres");
+        diskfleet = (Map<String, Object>) services.get("diskfleet");
+        assertThat(postgres).as("a service named postgres").isNotNull();
+        assertThat(diskfleet).as("a service named diskfleet").isNotNull();
+        postgresEnv = (Map<String, String>) postgres.get("environment");
+        diskfleetEnv = (Map<String, String>) diskfleet.get("environment");
+    }
+
+    @Test
+    void serviceSetsExactlyTheVariablesThePostgresProfileReads() throws IOException {
+        Set<String> read = new TreeSet<>();
+        read.addAll(placeholders(Path.of("src/main/resources/application-postgres.yml")));
+        read.addAll(placeholders(Path.of("src/main/resources/application.yml")));
+        assertThat(read).contains("DISKFLEET_DB_URL", "DISKFLEET_DB_USER", "DISKFLEET_DB_PASSWORD", "DISKFLEET_DATA_DIR");
+        assertThat(diskfleetEnv.keySet()).containsAll(read.stream().filter(name -> name.startsWith("DISKFLEET_")).toList());
+        assertThat(read).as("every variable the compose file sets is read by the application")
+                .containsAll(diskfleetEnv.keySet());
+        assertThat(String.valueOf(diskfleet.get("command"))).contains("--spring.profiles.active=postgres");
+        assertThat(Path.of("src/main/resources/application-postgres.yml")).exists();
+    }
+
+    @Test
+    void databaseUserAndPasswordAgreeBetweenThePostgresServiceAndTheUrl() {
+        Matcher url = JDBC.matcher(diskfleetEnv.get("DISKFLEET_DB_URL"));
+        assertThat(url.matches()).as(diskfleetEnv.get("DISKFLEET_DB_URL")).isTrue();
+        assertThat(url.group(1)).as("host: the postgres service's name").isEqualTo("postgres");
+        assertThat(url.group(2)).isEqualTo("5432");
+        assertThat(url.group(3)).isEqualTo(postgresEnv.get("POSTGRES_DB"));
+        assertThat(diskfleetEnv.get("DISKFLEET_DB_USER")).isEqualTo(postgresEnv.get("POSTGRES_USER"));
+        assertThat(diskfleetEnv.get("DISKFLEET_DB_PASSWORD")).isEqualTo(postgresEnv.get("POSTGRES_PASSWORD"));
+        @SuppressWarnings("unchecked")
+        List<String> healthcheck = (List<String>) ((Map<String, Object>) postgres.get("healthcheck")).get("test");
+        assertThat(String.join(" ", healthcheck)).contains("-U " + postgresEnv.get("POSTGRES_USER"))
+                .contains("-d " + postgresEnv.get("POSTGRES_DB"));
+    }
+
+    @Test
+    void publishedPortIsTheApplicationsPort() throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> server = (Map<String, Object>) yaml(Path.of("src/main/resources/application.yml"))
+                .get("server");
+        Matcher port = PLACEHOLDER.matcher(String.valueOf(server.get("port")));
+        String applicationPort = port.matches() ? port.group(2) : String.valueOf(server.get("port"));
+        @SuppressWarnings("unchecked")
+        List<String> ports = (List<String>) diskfleet.get("ports");
+        assertThat(ports).hasSize(1);
+        assertThat(ports.get(0)).endsWith(":" + applicationPort);
+        assertThat(diskfleetEnv).doesNotContainKey("PORT");
+    }
+
+    @Test
+    void imagesAreRealAndTheJreMatchesTheJavaVersion() throws Exception {
+        assertThat((String) postgres.get("image")).matches("postgres:\\d+(\\.\\d+)?(-(alpine|bookworm|trixie))?");
+        assertThat((String) diskfleet.get("image")).isEqualTo("eclipse-temurin:" + pom("java.version") + "-jre");
+    }
+
+    @Test
+    void mountedJarIsTheOneMavenBuildsAndTheDataDirIsAVolume() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) diskfleet.get("volumes");
+        String jar = "./target/" + pom("artifactId") + "-" + pom("version") + ".jar";
+        List<String> command = commandOf(diskfleet);
+        String mountPoint = command.get(command.indexOf("-jar") + 1);
+        assertThat(volumes).contains(jar + ":" + mountPoint + ":ro");
+        assertThat(volumes).anyMatch(volume -> volume.endsWith(":" + diskfleetEnv.get("DISKFLEET_DATA_DIR"))
+                && !volume.startsWith("."));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> commandOf(Map<String, Object> service) {
+        return (List<String>) service.get("command");
+    }
+
+    private static Set<String> placeholders(Path file) throws IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(Files.readString(file));
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static Map<String, Object> yaml(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return new Yaml().load(reader);
+        }
+    }
+
+    /** A value of the project itself (not of its parent): artifactId, version, or a property. */
+    private static String pom(String name) throws Exception {
+        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile())
+                .getDocumentElement();
+        for (Node node = project.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element) {
+                if (element.getTagName().equals(name)) {
+                    return element.getTextContent().trim();
+                }
+                if (element.getTagName().equals("properties")) {
+                    var properties = element.getElementsByTagName(name);
+                    if (properties.getLength() > 0) {
+                        return properties.item(0).getTextContent().trim();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("pom.xml has no " + name);
+    }
+}

@@ -1,7 +1,6 @@
 package dev.diskfleet.provisioning;
 
 import dev.diskfleet.attachment.AttachRequest;
-import dev.diskfleet.attachment.Attachment;
 import dev.diskfleet.fleet.Fleet;
 import dev.diskfleet.fleet.FleetMachine;
 import dev.diskfleet.fleet.FleetMachineRepository;
@@ -63,10 +62,9 @@ class FleetMembers {
         return disks.run(files -> {
             Machine machine = machineService.create(new CreateMachineRequest(name,
                     "machine " + ordinal + " of fleet " + fleet.getName(), null, null));
-            Attachment disk = machineDisks.attach(machine.getId(),
+            // the attach joins this transaction: its disk file goes again if this transaction rolls back
+            machineDisks.attach(machine.getId(),
                     new AttachRequest(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()));
-            // the attach journaled its file in a transaction that only joined this one: journal it here too
-            files.made(disk.getMediumId());
             links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
             return new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
         });

@@ -7,6 +7,7 @@ import dev.diskfleet.FleetTestSupport;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -66,6 +67,24 @@ class FleetFailureTest extends FleetTestSupport {
         }
         String fleetId = operation.get("targetId").asString();
         assertThat(get("/api/fleets/" + fleetId).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aNameTakenByAnotherClientHalfwayFailsTheDeploymentAndRemovesOnlyWhatItMade() {
+        UUID golden = goldenImage();
+        String prefix = unique("nc");
+        faults.meddleAfterMachine(1, () -> assertThat(postJson("/api/machines", "{\"name\":\"" + prefix + "-3\"}")
+                .statusCode()).isEqualTo(201));
+        Snapshot before = snapshot();
+
+        JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(unique("clash"), golden, SIZE, prefix, false)));
+
+        assertThat(operation.get("state").asString()).isEqualTo("failed");
+        assertThat(operation.get("error").get("status").asInt()).isEqualTo(409);
+        assertThat(operation.get("error").get("detail").asString()).contains(prefix + "-3");
+        assertThat(snapshot()).isEqualTo(new Snapshot(before.images(), before.machines() + 1, before.attachments(),
+                before.fleets(), before.members(), before.files()));
+        assertThat(json(get("/api/machines?name=" + prefix)).get("items")).hasSize(1);
     }
 
     @ParameterizedTest(name = "scale-up failure after new machine {0}")

@@ -6,6 +6,9 @@ import dev.diskfleet.web.ETags;
 import dev.diskfleet.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -29,6 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/fleets")
 @Tag(name = "Fleets", description = "N identical machines from one golden image, each on its own differencing disk")
 public class FleetController {
+
+    private static final String PROBLEM = "application/problem+json";
+    private static final String MACHINES_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machines-running","title":"Conflict","status":409,\
+            "detail":"cannot delete fleet pg-test: machines [pg-1, pg-2] are running; stop them first, or add \
+            ?force=true to stop them as part of this request","instance":"/api/fleets/5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"}""";
 
     private final FleetService fleets;
     private final FleetProvisioner provisioner;
@@ -62,6 +71,10 @@ public class FleetController {
     @PatchMapping("/{id}")
     @Operation(summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling down removes "
             + "the highest-numbered machines and their disks; running ones only with force=true (stopped first)")
+    @ApiResponse(responseCode = "202", description = "Scaling; follow the operation")
+    @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
+            + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = MACHINES_RUNNING)))
     public ResponseEntity<OperationResponse> scale(@PathVariable UUID id, @Valid @RequestBody ScaleFleetRequest request,
             @Parameter(description = "Stop running machines that scaling down removes")
             @RequestParam(defaultValue = "false") boolean force) {
@@ -89,6 +102,9 @@ public class FleetController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a fleet: its machines, their disks and its base clone (the golden image stays). "
             + "Refused while machines run unless force=true (they are stopped first)")
+    @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
+    @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",
+            content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = MACHINES_RUNNING)))
     public ResponseEntity<Void> delete(@PathVariable UUID id,
             @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force) {
         provisioner.delete(id, force);

@@ -1,20 +1,18 @@
 package dev.diskfleet;
 
+import dev.diskfleet.support.TemporaryDataDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,24 +22,21 @@ import tools.jackson.databind.json.JsonMapper;
  * they share the database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = TemporaryDataDir.class)
 @Import({HeldRequestEndpoint.class, FleetFaults.class})
 public abstract class FleetServiceTestSupport {
 
-    protected static final Path DATA_DIR = temporaryDataDir();
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
     protected int port;
 
-    @DynamicPropertySource
-    static void isolatedStorage(DynamicPropertyRegistry registry) {
-        registry.add("diskfleet.data-dir", DATA_DIR::toString);
-        registry.add("diskfleet.storage.root", () -> DATA_DIR.resolve("images").toString());
-    }
+    @Value("${diskfleet.storage.root}")
+    private Path storageRoot;
 
     protected Path storageRoot() {
-        return DATA_DIR.resolve("images");
+        return storageRoot;
     }
 
     protected HttpRequest.Builder request(String path) {
@@ -74,23 +69,5 @@ public abstract class FleetServiceTestSupport {
 
     protected static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
-    }
-
-    private static Path temporaryDataDir() {
-        try {
-            Path dir = Files.createTempDirectory("diskfleet-fleet-tests");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temporary folder is harmless
-        }
     }
 }

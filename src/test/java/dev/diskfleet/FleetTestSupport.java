@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Fleet-test steps: a golden image with known content, deployments, and what is in the storage root. */
@@ -81,6 +82,23 @@ public abstract class FleetTestSupport extends FleetServiceTestSupport {
 
     protected HttpResponse<String> delete(String path) {
         return send(request(path).DELETE().build());
+    }
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    /** What a fleet change may leave behind: the rows of every table involved and the files in the root. */
+    public record Leftovers(long images, long machines, long attachments, long fleets, long members,
+            Set<String> files) {
+    }
+
+    protected Leftovers leftovers() {
+        return new Leftovers(rows("images"), rows("machines"), rows("attachments"), rows("fleets"),
+                rows("fleet_machines"), storageFiles());
+    }
+
+    private long rows(String table) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
     }
 
     /** Every file in the storage root, temporaries included. */

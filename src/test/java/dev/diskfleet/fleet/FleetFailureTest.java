@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.FleetFaults;
 import dev.diskfleet.FleetTestSupport;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,25 +23,11 @@ class FleetFailureTest extends FleetTestSupport {
     @Autowired
     FleetFaults faults;
 
-    @Autowired
-    JdbcClient jdbc;
-
     @AfterEach
     void disarm() {
         faults.disarm();
     }
 
-    private long rows(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
-    }
-
-    private record Snapshot(long images, long machines, long attachments, long fleets, long members, Set<String> files) {
-    }
-
-    private Snapshot snapshot() {
-        return new Snapshot(rows("images"), rows("machines"), rows("attachments"), rows("fleets"),
-                rows("fleet_machines"), storageFiles());
-    }
 
     @ParameterizedTest(name = "failure after machine {0} of " + SIZE + ", start={1}")
     @CsvSource({"1, false", "2, false", "4, false", "3, true", "4, true"})
@@ -51,7 +35,7 @@ class FleetFailureTest extends FleetTestSupport {
         UUID golden = goldenImage();
         String name = unique("doomed");
         String prefix = unique("dm");
-        Snapshot before = snapshot();
+        Leftovers before = leftovers();
         faults.failAfterMachine(k);
 
         JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(name, golden, SIZE, prefix, start)));
@@ -60,7 +44,7 @@ class FleetFailureTest extends FleetTestSupport {
         assertThat(operation.get("error").get("detail").asString()).contains("no space left on device");
         assertThat(operation.get("result").get("rolledBack").asBoolean()).isTrue();
         assertThat(operation.get("result").get("machines")).hasSize(k);
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(leftovers()).isEqualTo(before);
         assertThat(json(get("/api/images/" + golden)).get("type").asString()).isEqualTo("normal");
         for (JsonNode machine : operation.get("result").get("machines")) {
             assertThat(get("/api/machines/" + machine.get("machineId").asString()).statusCode()).isEqualTo(404);
@@ -75,14 +59,14 @@ class FleetFailureTest extends FleetTestSupport {
         String prefix = unique("nc");
         faults.meddleAfterMachine(1, () -> assertThat(postJson("/api/machines", "{\"name\":\"" + prefix + "-3\"}")
                 .statusCode()).isEqualTo(201));
-        Snapshot before = snapshot();
+        Leftovers before = leftovers();
 
         JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(unique("clash"), golden, SIZE, prefix, false)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
         assertThat(operation.get("error").get("status").asInt()).isEqualTo(409);
         assertThat(operation.get("error").get("detail").asString()).contains(prefix + "-3");
-        assertThat(snapshot()).isEqualTo(new Snapshot(before.images(), before.machines() + 1, before.attachments(),
+        assertThat(leftovers()).isEqualTo(new Leftovers(before.images(), before.machines() + 1, before.attachments(),
                 before.fleets(), before.members(), before.files()));
         assertThat(json(get("/api/machines?name=" + prefix)).get("items")).hasSize(1);
     }
@@ -92,13 +76,13 @@ class FleetFailureTest extends FleetTestSupport {
     void aScaleUpThatFailsHalfwayRemovesTheMachinesItAddedAndKeepsTheFleet(int k) {
         JsonNode fleet = deploy(unique("fleet"), goldenImage(), 2, unique("su"), false);
         String url = "/api/fleets/" + fleet.get("id").asString();
-        Snapshot before = snapshot();
+        Leftovers before = leftovers();
         faults.failAfterMachine(k);
 
         JsonNode operation = awaitOperation(patch(url, "{\"size\":5}"));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(leftovers()).isEqualTo(before);
         JsonNode after = json(get(url));
         assertThat(after.get("state").asString()).isEqualTo("ready");
         assertThat(after.get("size").asInt()).isEqualTo(2);

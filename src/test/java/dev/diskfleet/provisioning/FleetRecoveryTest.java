@@ -3,11 +3,9 @@ package dev.diskfleet.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.FleetTestSupport;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,20 +18,6 @@ class FleetRecoveryTest extends FleetTestSupport {
     @Autowired
     FleetWork work;
 
-    @Autowired
-    JdbcClient jdbc;
-
-    private long rows(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
-    }
-
-    private record Snapshot(long images, long machines, long attachments, long fleets, long members, Set<String> files) {
-    }
-
-    private Snapshot snapshot() {
-        return new Snapshot(rows("images"), rows("machines"), rows("attachments"), rows("fleets"),
-                rows("fleet_machines"), storageFiles());
-    }
 
     private void cutShort(JsonNode fleet, String state) {
         jdbc.sql("UPDATE fleets SET state = ? WHERE id = ?").params(state, UUID.fromString(fleet.get("id").asString()))
@@ -45,13 +29,13 @@ class FleetRecoveryTest extends FleetTestSupport {
     @Test
     void aDeploymentCutShortByAStoppedProcessIsRemovedEntirelyAtTheNextStart() {
         UUID golden = goldenImage();
-        Snapshot before = snapshot();
+        Leftovers before = leftovers();
         JsonNode fleet = deploy(unique("killed"), golden, 3, unique("kl"), true);
         cutShort(fleet, "PROVISIONING");
 
         work.recoverInterrupted();
 
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(leftovers()).isEqualTo(before);
         assertThat(get("/api/fleets/" + fleet.get("id").asString()).statusCode()).isEqualTo(404);
         assertThat(get("/api/images/" + golden).statusCode()).isEqualTo(200);
     }
@@ -59,12 +43,12 @@ class FleetRecoveryTest extends FleetTestSupport {
     @Test
     void aScaleCutShortKeepsTheCompleteMembersAndRemovesTheUncommittedDisk() {
         JsonNode fleet = deploy(unique("scaling"), goldenImage(), 2, unique("sk"), false);
-        Snapshot before = snapshot();
+        Leftovers before = leftovers();
         cutShort(fleet, "SCALING");
 
         work.recoverInterrupted();
 
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(leftovers()).isEqualTo(before);
         JsonNode after = json(get("/api/fleets/" + fleet.get("id").asString()));
         assertThat(after.get("state").asString()).isEqualTo("ready");
         assertThat(after.get("machines")).hasSize(2);

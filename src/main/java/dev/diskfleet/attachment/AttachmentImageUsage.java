@@ -1,16 +1,14 @@
 package dev.diskfleet.attachment;
 
 import dev.diskfleet.image.ImageAttachmentRef;
+import dev.diskfleet.image.ImageTree;
 import dev.diskfleet.image.ImageUsage;
 import dev.diskfleet.machine.Machine;
 import dev.diskfleet.machine.MachineRepository;
 import dev.diskfleet.machine.MachineState;
-import dev.diskfleet.storage.ImageStore;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -22,10 +20,12 @@ class AttachmentImageUsage implements ImageUsage {
 
     private final AttachmentRepository attachments;
     private final MachineRepository machines;
+    private final ImageTree tree;
 
-    AttachmentImageUsage(AttachmentRepository attachments, MachineRepository machines) {
+    AttachmentImageUsage(AttachmentRepository attachments, MachineRepository machines, ImageTree tree) {
         this.attachments = attachments;
         this.machines = machines;
+        this.tree = tree;
     }
 
     /** Attachments of the image, of a differencing image made on it for a machine, or frozen in a snapshot. */
@@ -42,17 +42,12 @@ class AttachmentImageUsage implements ImageUsage {
     /**
      * A running machine whose disk chain contains the image. The image is in a chain exactly when the
      * chain's top (an attachment's medium) is the image or one of its descendants, so this walks down the
-     * image tree a generation at a time and asks which running machine writes one of those media.
+     * image tree and asks which running machine writes one of those media.
      */
     @Override
     @Transactional(readOnly = true)
     public Optional<String> runningHolderOf(UUID imageId) {
-        Set<UUID> tree = new HashSet<>(Set.of(imageId));
-        List<UUID> generation = List.of(imageId);
-        for (int depth = 1; depth < ImageStore.MAX_CHAIN_DEPTH && !generation.isEmpty(); depth++) {
-            generation = attachments.findChildImageIds(generation).stream().filter(tree::add).toList();
-        }
-        return attachments.findByMediumIdInAndMachineState(tree, MachineState.RUNNING).stream().findFirst()
-                .flatMap(a -> machines.findById(a.getMachineId())).map(Machine::label);
+        return attachments.findByMediumIdInAndMachineState(tree.withDescendants(imageId), MachineState.RUNNING)
+                .stream().findFirst().flatMap(a -> machines.findById(a.getMachineId())).map(Machine::label);
     }
 }

@@ -26,10 +26,4 @@ public interface AttachmentRepository extends JpaRepository<Attachment, UUID> {
     @Query("select a from Attachment a, Machine m where a.machineId = m.id and m.state = :state"
             + " and a.mediumId in :media order by a.createdAt")
     List<Attachment> findByMediumIdInAndMachineState(Collection<UUID> media, MachineState state);
-
-    /** One generation of the image tree, for walking down from an image to every medium built on it. */
-    @Query("select i.id from Image i where i.parentId in :parents")
-    List<UUID> findChildImageIds(Collection<UUID> parents);
-
-    long countByImageId(UUID imageId);
 }

@@ -44,7 +44,7 @@ public class GuestDiskController {
             @Parameter(example = "bytes=0-511") @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
             HttpServletResponse response) throws IOException {
         try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId, range)) {
-            ByteRange slice = read.range();
+            DiskRange slice = read.range();
             response.setStatus(range == null ? HttpStatus.OK.value() : HttpStatus.PARTIAL_CONTENT.value());
             if (range != null) {
                 response.setHeader(HttpHeaders.CONTENT_RANGE, slice.contentRange());
@@ -70,8 +70,8 @@ public class GuestDiskController {
     }
 
     /** A 416 carries {@code Content-Range: bytes *}{@code /size}, so the client learns the disk's size. */
-    @ExceptionHandler(ByteRange.Unsatisfiable.class)
-    ResponseEntity<ProblemDetail> unsatisfiable(ByteRange.Unsatisfiable e) {
+    @ExceptionHandler(DiskRange.Unsatisfiable.class)
+    ResponseEntity<ProblemDetail> unsatisfiable(DiskRange.Unsatisfiable e) {
         ProblemDetail problem = ProblemMapper.toProblem(e);
         return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.diskSize()).body(problem);

@@ -45,16 +45,16 @@ public class GuestDiskService {
     public final class GuestRead implements AutoCloseable {
 
         private final UUID mediumId;
-        private final ByteRange range;
+        private final DiskRange range;
         private final Lock lock;
 
-        private GuestRead(UUID mediumId, ByteRange range, Lock lock) {
+        private GuestRead(UUID mediumId, DiskRange range, Lock lock) {
             this.mediumId = mediumId;
             this.range = range;
             this.lock = lock;
         }
 
-        public ByteRange range() {
+        public DiskRange range() {
             return range;
         }
 
@@ -73,7 +73,7 @@ public class GuestDiskService {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
-            return new GuestRead(medium.getId(), ByteRange.ofRangeHeader(rangeHeader, medium.getSizeBytes()), lock);
+            return new GuestRead(medium.getId(), DiskRange.ofRangeHeader(rangeHeader, medium.getSizeBytes()), lock);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -85,13 +85,13 @@ public class GuestDiskService {
      * Content-Length (-1 when chunked): checked before anything is written. A chunked body that ends early
      * or runs long is refused after the part that fit was written, as a guest write cut short would be.
      */
-    public ByteRange write(UUID machineId, UUID attachmentId, String contentRange, long declaredLength,
+    public DiskRange write(UUID machineId, UUID attachmentId, String contentRange, long declaredLength,
             InputStream body) throws IOException {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
             requireWritable(medium);
-            ByteRange range = ByteRange.ofContentRange(contentRange, medium.getSizeBytes());
+            DiskRange range = DiskRange.ofContentRange(contentRange, medium.getSizeBytes());
             if (range.length() > MAX_WRITE_BYTES) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "write-too-large", "Content too large",
                         "one PUT writes at most " + MAX_WRITE_BYTES + " bytes; Content-Range '" + contentRange
@@ -108,7 +108,7 @@ public class GuestDiskService {
         }
     }
 
-    private void copy(InputStream body, UUID mediumId, ByteRange range) throws IOException {
+    private void copy(InputStream body, UUID mediumId, DiskRange range) throws IOException {
         byte[] chunk = new byte[(int) Math.min(CHUNK, range.length())];
         long written = 0;
         while (written < range.length()) {

@@ -4,6 +4,7 @@ import dev.diskfleet.attachment.Attachment;
 import dev.diskfleet.attachment.AttachmentRepository;
 import dev.diskfleet.image.Image;
 import dev.diskfleet.image.ImageRepository;
+import dev.diskfleet.image.ImageTree;
 import dev.diskfleet.image.ImageType;
 import dev.diskfleet.machine.Machine;
 import dev.diskfleet.machine.MachineLocks;
@@ -17,14 +18,10 @@ import dev.diskfleet.snapshot.SnapshotRules.MediumStep;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.web.ApiException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -43,18 +40,20 @@ public class SnapshotDisks {
     private final ImageRepository images;
     private final SnapshotRepository snapshots;
     private final SnapshotRules rules;
+    private final ImageTree tree;
     private final MachineLocks locks;
     private final ImageStore store;
     private final DiskTransaction disks;
 
     public SnapshotDisks(MachineRepository machines, AttachmentRepository attachments, ImageRepository images,
-            SnapshotRepository snapshots, SnapshotRules rules, MachineLocks locks, ImageStore store,
+            SnapshotRepository snapshots, SnapshotRules rules, ImageTree tree, MachineLocks locks, ImageStore store,
             DiskTransaction disks) {
         this.machines = machines;
         this.attachments = attachments;
         this.images = images;
         this.snapshots = snapshots;
         this.rules = rules;
+        this.tree = tree;
         this.locks = locks;
         this.store = store;
         this.disks = disks;
@@ -177,7 +176,7 @@ public class SnapshotDisks {
             List<UUID> currentChain = chainDownTo(attachment.getMediumId(), attachment.getImageId());
             attachment.setMediumId(attachment.getImageId());
             attachments.flush();
-            for (UUID branch : descendantsDeepestFirst(attachment.getImageId())) {
+            for (UUID branch : deepestFirst(tree.descendants(attachment.getImageId()))) {
                 if (!currentChain.contains(branch)) {
                     deleteRow(branch, files);
                 }
@@ -205,6 +204,12 @@ public class SnapshotDisks {
         images.flush();
     }
 
+    private static List<UUID> deepestFirst(List<UUID> parentsFirst) {
+        List<UUID> order = new ArrayList<>(parentsFirst);
+        Collections.reverse(order);
+        return order;
+    }
+
     private void deleteRow(UUID imageId, DiskTransaction.Journal files) {
         images.deleteById(imageId);
         images.flush();
@@ -229,22 +234,6 @@ public class SnapshotDisks {
             current = images.findById(current).map(Image::getParentId).orElse(null);
         }
         return chain;
-    }
-
-    private List<UUID> descendantsDeepestFirst(UUID root) {
-        List<UUID> order = new ArrayList<>();
-        Set<UUID> seen = new HashSet<>();
-        Deque<UUID> queue = new ArrayDeque<>(List.of(root));
-        while (!queue.isEmpty()) {
-            for (Image child : images.findByParentId(queue.poll())) {
-                if (seen.add(child.getId())) {
-                    order.add(child.getId());
-                    queue.add(child.getId());
-                }
-            }
-        }
-        Collections.reverse(order);
-        return order;
     }
 
     private Machine lockMachine(UUID machineId) {

@@ -4,12 +4,11 @@ import dev.diskfleet.attachment.Attachment;
 import dev.diskfleet.attachment.AttachmentRepository;
 import dev.diskfleet.image.Image;
 import dev.diskfleet.image.ImageRepository;
+import dev.diskfleet.image.ImageTree;
 import dev.diskfleet.machine.Machine;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.web.ApiException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,13 +29,15 @@ public class SnapshotRules {
     private final SnapshotRepository snapshots;
     private final AttachmentRepository attachments;
     private final ImageRepository images;
+    private final ImageTree tree;
     private final ImageStore store;
 
     public SnapshotRules(SnapshotRepository snapshots, AttachmentRepository attachments, ImageRepository images,
-            ImageStore store) {
+            ImageTree tree, ImageStore store) {
         this.snapshots = snapshots;
         this.attachments = attachments;
         this.images = images;
+        this.tree = tree;
         this.store = store;
     }
 
@@ -102,15 +103,8 @@ public class SnapshotRules {
     /** Snapshots other than {@code except} that froze {@code medium} or a medium built on it. */
     private List<Snapshot> snapshotsBuiltOn(UUID medium, Snapshot except) {
         Set<Snapshot> found = new LinkedHashSet<>();
-        Set<UUID> seen = new LinkedHashSet<>();
-        Deque<UUID> queue = new ArrayDeque<>(List.of(medium));
-        while (!queue.isEmpty()) {
-            UUID id = queue.poll();
-            if (!seen.add(id)) {
-                continue;
-            }
+        for (UUID id : tree.withDescendants(medium)) {
             snapshots.findByMedium(id).stream().filter(s -> !s.getId().equals(except.getId())).forEach(found::add);
-            images.findByParentId(id).forEach(child -> queue.add(child.getId()));
         }
         return List.copyOf(found);
     }

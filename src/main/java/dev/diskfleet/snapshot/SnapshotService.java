@@ -45,11 +45,7 @@ public class SnapshotService {
     @Transactional(readOnly = true)
     public List<SnapshotResponse> tree(UUID machineId) {
         Machine machine = requireMachine(machineId);
-        List<Snapshot> all = snapshots.findByMachineIdOrderByCreatedAtAscIdAsc(machineId);
-        Map<UUID, List<Snapshot>> byParent = new LinkedHashMap<>();
-        for (Snapshot snapshot : all) {
-            byParent.computeIfAbsent(snapshot.getParentId(), k -> new ArrayList<>()).add(snapshot);
-        }
+        Map<UUID, List<Snapshot>> byParent = byParent(machineId);
         return byParent.getOrDefault(null, List.of()).stream().map(s -> node(s, machine, byParent)).toList();
     }
 
@@ -58,11 +54,16 @@ public class SnapshotService {
         Machine machine = requireMachine(machineId);
         Snapshot snapshot = snapshots.findById(snapshotId).filter(s -> s.getMachineId().equals(machineId))
                 .orElseThrow(() -> ApiException.notFound("snapshot", snapshotId + " of machine " + machineId));
+        return node(snapshot, machine, byParent(machineId));
+    }
+
+    /** The machine's snapshots by parent (null for the roots), each list in creation order. */
+    private Map<UUID, List<Snapshot>> byParent(UUID machineId) {
         Map<UUID, List<Snapshot>> byParent = new LinkedHashMap<>();
-        for (Snapshot s : snapshots.findByMachineIdOrderByCreatedAtAscIdAsc(machineId)) {
-            byParent.computeIfAbsent(s.getParentId(), k -> new ArrayList<>()).add(s);
+        for (Snapshot snapshot : snapshots.findByMachineIdOrderByCreatedAtAscIdAsc(machineId)) {
+            byParent.computeIfAbsent(snapshot.getParentId(), k -> new ArrayList<>()).add(snapshot);
         }
-        return node(snapshot, machine, byParent);
+        return byParent;
     }
 
     private SnapshotResponse node(Snapshot snapshot, Machine machine, Map<UUID, List<Snapshot>> byParent) {

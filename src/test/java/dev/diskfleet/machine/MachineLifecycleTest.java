@@ -36,6 +36,9 @@ class MachineLifecycleTest extends MachineApiTestSupport {
 
         JsonNode problem = assertProblem(refused, 400, "validation", "name", "cpus", "memoryMb");
         assertThat(problem.get("errors").propertyNames()).containsExactlyInAnyOrder("name", "cpus", "memoryMb");
+        JsonNode patchProblem = assertProblem(patch("/api/machines/" + createMachine(), "{\"name\":\"  \",\"cpus\":65}"),
+                400, "validation", "name", "cpus");
+        assertThat(patchProblem.get("errors").propertyNames()).containsExactlyInAnyOrder("name", "cpus");
     }
 
     @Test

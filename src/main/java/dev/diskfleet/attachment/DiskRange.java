@@ -6,10 +6,12 @@ import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 
 /**
- * A byte range of a disk, parsed from HTTP's {@code Range} (reads) or {@code Content-Range} (writes), RFC
- * 9110 §14. Syntax errors are 400; a well-formed range that does not fit the disk is 416.
+ * A byte range of a guest's disk, parsed from HTTP's {@code Range} (reads) or {@code Content-Range}
+ * (writes), RFC 9110 §14. Stricter than a download's range: a script seeding or inspecting a disk should
+ * hear about a mistyped range, so syntax errors are 400 (never "the whole disk instead"), and a
+ * well-formed range that does not fit the disk is 416.
  */
-public record ByteRange(long offset, long length, long diskSize) {
+public record DiskRange(long offset, long length, long diskSize) {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,19})-(\\d{1,19})/(\\*|\\d{1,19})");
@@ -28,9 +30,9 @@ public record ByteRange(long offset, long length, long diskSize) {
     }
 
     /** The whole disk when {@code header} is null; else its one range, clipped to the disk as RFC 9110 says. */
-    public static ByteRange ofRangeHeader(String header, long diskSize) {
+    public static DiskRange ofRangeHeader(String header, long diskSize) {
         if (header == null) {
-            return new ByteRange(0, diskSize, diskSize);
+            return new DiskRange(0, diskSize, diskSize);
         }
         String value = header.trim();
         if (value.contains(",")) {
@@ -46,7 +48,7 @@ public record ByteRange(long offset, long length, long diskSize) {
                 throw unsatisfiable("Range '" + header + "' asks for the last 0 bytes", diskSize);
             }
             long length = Math.min(suffix, diskSize);
-            return new ByteRange(diskSize - length, length, diskSize);
+            return new DiskRange(diskSize - length, length, diskSize);
         }
         long first = parse(m.group(1), header);
         long last = m.group(2).isEmpty() ? Long.MAX_VALUE : parse(m.group(2), header);
@@ -57,11 +59,11 @@ public record ByteRange(long offset, long length, long diskSize) {
             throw unsatisfiable("Range '" + header + "' starts at or past the end of the " + diskSize
                     + "-byte disk", diskSize);
         }
-        return new ByteRange(first, Math.min(last, diskSize - 1) - first + 1, diskSize);
+        return new DiskRange(first, Math.min(last, diskSize - 1) - first + 1, diskSize);
     }
 
     /** {@code bytes first-last/*} or {@code bytes first-last/size}; the range must lie inside the disk. */
-    public static ByteRange ofContentRange(String header, long diskSize) {
+    public static DiskRange ofContentRange(String header, long diskSize) {
         if (header == null || header.isBlank()) {
             throw malformed("a Content-Range header is required: bytes first-last/* with a body of"
                     + " last-first+1 bytes");
@@ -84,7 +86,7 @@ public record ByteRange(long offset, long length, long diskSize) {
             throw unsatisfiable("Content-Range '" + header + "' ends past the end of the " + diskSize
                     + "-byte disk (the last byte is " + (diskSize - 1) + ")", diskSize);
         }
-        return new ByteRange(first, last - first + 1, diskSize);
+        return new DiskRange(first, last - first + 1, diskSize);
     }
 
     private static long parse(String digits, String header) {

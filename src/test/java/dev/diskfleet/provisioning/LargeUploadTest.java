@@ -112,12 +112,13 @@ class LargeUploadTest {
             }
             int n = (int) Math.min(length, SIZE - position);
             Arrays.fill(buffer, offset, offset + n, (byte) 0);
-            for (int i = 0; i < n; i++) {
-                if ((position + i) % DATA_EVERY < DATA_LENGTH) {
-                    buffer[offset + i] = byteAt(position + i);
+            long end = position + n;
+            for (long window = position / DATA_EVERY * DATA_EVERY; window < end; window += DATA_EVERY) {
+                for (long p = Math.max(position, window); p < Math.min(end, window + DATA_LENGTH); p++) {
+                    buffer[offset + (int) (p - position)] = byteAt(p);
                 }
             }
-            position += n;
+            position = end;
             return n;
         }
     }

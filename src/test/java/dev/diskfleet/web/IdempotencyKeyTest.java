@@ -107,6 +107,30 @@ class IdempotencyKeyTest extends FleetServiceTestSupport {
     }
 
     @Test
+    void aRetriedStreamingUploadIsComparedByItsHashAndStoredOnce() {
+        String name = "idem-upload-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        byte[] disk = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(disk);
+        java.util.function.Function<byte[], HttpResponse<String>> upload = body -> send(request(
+                "/api/images/uploads?name=" + name).header("Content-Type", "application/octet-stream")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+
+        HttpResponse<String> first = upload.apply(disk);
+        HttpResponse<String> retry = upload.apply(disk);
+        byte[] other = disk.clone();
+        other[other.length - 1] ^= 1;
+        HttpResponse<String> changed = upload.apply(other);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(changed.statusCode()).isEqualTo(422);
+        assertThat(imagesNamed(name)).isEqualTo(1);
+    }
+
+    @Test
     void aMalformedKeyIsA400Problem() {
         HttpResponse<String> response = postJson("/api/images", imageJson("idem-bad", 1 << 20),
                 "Idempotency-Key", "x".repeat(300));

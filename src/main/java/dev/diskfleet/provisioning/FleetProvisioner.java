@@ -14,6 +14,7 @@ import dev.diskfleet.operation.OperationRunner;
 import dev.diskfleet.operation.OperationService;
 import dev.diskfleet.web.ApiException;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -93,11 +94,7 @@ public class FleetProvisioner {
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }
-        tx.executeWithoutResult(status -> {
-            Fleet changing = fleetService.require(id);
-            changing.moveTo(FleetState.SCALING);
-            fleets.saveAndFlush(changing);
-        });
+        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING);
         return operations.toResponse(runner.submit("fleet.scale", id, context -> work.scale(id, size, context)));
     }
 
@@ -110,12 +107,24 @@ public class FleetProvisioner {
         if (!force) {
             members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
         }
-        tx.executeWithoutResult(status -> {
-            Fleet deleting = fleetService.require(id);
-            deleting.moveTo(FleetState.DELETING);
-            fleets.saveAndFlush(deleting);
-        });
+        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
         work.removeEverything(id);
+    }
+
+    /**
+     * Moves the fleet to {@code to} if it is in one of the {@code allowed} states, checked again inside
+     * the transaction: of two requests racing for one fleet, the second sees the first's state (409
+     * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
+     */
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to) {
+        tx.executeWithoutResult(status -> {
+            Fleet fleet = fleetService.require(id);
+            if (!allowed.contains(fleet.getState())) {
+                throw FleetService.busy(fleet, action);
+            }
+            fleet.moveTo(to);
+            fleets.saveAndFlush(fleet);
+        });
     }
 
     private static ApiException nameTaken(String name) {

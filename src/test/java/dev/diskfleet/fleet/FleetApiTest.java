@@ -2,15 +2,28 @@ package dev.diskfleet.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.FleetFaults;
 import dev.diskfleet.FleetTestSupport;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class FleetApiTest extends FleetTestSupport {
+
+    @Autowired
+    FleetFaults faults;
+
+    @AfterEach
+    void disarm() {
+        faults.disarm();
+    }
 
     private static List<String> names(JsonNode fleet) {
         List<String> names = new ArrayList<>();
@@ -114,6 +127,41 @@ class FleetApiTest extends FleetTestSupport {
         JsonNode forced = awaitOperation(patch(url + "?force=true", "{\"size\":1}"));
         assertThat(forced.get("state").asString()).isEqualTo("succeeded");
         assertThat(names(json(get(url)))).containsExactly(prefix + "-1");
+    }
+
+    @Test
+    void aFleetBeingScaledRefusesOtherChangesWith409() throws Exception {
+        JsonNode fleet = deploy(unique("fleet"), goldenImage(), 1, unique("busy"), false);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+        CountDownLatch scaling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        faults.meddleAfterMachine(1, () -> {
+            scaling.countDown();
+            await(release);
+        });
+        HttpResponse<String> accepted = patch(url, "{\"size\":3}");
+        assertThat(scaling.await(30, TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> secondScale = patch(url, "{\"size\":5}");
+        HttpResponse<String> delete = delete(url + "?force=true");
+        HttpResponse<String> start = postJson(url + "/start", "");
+        release.countDown();
+
+        for (HttpResponse<String> refused : List.of(secondScale, delete, start)) {
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(json(refused).get("type").asString()).endsWith("/fleet-busy");
+            assertThat(json(refused).get("detail").asString()).contains("scaling");
+        }
+        assertThat(awaitOperation(accepted).get("state").asString()).isEqualTo("succeeded");
+        assertThat(names(json(get(url)))).hasSize(3);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

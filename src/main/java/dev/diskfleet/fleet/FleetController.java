@@ -69,8 +69,9 @@ public class FleetController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling down removes "
-            + "the highest-numbered machines and their disks; running ones only with force=true (stopped first)")
+    @Operation(summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
+            + "lowest free numbers, powered off; scaling down removes the highest-numbered machines and their disks, "
+            + "running ones only with force=true (stopped first)")
     @ApiResponse(responseCode = "202", description = "Scaling; follow the operation")
     @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
             + " or the fleet is busy", content = @Content(mediaType = PROBLEM,

@@ -7,10 +7,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -27,8 +25,10 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * retry runs again. The request body is hashed while the application reads it, never buffered, so
  * streaming uploads keep their constant memory; a retry of a completed upload is read through once more
  * to compare its hash. Answers are kept for {@code diskfleet.idempotency.retention} (24h).
+ *
+ * <p>Registered by {@link IdempotencyConfiguration}, not by component scanning, so controller slice tests
+ * (which pick up every {@code Filter} bean) do not need the database behind it.
  */
-@Component
 public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "Idempotency-Key";
@@ -38,8 +38,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private final IdempotencyStore store;
     private final HandlerExceptionResolver problems;
 
-    public IdempotencyFilter(IdempotencyStore store,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver problems) {
+    IdempotencyFilter(IdempotencyStore store, HandlerExceptionResolver problems) {
         this.store = store;
         this.problems = problems;
     }

@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,7 +24,7 @@ public record FleetOperationResult(UUID fleetId, UUID baseImageId, int size, Lis
     FleetOperationResult with(Machine machine) {
         List<Machine> next = new ArrayList<>(machines.stream().filter(m -> m.ordinal() != machine.ordinal()).toList());
         next.add(machine);
-        next.sort(java.util.Comparator.comparingInt(Machine::ordinal));
+        next.sort(Comparator.comparingInt(Machine::ordinal));
         return new FleetOperationResult(fleetId, baseImageId, size, List.copyOf(next), rolledBack);
     }
 

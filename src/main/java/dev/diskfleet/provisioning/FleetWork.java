@@ -9,6 +9,7 @@ import dev.diskfleet.operation.OperationContext;
 import dev.diskfleet.operation.OperationFailure;
 import dev.diskfleet.operation.OperationOutcome;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ class FleetWork implements SmartInitializingSingleton {
                 }
             } else {
                 List<FleetMachine> leaving = new ArrayList<>(current.subList(size, current.size()));
-                java.util.Collections.reverse(leaving);
+                Collections.reverse(leaving);
                 int removed = 0;
                 for (FleetMachine member : leaving) {
                     members.remove(member.getMachineId());
@@ -127,7 +128,7 @@ class FleetWork implements SmartInitializingSingleton {
             return true;
         }
         List<UUID> machines = new ArrayList<>(fleetService.members(id).stream().map(FleetMachine::getMachineId).toList());
-        java.util.Collections.reverse(machines);
+        Collections.reverse(machines);
         if (!removeAll(machines)) {
             return false;
         }

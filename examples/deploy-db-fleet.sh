@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Deploys a fleet of database guests from one golden image, shows that a guest's write is gone after a
+# power cycle (autoreset) and prints the disk space the fleet saves against full copies.
+#
+#   DISKFLEET_URL=http://localhost:8080 examples/deploy-db-fleet.sh
+#
+# Needs bash, curl and jq; uses qemu-img when present to upload the golden image as VDI (a raw upload
+# works too: the fleet's base clone is made in VDI either way).
+set -euo pipefail
+
+BASE_URL="${DISKFLEET_URL:-http://localhost:8080}"
+FLEET_SIZE="${FLEET_SIZE:-10}"
+# Machine names are unique across the service: a short random tag lets the example run again and again.
+RUN_ID="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+PREFIX="${MACHINE_PREFIX:-db-$RUN_ID}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+# api METHOD PATH [curl args...]: prints the body; fails with the problem's detail on an HTTP error.
+api() {
+  local method="$1" path="$2"
+  shift 2
+  local status
+  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")"
+  if [[ "$status" -ge 400 ]]; then
+    echo "FAILED: $method $path -> HTTP $status: $(jq -r '.detail // .' "$WORK/body" 2>/dev/null || cat "$WORK/body")" >&2
+    exit 1
+  fi
+  cat "$WORK/body"
+}
+
+json_post() { api POST "$1" -H 'Content-Type: application/json' -H "Idempotency-Key: $RUN_ID-$3" -d "$2"; }
+
+# wait_for OPERATION_ID: long-polls until the operation finishes; prints it; fails when it failed.
+wait_for() {
+  local op state
+  while true; do
+    op="$(api GET "/api/operations/$1/wait?timeout=30")"
+    state="$(jq -r .state <<<"$op")"
+    case "$state" in
+      succeeded) echo "$op"; return 0 ;;
+      failed) echo "FAILED: operation $1: $(jq -r .error.detail <<<"$op")" >&2; exit 1 ;;
+    esac
+  done
+}
+
+# read_guest MACHINE_ID ATTACHMENT_ID LENGTH: the first LENGTH bytes of the disk as that guest sees it.
+read_guest() {
+  api GET "/api/machines/$1/attachments/$2/data" -H "Range: bytes=0-$(($3 - 1))" | tr -d '\0'
+}
+
+step "1. A golden disk with content we can recognise (64 MiB, a marker at the start of every 4 MiB)"
+truncate -s 64M "$WORK/golden.raw"
+for mib in $(seq 0 4 63); do
+  printf 'GOLDEN-DB-IMAGE block %02d\n' "$mib" | dd of="$WORK/golden.raw" bs=1M seek="$mib" conv=notrunc status=none
+done
+GOLDEN_FILE="$WORK/golden.raw"
+if command -v qemu-img >/dev/null 2>&1; then
+  qemu-img convert -f raw -O vdi "$WORK/golden.raw" "$WORK/golden.vdi"
+  GOLDEN_FILE="$WORK/golden.vdi"
+fi
+echo "golden file: $(basename "$GOLDEN_FILE") ($(stat -c %s "$GOLDEN_FILE") bytes)"
+
+step "2. Upload it as a normal image"
+GOLDEN_ID="$(api POST "/api/images/uploads?name=golden-db-$RUN_ID&type=normal" \
+  -H 'Content-Type: application/octet-stream' -H "Idempotency-Key: $RUN_ID-upload" \
+  --data-binary "@$GOLDEN_FILE" | jq -r .id)"
+echo "golden image: $GOLDEN_ID"
+
+step "3. Deploy $FLEET_SIZE guests from it (started, autoreset on)"
+OPERATION_ID="$(json_post /api/fleets "$(jq -n --arg name "db-fleet-$RUN_ID" --arg golden "$GOLDEN_ID" \
+  --argjson size "$FLEET_SIZE" --arg prefix "$PREFIX" '{name: $name, goldenImageId: $golden, size: $size, machineNamePrefix: $prefix,
+  autoReset: true, start: true}')" deploy | jq -r .id)"
+FLEET_URL="$(wait_for "$OPERATION_ID" | jq -r .resourceUrl)"
+FLEET="$(api GET "$FLEET_URL")"
+FLEET_ID="$(jq -r .id <<<"$FLEET")"
+echo "deployed $(jq '.machines | length' <<<"$FLEET") machines in fleet $FLEET_ID:" \
+  "$(jq -r '[.machines[] | "\(.name)=\(.state)"] | join(" ")' <<<"$FLEET")"
+
+step "4. Write into one guest's disk"
+GUEST="$(jq -c '.machines[2]' <<<"$FLEET")"
+GUEST_NAME="$(jq -r .name <<<"$GUEST")"
+MACHINE_ID="$(jq -r .machineId <<<"$GUEST")"
+ATTACHMENT_ID="$(jq -r .attachmentId <<<"$GUEST")"
+MESSAGE="written by $GUEST_NAME at run $RUN_ID"
+printf '%s' "$MESSAGE" > "$WORK/message"
+api PUT "/api/machines/$MACHINE_ID/attachments/$ATTACHMENT_ID/data" \
+  -H 'Content-Type: application/octet-stream' \
+  -H "Content-Range: bytes 0-$((${#MESSAGE} - 1))/*" --data-binary "@$WORK/message" >/dev/null
+SEEN="$(read_guest "$MACHINE_ID" "$ATTACHMENT_ID" "${#MESSAGE}")"
+echo "$GUEST_NAME reads: '$SEEN'"
+[[ "$SEEN" == "$MESSAGE" ]] || { echo "FAILED: the guest does not read what was written" >&2; exit 1; }
+OTHER="$(jq -c '.machines[0]' <<<"$FLEET")"
+echo "$(jq -r .name <<<"$OTHER") reads: '$(read_guest "$(jq -r .machineId <<<"$OTHER")" \
+  "$(jq -r .attachmentId <<<"$OTHER")" 24)'"
+
+step "5. Power-cycle the fleet"
+POWER="$(api POST "/api/fleets/$FLEET_ID/reset" -H "Idempotency-Key: $RUN_ID-reset")"
+echo "reset: $(jq .succeeded <<<"$POWER") succeeded, $(jq .failed <<<"$POWER") failed"
+[[ "$(jq .failed <<<"$POWER")" == 0 ]] || { echo "FAILED: some machines did not power-cycle" >&2; exit 1; }
+
+step "6. The write is gone: autoreset emptied the guest's disk at power-on"
+SEEN="$(read_guest "$MACHINE_ID" "$ATTACHMENT_ID" 24)"
+echo "$GUEST_NAME reads: '$SEEN'"
+[[ "$SEEN" == "GOLDEN-DB-IMAGE block 00" ]] || { echo "FAILED: the write survived the power cycle" >&2; exit 1; }
+echo "autoreset: the write is gone, $GUEST_NAME sees the golden image again"
+
+step "7. Space"
+FLEET="$(api GET "/api/fleets/$FLEET_ID")"
+jq -r --argjson n "$(jq '.machines | length' <<<"$FLEET")" '.usage |
+  "base clone:                 \(.baseBytes) bytes",
+  "\($n) machine disks:           \(.machineDisksBytes) bytes",
+  "\($n) full copies would take:  \(.fullClonesBytes) bytes"' <<<"$FLEET"
+echo "space saved: $(jq .usage.savedBytes <<<"$FLEET") bytes against $(jq '.machines | length' <<<"$FLEET") full copies"

@@ -186,17 +186,27 @@ public final class ImageStore implements Closeable {
             streamRaw(id, 0, describe(id).virtualSize(), out);
             return;
         }
-        ImageFormat format = format(formatName);
-        Chain source = chain(id);
         Path temp = root.resolve("." + UUID.randomUUID() + ".export" + TEMP_SUFFIX);
         try {
-            try (ImageFile target = format.create(temp, NewImage.base(source.top().id(), source.virtualSize(),
-                    Variant.DYNAMIC))) {
-                copyAllocated(source, new Chain(List.of(target)), Progress.NONE);
-            }
+            export(id, formatName, temp);
             Files.copy(temp, out);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Writes a standalone image file of the flattened disk in {@code formatName} to {@code target}, which
+     * must not exist. Only what the chain holds is read and written: a raw file keeps a hole wherever the
+     * disk reads as zeros, as {@code qemu-img convert -O raw} leaves one. It is the caller's copy, not one of
+     * the store's images, so it is not forced to disk.
+     */
+    public void export(UUID id, String formatName, Path target) {
+        ImageFormat format = format(formatName);
+        Chain source = chain(id);
+        try (ImageFile file = format.create(target, NewImage.base(source.top().id(), source.virtualSize(),
+                Variant.DYNAMIC))) {
+            copyAllocated(source, new Chain(List.of(file)), Progress.NONE);
         }
     }
 

@@ -1,0 +1,368 @@
+package dev.diskfleet.bench;
+
+import static dev.diskfleet.bench.BenchData.BLOCK;
+import static dev.diskfleet.bench.BenchData.CHILD_BLOCKS;
+import static dev.diskfleet.bench.BenchData.DISK_SIZE;
+import static dev.diskfleet.bench.BenchData.GOLDEN_BLOCKS;
+
+import dev.diskfleet.storage.Chain;
+import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.NewImage;
+import dev.diskfleet.storage.Progress;
+import dev.diskfleet.storage.Variant;
+import dev.diskfleet.storage.vdi.VdiFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Diskfleet's storage engine against qemu-img, in one run on one machine (issue 2 §4, issue 5's storage
+ * side). Run it from the repository root:
+ *
+ * <pre>
+ * mvn -q -B -o test-compile &amp;&amp; java -cp target/classes:target/test-classes dev.diskfleet.bench.StorageBench /work/benchdata
+ * </pre>
+ *
+ * <p>The work directory gets about 5 GiB of sparse files and is emptied at the end. {@code -Dbench.reps=N}
+ * sets the timed repetitions (default 5, each after one untimed warm-up); medians are reported. Before
+ * every timed run dirty pages are written back and, where the kernel allows, the page cache is dropped.
+ * The two sides alternate which goes first.
+ */
+public final class StorageBench {
+
+    private static final int FLEET = 100;
+
+    private final Path work;
+    private final Path storeDir;
+    private final Path qemuDir;
+    private final int reps;
+    private final Host host;
+    private final ResultTable results = new ResultTable();
+    private ImageStore store;
+    private UUID golden;
+    private UUID chainTop;
+
+    private StorageBench(Path work, int reps) {
+        this.work = work.toAbsolutePath();
+        this.storeDir = this.work.resolve("store");
+        this.qemuDir = this.work.resolve("qemu");
+        this.reps = reps;
+        this.host = new Host(this.work);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args.length > 0 ? args[0] : "/tmp/diskfleet-bench");
+        Files.createDirectories(work);
+        StorageBench bench = new StorageBench(work, Integer.getInteger("bench.reps", 5));
+        try {
+            bench.run();
+        } finally {
+            if (!Boolean.getBoolean("bench.keep")) {
+                bench.cleanUp();
+            }
+        }
+    }
+
+    private void run() throws IOException {
+        System.out.println("Machine: " + host.describe() + ", java " + System.getProperty("java.version"));
+        System.out.println("qemu-img: " + host.qemuImgVersion());
+        System.out.println("Work dir: " + work + " (" + host.freeSpace() + " free)");
+        cleanUp();
+        Files.createDirectories(storeDir);
+        Files.createDirectories(qemuDir);
+        long setup = System.nanoTime();
+        buildGolden();
+        buildChain();
+        System.out.printf("Set-up: 10 GiB golden with %d MiB, chain child with %d MiB (%d blocks over golden data)"
+                + " in %.1f s%n", GOLDEN_BLOCKS.length, CHILD_BLOCKS.length, BenchData.overlap(),
+                (System.nanoTime() - setup) / 1e9);
+
+        for (int rep = 0; rep <= reps; rep++) {
+            boolean timed = rep > 0;
+            boolean oursFirst = rep % 2 == 1;
+            differencing(timed, oursFirst);
+            fullClone(timed, oursFirst);
+            chainRead(timed, oursFirst, rep == 0);
+            provisioning(timed, oursFirst);
+            System.out.println(timed ? "repetition " + rep + " of " + reps + " done" : "warm-up done");
+        }
+        System.out.println("Page cache: " + (host.cacheDropWorks() ? "dropped before every timed run"
+                : "not droppable; every run after the same warm-up"));
+        System.out.println("Samples:");
+        results.printSamples();
+        System.out.println();
+        System.out.println(table());
+    }
+
+    // ---- set-up --------------------------------------------------------------------------------------
+
+    /** The golden VDI, written through our driver without barriers (set-up, not measured). */
+    private void buildGolden() {
+        golden = UUID.randomUUID();
+        Path temp = storeDir.resolve(".golden.vdi.tmp");
+        ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK);
+        ImageFile file = new VdiFormat().create(temp, NewImage.base(golden, DISK_SIZE, Variant.DYNAMIC));
+        try (Chain chain = new Chain(List.of(file))) {
+            for (long block : GOLDEN_BLOCKS) {
+                BenchData.fill(1, block, buf);
+                chain.write(block * BLOCK, buf);
+            }
+            chain.flush();
+        }
+        move(temp, goldenVdi());
+        store = ImageStore.withDefaultFormats(storeDir);
+        host.run("qemu-img", "convert", "-f", "vdi", "-O", "qcow2", goldenVdi().toString(), "qemu/golden.qcow2");
+    }
+
+    /** The 2-deep chains: the same 100 MiB written into a VDI child (ours) and a qcow2 overlay (qemu's). */
+    private void buildChain() throws IOException {
+        chainTop = UUID.randomUUID();
+        store.createDifferencing(chainTop, golden);
+        host.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", "golden.qcow2", "-F", "qcow2", "qemu/child.qcow2");
+        Path patterns = Files.createDirectories(work.resolve("patterns"));
+        List<String> qemuIo = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        for (long block : CHILD_BLOCKS) {
+            BenchData.fill(2, block, buf);
+            store.write(chainTop, block * BLOCK, buf.duplicate());
+            Path pattern = patterns.resolve(block + ".bin");
+            Files.write(pattern, buf.array());
+            qemuIo.addAll(List.of("-c", "write -q -s " + pattern + " " + block * BLOCK + " 1M"));
+        }
+        qemuIo.add("qemu/child.qcow2");
+        host.run(qemuIo);
+    }
+
+    // ---- the measurements ----------------------------------------------------------------------------
+
+    /** Issue 2: 100 differencing images over the 10 GiB golden disk. */
+    private void differencing(boolean timed, boolean oursFirst) {
+        Runnable ours = () -> {
+            host.settle();
+            List<Path> files = createFleet(golden, "diff", timed);
+            record(timed, "diff ours disk", host.diskUsage(files) / (double) FLEET);
+            record(timed, "diff ours length", host.length(files) / (double) FLEET);
+            files.forEach(f -> store.delete(idOf(f)));
+        };
+        Runnable qemu = () -> {
+            host.settle();
+            List<Path> files = qemuFleet("golden.qcow2", "diff", timed);
+            record(timed, "diff qemu disk", host.diskUsage(files) / (double) FLEET);
+            record(timed, "diff qemu length", host.length(files) / (double) FLEET);
+            files.forEach(StorageBench::delete);
+        };
+        inOrder(oursFirst, ours, qemu);
+    }
+
+    /** Issue 2: a full clone of the golden VDI to a new dynamic VDI. */
+    private void fullClone(boolean timed, boolean oursFirst) {
+        Runnable ours = () -> {
+            host.settle();
+            UUID clone = UUID.randomUUID();
+            long t = System.nanoTime();
+            store.clone(golden, clone, "vdi", Variant.DYNAMIC, Progress.NONE);
+            record(timed, "clone ours s", seconds(t));
+            if (!timed) {
+                host.run("qemu-img", "check", "-q", "-f", "vdi", vdi(clone).toString());
+                host.run("qemu-img", "compare", "-q", "-f", "vdi", "-F", "vdi", vdi(clone).toString(),
+                        goldenVdi().toString());
+            }
+            store.delete(clone);
+        };
+        Runnable qemu = () -> {
+            for (String cache : List.of("default", "writeback")) {
+                host.settle();
+                List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-f", "vdi", "-O", "vdi"));
+                if (cache.equals("writeback")) {
+                    command.addAll(List.of("-t", "writeback"));
+                }
+                command.addAll(List.of(goldenVdi().toString(), "qemu/clone.vdi"));
+                long t = System.nanoTime();
+                host.run(command);
+                record(timed, "clone qemu " + cache + " s", seconds(t));
+                delete(qemuDir.resolve("clone.vdi"));
+            }
+        };
+        inOrder(oursFirst, ours, qemu);
+    }
+
+    /** Issue 2: the whole virtual disk of the 2-deep chain, written out as a sparse raw file. */
+    private void chainRead(boolean timed, boolean oursFirst, boolean verify) {
+        Path oursOut = work.resolve("ours.raw");
+        Path qemuOut = qemuDir.resolve("read.raw");
+        Runnable ours = () -> {
+            host.settle();
+            long t = System.nanoTime();
+            store.export(chainTop, "raw", oursOut);
+            record(timed, "read ours s", seconds(t));
+        };
+        Runnable qemu = () -> {
+            host.settle();
+            long t = System.nanoTime();
+            host.run("qemu-img", "convert", "-f", "qcow2", "-O", "raw", "qemu/child.qcow2", qemuOut.toString());
+            record(timed, "read qemu s", seconds(t));
+        };
+        inOrder(oursFirst, ours, qemu);
+        if (verify) {
+            host.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "raw", oursOut.toString(), qemuOut.toString());
+            System.out.printf("chain read: outputs identical (qemu-img compare); disk used ours %.1f MiB, qemu %.1f"
+                    + " MiB%n", host.diskUsage(List.of(oursOut)) / 1048576.0, host.diskUsage(List.of(qemuOut))
+                    / 1048576.0);
+        }
+        delete(oursOut);
+        delete(qemuOut);
+    }
+
+    /** Issue 5: a 100-machine fleet: clone of the golden disk, then one differencing disk per machine. */
+    private void provisioning(boolean timed, boolean oursFirst) {
+        Runnable ours = () -> {
+            host.settle();
+            UUID base = UUID.randomUUID();
+            long t = System.nanoTime();
+            store.clone(golden, base, "vdi", Variant.DYNAMIC, Progress.NONE);
+            record(timed, "fleet ours clone s", seconds(t));
+            List<Path> files = createFleet(base, "fleet", timed);
+            record(timed, "fleet ours total s", seconds(t));
+            record(timed, "fleet ours disk", host.diskUsage(files));
+            files.forEach(f -> store.delete(idOf(f)));
+            store.delete(base);
+        };
+        Runnable qemu = () -> {
+            host.settle();
+            long t = System.nanoTime();
+            host.run("qemu-img", "convert", "-f", "vdi", "-O", "qcow2", goldenVdi().toString(), "qemu/fleet-base.qcow2");
+            record(timed, "fleet qemu clone s", seconds(t));
+            List<Path> files = qemuFleet("fleet-base.qcow2", "fleet", timed);
+            record(timed, "fleet qemu total s", seconds(t));
+            record(timed, "fleet qemu disk", host.diskUsage(files));
+            files.forEach(StorageBench::delete);
+            delete(qemuDir.resolve("fleet-base.qcow2"));
+        };
+        inOrder(oursFirst, ours, qemu);
+    }
+
+    /** {@value #FLEET} differencing images made in-process, one {@link ImageStore#createDifferencing} each. */
+    private List<Path> createFleet(UUID parent, String metric, boolean timed) {
+        List<Path> files = new ArrayList<>();
+        long t = System.nanoTime();
+        for (int i = 0; i < FLEET; i++) {
+            UUID id = UUID.randomUUID();
+            store.createDifferencing(id, parent);
+            files.add(vdi(id));
+        }
+        record(timed, metric + " ours ms", (System.nanoTime() - t) / 1e6);
+        return files;
+    }
+
+    /** {@value #FLEET} overlays made as a user would: a shell loop of qemu-img processes. */
+    private List<Path> qemuFleet(String base, String metric, boolean timed) {
+        long t = System.nanoTime();
+        host.bash("cd qemu && for i in $(seq 1 " + FLEET + "); do qemu-img create -q -f qcow2 -b " + base
+                + " -F qcow2 ov$i.qcow2; done");
+        record(timed, metric + " qemu ms", (System.nanoTime() - t) / 1e6);
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= FLEET; i++) {
+            files.add(qemuDir.resolve("ov" + i + ".qcow2"));
+        }
+        return files;
+    }
+
+    // ---- reporting -----------------------------------------------------------------------------------
+
+    private String table() {
+        ResultTable r = results;
+        double diffOurs = r.median("diff ours ms") / FLEET;
+        double diffQemu = r.median("diff qemu ms") / FLEET;
+        r.note("100 differencing images over a 10 GiB base: per image", ResultTable.format(diffOurs, "ms"),
+                ResultTable.format(diffQemu, "ms") + " per `qemu-img create` process",
+                String.format("%.2f", diffOurs / diffQemu), "< 5 ms" + (diffOurs < 5 ? " — met" : " — **missed**"));
+        r.row("… disk used per image (st_blocks)", "diff ours disk", "diff qemu disk", "KiB", "< 64 KiB",
+                r.median("diff ours disk") < 64 * 1024);
+        r.row("… file length per image", "diff ours length", "diff qemu length", "KiB", "", null);
+        r.row("Full clone, 10 GiB VDI holding 1 GiB → VDI", "clone ours s", "clone qemu default s", "s", "ratio ≤ 1.0",
+                r.median("clone ours s") <= r.median("clone qemu default s"));
+        r.row("… vs `qemu-img convert -t writeback` (flushes its output, as our clone must)", "clone ours s",
+                "clone qemu writeback s", "s", "", null);
+        r.row("Read 2-deep chain (10 GiB, 1 GiB base + 100 MiB child) → sparse raw file", "read ours s",
+                "read qemu s", "s", "ratio ≤ 1.0", r.median("read ours s") <= r.median("read qemu s"));
+        r.row("Fleet of 100 from 10 GiB golden with 1 GiB: clone", "fleet ours clone s", "fleet qemu clone s", "s", "",
+                null);
+        double machinesOurs = r.median("fleet ours ms");
+        double machinesQemu = r.median("fleet qemu ms");
+        r.note("… 100 machines' differencing disks", ResultTable.format(machinesOurs, "ms"),
+                ResultTable.format(machinesQemu, "ms"), String.format("%.2f", machinesOurs / machinesQemu),
+                "< 1 s" + (machinesOurs < 1000 ? " — met" : " — **missed**"));
+        r.row("… whole fleet (clone + 100 disks)", "fleet ours total s", "fleet qemu total s", "s", "", null);
+        r.row("… disk used by the 100 differencing disks", "fleet ours disk", "fleet qemu disk", "KiB",
+                "< 64 KiB per machine (6400 KiB)", r.median("fleet ours disk") < 64 * 1024 * FLEET);
+        return r.render();
+    }
+
+    // ---- small helpers -------------------------------------------------------------------------------
+
+    private void record(boolean timed, String metric, double value) {
+        if (timed) {
+            results.add(metric, value);
+        }
+    }
+
+    private static void inOrder(boolean oursFirst, Runnable ours, Runnable qemu) {
+        (oursFirst ? ours : qemu).run();
+        (oursFirst ? qemu : ours).run();
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private Path goldenVdi() {
+        return vdi(golden);
+    }
+
+    private Path vdi(UUID id) {
+        return storeDir.resolve(id + ".vdi");
+    }
+
+    private static UUID idOf(Path file) {
+        String name = file.getFileName().toString();
+        return UUID.fromString(name.substring(0, name.indexOf('.')));
+    }
+
+    private void cleanUp() throws IOException {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+        for (String dir : List.of("store", "qemu", "patterns", "ours.raw")) {
+            Path path = work.resolve(dir);
+            if (Files.exists(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.sorted(Comparator.reverseOrder()).forEach(StorageBench::delete);
+                }
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -110,7 +110,7 @@ public final class ImageStore implements Closeable {
         return publish(targetId, format, temp -> {
             ImageFile target = format.create(temp, NewImage.base(targetId, source.virtualSize(), variant));
             try {
-                copyAllocated(source, new Chain(List.of(target)), progress);
+                AllocatedCopy.copy(source, new Chain(List.of(target)), progress);
                 return target;
             } catch (RuntimeException e) {
                 target.close();
@@ -172,11 +172,18 @@ public final class ImageStore implements Closeable {
                     + chain.virtualSize() + "-byte disk");
         }
         ByteBuffer buf = ByteBuffer.allocate(COPY_CHUNK);
+        byte[] zeros = new byte[COPY_CHUNK];
         long end = offset + length;
-        for (long pos = offset; pos < end; pos += buf.limit()) {
-            buf.clear().limit((int) Math.min(COPY_CHUNK, end - pos));
+        for (long pos = offset; pos < end; pos += COPY_CHUNK) {
+            int chunk = (int) Math.min(COPY_CHUNK, end - pos);
+            // A stream has no holes: what the chain does not hold is sent as zeros, without reading it.
+            if (!chain.holdsAnything(pos, chunk)) {
+                out.write(zeros, 0, chunk);
+                continue;
+            }
+            buf.clear().limit(chunk);
             chain.read(pos, buf);
-            out.write(buf.array(), 0, buf.limit());
+            out.write(buf.array(), 0, chunk);
         }
     }
 
@@ -206,7 +213,7 @@ public final class ImageStore implements Closeable {
         Chain source = chain(id);
         try (ImageFile file = format.create(target, NewImage.base(source.top().id(), source.virtualSize(),
                 Variant.DYNAMIC))) {
-            copyAllocated(source, new Chain(List.of(file)), Progress.NONE);
+            AllocatedCopy.copy(source, new Chain(List.of(file)), Progress.NONE);
         }
     }
 
@@ -441,23 +448,6 @@ public final class ImageStore implements Closeable {
 
     private Path tempPath(UUID id, ImageFormat format) {
         return root.resolve("." + id + "." + format.name() + TEMP_SUFFIX);
-    }
-
-    private void copyAllocated(Chain source, Chain target, Progress progress) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
-        long size = source.virtualSize();
-        for (long pos = 0; pos < size; pos += COPY_CHUNK) {
-            int length = (int) Math.min(COPY_CHUNK, size - pos);
-            if (source.holdsAnything(pos, length)) {
-                buf.clear().limit(length);
-                source.read(pos, buf);
-                buf.flip();
-                if (!Zeros.isAllZero(buf)) {
-                    target.write(pos, buf);
-                }
-            }
-            progress.update(pos + length, size);
-        }
     }
 
     /** Copies a stream to a new file, leaving holes where whole chunks are zero. */

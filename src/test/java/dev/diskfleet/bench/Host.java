@@ -50,7 +50,11 @@ final class Host {
 
     /**
      * Writes dirty pages back, then drops the page cache so both sides start from the same state. When the
-     * kernel refuses, only the {@code sync} is done and both sides run with whatever is cached.
+     * kernel refuses, only the {@code sync} is done and both sides run with whatever is cached. Then it
+     * waits {@code bench.pause} ms (default 3000): on a VM with free page reporting (virtio-balloon), memory
+     * freed by the previous run goes back to the host about 2 s later and costs a host fault to touch again,
+     * so a run started sooner would be faster than one started later. Waiting gives every run the same
+     * state: cold page cache, cold memory.
      */
     void settle() {
         run("sync");
@@ -62,6 +66,11 @@ final class Host {
                 System.out.println("note: cannot drop the page cache (" + e.getMessage()
                         + "); both sides run warm after the same untimed warm-up");
             }
+        }
+        try {
+            Thread.sleep(Long.getLong("bench.pause", 3000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -87,10 +87,18 @@ public final class StorageBench {
         for (int rep = 0; rep <= reps; rep++) {
             boolean timed = rep > 0;
             boolean oursFirst = rep % 2 == 1;
-            differencing(timed, oursFirst);
-            fullClone(timed, oursFirst);
-            chainRead(timed, oursFirst, rep == 0);
-            provisioning(timed, oursFirst);
+            if (selected("diff")) {
+                differencing(timed, oursFirst);
+            }
+            if (selected("clone")) {
+                fullClone(timed, oursFirst);
+            }
+            if (selected("read")) {
+                chainRead(timed, oursFirst, rep == 0);
+            }
+            if (selected("fleet")) {
+                provisioning(timed, oursFirst);
+            }
             System.out.println(timed ? "repetition " + rep + " of " + reps + " done" : "warm-up done");
         }
         System.out.println("Page cache: " + (host.cacheDropWorks() ? "dropped before every timed run"
@@ -306,6 +314,12 @@ public final class StorageBench {
     }
 
     // ---- small helpers -------------------------------------------------------------------------------
+
+    /** {@code -Dbench.only=clone,read} runs only those measurements (for profiling); the default runs all. */
+    private static boolean selected(String phase) {
+        String only = System.getProperty("bench.only", "");
+        return only.isEmpty() || List.of(only.split(",")).contains(phase);
+    }
 
     private void record(boolean timed, String metric, double value) {
         if (timed) {

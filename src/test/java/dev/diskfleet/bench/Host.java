@@ -111,6 +111,15 @@ final class Host {
                 + "$(uname -sr), file system $(findmnt -no FSTYPE -T .)\"").trim();
     }
 
+    /** Other work on the machine skews timings; the report says how busy it was. */
+    String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     String freeSpace() {
         return run("df", "-h", "--output=avail", ".").lines().skip(1).findFirst().orElse("?").trim();
     }

@@ -20,6 +20,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +42,7 @@ import java.util.stream.Stream;
 public final class StorageBench {
 
     private static final int FLEET = 100;
+    private static final int THREADS = 4;
 
     private final Path work;
     private final Path storeDir;
@@ -74,6 +79,7 @@ public final class StorageBench {
         System.out.println("Machine: " + host.describe() + ", java " + System.getProperty("java.version"));
         System.out.println("qemu-img: " + host.qemuImgVersion());
         System.out.println("Work dir: " + work + " (" + host.freeSpace() + " free)");
+        System.out.println("Load average at start: " + host.loadAverage());
         cleanUp();
         Files.createDirectories(storeDir);
         Files.createDirectories(qemuDir);
@@ -101,13 +107,30 @@ public final class StorageBench {
             }
             System.out.println(timed ? "repetition " + rep + " of " + reps + " done" : "warm-up done");
         }
+        System.out.println("Load average at end: " + host.loadAverage());
         System.out.println("Page cache: " + (host.cacheDropWorks() ? "dropped before every timed run"
                 : "not droppable; every run after the same warm-up"));
         System.out.println("Samples:");
         results.printSamples();
         System.out.println();
         System.out.println(table());
+        System.out.println(LEGEND);
     }
+
+    private static final String LEGEND = """
+            What each side does (ours in this JVM, qemu-img as processes started from it):
+            - Differencing: ImageStore.createDifferencing x100 (each built under a temporary name, fsync of the \
+            file, atomic rename, fsync of the directory) vs a bash loop of `qemu-img create -q -f qcow2 -b \
+            golden.qcow2 -F qcow2 ovN.qcow2` x100. Disk use is st_blocks x block size (stat -c '%b %B').
+            - Clone: ImageStore.clone(golden, new, "vdi", DYNAMIC), which forces the new file and its directory \
+            to disk before it returns (crash safety), vs `qemu-img convert -f vdi -O vdi golden.vdi clone.vdi`, \
+            whose default output cache mode (unsafe) never flushes; the -t writeback row flushes at the end too.
+            - Read: ImageStore.export(top, "raw", file) writes a sparse raw file (only what the chain holds is \
+            read; chunks reading as zeros stay holes; not forced to disk) vs `qemu-img convert -f qcow2 -O raw \
+            child.qcow2 out.raw` over a qcow2 chain holding the same bytes (outputs checked with qemu-img compare).
+            - Fleet: ImageStore.clone to VDI, then 100 createDifferencing on the clone, vs `qemu-img convert -f \
+            vdi -O qcow2 golden.vdi fleet-base.qcow2`, then 100 `qemu-img create -b fleet-base.qcow2`.
+            """;
 
     // ---- set-up --------------------------------------------------------------------------------------
 
@@ -150,23 +173,29 @@ public final class StorageBench {
 
     // ---- the measurements ----------------------------------------------------------------------------
 
-    /** Issue 2: 100 differencing images over the 10 GiB golden disk. */
+    /**
+     * Issue 2: 100 differencing images over the 10 GiB golden disk, one after another, then from
+     * {@value #THREADS} threads at once (as a fleet could make them; {@code xargs -P} for qemu-img).
+     */
     private void differencing(boolean timed, boolean oursFirst) {
-        Runnable ours = () -> {
-            host.settle();
-            List<Path> files = createFleet(golden, "diff", timed);
-            record(timed, "diff ours disk", host.diskUsage(files) / (double) FLEET);
-            record(timed, "diff ours length", host.length(files) / (double) FLEET);
-            files.forEach(f -> store.delete(idOf(f)));
-        };
-        Runnable qemu = () -> {
-            host.settle();
-            List<Path> files = qemuFleet("golden.qcow2", "diff", timed);
-            record(timed, "diff qemu disk", host.diskUsage(files) / (double) FLEET);
-            record(timed, "diff qemu length", host.length(files) / (double) FLEET);
-            files.forEach(StorageBench::delete);
-        };
-        inOrder(oursFirst, ours, qemu);
+        for (int threads : new int[] {1, THREADS}) {
+            String metric = threads == 1 ? "diff" : "diff" + threads;
+            Runnable ours = () -> {
+                host.settle();
+                List<Path> files = createFleet(golden, metric, timed, threads);
+                record(timed, metric + " ours disk", host.diskUsage(files) / (double) FLEET);
+                record(timed, metric + " ours length", host.length(files) / (double) FLEET);
+                files.forEach(f -> store.delete(idOf(f)));
+            };
+            Runnable qemu = () -> {
+                host.settle();
+                List<Path> files = qemuFleet("golden.qcow2", metric, timed, threads);
+                record(timed, metric + " qemu disk", host.diskUsage(files) / (double) FLEET);
+                record(timed, metric + " qemu length", host.length(files) / (double) FLEET);
+                files.forEach(StorageBench::delete);
+            };
+            inOrder(oursFirst, ours, qemu);
+        }
     }
 
     /** Issue 2: a full clone of the golden VDI to a new dynamic VDI. */
@@ -236,7 +265,7 @@ public final class StorageBench {
             long t = System.nanoTime();
             store.clone(golden, base, "vdi", Variant.DYNAMIC, Progress.NONE);
             record(timed, "fleet ours clone s", seconds(t));
-            List<Path> files = createFleet(base, "fleet", timed);
+            List<Path> files = createFleet(base, "fleet", timed, 1);
             record(timed, "fleet ours total s", seconds(t));
             record(timed, "fleet ours disk", host.diskUsage(files));
             files.forEach(f -> store.delete(idOf(f)));
@@ -247,7 +276,7 @@ public final class StorageBench {
             long t = System.nanoTime();
             host.run("qemu-img", "convert", "-f", "vdi", "-O", "qcow2", goldenVdi().toString(), "qemu/fleet-base.qcow2");
             record(timed, "fleet qemu clone s", seconds(t));
-            List<Path> files = qemuFleet("fleet-base.qcow2", "fleet", timed);
+            List<Path> files = qemuFleet("fleet-base.qcow2", "fleet", timed, 1);
             record(timed, "fleet qemu total s", seconds(t));
             record(timed, "fleet qemu disk", host.diskUsage(files));
             files.forEach(StorageBench::delete);
@@ -257,23 +286,34 @@ public final class StorageBench {
     }
 
     /** {@value #FLEET} differencing images made in-process, one {@link ImageStore#createDifferencing} each. */
-    private List<Path> createFleet(UUID parent, String metric, boolean timed) {
-        List<Path> files = new ArrayList<>();
-        long t = System.nanoTime();
-        for (int i = 0; i < FLEET; i++) {
-            UUID id = UUID.randomUUID();
-            store.createDifferencing(id, parent);
-            files.add(vdi(id));
+    private List<Path> createFleet(UUID parent, String metric, boolean timed, int threads) {
+        List<UUID> ids = Stream.generate(UUID::randomUUID).limit(FLEET).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t = System.nanoTime();
+            List<Future<?>> made = new ArrayList<>();
+            for (UUID id : ids) {
+                made.add(pool.submit(() -> store.createDifferencing(id, parent)));
+            }
+            for (Future<?> each : made) {
+                each.get();
+            }
+            record(timed, metric + " ours ms", (System.nanoTime() - t) / 1e6);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("creating differencing images failed", e);
+        } finally {
+            pool.shutdown();
         }
-        record(timed, metric + " ours ms", (System.nanoTime() - t) / 1e6);
-        return files;
+        return ids.stream().map(this::vdi).toList();
     }
 
-    /** {@value #FLEET} overlays made as a user would: a shell loop of qemu-img processes. */
-    private List<Path> qemuFleet(String base, String metric, boolean timed) {
+    /** {@value #FLEET} overlays made as a user would: a shell loop of qemu-img processes, or xargs -P. */
+    private List<Path> qemuFleet(String base, String metric, boolean timed, int threads) {
+        String create = "qemu-img create -q -f qcow2 -b " + base + " -F qcow2";
         long t = System.nanoTime();
-        host.bash("cd qemu && for i in $(seq 1 " + FLEET + "); do qemu-img create -q -f qcow2 -b " + base
-                + " -F qcow2 ov$i.qcow2; done");
+        host.bash(threads == 1
+                ? "cd qemu && for i in $(seq 1 " + FLEET + "); do " + create + " ov$i.qcow2; done"
+                : "cd qemu && seq 1 " + FLEET + " | xargs -P " + threads + " -I{} " + create + " ov{}.qcow2");
         record(timed, metric + " qemu ms", (System.nanoTime() - t) / 1e6);
         List<Path> files = new ArrayList<>();
         for (int i = 1; i <= FLEET; i++) {
@@ -291,6 +331,11 @@ public final class StorageBench {
         r.note("100 differencing images over a 10 GiB base: per image", ResultTable.format(diffOurs, "ms"),
                 ResultTable.format(diffQemu, "ms") + " per `qemu-img create` process",
                 String.format("%.2f", diffOurs / diffQemu), "< 5 ms" + (diffOurs < 5 ? " — met" : " — **missed**"));
+        double parallelOurs = r.median("diff" + THREADS + " ours ms") / FLEET;
+        double parallelQemu = r.median("diff" + THREADS + " qemu ms") / FLEET;
+        r.note("… the same from " + THREADS + " threads (`xargs -P " + THREADS + "` for qemu-img): per image",
+                ResultTable.format(parallelOurs, "ms"), ResultTable.format(parallelQemu, "ms"),
+                String.format("%.2f", parallelOurs / parallelQemu), "");
         r.row("… disk used per image (st_blocks)", "diff ours disk", "diff qemu disk", "KiB", "< 64 KiB",
                 r.median("diff ours disk") < 64 * 1024);
         r.row("… file length per image", "diff ours length", "diff qemu length", "KiB", "", null);

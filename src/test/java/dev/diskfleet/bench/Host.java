@@ -1,6 +1,7 @@
 package dev.diskfleet.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,30 @@ final class Host {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);
         }
+    }
+
+    /**
+     * Runs a command and returns the CPU seconds (user + system) it used, from bash's {@code times}: a
+     * figure less shaken than wall time by other work on a shared machine.
+     */
+    double runForCpuSeconds(List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of("bash", "-c", "set -e; \"$@\" >/dev/null; times", "bash"));
+        wrapped.addAll(command);
+        String[] lines = run(wrapped).trim().split("\n");
+        String[] children = lines[lines.length - 1].trim().split("\\s+");
+        return bashSeconds(children[0]) + bashSeconds(children[1]);
+    }
+
+    /** Parses bash's {@code 1m2.345s}. */
+    private static double bashSeconds(String text) {
+        int m = text.indexOf('m');
+        return Integer.parseInt(text.substring(0, m)) * 60 + Double.parseDouble(text.substring(m + 1, text.length() - 1));
+    }
+
+    /** CPU seconds this JVM has used so far, every thread included. */
+    static double ownCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     /** Runs a bash script (a loop of qemu-img calls, as a user would type it). */

@@ -430,7 +430,7 @@ public final class ImageStore implements Closeable {
         try {
             try (ImageFile built = builder.build(temp)) {
                 built.flush();
-                summary = summarize(built);
+                summary = summarize(id, built);
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -451,12 +451,13 @@ public final class ImageStore implements Closeable {
     /**
      * Describes a file just built, before it is published. Opening it again only to describe it would add
      * an open and a block-map read to every differencing image made (10-20% of its creation time on the
-     * bench machine); it is opened when first used instead.
+     * bench machine); it is opened when first used instead. The id is the one it is published under: a
+     * format that takes its UUID from the file name sees only the temporary name here.
      */
-    private ImageSummary summarize(ImageFile built) {
+    private ImageSummary summarize(UUID id, ImageFile built) {
         UUID parent = built.parentLink().isPresent() ? parentOf(built) : null;
         int depth = parent == null ? 1 : 1 + layers(parent).size();
-        return new ImageSummary(built.id(), built.format().name(), built.variant(), built.virtualSize(),
+        return new ImageSummary(id, built.format().name(), built.variant(), built.virtualSize(),
                 built.allocatedBytes(), parent, depth);
     }
 

@@ -2,6 +2,7 @@ package dev.diskfleet.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -34,6 +35,24 @@ class ImageStoreCreateTest {
             assertThat(topMade).isEqualTo(reopened.describe(top));
             assertThat(topMade.parentId()).isEqualTo(middle);
             assertThat(topMade.depth()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void importedAndClonedRawImagesAreSummarisedUnderTheirNewIds() {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID imported = UUID.randomUUID();
+            byte[] disk = new byte[3 << 20];
+            disk[12345] = 42;
+
+            ImageSummary importedMade = store.importImage(imported, new ByteArrayInputStream(disk));
+            UUID cloned = UUID.randomUUID();
+            ImageSummary clonedMade = store.clone(imported, cloned, "raw", Variant.DYNAMIC, Progress.NONE);
+
+            assertThat(importedMade).isEqualTo(store.describe(imported));
+            assertThat(importedMade.id()).isEqualTo(imported);
+            assertThat(clonedMade).isEqualTo(store.describe(cloned));
+            assertThat(clonedMade.id()).isEqualTo(cloned);
         }
     }
 }

@@ -205,6 +205,11 @@ public final class Chain implements Closeable {
             }
             return;
         }
+        if (wholeUnit && unitLength == layer.unitSize()) {
+            // Nothing to copy from below and no tail to pad: store the caller's bytes without staging them.
+            layer.allocate(unit, piece);
+            return;
+        }
         ByteBuffer whole = scratch(layer.unitSize());
         whole.limit(unitLength);
         if (!wholeUnit) {

@@ -3,7 +3,6 @@ package dev.diskfleet.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.UUID;
@@ -48,7 +47,6 @@ class ImageStoreSmokeTest {
             UUID clone = UUID.randomUUID();
             store.clone(child, clone, "vdi", Variant.DYNAMIC, Progress.NONE);
             assertThat(store.check(clone).isClean()).isTrue();
-            Files.list(root).forEach(p -> System.out.println(p + " " + p.toFile().length()));
         }
     }
 }

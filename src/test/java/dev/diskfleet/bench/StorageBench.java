@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * mvn -q -B -o test-compile &amp;&amp; java -cp target/classes:target/test-classes dev.diskfleet.bench.StorageBench /work/benchdata
  * </pre>
  *
- * <p>The work directory gets about 5 GiB of sparse files and is emptied at the end. {@code -Dbench.reps=N}
+ * <p>The work directory gets about 7 GiB of sparse files and is emptied at the end. {@code -Dbench.reps=N}
  * sets the timed repetitions (default 5, each after one untimed warm-up); medians are reported. Before
  * every timed run dirty pages are written back and, where the kernel allows, the page cache is dropped.
  * The two sides alternate which goes first.
@@ -480,7 +480,8 @@ public final class StorageBench {
             r.row("… file length per image", "diff ours length", "diff qemu length", "KiB", "", null);
         }
         if (selected("clone")) {
-            r.row("Full clone, 10 GiB VDI holding 1 GiB → VDI", "clone ours s", "clone qemu default s", "s", "ratio ≤ 1.0",
+            r.row("Full clone, 10 GiB VDI holding 1 GiB → VDI", "clone ours s", "clone qemu default s", "s",
+                    "ratio ≤ 1.0",
                     r.median("clone ours s") <= r.median("clone qemu default s"));
             r.row("… vs `qemu-img convert -t writeback` (flushes its output, as our clone must)", "clone ours s",
                     "clone qemu writeback s", "s", "", null);
@@ -493,7 +494,8 @@ public final class StorageBench {
             r.row("… CPU time used (user + system)", "read ours cpu", "read qemu cpu", "s", "", null);
         }
         if (selected("fleet")) {
-            r.row("Fleet of 100 from 10 GiB golden with 1 GiB: clone", "fleet ours clone s", "fleet qemu clone s", "s", "",
+            r.row("Fleet of 100 from 10 GiB golden with 1 GiB: clone", "fleet ours clone s", "fleet qemu clone s", "s",
+                    "",
                     null);
             double machinesOurs = r.median("fleet ours ms");
             double machinesQemu = r.median("fleet qemu ms");
@@ -532,7 +534,10 @@ public final class StorageBench {
 
     // ---- small helpers -------------------------------------------------------------------------------
 
-    /** {@code -Dbench.only=clone,read} runs only those measurements (diff, clone, read, fleet, qcow2); the default runs all. */
+    /**
+     * {@code -Dbench.only=clone,read} runs only those measurements (diff, clone, read, fleet, qcow2); the
+     * default runs all.
+     */
     private static boolean selected(String phase) {
         String only = System.getProperty("bench.only", "");
         return only.isEmpty() || List.of(only.split(",")).contains(phase);

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * mvn -q -B -o test-compile &amp;&amp; java -cp target/classes:target/test-classes dev.diskfleet.bench.StorageBench /work/benchdata
  * </pre>
  *
- * <p>The work directory gets about 5 GiB of sparse files and is emptied at the end. {@code -Dbench.reps=N}
+ * <p>The work directory gets about 7 GiB of sparse files and is emptied at the end. {@code -Dbench.reps=N}
  * sets the timed repetitions (default 5, each after one untimed warm-up); medians are reported. Before
  * every timed run dirty pages are written back and, where the kernel allows, the page cache is dropped.
  * The two sides alternate which goes first.
@@ -53,6 +53,8 @@ public final class StorageBench {
     private ImageStore store;
     private UUID golden;
     private UUID chainTop;
+    private UUID goldenQcow2;
+    private UUID chainTopQcow2;
 
     private StorageBench(Path work, int reps) {
         this.work = work.toAbsolutePath();
@@ -86,6 +88,9 @@ public final class StorageBench {
         long setup = System.nanoTime();
         buildGolden();
         buildChain();
+        if (selected("qcow2")) {
+            buildQcow2();
+        }
         System.out.printf("Set-up: 10 GiB golden with %d MiB, chain child with %d MiB (%d blocks over golden data)"
                 + " in %.1f s%n", GOLDEN_BLOCKS.length, CHILD_BLOCKS.length, BenchData.overlap(),
                 (System.nanoTime() - setup) / 1e9);
@@ -104,6 +109,11 @@ public final class StorageBench {
             }
             if (selected("fleet")) {
                 provisioning(timed, oursFirst);
+            }
+            if (selected("qcow2")) {
+                qcow2Overlays(timed, oursFirst);
+                qcow2Clone(timed, oursFirst);
+                qcow2ChainRead(timed, oursFirst, rep == 0);
             }
             System.out.println(timed ? "repetition " + rep + " of " + reps + " done" : "warm-up done");
         }
@@ -130,6 +140,11 @@ public final class StorageBench {
             child.qcow2 out.raw` over a qcow2 chain holding the same bytes (outputs checked with qemu-img compare).
             - Fleet: ImageStore.clone to VDI, then 100 createDifferencing on the clone, vs `qemu-img convert -f \
             vdi -O qcow2 golden.vdi fleet-base.qcow2`, then 100 `qemu-img create -b fleet-base.qcow2`.
+            - qcow2 (both sides on the same files; the golden qcow2 is ImageStore.clone of the golden VDI, the \
+            chain's overlay is ours, written through ImageStore): createDifferencing x100 on the qcow2 golden vs \
+            `qemu-img create -q -f qcow2 -b <golden>.qcow2 -F qcow2 ovN.qcow2` x100; ImageStore.clone(.., "qcow2") \
+            vs `qemu-img convert -f qcow2 -O qcow2` (default and -t writeback; outputs checked with qemu-img \
+            compare and check); ImageStore.export(top, "raw", file) vs `qemu-img convert -f qcow2 -O raw top.qcow2`.
             """;
 
     // ---- set-up --------------------------------------------------------------------------------------
@@ -169,6 +184,25 @@ public final class StorageBench {
         }
         qemuIo.add("qemu/child.qcow2");
         host.run(qemuIo);
+    }
+
+    /**
+     * The qcow2 files both sides work on: a golden qcow2 holding the golden VDI's bytes (our clone of it)
+     * and our overlay on it holding the chain child's 100 MiB, written through the store.
+     */
+    private void buildQcow2() {
+        goldenQcow2 = UUID.randomUUID();
+        store.clone(golden, goldenQcow2, "qcow2", Variant.DYNAMIC, Progress.NONE);
+        chainTopQcow2 = UUID.randomUUID();
+        store.createDifferencing(chainTopQcow2, goldenQcow2);
+        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        for (long block : CHILD_BLOCKS) {
+            BenchData.fill(2, block, buf);
+            store.write(chainTopQcow2, block * BLOCK, buf.duplicate());
+        }
+        host.run("qemu-img", "compare", "-q", "-f", "vdi", "-F", "qcow2", goldenVdi().toString(),
+                qcow2(goldenQcow2).toString());
+        host.run("qemu-img", "check", "-q", "-f", "qcow2", qcow2(chainTopQcow2).toString());
     }
 
     // ---- the measurements ----------------------------------------------------------------------------
@@ -292,6 +326,103 @@ public final class StorageBench {
         inOrder(oursFirst, ours, qemu);
     }
 
+    /** Issue 6: 100 qcow2 overlays over the 10 GiB qcow2 golden, ours and qemu-img's on the same base file. */
+    private void qcow2Overlays(boolean timed, boolean oursFirst) {
+        Runnable ours = () -> {
+            host.settle();
+            List<UUID> ids = Stream.generate(UUID::randomUUID).limit(FLEET).toList();
+            long t = System.nanoTime();
+            ids.forEach(id -> store.createDifferencing(id, goldenQcow2));
+            record(timed, "q diff ours ms", (System.nanoTime() - t) / 1e6);
+            List<Path> files = ids.stream().map(this::qcow2).toList();
+            record(timed, "q diff ours disk", host.diskUsage(files) / (double) FLEET);
+            record(timed, "q diff ours length", host.length(files) / (double) FLEET);
+            ids.forEach(store::delete);
+        };
+        Runnable qemu = () -> {
+            host.settle();
+            List<Path> files = qemuFleet(qcow2(goldenQcow2).toString(), "q diff", timed, 1);
+            record(timed, "q diff qemu disk", host.diskUsage(files) / (double) FLEET);
+            record(timed, "q diff qemu length", host.length(files) / (double) FLEET);
+            files.forEach(StorageBench::delete);
+        };
+        inOrder(oursFirst, ours, qemu);
+    }
+
+    /** Issue 6: a full clone of the qcow2 golden (10 GiB holding 1 GiB) to a new qcow2. */
+    private void qcow2Clone(boolean timed, boolean oursFirst) {
+        Path source = qcow2(goldenQcow2);
+        Runnable ours = () -> {
+            host.settle();
+            UUID clone = UUID.randomUUID();
+            double cpu = Host.ownCpuSeconds();
+            long t = System.nanoTime();
+            store.clone(goldenQcow2, clone, "qcow2", Variant.DYNAMIC, Progress.NONE);
+            record(timed, "q clone ours s", seconds(t));
+            record(timed, "q clone ours cpu", Host.ownCpuSeconds() - cpu);
+            if (!timed) {
+                host.run("qemu-img", "check", "-q", "-f", "qcow2", qcow2(clone).toString());
+                host.run("qemu-img", "compare", "-q", "-f", "qcow2", "-F", "qcow2", qcow2(clone).toString(),
+                        source.toString());
+                System.out.printf("qcow2 clone: identical to its source (qemu-img compare); disk used %.1f MiB%n",
+                        host.diskUsage(List.of(qcow2(clone))) / 1048576.0);
+            }
+            store.delete(clone);
+        };
+        Runnable qemu = () -> {
+            for (String cache : List.of("default", "writeback")) {
+                host.settle();
+                Path out = qemuDir.resolve("clone.qcow2");
+                List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-f", "qcow2", "-O", "qcow2"));
+                if (cache.equals("writeback")) {
+                    command.addAll(List.of("-t", "writeback"));
+                }
+                command.addAll(List.of(source.toString(), out.toString()));
+                long t = System.nanoTime();
+                double cpu = host.runForCpuSeconds(command);
+                record(timed, "q clone qemu " + cache + " s", seconds(t));
+                record(timed, "q clone qemu " + cache + " cpu", cpu);
+                if (!timed) {
+                    host.run("qemu-img", "compare", "-q", "-f", "qcow2", "-F", "qcow2", out.toString(),
+                            source.toString());
+                }
+                delete(out);
+            }
+        };
+        inOrder(oursFirst, ours, qemu);
+    }
+
+    /** Issue 6: the whole virtual disk of the 2-deep qcow2 chain (our overlay), both sides on the same files. */
+    private void qcow2ChainRead(boolean timed, boolean oursFirst, boolean verify) {
+        Path oursOut = work.resolve("ours.raw");
+        Path qemuOut = qemuDir.resolve("read.raw");
+        Runnable ours = () -> {
+            host.settle();
+            double cpu = Host.ownCpuSeconds();
+            long t = System.nanoTime();
+            store.export(chainTopQcow2, "raw", oursOut);
+            record(timed, "q read ours s", seconds(t));
+            record(timed, "q read ours cpu", Host.ownCpuSeconds() - cpu);
+        };
+        Runnable qemu = () -> {
+            host.settle();
+            long t = System.nanoTime();
+            double cpu = host.runForCpuSeconds(List.of("qemu-img", "convert", "-f", "qcow2", "-O", "raw",
+                    qcow2(chainTopQcow2).toString(), qemuOut.toString()));
+            record(timed, "q read qemu s", seconds(t));
+            record(timed, "q read qemu cpu", cpu);
+        };
+        inOrder(oursFirst, ours, qemu);
+        if (verify) {
+            host.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "raw", oursOut.toString(), qemuOut.toString());
+            System.out.printf("qcow2 chain read: outputs identical (qemu-img compare); disk used ours %.1f MiB,"
+                    + " qemu %.1f MiB%n", host.diskUsage(List.of(oursOut)) / 1048576.0,
+                    host.diskUsage(List.of(qemuOut)) / 1048576.0);
+        }
+        delete(oursOut);
+        delete(qemuOut);
+    }
+
     /** {@value #FLEET} differencing images made in-process, one {@link ImageStore#createDifferencing} each. */
     private List<Path> createFleet(UUID parent, String metric, boolean timed, int threads) {
         List<UUID> ids = Stream.generate(UUID::randomUUID).limit(FLEET).toList();
@@ -333,44 +464,80 @@ public final class StorageBench {
 
     private String table() {
         ResultTable r = results;
-        double diffOurs = r.median("diff ours ms") / FLEET;
-        double diffQemu = r.median("diff qemu ms") / FLEET;
-        r.note("100 differencing images over a 10 GiB base: per image", ResultTable.format(diffOurs, "ms"),
-                ResultTable.format(diffQemu, "ms") + " per `qemu-img create` process",
-                String.format("%.2f", diffOurs / diffQemu), "< 5 ms" + (diffOurs < 5 ? " — met" : " — **missed**"));
-        double parallelOurs = r.median("diff" + THREADS + " ours ms") / FLEET;
-        double parallelQemu = r.median("diff" + THREADS + " qemu ms") / FLEET;
-        r.note("… the same from " + THREADS + " threads (`xargs -P " + THREADS + "` for qemu-img): per image",
-                ResultTable.format(parallelOurs, "ms"), ResultTable.format(parallelQemu, "ms"),
-                String.format("%.2f", parallelOurs / parallelQemu), "");
-        r.row("… disk used per image (st_blocks)", "diff ours disk", "diff qemu disk", "KiB", "< 64 KiB",
-                r.median("diff ours disk") < 64 * 1024);
-        r.row("… file length per image", "diff ours length", "diff qemu length", "KiB", "", null);
-        r.row("Full clone, 10 GiB VDI holding 1 GiB → VDI", "clone ours s", "clone qemu default s", "s", "ratio ≤ 1.0",
-                r.median("clone ours s") <= r.median("clone qemu default s"));
-        r.row("… vs `qemu-img convert -t writeback` (flushes its output, as our clone must)", "clone ours s",
-                "clone qemu writeback s", "s", "", null);
-        r.row("… CPU time used (user + system), default qemu-img", "clone ours cpu", "clone qemu default cpu", "s",
-                "", null);
-        r.row("Read 2-deep chain (10 GiB, 1 GiB base + 100 MiB child) → sparse raw file", "read ours s",
-                "read qemu s", "s", "ratio ≤ 1.0", r.median("read ours s") <= r.median("read qemu s"));
-        r.row("… CPU time used (user + system)", "read ours cpu", "read qemu cpu", "s", "", null);
-        r.row("Fleet of 100 from 10 GiB golden with 1 GiB: clone", "fleet ours clone s", "fleet qemu clone s", "s", "",
-                null);
-        double machinesOurs = r.median("fleet ours ms");
-        double machinesQemu = r.median("fleet qemu ms");
-        r.note("… 100 machines' differencing disks", ResultTable.format(machinesOurs, "ms"),
-                ResultTable.format(machinesQemu, "ms"), String.format("%.2f", machinesOurs / machinesQemu),
-                "< 1 s" + (machinesOurs < 1000 ? " — met" : " — **missed**"));
-        r.row("… whole fleet (clone + 100 disks)", "fleet ours total s", "fleet qemu total s", "s", "", null);
-        r.row("… disk used by the 100 differencing disks", "fleet ours disk", "fleet qemu disk", "KiB",
-                "< 64 KiB per machine (6400 KiB)", r.median("fleet ours disk") < 64 * 1024 * FLEET);
+        if (selected("diff")) {
+            double diffOurs = r.median("diff ours ms") / FLEET;
+            double diffQemu = r.median("diff qemu ms") / FLEET;
+            r.note("100 differencing images over a 10 GiB base: per image", ResultTable.format(diffOurs, "ms"),
+                    ResultTable.format(diffQemu, "ms") + " per `qemu-img create` process",
+                    String.format("%.2f", diffOurs / diffQemu), "< 5 ms" + (diffOurs < 5 ? " — met" : " — **missed**"));
+            double parallelOurs = r.median("diff" + THREADS + " ours ms") / FLEET;
+            double parallelQemu = r.median("diff" + THREADS + " qemu ms") / FLEET;
+            r.note("… the same from " + THREADS + " threads (`xargs -P " + THREADS + "` for qemu-img): per image",
+                    ResultTable.format(parallelOurs, "ms"), ResultTable.format(parallelQemu, "ms"),
+                    String.format("%.2f", parallelOurs / parallelQemu), "");
+            r.row("… disk used per image (st_blocks)", "diff ours disk", "diff qemu disk", "KiB", "< 64 KiB",
+                    r.median("diff ours disk") < 64 * 1024);
+            r.row("… file length per image", "diff ours length", "diff qemu length", "KiB", "", null);
+        }
+        if (selected("clone")) {
+            r.row("Full clone, 10 GiB VDI holding 1 GiB → VDI", "clone ours s", "clone qemu default s", "s",
+                    "ratio ≤ 1.0",
+                    r.median("clone ours s") <= r.median("clone qemu default s"));
+            r.row("… vs `qemu-img convert -t writeback` (flushes its output, as our clone must)", "clone ours s",
+                    "clone qemu writeback s", "s", "", null);
+            r.row("… CPU time used (user + system), default qemu-img", "clone ours cpu", "clone qemu default cpu", "s",
+                    "", null);
+        }
+        if (selected("read")) {
+            r.row("Read 2-deep chain (10 GiB, 1 GiB base + 100 MiB child) → sparse raw file", "read ours s",
+                    "read qemu s", "s", "ratio ≤ 1.0", r.median("read ours s") <= r.median("read qemu s"));
+            r.row("… CPU time used (user + system)", "read ours cpu", "read qemu cpu", "s", "", null);
+        }
+        if (selected("fleet")) {
+            r.row("Fleet of 100 from 10 GiB golden with 1 GiB: clone", "fleet ours clone s", "fleet qemu clone s", "s",
+                    "",
+                    null);
+            double machinesOurs = r.median("fleet ours ms");
+            double machinesQemu = r.median("fleet qemu ms");
+            r.note("… 100 machines' differencing disks", ResultTable.format(machinesOurs, "ms"),
+                    ResultTable.format(machinesQemu, "ms"), String.format("%.2f", machinesOurs / machinesQemu),
+                    "< 1 s" + (machinesOurs < 1000 ? " — met" : " — **missed**"));
+            r.row("… whole fleet (clone + 100 disks)", "fleet ours total s", "fleet qemu total s", "s", "", null);
+            r.row("… disk used by the 100 differencing disks", "fleet ours disk", "fleet qemu disk", "KiB",
+                    "< 64 KiB per machine (6400 KiB)", r.median("fleet ours disk") < 64 * 1024 * FLEET);
+        }
+        if (selected("qcow2")) {
+            qcow2Rows(r);
+        }
         return r.render();
+    }
+
+    private static void qcow2Rows(ResultTable r) {
+        double ours = r.median("q diff ours ms") / FLEET;
+        double qemu = r.median("q diff qemu ms") / FLEET;
+        r.note("qcow2: 100 overlays over a 10 GiB qcow2 base: per image", ResultTable.format(ours, "ms"),
+                ResultTable.format(qemu, "ms") + " per `qemu-img create` process", String.format("%.2f", ours / qemu),
+                "< 5 ms" + (ours < 5 ? " — met" : " — **missed**"));
+        r.row("… disk used per overlay (st_blocks)", "q diff ours disk", "q diff qemu disk", "KiB", "< 64 KiB",
+                r.median("q diff ours disk") < 64 * 1024);
+        r.row("… file length per overlay", "q diff ours length", "q diff qemu length", "KiB", "", null);
+        r.row("qcow2: full clone, 10 GiB qcow2 holding 1 GiB → qcow2", "q clone ours s", "q clone qemu default s", "s",
+                "ratio ≤ 1.0", r.median("q clone ours s") <= r.median("q clone qemu default s"));
+        r.row("… vs `qemu-img convert -t writeback` (flushes its output, as our clone must)", "q clone ours s",
+                "q clone qemu writeback s", "s", "", null);
+        r.row("… CPU time used (user + system), default qemu-img", "q clone ours cpu", "q clone qemu default cpu", "s",
+                "", null);
+        r.row("qcow2: read 2-deep chain (1 GiB base + 100 MiB overlay) → sparse raw file", "q read ours s",
+                "q read qemu s", "s", "ratio ≤ 1.0", r.median("q read ours s") <= r.median("q read qemu s"));
+        r.row("… CPU time used (user + system)", "q read ours cpu", "q read qemu cpu", "s", "", null);
     }
 
     // ---- small helpers -------------------------------------------------------------------------------
 
-    /** {@code -Dbench.only=clone,read} runs only those measurements (for profiling); the default runs all. */
+    /**
+     * {@code -Dbench.only=clone,read} runs only those measurements (diff, clone, read, fleet, qcow2); the
+     * default runs all.
+     */
     private static boolean selected(String phase) {
         String only = System.getProperty("bench.only", "");
         return only.isEmpty() || List.of(only.split(",")).contains(phase);
@@ -397,6 +564,10 @@ public final class StorageBench {
 
     private Path vdi(UUID id) {
         return storeDir.resolve(id + ".vdi");
+    }
+
+    private Path qcow2(UUID id) {
+        return storeDir.resolve(id + ".qcow2");
     }
 
     private static UUID idOf(Path file) {

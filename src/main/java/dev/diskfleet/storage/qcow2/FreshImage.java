@@ -67,17 +67,27 @@ final class FreshImage {
         for (int b = 0; b < refcountBlocks; b++) {
             table.putLong(b * 8, g.offsetOf(firstBlockCluster() + b));
         }
-        host.write(table, refcountTableOffset());
+        // The file is new, so what is not written reads as zeros: only the entries in use are written, and the
+        // rest of the table and of each block stays a hole (16 KiB on disk for an overlay instead of 136 KiB).
+        host.write(withoutTrailingZeros(table), refcountTableOffset());
         for (int b = 0; b < refcountBlocks; b++) {
             ByteBuffer block = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
             long first = (long) b * g.refcountsPerBlock();
             for (long c = first; c < Math.min(metadataClusters(), first + g.refcountsPerBlock()); c++) {
                 RefcountCodec.put(block, (int) (c - first), g.refcountOrder(), 1);
             }
-            host.write(block, g.offsetOf(firstBlockCluster() + b));
+            host.write(withoutTrailingZeros(block), g.offsetOf(firstBlockCluster() + b));
         }
         // An empty L1 table is all zeros: writing its last entry sizes the file and leaves the rest a hole.
         host.write(ByteBuffer.allocate(8), l1Offset() + Math.max(0, l1Entries - 1) * 8);
+    }
+
+    private static ByteBuffer withoutTrailingZeros(ByteBuffer buffer) {
+        int end = buffer.limit();
+        while (end > 0 && buffer.get(end - 1) == 0) {
+            end--;
+        }
+        return buffer.limit(end);
     }
 
     private ByteBuffer headerCluster() {

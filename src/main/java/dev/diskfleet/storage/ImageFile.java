@@ -76,9 +76,10 @@ public interface ImageFile extends Closeable {
     }
 
     /**
-     * Runs changes that leave what this image reads exactly as it was (a forward merge copies in units it
-     * read through from its parent). Formats that stamp every change so that children notice it (VDI's
-     * modification UUID) keep the stamp here, so the children built on this image stay valid.
+     * Runs changes that no child of this image can see: a forward merge copies into this image units it
+     * read through from its parent anyway, and a merge of this image's only child into it writes units
+     * that child holds itself. Formats that stamp every change so that children notice it (VDI's
+     * modification UUID) keep the stamp here, so the children built on this image stay valid throughout.
      */
     default void changeKeepingView(Runnable change) {
         change.run();

@@ -288,6 +288,45 @@ public final class ImageStore implements Closeable {
         }
     }
 
+    /**
+     * Merges {@code childId} into its parent and relinks the child's own children ({@code grandchildIds},
+     * which the store cannot know) to that parent: deleting a snapshot that froze an image which must keep
+     * its identity (the image a machine's disk is attached as) while newer snapshots sit on the child. The
+     * parent keeps its VDI modification UUID during the merge: its only child still covers every unit it
+     * writes, so the child and the grandchildren read the same at every step and a crash leaves them
+     * intact. The child file is left for the caller to delete once nothing names it; calling again after
+     * some grandchildren were relinked completes the work.
+     *
+     * @throws ChainException when a grandchild is built on neither the child nor its parent
+     */
+    public void mergeIntoParentRelinking(UUID childId, List<UUID> grandchildIds) {
+        Chain chain = chain(childId);
+        if (chain.depth() < 2) {
+            throw new StorageException("image " + childId + " has no parent to merge into");
+        }
+        ImageFile parent = chain.layers().get(1);
+        List<ImageFile> toRelink = new ArrayList<>();
+        for (UUID grandchildId : grandchildIds) {
+            List<ImageFile> grandLayers = layers(grandchildId);
+            UUID below = grandLayers.size() > 1 ? grandLayers.get(1).id() : null;
+            if (parent.id().equals(below)) {
+                continue;
+            }
+            if (!childId.equals(below)) {
+                throw new ChainException("image " + grandchildId + " is not a child of image " + childId);
+            }
+            toRelink.add(grandLayers.get(0));
+        }
+        synchronized (parent) {
+            parent.changeKeepingView(chain::mergeTopIntoParent);
+        }
+        for (ImageFile grandchild : toRelink) {
+            synchronized (grandchild) {
+                grandchild.relinkParent(parent);
+            }
+        }
+    }
+
     public CheckReport check(UUID id) {
         return handle(id).check();
     }

@@ -105,6 +105,55 @@ class ForwardMergeTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vdi", "qcow2"})
+    void aChildWithChildrenMergesIntoAnImageThatKeepsItsIdentityAndTheGrandchildrenAreRelinked(String format)
+            throws Exception {
+        RandomWrites writes = new RandomWrites(new Random(format.hashCode() + 1), SIZE);
+        UUID image = UUID.randomUUID();
+        store.create(image, format, SIZE, Variant.DYNAMIC);
+        DiskModel imageModel = new DiskModel(SIZE);
+        apply(image, imageModel, writes, 10);
+        UUID c = UUID.randomUUID();
+        store.createDifferencing(c, image);
+        DiskModel cModel = imageModel.copy();
+        apply(c, cModel, writes, 10);
+        UUID d = UUID.randomUUID();
+        store.createDifferencing(d, c);
+        DiskModel dModel = cModel.copy();
+        apply(d, dModel, writes, 8);
+        UUID e = UUID.randomUUID();
+        store.createDifferencing(e, c);
+        DiskModel eModel = cModel.copy();
+        apply(e, eModel, writes, 8);
+
+        store.mergeIntoParentRelinking(c, java.util.List.of(d, e));
+        store.mergeIntoParentRelinking(c, java.util.List.of(d, e));
+        store.delete(c);
+
+        assertThat(store.lineage(d)).containsExactly(d, image);
+        assertThat(store.lineage(e)).containsExactly(e, image);
+        cModel.assertReads(store, image);
+        dModel.assertReads(store, d);
+        eModel.assertReads(store, e);
+        store.close();
+        store = ImageStore.withDefaultFormats(root);
+        dModel.assertReads(store, d);
+        eModel.assertReads(store, e);
+        assertThat(store.check(image).isClean()).isTrue();
+
+        if (format.equals("qcow2")) {
+            QemuTools.require("qemu-img");
+            Path expected = root.resolve("expected-d.raw");
+            Files.write(expected, dModel.slice(0, (int) SIZE));
+            Path dFile = root.resolve(d + ".qcow2");
+            assertThat(QemuTools.qemuImg("info", "--backing-chain", dFile.toString()))
+                    .contains(image + ".qcow2").doesNotContain(c.toString());
+            QemuTools.assertCheckClean(root.resolve(image + ".qcow2"));
+            QemuTools.assertIdentical(dFile, expected);
+        }
+    }
+
     @Test
     void aBaseImageIsNotTakenOutFromUnderItsChild() {
         UUID base = UUID.randomUUID();

@@ -25,7 +25,10 @@ public class SnapshotRules {
         DELETE,
         /** The medium's only child is a leaf: the child is merged into the medium. */
         MERGE_CHILD,
-        /** The medium's only child has children: the medium's data moves up into the child, which is relinked to the medium's parent. */
+        /**
+         * The medium's only child has children: the medium's data moves up into the child, which is
+         * relinked to the medium's parent (a forward merge).
+         */
         MERGE_INTO_CHILD,
         /**
          * The medium is the attached image itself (it keeps its identity) and its only child has children:

@@ -121,8 +121,10 @@ public class SnapshotDisks {
     }
 
     /**
-     * Deletes a snapshot so that nothing else changes what it reads: media only it used are deleted, and a
-     * medium whose one child is a leaf absorbs that child (see {@link Snapshot}).
+     * Deletes a snapshot so that nothing else changes what it reads: media only it used are deleted, a
+     * medium with one child is merged with it, in the direction {@link SnapshotRules#planDeletion} chose
+     * (see {@link Snapshot}). Rows change and are flushed first; the file merges run last, and files whose
+     * rows went are deleted after the commit.
      */
     public void delete(UUID machineId, UUID snapshotId) {
         locks.withLayoutChange(machineId, () -> disks.run(files -> {
@@ -139,18 +141,52 @@ public class SnapshotDisks {
             machines.flush();
             snapshots.delete(snapshot);
             snapshots.flush();
-            List<UUID> merges = new ArrayList<>();
+            List<Runnable> fileWork = new ArrayList<>();
             for (MediumStep step : steps) {
-                if (step.mergeChild() == null) {
-                    deleteRow(step.medium(), files);
-                } else {
-                    absorb(step.medium(), step.mergeChild());
-                    merges.add(step.mergeChild());
+                switch (step.action()) {
+                    case DELETE -> deleteRow(step.medium(), files);
+                    case MERGE_CHILD -> {
+                        absorb(step.medium(), step.child());
+                        fileWork.add(() -> store.mergeIntoParent(step.child()));
+                    }
+                    case MERGE_INTO_CHILD -> {
+                        bypass(step.medium(), step.child(), files);
+                        fileWork.add(() -> store.bypassParent(step.child(), step.medium()));
+                    }
+                    case MERGE_CHILD_RELINKING -> {
+                        List<UUID> grandchildren = relinkChildren(step.child(), step.medium());
+                        absorb(step.medium(), step.child());
+                        files.deleteAfterCommit(step.child());
+                        fileWork.add(() -> store.mergeIntoParentRelinking(step.child(), grandchildren));
+                    }
                 }
             }
-            merges.forEach(store::mergeIntoParent);
+            // Every row is flushed; now the file changes, which cannot be undone.
+            fileWork.forEach(Runnable::run);
             return null;
         }));
+    }
+
+    /**
+     * The medium leaves its child's chain: the child's row names the medium's parent, the medium's row
+     * goes, and its file is deleted after the commit (the child no longer names it by then).
+     */
+    private void bypass(UUID medium, UUID child, DiskTransaction.Journal files) {
+        Image middle = images.findById(medium).orElseThrow();
+        images.findById(child).orElseThrow().setParentId(middle.getParentId());
+        images.flush();
+        deleteRow(medium, files);
+    }
+
+    /** The child's children are built on the medium from now on; returns them. */
+    private List<UUID> relinkChildren(UUID child, UUID medium) {
+        List<UUID> relinked = new ArrayList<>();
+        for (Image grandchild : images.findByParentId(child)) {
+            grandchild.setParentId(medium);
+            relinked.add(grandchild.getId());
+        }
+        images.flush();
+        return relinked;
     }
 
     /**

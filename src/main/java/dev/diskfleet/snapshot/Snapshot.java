@@ -38,12 +38,23 @@ import java.util.UUID;
  * (write-through, immutable, or attached later) keep their data.
  *
  * <p><b>Deleting</b> a snapshot keeps every other state readable exactly as before. For each recorded
- * medium: with no child (a branch a restore left behind) it served this snapshot only and is deleted;
- * with one child that is a leaf, the child is merged into it ({@code ImageStore.mergeIntoParent}) and
- * whatever used the child (the attachment, or a later snapshot) uses the merged medium instead. With
- * more than one child it is refused, as VirtualBox refuses to merge a medium with several children; and
- * with one child that itself has children it is refused too, because the merge would have to relink the
- * grandchildren, which the storage component cannot do: delete the newer snapshots first.
+ * medium M:
+ * <ul>
+ *   <li>no child (a branch a restore left behind): it served this snapshot only and is deleted;</li>
+ *   <li>one child C that is a leaf: C is merged into M ({@code ImageStore.mergeIntoParent}) and whatever
+ *       used C (the attachment, or a later snapshot) uses M instead;</li>
+ *   <li>one child C with children (newer snapshots on top), M made by a snapshot: a forward merge
+ *       ({@code ImageStore.bypassParent}) copies into C what M holds and C lacks, relinks C to M's parent
+ *       and deletes M. C keeps its id, so later snapshots that recorded C stay valid, and C reads the same
+ *       at every step, so a crash leaves nothing unreadable;</li>
+ *   <li>one child C with children, M the attached image itself (the oldest snapshot froze it, and the
+ *       attachment must keep naming it): C is merged into M and C's children are relinked to M
+ *       ({@code ImageStore.mergeIntoParentRelinking}); later snapshots that recorded C record M. M keeps its
+ *       VDI modification UUID during the merge, since only C reads it and C covers what is written;</li>
+ *   <li>more than one child: refused, as VirtualBox refuses to merge a medium with several children.</li>
+ * </ul>
+ * A snapshot-made M without a parent cannot occur (only the attached image is a recorded base); it would be
+ * refused rather than flattened into C.
  */
 @Entity
 @Table(name = "snapshots")

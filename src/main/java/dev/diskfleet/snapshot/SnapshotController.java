@@ -62,8 +62,10 @@ public class SnapshotController {
     @Operation(summary = "Delete a snapshot, merging its disks' data so the current state and other snapshots"
             + " read as before")
     @ApiResponse(responseCode = "204", description = "Deleted; the data it held was merged")
-    @ApiResponse(responseCode = "409", description = "Newer snapshots are built on it", content = @Content(
-            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.SNAPSHOT_HAS_NEWER)))
+    @ApiResponse(responseCode = "409", description = "Other states branch from its disk (a medium with several"
+            + " children is not merged, as in VirtualBox); newer snapshots on a single line are merged, not refused",
+            content = @Content(mediaType = "application/problem+json",
+                    examples = @ExampleObject(value = ProblemExamples.SNAPSHOT_MEDIUM_HAS_CHILDREN)))
     public ResponseEntity<Void> delete(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
         snapshots.delete(machineId, snapshotId);
         return ResponseEntity.noContent().build();

@@ -19,11 +19,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class SnapshotRules {
 
-    /**
-     * One recorded medium's part in a deletion: delete {@code medium} (it served the snapshot only) when
-     * {@code mergeChild} is null, else merge {@code mergeChild} into {@code medium}.
-     */
-    public record MediumStep(UUID medium, UUID mergeChild) {
+    /** What a deletion does to one recorded medium (see {@link Snapshot}). */
+    public enum Action {
+        /** The medium served the snapshot only: it is deleted. */
+        DELETE,
+        /** The medium's only child is a leaf: the child is merged into the medium. */
+        MERGE_CHILD,
+        /**
+         * The medium's only child has children: the medium's data moves up into the child, which is
+         * relinked to the medium's parent (a forward merge).
+         */
+        MERGE_INTO_CHILD,
+        /**
+         * The medium is the attached image itself (it keeps its identity) and its only child has children:
+         * the child is merged into it and the child's children are relinked to it.
+         */
+        MERGE_CHILD_RELINKING
+    }
+
+    /** One recorded medium's part in a deletion; {@code child} is its only child, null for {@link Action#DELETE}. */
+    public record MediumStep(Action action, UUID medium, UUID child) {
     }
 
     private final SnapshotRepository snapshots;
@@ -75,19 +90,25 @@ public class SnapshotRules {
             }
             if (children.isEmpty()) {
                 if (!isAttachedImage(frozen)) {
-                    steps.add(new MediumStep(medium, null));
+                    steps.add(new MediumStep(Action.DELETE, medium, null));
                 }
                 continue;
             }
             UUID child = children.get(0).getId();
-            if (!images.findByParentId(child).isEmpty()) {
+            if (images.findByParentId(child).isEmpty()) {
+                steps.add(new MediumStep(Action.MERGE_CHILD, medium, child));
+            } else if (isAttachedImage(frozen)) {
+                steps.add(new MediumStep(Action.MERGE_CHILD_RELINKING, medium, child));
+            } else if (images.findById(medium).map(Image::getParentId).isEmpty()) {
+                // Cannot happen while the invariants hold (only the attached image is a recorded base), but a
+                // base here would have to be flattened into its child, which is not done.
                 throw ApiException.conflict("snapshot-has-newer", "cannot delete snapshot " + snapshot.label()
-                        + " yet: the changes made after it on its disk " + slotOf(frozen) + " (image " + child
-                        + ") are the base of newer snapshots " + labels(snapshotsBuiltOn(child, snapshot))
-                        + ", and merging them would mean relinking those snapshots' disks, which the storage"
-                        + " component cannot do; delete the newer snapshots first");
+                        + " yet: its disk " + slotOf(frozen) + " (image " + medium + ") is a base image under"
+                        + " the newer snapshots " + labels(snapshotsBuiltOn(child, snapshot)) + ", and"
+                        + " Diskfleet does not flatten a base into its child; delete the newer snapshots first");
+            } else {
+                steps.add(new MediumStep(Action.MERGE_INTO_CHILD, medium, child));
             }
-            steps.add(new MediumStep(medium, child));
         }
         return steps;
     }

@@ -125,6 +125,54 @@ public final class Chain implements Closeable {
         layers.get(1).flush();
     }
 
+    /**
+     * Copies into the top image every unit it lacks where the layer below holds data or a zero record (a
+     * forward merge, deleting a snapshot whose medium is the parent). What the top reads does not change:
+     * those units read through to that layer anyway. Afterwards the top can be relinked past that layer.
+     * Re-running an interrupted merge completes it. Whole units are written, so nothing is copied on write.
+     */
+    public void mergeParentIntoTop() {
+        if (layers.size() < 2) {
+            throw new StorageException("image " + top().id() + " has no parent to merge");
+        }
+        ImageFile top = top();
+        ImageFile parent = layers.get(1);
+        ByteBuffer unit = ByteBuffer.allocateDirect(top.unitSize());
+        synchronized (top) {
+            synchronized (parent) {
+                top.changeKeepingView(() -> copyParentUnits(top, parent, unit));
+            }
+        }
+    }
+
+    private void copyParentUnits(ImageFile top, ImageFile parent, ByteBuffer unit) {
+        for (long u = 0; u < top.unitCount(); u++) {
+            long offset = u * top.unitSize();
+            int length = (int) Math.min(top.unitSize(), top.virtualSize() - offset);
+            if (top.unitState(u) != UnitState.ABSENT || !layerHolds(parent, offset, length)) {
+                continue;
+            }
+            // The parent's view of the unit (through to the layers below where the parent lacks a part of it,
+            // when unit sizes differ): exactly what the top read there.
+            unit.clear().limit(length);
+            readFrom(1, offset, unit);
+            unit.flip();
+            writeInto(0, offset, unit);
+        }
+        top.flush();
+    }
+
+    /** Whether this one layer (not the ones below it) holds data or a zero record in the range. */
+    private static boolean layerHolds(ImageFile layer, long offset, long length) {
+        long end = Math.min(offset + length, layer.virtualSize());
+        for (long u = offset / layer.unitSize(); u * layer.unitSize() < end; u++) {
+            if (layer.unitState(u) != UnitState.ABSENT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void flush() {
         top().flush();
     }

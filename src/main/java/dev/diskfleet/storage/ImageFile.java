@@ -64,6 +64,28 @@ public interface ImageFile extends Closeable {
     CheckReport check();
 
     /**
+     * Points this differencing image at another parent (removing the image between them from a chain).
+     * The caller guarantees the view stays the same: every unit this image lacks reads the same through
+     * {@code newParent} as through the old parent. Afterwards {@link #verifyParent(ImageFile) verifyParent}
+     * accepts {@code newParent}.
+     *
+     * @throws ChainException when this image has no parent or cannot name {@code newParent}
+     */
+    default void relinkParent(ImageFile newParent) {
+        throw new ChainException(format().name() + " image " + id() + " cannot be relinked to another parent");
+    }
+
+    /**
+     * Runs changes that no child of this image can see: a forward merge copies into this image units it
+     * read through from its parent anyway, and a merge of this image's only child into it writes units
+     * that child holds itself. Formats that stamp every change so that children notice it (VDI's
+     * modification UUID) keep the stamp here, so the children built on this image stay valid throughout.
+     */
+    default void changeKeepingView(Runnable change) {
+        change.run();
+    }
+
+    /**
      * Gives an imported file a new identity where the format stores one (VDI's creation UUID, as
      * {@code VBoxManage internalcommands sethduuid} does). Formats without an identity field take it from
      * the file name and do nothing here.

@@ -249,6 +249,84 @@ public final class ImageStore implements Closeable {
         return parentId;
     }
 
+    /**
+     * Takes {@code middleId}, the parent of {@code childId}, out of the child's chain (a forward merge, for
+     * deleting a snapshot whose medium has newer snapshots on top): what the middle holds and the child
+     * lacks is copied into the child, then the child is relinked to the middle's parent. The child reads
+     * exactly as before at every step, so a crash anywhere leaves it intact and its children valid. The
+     * middle file is left as it was for the caller to delete once nothing names it (the service deletes it
+     * after its rows are committed); calling again after the relink is a no-op.
+     *
+     * @throws ChainException when {@code middleId} is not the child's parent, or is a base image (the child
+     *     would have to become a base: a full flatten, which this does not do)
+     */
+    public void bypassParent(UUID childId, UUID middleId) {
+        List<ImageFile> layers = layers(childId);
+        if (layers.size() > 1 && !layers.get(1).id().equals(middleId)) {
+            List<ImageFile> middleLayers = layers(middleId);
+            if (middleLayers.size() > 1 && middleLayers.get(1).id().equals(layers.get(1).id())) {
+                return;
+            }
+        }
+        if (layers.size() < 2 || !layers.get(1).id().equals(middleId)) {
+            throw new ChainException("image " + middleId + " is not the parent of image " + childId);
+        }
+        if (layers.size() < 3) {
+            throw new ChainException("image " + middleId + " is a base image: taking it out from under " + childId
+                    + " would make " + childId + " a base holding every unit, which is not done here");
+        }
+        ImageFile child = layers.get(0);
+        ImageFile middle = layers.get(1);
+        if (!child.format().equals(middle.format()) || child.virtualSize() != middle.virtualSize()) {
+            throw new ChainException("image " + childId + " and its parent " + middleId
+                    + " differ in format or size, so they cannot be merged");
+        }
+        Chain chain = new Chain(layers);
+        chain.mergeParentIntoTop();
+        synchronized (child) {
+            child.relinkParent(layers.get(2));
+        }
+    }
+
+    /**
+     * Merges {@code childId} into its parent and relinks the child's own children ({@code grandchildIds},
+     * which the store cannot know) to that parent: deleting a snapshot that froze an image which must keep
+     * its identity (the image a machine's disk is attached as) while newer snapshots sit on the child. The
+     * parent keeps its VDI modification UUID during the merge: its only child still covers every unit it
+     * writes, so the child and the grandchildren read the same at every step and a crash leaves them
+     * intact. The child file is left for the caller to delete once nothing names it; calling again after
+     * some grandchildren were relinked completes the work.
+     *
+     * @throws ChainException when a grandchild is built on neither the child nor its parent
+     */
+    public void mergeIntoParentRelinking(UUID childId, List<UUID> grandchildIds) {
+        Chain chain = chain(childId);
+        if (chain.depth() < 2) {
+            throw new StorageException("image " + childId + " has no parent to merge into");
+        }
+        ImageFile parent = chain.layers().get(1);
+        List<ImageFile> toRelink = new ArrayList<>();
+        for (UUID grandchildId : grandchildIds) {
+            List<ImageFile> grandLayers = layers(grandchildId);
+            UUID below = grandLayers.size() > 1 ? grandLayers.get(1).id() : null;
+            if (parent.id().equals(below)) {
+                continue;
+            }
+            if (!childId.equals(below)) {
+                throw new ChainException("image " + grandchildId + " is not a child of image " + childId);
+            }
+            toRelink.add(grandLayers.get(0));
+        }
+        synchronized (parent) {
+            parent.changeKeepingView(chain::mergeTopIntoParent);
+        }
+        for (ImageFile grandchild : toRelink) {
+            synchronized (grandchild) {
+                grandchild.relinkParent(parent);
+            }
+        }
+    }
+
     public CheckReport check(UUID id) {
         return handle(id).check();
     }

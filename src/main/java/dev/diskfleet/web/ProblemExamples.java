@@ -51,9 +51,12 @@ public final class ProblemExamples {
             (POST /api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/stop)",\
             "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7"}""";
 
-    public static final String SNAPSHOT_HAS_NEWER = """
-            {"type":"https://diskfleet.dev/problems/snapshot-has-newer","title":"Conflict","status":409,\
-            "detail":"snapshot before-upgrade has newer snapshots built on its changes [after-upgrade]; delete them first",\
+    public static final String SNAPSHOT_MEDIUM_HAS_CHILDREN = """
+            {"type":"https://diskfleet.dev/problems/snapshot-medium-has-children","title":"Conflict","status":409,\
+            "detail":"cannot delete snapshot 'before-upgrade' (0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b): its disk 0:0 \
+            (image 9b2d7c3e-1f4a-4b5c-8d6e-7f8a9b0c1d2e) has 2 differencing children, because other states branch \
+            from it; like VirtualBox, Diskfleet merges a medium with one child only. Delete the snapshots on the \
+            other branches first: ['after-upgrade' (5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d)]",\
             "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots/0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}""";
 
     private ProblemExamples() {

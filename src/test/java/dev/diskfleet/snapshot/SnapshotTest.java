@@ -170,22 +170,105 @@ class SnapshotTest extends MachineApiTestSupport {
         assertThat(readBack(normal)).isEqualTo(d);
     }
 
+    /**
+     * Layer {@code k} of the normal disk's chain marks its own range: layer 1 in a block no other layer
+     * writes (only a merge can keep it), the others inside one block they all write (copy-on-write).
+     */
+    private byte[] mark(int k, long seed) {
+        byte[] data = pattern(seed, LENGTH);
+        written(machine, normal, markOffset(k), data);
+        return data;
+    }
+
+    private byte[] markOf(int k) {
+        return read(machine, normal, markOffset(k), LENGTH);
+    }
+
+    private static long markOffset(int k) {
+        return k == 1 ? 65_536L : (3 << 20) + k * 65_536L;
+    }
+
+    private UUID frozenDisk(UUID snapshot) {
+        return id(json(get("/api/machines/" + machine + "/snapshots/" + snapshot)).get("disks").get(0), "mediumId");
+    }
+
     @Test
-    void aSnapshotWithANewerSnapshotOnItsDiskIsDeletedAfterTheNewerOne() {
+    void theOldestSnapshotIsDeletedUnderNewerOnesAndEveryOtherStateReadsAsBefore() {
         writeAll(10);
-        UUID older = snapshot("older");
-        writeAll(11);
-        UUID newer = snapshot("newer");
+        byte[] a0 = mark(0, 30);
+        UUID first = snapshot("first");
+        UUID firstsChild = mediumOf(normal);
+        byte[] b = writeAll(11);
+        byte[] b1 = mark(1, 31);
+        UUID second = snapshot("second");
+        byte[] c = writeAll(16);
+        byte[] c2 = mark(2, 32);
+        UUID third = snapshot("third");
+        UUID current = mediumOf(normal);
         byte[] newest = writeAll(12);
+        byte[] n3 = mark(3, 33);
 
-        assertProblem(deleteSnapshot(older), 409, "snapshot-has-newer", "'newer' (" + newer + ")",
-                "delete the newer snapshots first");
+        deleted(first);
 
-        deleted(newer);
-        deleted(older);
         assertThat(readBack(normal)).isEqualTo(newest);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2), markOf(3))).containsExactly(a0, b1, c2, n3);
         assertThat(readBack(writethrough)).isEqualTo(newest);
+        assertThat(mediumOf(normal)).isEqualTo(current);
+        assertThat(frozenDisk(second)).as("the image absorbed the changes 'second' froze").isEqualTo(normalImage);
+        assertThat(get("/api/images/" + firstsChild).statusCode()).isEqualTo(404);
+        assertThat(imageFile(firstsChild)).doesNotExist();
+        JsonNode tree = json(get("/api/machines/" + machine + "/snapshots"));
+        assertThat(tree).hasSize(1);
+        assertThat(id(tree.get(0), "id")).isEqualTo(second);
+
+        restored(second);
+        assertThat(readBack(normal)).isEqualTo(b);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2))).containsExactly(a0, b1, new byte[LENGTH]);
+        assertThat(readBack(writethrough)).isEqualTo(newest);
+        restored(third);
+        assertThat(readBack(normal)).isEqualTo(c);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2), markOf(3))).containsExactly(a0, b1, c2, new byte[LENGTH]);
+        deleted(third);
+        deleted(second);
+        assertThat(readBack(normal)).isEqualTo(c);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2))).containsExactly(a0, b1, c2);
         assertThat(mediumOf(normal)).isEqualTo(normalImage);
+    }
+
+    @Test
+    void aSnapshotBetweenOlderAndNewerOnesIsDeletedByMergingItsDiskIntoTheNextOne() {
+        byte[] a = writeAll(17);
+        byte[] a0 = mark(0, 40);
+        UUID first = snapshot("first");
+        writeAll(18);
+        byte[] b1 = mark(1, 41);
+        UUID second = snapshot("second");
+        UUID secondsDisk = frozenDisk(second);
+        byte[] c = writeAll(19);
+        byte[] c2 = mark(2, 42);
+        UUID third = snapshot("third");
+        UUID thirdsDisk = frozenDisk(third);
+        byte[] newest = writeAll(20);
+        byte[] n3 = mark(3, 43);
+
+        deleted(second);
+
+        assertThat(readBack(normal)).isEqualTo(newest);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2), markOf(3))).containsExactly(a0, b1, c2, n3);
+        assertThat(get("/api/images/" + secondsDisk).statusCode()).isEqualTo(404);
+        assertThat(imageFile(secondsDisk)).doesNotExist();
+        assertThat(frozenDisk(third)).as("'third' keeps its disk, now built on the image").isEqualTo(thirdsDisk);
+        assertThat(json(get("/api/images/" + thirdsDisk)).get("parentId").asString())
+                .isEqualTo(normalImage.toString());
+
+        restored(third);
+        assertThat(readBack(normal)).isEqualTo(c);
+        assertThat(List.of(markOf(0), markOf(1), markOf(2), markOf(3))).as("what 'second' froze shows through 'third'")
+                .containsExactly(a0, b1, c2, new byte[LENGTH]);
+        restored(first);
+        assertThat(readBack(normal)).isEqualTo(a);
+        assertThat(List.of(markOf(0), markOf(1))).containsExactly(a0, new byte[LENGTH]);
+        assertThat(readBack(writethrough)).isEqualTo(newest);
     }
 
     @Test

@@ -35,7 +35,8 @@ final class Qcow2Image implements ImageFile {
     private final Qcow2Header header;
     private final ClusterGeometry g;
     private final HeaderExtensions extensions;
-    private final String backingFileName;
+    /** Changes only by {@link #relinkParent}, under the image's monitor. */
+    private volatile String backingFileName;
     private final ClusterMap map;
     private final RefcountTable refcounts;
     private final ClusterAllocator allocator;
@@ -123,6 +124,39 @@ final class Qcow2Image implements ImageFile {
             throw new ChainException("qcow2 overlay " + id + " is " + virtualSize() + " bytes, but its backing file "
                     + parent.id() + " is " + parent.virtualSize() + " bytes");
         }
+    }
+
+    /**
+     * Rewrites the backing file name in place in the header cluster. Store files are named
+     * {@code <uuid>.qcow2}, so the new name has the length of the old one and the header's offset and size
+     * fields stay as they are; a name of another length is refused rather than moving the name.
+     */
+    @Override
+    public synchronized void relinkParent(ImageFile newParent) {
+        if (backingFileName == null) {
+            throw new ChainException("qcow2 image " + id + " has no backing file to replace");
+        }
+        if (!(newParent instanceof Qcow2Image qcow2Parent)) {
+            throw new ChainException("qcow2 overlay " + id + " needs a qcow2 backing file, got "
+                    + newParent.format().name() + " image " + newParent.id());
+        }
+        if (newParent.virtualSize() != virtualSize()) {
+            throw new ChainException("qcow2 image " + newParent.id() + " is " + newParent.virtualSize()
+                    + " bytes, but overlay " + id + " is " + virtualSize() + " bytes");
+        }
+        if (!writable) {
+            throw new StorageException("image " + id + " is open read-only");
+        }
+        byte[] name = qcow2Parent.fileName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length != header.backingFileSize()) {
+            throw new ChainException("qcow2 overlay " + id + " names a " + header.backingFileSize()
+                    + "-byte backing file; the new name '" + qcow2Parent.fileName() + "' is " + name.length
+                    + " bytes and cannot be written in its place");
+        }
+        host.barrier();
+        host.write(ByteBuffer.wrap(name), header.backingFileOffset());
+        host.force();
+        backingFileName = qcow2Parent.fileName();
     }
 
     @Override

@@ -134,6 +134,12 @@ record VdiHeader(
                 modificationId, linkageId, parentModificationId, sector);
     }
 
+    VdiHeader withLinkage(UUID linkage, UUID parentModification) {
+        return new VdiHeader(signature, version, headerSize, type, flags, blockMapOffset, dataOffset,
+                legacySectorSize, diskSize, blockSize, blockExtra, blockCount, allocatedBlocks, id,
+                modificationId, linkage, parentModification, sector);
+    }
+
     VdiImageType imageType() {
         return VdiImageType.of(type);
     }

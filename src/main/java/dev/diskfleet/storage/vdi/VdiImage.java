@@ -176,6 +176,43 @@ final class VdiImage implements ImageFile {
         writeHeader(header.withId(newId));
     }
 
+    /**
+     * One header sector write: the linkage and parent-modification UUIDs name the new parent. The own
+     * modification UUID is kept, since what this image reads is unchanged and its children recorded it.
+     */
+    @Override
+    public void relinkParent(ImageFile newParent) {
+        if (header.imageType() != VdiImageType.DIFF) {
+            throw new ChainException("image " + id() + " is not a differencing image and has no parent to replace");
+        }
+        if (!(newParent instanceof VdiImage vdiParent)) {
+            throw new ChainException("differencing VDI " + id() + " needs a VDI parent, got "
+                    + newParent.format().name() + " image " + newParent.id());
+        }
+        if (newParent.virtualSize() != virtualSize() || newParent.unitSize() != unitSize()) {
+            throw new ChainException("image " + newParent.id() + " has a different size or block size than "
+                    + id() + ", so it cannot become its parent");
+        }
+        if (!writable) {
+            throw new StorageException("image " + id() + " is open read-only");
+        }
+        barrier();
+        writeHeader(header.withLinkage(newParent.id(), vdiParent.modificationId()));
+        FileIo.force(channel, file);
+        vdiParent.childRecordedModificationId();
+    }
+
+    @Override
+    public void changeKeepingView(Runnable change) {
+        boolean renewed = modificationIdRenewed;
+        modificationIdRenewed = true;
+        try {
+            change.run();
+        } finally {
+            modificationIdRenewed = renewed;
+        }
+    }
+
     @Override
     public CheckReport check() {
         VdiHeader h = header;

@@ -10,10 +10,14 @@ import dev.diskfleet.machine.MachineRepository;
 import dev.diskfleet.machine.MachineService;
 import dev.diskfleet.machine.MachineState;
 import dev.diskfleet.machine.PowerService;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.web.ApiException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,9 +45,11 @@ class FleetMembers {
     private final PowerService power;
     private final DiskTransaction disks;
     private final FleetMachineRepository links;
+    private final ImageStore store;
 
     FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
-            PowerService power, DiskTransaction disks, FleetMachineRepository links) {
+            PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store) {
+        this.store = store;
         this.machineService = machineService;
         this.machines = machines;
         this.machineDisks = machineDisks;
@@ -53,20 +59,33 @@ class FleetMembers {
     }
 
     /**
-     * Makes member {@code ordinal} in one transaction: the machine, its own differencing disk on the
-     * fleet's base (an immutable attachment) and its membership. If anything fails no row is committed
-     * and the disk's file is deleted again, so there is never a machine without its disk or the reverse.
+     * Makes the members {@code ordinals} in one transaction, all or none: their disk files are published
+     * together first (one batch, see {@link ImageStore#createDifferencing(List, UUID)}) and journaled, then
+     * each member's rows: the machine, its own differencing disk on the fleet's base (an immutable
+     * attachment) and its membership. So there is never a machine without its disk or the reverse. {@code made} hears of each member as soon as its
+     * rows are written (still uncommitted); if anything fails, including {@code made}, no row of the batch
+     * is committed and every file of the batch is deleted again.
      */
-    Member create(Fleet fleet, int ordinal) {
-        String name = fleet.machineName(ordinal);
+    List<Member> createAll(Fleet fleet, List<Integer> ordinals, Consumer<Member> made) {
         return disks.run(files -> {
-            Machine machine = machineService.create(new CreateMachineRequest(name,
-                    "machine " + ordinal + " of fleet " + fleet.getName(), null, null));
-            // the attach joins this transaction: its disk file goes again if this transaction rolls back
-            machineDisks.attach(machine.getId(),
-                    new AttachRequest(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()));
-            links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
-            return new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+            List<UUID> ids = ordinals.stream().map(ordinal -> UUID.randomUUID()).toList();
+            List<ImageSummary> disksMade = store.createDifferencing(ids, fleet.getBaseImageId());
+            ids.forEach(files::made);
+            List<Member> members = new ArrayList<>();
+            for (int i = 0; i < ordinals.size(); i++) {
+                int ordinal = ordinals.get(i);
+                String name = fleet.machineName(ordinal);
+                Machine machine = machineService.create(new CreateMachineRequest(name,
+                        "machine " + ordinal + " of fleet " + fleet.getName(), null, null));
+                // the attach joins this transaction, whose journal deletes the disk files if it rolls back
+                machineDisks.attach(machine.getId(),
+                        new AttachRequest(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()), disksMade.get(i));
+                links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
+                Member member = new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+                members.add(member);
+                made.accept(member);
+            }
+            return members;
         });
     }
 

@@ -8,10 +8,12 @@ import dev.diskfleet.fleet.FleetState;
 import dev.diskfleet.operation.OperationContext;
 import dev.diskfleet.operation.OperationFailure;
 import dev.diskfleet.operation.OperationOutcome;
+import dev.diskfleet.storage.ImageSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -29,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * orphan file, no half-recorded fleet. A deployment records the fleet (PROVISIONING, base UUID chosen)
  * before making anything, and members (machine, disk, membership) are committed in batches, each
  * batch in one transaction, so even a killed process leaves only what the next start can find and
- * remove: the fleet's recorded members, its base, and at most one batch of disk files published but
- * never committed (unrecorded children of the base).
+ * remove: the fleet's recorded members, its base, and at most two batches of disk files published but
+ * never committed (the current one and the next, made ahead; unrecorded children of the base).
  */
 @Component
 class FleetWork implements SmartInitializingSingleton {
@@ -119,21 +121,31 @@ class FleetWork implements SmartInitializingSingleton {
     }
 
     /**
-     * Makes the members {@code ordinals} in batches of {@link #BATCH}, each batch one transaction with its
-     * disk files published together: a batch commits whole or leaves nothing. {@code made} gets the
-     * committed members. {@code result} lists each member as soon as its rows are written, so that a
-     * failed run reports every machine it made, including those its rollback took back.
+     * Makes the members {@code ordinals} in batches of {@link #BATCH}, each batch one transaction: a batch
+     * commits whole or leaves nothing. The next batch's disk files are made while the current batch's rows
+     * are written, and removed again if the current batch fails. {@code made} gets the committed members.
+     * {@code result} lists each member as soon as its rows are written, so that a failed run reports every
+     * machine it made, including those its rollback took back.
      */
     private void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
             AtomicReference<FleetOperationResult> result, OperationContext context, int from, int width) {
         int total = ordinals.size();
+        CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(BATCH, total));
         for (int start = 0; start < total; start += BATCH) {
             List<Integer> batch = ordinals.subList(start, Math.min(total, start + BATCH));
+            List<ImageSummary> disks = FleetMembers.await(next);
+            int following = Math.min(BATCH, total - start - batch.size());
+            next = following > 0 ? members.prepareDisks(fleet, following) : null;
             AtomicInteger written = new AtomicInteger(made.size());
-            made.addAll(members.createAll(fleet, batch, member -> {
-                result.set(result.get().with(member.asResult()));
-                faults.afterMachine(written.incrementAndGet(), total);
-            }));
+            try {
+                made.addAll(members.createAll(fleet, batch, disks, member -> {
+                    result.set(result.get().with(member.asResult()));
+                    faults.afterMachine(written.incrementAndGet(), total);
+                }));
+            } catch (RuntimeException e) {
+                members.discard(next);
+                throw e;
+            }
             context.result(result.get());
             context.progress(share(made.size(), total, from, width));
         }

@@ -10,10 +10,20 @@ import dev.diskfleet.machine.MachineRepository;
 import dev.diskfleet.machine.MachineService;
 import dev.diskfleet.machine.MachineState;
 import dev.diskfleet.machine.PowerService;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.web.ApiException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +32,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class FleetMembers {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetMembers.class);
 
     /** Where a member's own differencing disk is attached. */
     private static final int PORT = 0;
@@ -41,9 +53,11 @@ class FleetMembers {
     private final PowerService power;
     private final DiskTransaction disks;
     private final FleetMachineRepository links;
+    private final ImageStore store;
 
     FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
-            PowerService power, DiskTransaction disks, FleetMachineRepository links) {
+            PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store) {
+        this.store = store;
         this.machineService = machineService;
         this.machines = machines;
         this.machineDisks = machineDisks;
@@ -53,21 +67,89 @@ class FleetMembers {
     }
 
     /**
-     * Makes member {@code ordinal} in one transaction: the machine, its own differencing disk on the
-     * fleet's base (an immutable attachment) and its membership. If anything fails no row is committed
-     * and the disk's file is deleted again, so there is never a machine without its disk or the reverse.
+     * Starts publishing {@code count} differencing disks on the fleet's base, in one batch (see
+     * {@link ImageStore#createDifferencing(List, UUID)}) on a thread of its own, so that the files of
+     * the next members are made while the rows of the current ones are written. Until a transaction of
+     * {@link #createAll} journals them they belong to no row: {@link #discard} removes them if they are
+     * not used, and after a killed process the next start removes them as unrecorded children of the base.
      */
-    Member create(Fleet fleet, int ordinal) {
-        String name = fleet.machineName(ordinal);
-        return disks.run(files -> {
-            Machine machine = machineService.create(new CreateMachineRequest(name,
-                    "machine " + ordinal + " of fleet " + fleet.getName(), null, null));
-            // the attach joins this transaction: its disk file goes again if this transaction rolls back
-            machineDisks.attach(machine.getId(),
-                    new AttachRequest(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()));
-            links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
-            return new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+    CompletableFuture<List<ImageSummary>> prepareDisks(Fleet fleet, int count) {
+        List<UUID> ids = Stream.generate(UUID::randomUUID).limit(count).toList();
+        return CompletableFuture.supplyAsync(() -> store.createDifferencing(ids, fleet.getBaseImageId()), task -> {
+            Thread thread = new Thread(task, "fleet-disks-" + fleet.getId());
+            thread.setDaemon(true);
+            thread.start();
         });
+    }
+
+    /** The prepared disks, or the failure that stopped them (a failed batch has removed its own files). */
+    static List<ImageSummary> await(CompletableFuture<List<ImageSummary>> prepared) {
+        try {
+            return prepared.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Removes prepared disks that no member will use; waits for them first if they are still being made. */
+    void discard(CompletableFuture<List<ImageSummary>> prepared) {
+        if (prepared == null) {
+            return;
+        }
+        try {
+            discard(prepared.join());
+        } catch (CompletionException failed) {
+            // the batch failed and removed its own files
+        }
+    }
+
+    private void discard(List<ImageSummary> prepared) {
+        for (ImageSummary disk : prepared) {
+            try {
+                store.delete(disk.id());
+            } catch (RuntimeException e) {
+                log.warn("unused fleet disk {} could not be removed; it is now an orphan file", disk.id(), e);
+            }
+        }
+    }
+
+    /**
+     * Makes the members {@code ordinals} in one transaction, all or none, on the prepared disk files
+     * {@code prepared} (one per ordinal): the files are journaled first, then each member's rows are
+     * written: the machine, its own differencing disk on the fleet's base (an immutable attachment) and
+     * its membership, so there is never a machine without its disk or the reverse. {@code made} hears of
+     * each member as soon as its rows are written (still uncommitted); if anything fails, including
+     * {@code made}, no row of the batch is committed and every file of the batch is deleted again.
+     */
+    List<Member> createAll(Fleet fleet, List<Integer> ordinals, List<ImageSummary> prepared, Consumer<Member> made) {
+        AtomicBoolean journaled = new AtomicBoolean();
+        try {
+            return disks.run(files -> {
+                prepared.forEach(disk -> files.made(disk.id()));
+                journaled.set(true);
+                List<Member> members = new ArrayList<>();
+                for (int i = 0; i < ordinals.size(); i++) {
+                    int ordinal = ordinals.get(i);
+                    String name = fleet.machineName(ordinal);
+                    Machine machine = machineService.create(new CreateMachineRequest(name,
+                            "machine " + ordinal + " of fleet " + fleet.getName(), null, null));
+                    // joins this transaction, whose journal deletes the disk files if it rolls back
+                    machineDisks.attach(machine.getId(),
+                            new AttachRequest(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),
+                            prepared.get(i));
+                    links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
+                    Member member = new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+                    members.add(member);
+                    made.accept(member);
+                }
+                return members;
+            });
+        } catch (RuntimeException e) {
+            if (!journaled.get()) {
+                discard(prepared);
+            }
+            throw e;
+        }
     }
 
     Member start(Member member) {

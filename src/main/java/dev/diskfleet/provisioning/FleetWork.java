@@ -8,10 +8,15 @@ import dev.diskfleet.fleet.FleetState;
 import dev.diskfleet.operation.OperationContext;
 import dev.diskfleet.operation.OperationFailure;
 import dev.diskfleet.operation.OperationOutcome;
+import dev.diskfleet.storage.ImageSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,10 +29,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The long parts of fleet changes, run as operations. Their promise: a run either completes, or fails
  * with everything it made removed — no machine without its disk, no disk without its machine, no
  * orphan file, no half-recorded fleet. A deployment records the fleet (PROVISIONING, base UUID chosen)
- * before making anything, and each member (machine, disk, membership) is committed in one transaction,
- * so even a killed process leaves only what the next start can find and remove: the fleet's recorded
- * members, its base, and at most a disk file published but never committed (an unrecorded child of
- * the base).
+ * before making anything, and members (machine, disk, membership) are committed in batches, each
+ * batch in one transaction, so even a killed process leaves only what the next start can find and
+ * remove: the fleet's recorded members, its base, and at most two batches of disk files published but
+ * never committed (the current one and the next, made ahead; unrecorded children of the base).
  */
 @Component
 class FleetWork implements SmartInitializingSingleton {
@@ -35,6 +40,11 @@ class FleetWork implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(FleetWork.class);
     private static final int CLONE_SHARE = 40;
     private static final int MACHINES_SHARE = 55;
+    /**
+     * Members made per transaction. Each batch costs one folder force and one commit instead of one per
+     * machine; a failure loses at most one batch's work before the rollback, which removes it all anyway.
+     */
+    private static final int BATCH = 25;
 
     private final FleetRepository fleets;
     private final FleetService fleetService;
@@ -56,68 +66,88 @@ class FleetWork implements SmartInitializingSingleton {
     OperationOutcome deploy(UUID id, boolean start, OperationContext context) {
         Fleet fleet = fleetService.require(id);
         int size = fleet.getSize();
-        FleetOperationResult result = FleetOperationResult.start(id, fleet.getBaseImageId(), size);
+        AtomicReference<FleetOperationResult> result =
+                new AtomicReference<>(FleetOperationResult.start(id, fleet.getBaseImageId(), size));
         List<FleetMembers.Member> made = new ArrayList<>();
         try {
             base.make(fleet, (done, total) -> context.progress(share(done, total, 0, CLONE_SHARE)));
-            for (int ordinal = 1; ordinal <= size; ordinal++) {
-                FleetMembers.Member member = members.create(fleet, ordinal);
-                made.add(member);
-                result = result.with(member.asResult());
-                context.result(result);
-                context.progress(share(ordinal, size, CLONE_SHARE, MACHINES_SHARE));
-                faults.afterMachine(ordinal, size);
-            }
+            List<Integer> ordinals = IntStream.rangeClosed(1, size).boxed().toList();
+            makeMembers(fleet, ordinals, made, result, context, CLONE_SHARE, MACHINES_SHARE);
             if (start) {
                 for (FleetMembers.Member member : made) {
-                    result = result.with(members.start(member).asResult());
-                    context.result(result);
+                    result.set(result.get().with(members.start(member).asResult()));
+                    context.result(result.get());
                 }
             }
             finish(id, size);
-            return new OperationOutcome("/api/fleets/" + id, result);
+            return new OperationOutcome("/api/fleets/" + id, result.get());
         } catch (RuntimeException e) {
             log.warn("deploying fleet {} failed after {} of {} machines; removing what it made", id, made.size(), size);
-            throw new OperationFailure(e, result.rolledBack(rollBack(id)));
+            throw new OperationFailure(e, result.get().rolledBack(rollBack(id)));
         }
     }
 
     OperationOutcome scale(UUID id, int size, OperationContext context) {
         Fleet fleet = fleetService.require(id);
         List<FleetMachine> current = fleetService.members(id);
-        FleetOperationResult result = FleetOperationResult.start(id, fleet.getBaseImageId(), size);
+        AtomicReference<FleetOperationResult> result =
+                new AtomicReference<>(FleetOperationResult.start(id, fleet.getBaseImageId(), size));
         List<FleetMembers.Member> added = new ArrayList<>();
         try {
             if (size > current.size()) {
                 List<Integer> ordinals = fleetService.freeOrdinals(fleet, size - current.size());
-                for (int ordinal : ordinals) {
-                    FleetMembers.Member member = members.create(fleet, ordinal);
-                    added.add(member);
-                    result = result.with(member.asResult());
-                    context.result(result);
-                    context.progress(share(added.size(), ordinals.size(), 0, 100));
-                    faults.afterMachine(added.size(), ordinals.size());
-                }
+                makeMembers(fleet, ordinals, added, result, context, 0, 100);
             } else {
                 List<FleetMachine> leaving = new ArrayList<>(current.subList(size, current.size()));
                 Collections.reverse(leaving);
                 int removed = 0;
                 for (FleetMachine member : leaving) {
                     members.remove(member.getMachineId());
-                    result = result.with(new FleetOperationResult.Machine(member.getOrdinal(),
-                            fleet.machineName(member.getOrdinal()), member.getMachineId(), "removed"));
-                    context.result(result);
+                    result.set(result.get().with(new FleetOperationResult.Machine(member.getOrdinal(),
+                            fleet.machineName(member.getOrdinal()), member.getMachineId(), "removed")));
+                    context.result(result.get());
                     context.progress(share(++removed, leaving.size(), 0, 100));
                 }
             }
             finish(id, size);
-            return new OperationOutcome("/api/fleets/" + id, result);
+            return new OperationOutcome("/api/fleets/" + id, result.get());
         } catch (RuntimeException e) {
             // Scaling up is undone; machines a scale-down already removed stay removed, and the fleet
             // keeps the consistent members it has.
             boolean undone = removeAll(added.stream().map(FleetMembers.Member::machineId).toList());
             finish(id, fleetService.members(id).size());
-            throw new OperationFailure(e, result.rolledBack(undone));
+            throw new OperationFailure(e, result.get().rolledBack(undone));
+        }
+    }
+
+    /**
+     * Makes the members {@code ordinals} in batches of {@link #BATCH}, each batch one transaction: a batch
+     * commits whole or leaves nothing. The next batch's disk files are made while the current batch's rows
+     * are written, and removed again if the current batch fails. {@code made} gets the committed members.
+     * {@code result} lists each member as soon as its rows are written, so that a failed run reports every
+     * machine it made, including those its rollback took back.
+     */
+    private void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
+            AtomicReference<FleetOperationResult> result, OperationContext context, int from, int width) {
+        int total = ordinals.size();
+        CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(BATCH, total));
+        for (int start = 0; start < total; start += BATCH) {
+            List<Integer> batch = ordinals.subList(start, Math.min(total, start + BATCH));
+            List<ImageSummary> disks = FleetMembers.await(next);
+            int following = Math.min(BATCH, total - start - batch.size());
+            next = following > 0 ? members.prepareDisks(fleet, following) : null;
+            AtomicInteger written = new AtomicInteger(made.size());
+            try {
+                made.addAll(members.createAll(fleet, batch, disks, member -> {
+                    result.set(result.get().with(member.asResult()));
+                    faults.afterMachine(written.incrementAndGet(), total);
+                }));
+            } catch (RuntimeException e) {
+                members.discard(next);
+                throw e;
+            }
+            context.result(result.get());
+            context.progress(share(made.size(), total, from, width));
         }
     }
 

@@ -75,6 +75,15 @@ public class MachineDisks {
     }
 
     public Attachment attach(UUID machineId, AttachRequest request) {
+        return attach(machineId, request, null);
+    }
+
+    /**
+     * Attaches an immutable image with the machine's own differencing disk already published on it
+     * ({@code ownDisk}, made in a batch by the caller, whose transaction this joins and whose journal
+     * holds the file), or makes that disk here when {@code ownDisk} is null.
+     */
+    Attachment attach(UUID machineId, AttachRequest request, ImageSummary ownDisk) {
         try {
             return disks.run(files -> {
                 Machine machine = lockMachine(machineId);
@@ -83,10 +92,20 @@ public class MachineDisks {
                 Image image = lockImage(request.imageId());
                 rules.requireAttachable(image, request);
                 UUID medium = image.getId();
+                if (ownDisk != null && (image.getType() != ImageType.IMMUTABLE
+                        || !image.getId().equals(ownDisk.parentId()))) {
+                    throw new IllegalStateException("disk " + ownDisk.id() + " was made for image "
+                            + ownDisk.parentId() + ", not for " + image.getType() + " image " + image.getId());
+                }
                 if (image.getType() == ImageType.IMMUTABLE) {
-                    medium = UUID.randomUUID();
-                    ImageSummary file = store.createDifferencing(medium, image.getId());
-                    files.made(medium);
+                    ImageSummary file = ownDisk;
+                    if (file == null) {
+                        medium = UUID.randomUUID();
+                        file = store.createDifferencing(medium, image.getId());
+                        files.made(medium);
+                    } else {
+                        medium = file.id();
+                    }
                     images.save(differencingRow(file, image, limit(image.getName() + " @ " + machine.getName()),
                             "machine " + machine.getName() + "'s own disk on immutable image " + image.getName(),
                             request.autoReset() == null || request.autoReset()));

@@ -25,6 +25,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * A folder of image files, each named {@code <uuid>.<format>}, and every whole-image operation on them.
@@ -40,6 +45,8 @@ public final class ImageStore implements Closeable {
     public static final int MAX_CHAIN_DEPTH = 64;
     private static final int COPY_CHUNK = 1 << 20;
     private static final String TEMP_SUFFIX = ".tmp";
+    /** How many forces of a batch are in flight at once: enough for the journal to group them. */
+    private static final int BATCH_THREADS = 16;
 
     private final Path root;
     private final List<ImageFormat> formats;
@@ -99,6 +106,114 @@ public final class ImageStore implements Closeable {
         }
         chain(parentId);
         return publish(id, format, temp -> format.create(temp, NewImage.differencing(id, parent)));
+    }
+
+    /**
+     * Differencing images on {@code parentId} for every id, all or none: each is built and forced under
+     * its temporary name as {@link #createDifferencing(UUID, UUID)} does, renamed into place only when
+     * every one is complete, and the folder is forced once for the whole batch. The forces run from
+     * several threads at once so that the file system can commit them in one journal transaction. If
+     * anything fails, every file of the batch is removed again and the failure is thrown.
+     */
+    public List<ImageSummary> createDifferencing(List<UUID> ids, UUID parentId) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        if (Set.copyOf(ids).size() != ids.size()) {
+            throw new StorageException("a batch of differencing images names one UUID twice");
+        }
+        ImageFile parent = handle(parentId);
+        ImageFormat format = parent.format();
+        if (!format.supportsDifferencing()) {
+            throw new StorageException(format.name() + " image " + parentId
+                    + " cannot have differencing images; clone it to vdi or qcow2 first");
+        }
+        chain(parentId);
+        for (UUID id : ids) {
+            if (exists(id)) {
+                throw new StorageException("an image file for " + id + " already exists");
+            }
+        }
+        List<Path> temps = ids.stream().map(id -> tempPath(id, format)).toList();
+        List<Path> published = new ArrayList<>();
+        try {
+            buildAll(ids, temps, id -> temp -> format.create(temp, NewImage.differencing(id, parent)));
+            for (int i = 0; i < ids.size(); i++) {
+                Path target = root.resolve(ids.get(i) + "." + format.name());
+                try {
+                    Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new StorageException("the storage root " + root + " cannot rename files atomically", e);
+                }
+                published.add(target);
+            }
+            forceDirectory();
+        } catch (IOException e) {
+            removeBatch(ids, temps, published);
+            throw FileIo.ioFailure("create a batch of differencing images in", root, e);
+        } catch (RuntimeException e) {
+            removeBatch(ids, temps, published);
+            throw e;
+        }
+        return ids.stream().map(this::describe).toList();
+    }
+
+    /** Builds and forces every temporary file, from up to {@link #BATCH_THREADS} threads. */
+    private static void buildAll(List<UUID> ids, List<Path> temps, Function<UUID, Builder> builders)
+            throws IOException {
+        int threads = Math.min(BATCH_THREADS, ids.size());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "image-batch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> builds = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                Builder builder = builders.apply(ids.get(i));
+                Path temp = temps.get(i);
+                builds.add(pool.submit(() -> {
+                    try (ImageFile built = builder.build(temp)) {
+                        built.flush();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> build : builds) {
+                await(build);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(Future<?> build) throws IOException {
+        try {
+            build.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StorageException("building a differencing image failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while building differencing images", e);
+        }
+    }
+
+    /** Undoes a failed batch: its temporary files, and any file already renamed into place. */
+    private void removeBatch(List<UUID> ids, List<Path> temps, List<Path> published) {
+        temps.forEach(ImageStore::deleteQuietly);
+        for (int i = 0; i < published.size(); i++) {
+            ImageFile handle = open.remove(ids.get(i));
+            if (handle != null) {
+                handle.close();
+            }
+            deleteQuietly(published.get(i));
+        }
     }
 
     /**

@@ -53,6 +53,23 @@ class FleetFailureTest extends FleetTestSupport {
         assertThat(get("/api/fleets/" + fleetId).statusCode()).isEqualTo(404);
     }
 
+    /** Members are made in batches of 25, the next batch's disks ahead of time: those must go too. */
+    @ParameterizedTest(name = "failure after machine {0} of 30")
+    @CsvSource({"10", "27"})
+    void aDeploymentOfSeveralBatchesThatFailsRemovesTheDisksMadeAheadAsWell(int k) {
+        UUID golden = goldenImage();
+        Leftovers before = leftovers();
+        faults.failAfterMachine(k);
+
+        JsonNode operation = awaitOperation(postJson("/api/fleets",
+                fleetJson(unique("batches"), golden, 30, unique("bt"), false)));
+
+        assertThat(operation.get("state").asString()).isEqualTo("failed");
+        assertThat(operation.get("result").get("rolledBack").asBoolean()).isTrue();
+        assertThat(operation.get("result").get("machines")).hasSize(k);
+        assertThat(leftovers()).isEqualTo(before);
+    }
+
     @Test
     void aNameTakenByAnotherClientHalfwayFailsTheDeploymentAndRemovesOnlyWhatItMade() {
         UUID golden = goldenImage();

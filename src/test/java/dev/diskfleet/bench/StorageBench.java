@@ -269,30 +269,38 @@ public final class StorageBench {
 
     /** Issue 2: the whole virtual disk of the 2-deep chain, written out as a sparse raw file. */
     private void chainRead(boolean timed, boolean oursFirst, boolean verify) {
+        chainRead("read", "chain read", chainTop, qemuDir.resolve("child.qcow2"), timed, oursFirst, verify);
+    }
+
+    /**
+     * The same for one chain's top on both sides: ours exports it to a sparse raw file, qemu-img converts
+     * {@code qemuSource} (the same data as a qcow2 chain) to raw; {@code metric} prefixes the samples.
+     */
+    private void chainRead(String metric, String label, UUID top, Path qemuSource, boolean timed, boolean oursFirst,
+            boolean verify) {
         Path oursOut = work.resolve("ours.raw");
         Path qemuOut = qemuDir.resolve("read.raw");
         Runnable ours = () -> {
             host.settle();
             double cpu = Host.ownCpuSeconds();
             long t = System.nanoTime();
-            store.export(chainTop, "raw", oursOut);
-            record(timed, "read ours s", seconds(t));
-            record(timed, "read ours cpu", Host.ownCpuSeconds() - cpu);
+            store.export(top, "raw", oursOut);
+            record(timed, metric + " ours s", seconds(t));
+            record(timed, metric + " ours cpu", Host.ownCpuSeconds() - cpu);
         };
         Runnable qemu = () -> {
             host.settle();
             long t = System.nanoTime();
             double cpu = host.runForCpuSeconds(List.of("qemu-img", "convert", "-f", "qcow2", "-O", "raw",
-                    "qemu/child.qcow2", qemuOut.toString()));
-            record(timed, "read qemu s", seconds(t));
-            record(timed, "read qemu cpu", cpu);
+                    qemuSource.toString(), qemuOut.toString()));
+            record(timed, metric + " qemu s", seconds(t));
+            record(timed, metric + " qemu cpu", cpu);
         };
         inOrder(oursFirst, ours, qemu);
         if (verify) {
             host.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "raw", oursOut.toString(), qemuOut.toString());
-            System.out.printf("chain read: outputs identical (qemu-img compare); disk used ours %.1f MiB, qemu %.1f"
-                    + " MiB%n", host.diskUsage(List.of(oursOut)) / 1048576.0, host.diskUsage(List.of(qemuOut))
-                    / 1048576.0);
+            System.out.printf("%s: outputs identical (qemu-img compare); disk used ours %.1f MiB, qemu %.1f MiB%n",
+                    label, host.diskUsage(List.of(oursOut)) / 1048576.0, host.diskUsage(List.of(qemuOut)) / 1048576.0);
         }
         delete(oursOut);
         delete(qemuOut);
@@ -394,33 +402,7 @@ public final class StorageBench {
 
     /** Issue 6: the whole virtual disk of the 2-deep qcow2 chain (our overlay), both sides on the same files. */
     private void qcow2ChainRead(boolean timed, boolean oursFirst, boolean verify) {
-        Path oursOut = work.resolve("ours.raw");
-        Path qemuOut = qemuDir.resolve("read.raw");
-        Runnable ours = () -> {
-            host.settle();
-            double cpu = Host.ownCpuSeconds();
-            long t = System.nanoTime();
-            store.export(chainTopQcow2, "raw", oursOut);
-            record(timed, "q read ours s", seconds(t));
-            record(timed, "q read ours cpu", Host.ownCpuSeconds() - cpu);
-        };
-        Runnable qemu = () -> {
-            host.settle();
-            long t = System.nanoTime();
-            double cpu = host.runForCpuSeconds(List.of("qemu-img", "convert", "-f", "qcow2", "-O", "raw",
-                    qcow2(chainTopQcow2).toString(), qemuOut.toString()));
-            record(timed, "q read qemu s", seconds(t));
-            record(timed, "q read qemu cpu", cpu);
-        };
-        inOrder(oursFirst, ours, qemu);
-        if (verify) {
-            host.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "raw", oursOut.toString(), qemuOut.toString());
-            System.out.printf("qcow2 chain read: outputs identical (qemu-img compare); disk used ours %.1f MiB,"
-                    + " qemu %.1f MiB%n", host.diskUsage(List.of(oursOut)) / 1048576.0,
-                    host.diskUsage(List.of(qemuOut)) / 1048576.0);
-        }
-        delete(oursOut);
-        delete(qemuOut);
+        chainRead("q read", "qcow2 chain read", chainTopQcow2, qcow2(chainTopQcow2), timed, oursFirst, verify);
     }
 
     /** {@value #FLEET} differencing images made in-process, one {@link ImageStore#createDifferencing} each. */

@@ -8,28 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 
 /**
  * A folder of image files, each named {@code <uuid>.<format>}, and every whole-image operation on them.
@@ -44,14 +28,11 @@ public final class ImageStore implements Closeable {
     /** Deeper chains are refused: a guard against loops and against stack depth in chain reads. */
     public static final int MAX_CHAIN_DEPTH = 64;
     private static final int COPY_CHUNK = 1 << 20;
-    private static final String TEMP_SUFFIX = ".tmp";
-    /** How many forces of a batch are in flight at once: enough for the journal to group them. */
-    private static final int BATCH_THREADS = 16;
 
     private final Path root;
-    private final List<ImageFormat> formats;
-    private final ImageFormat fallback;
-    private final Map<UUID, ImageFile> open = new ConcurrentHashMap<>();
+    private final OpenImages images;
+    private final Publisher publisher;
+    private final Uploads uploads;
 
     /**
      * @param formats the drivers; the first whose {@link ImageFormat#recognizes} accepts an upload's
@@ -59,13 +40,15 @@ public final class ImageStore implements Closeable {
      */
     public ImageStore(Path root, List<ImageFormat> formats) {
         this.root = root.toAbsolutePath().normalize();
-        this.formats = List.copyOf(formats);
-        this.fallback = format("raw");
+        this.images = new OpenImages(this.root, formats);
+        ImageFormat fallback = format("raw");
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw FileIo.ioFailure("create the storage root", this.root, e);
         }
+        this.publisher = new Publisher(this.root, images);
+        this.uploads = new Uploads(images.formats(), fallback, publisher);
     }
 
     public static ImageStore withDefaultFormats(Path root) {
@@ -77,35 +60,25 @@ public final class ImageStore implements Closeable {
     }
 
     public ImageFormat format(String name) {
-        for (ImageFormat format : formats) {
-            if (format.name().equals(name)) {
-                return format;
-            }
-        }
-        throw new StorageException("unknown image format '" + name + "'; known: " + formatNames());
+        return images.format(name);
     }
 
     public List<String> formatNames() {
-        return formats.stream().map(ImageFormat::name).toList();
+        return images.formatNames();
     }
 
     // ---- creating ----------------------------------------------------------------------------------
 
     public ImageSummary create(UUID id, String formatName, long virtualSize, Variant variant) {
         ImageFormat format = format(formatName);
-        return publish(id, format, temp -> format.create(temp, NewImage.base(id, virtualSize, variant)));
+        return publisher.publish(id, format, temp -> format.create(temp, NewImage.base(id, virtualSize, variant)));
     }
 
     /** A differencing image on {@code parentId}, in the parent's format: a guest's own disk over a shared one. */
     public ImageSummary createDifferencing(UUID id, UUID parentId) {
-        ImageFile parent = handle(parentId);
+        ImageFile parent = differencingParent(parentId);
         ImageFormat format = parent.format();
-        if (!format.supportsDifferencing()) {
-            throw new StorageException(format.name() + " image " + parentId
-                    + " cannot have differencing images; clone it to vdi or qcow2 first");
-        }
-        chain(parentId);
-        return publish(id, format, temp -> format.create(temp, NewImage.differencing(id, parent)));
+        return publisher.publish(id, format, temp -> format.create(temp, NewImage.differencing(id, parent)));
     }
 
     /**
@@ -122,6 +95,14 @@ public final class ImageStore implements Closeable {
         if (Set.copyOf(ids).size() != ids.size()) {
             throw new StorageException("a batch of differencing images names one UUID twice");
         }
+        ImageFile parent = differencingParent(parentId);
+        ImageFormat format = parent.format();
+        publisher.publishAll(ids, format, id -> temp -> format.create(temp, NewImage.differencing(id, parent)));
+        return ids.stream().map(this::describe).toList();
+    }
+
+    /** The parent's handle, once its format allows differencing images and its chain is sound. */
+    private ImageFile differencingParent(UUID parentId) {
         ImageFile parent = handle(parentId);
         ImageFormat format = parent.format();
         if (!format.supportsDifferencing()) {
@@ -129,91 +110,7 @@ public final class ImageStore implements Closeable {
                     + " cannot have differencing images; clone it to vdi or qcow2 first");
         }
         chain(parentId);
-        for (UUID id : ids) {
-            if (exists(id)) {
-                throw new StorageException("an image file for " + id + " already exists");
-            }
-        }
-        List<Path> temps = ids.stream().map(id -> tempPath(id, format)).toList();
-        List<Path> published = new ArrayList<>();
-        try {
-            buildAll(ids, temps, id -> temp -> format.create(temp, NewImage.differencing(id, parent)));
-            for (int i = 0; i < ids.size(); i++) {
-                Path target = root.resolve(ids.get(i) + "." + format.name());
-                try {
-                    Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new StorageException("the storage root " + root + " cannot rename files atomically", e);
-                }
-                published.add(target);
-            }
-            forceDirectory();
-        } catch (IOException e) {
-            removeBatch(ids, temps, published);
-            throw FileIo.ioFailure("create a batch of differencing images in", root, e);
-        } catch (RuntimeException e) {
-            removeBatch(ids, temps, published);
-            throw e;
-        }
-        return ids.stream().map(this::describe).toList();
-    }
-
-    /** Builds and forces every temporary file, from up to {@link #BATCH_THREADS} threads. */
-    private static void buildAll(List<UUID> ids, List<Path> temps, Function<UUID, Builder> builders)
-            throws IOException {
-        int threads = Math.min(BATCH_THREADS, ids.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "image-batch");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> builds = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                Builder builder = builders.apply(ids.get(i));
-                Path temp = temps.get(i);
-                builds.add(pool.submit(() -> {
-                    try (ImageFile built = builder.build(temp)) {
-                        built.flush();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> build : builds) {
-                await(build);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void await(Future<?> build) throws IOException {
-        try {
-            build.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new StorageException("building a differencing image failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while building differencing images", e);
-        }
-    }
-
-    /** Undoes a failed batch: its temporary files, and any file already renamed into place. */
-    private void removeBatch(List<UUID> ids, List<Path> temps, List<Path> published) {
-        temps.forEach(ImageStore::deleteQuietly);
-        for (int i = 0; i < published.size(); i++) {
-            ImageFile handle = open.remove(ids.get(i));
-            if (handle != null) {
-                handle.close();
-            }
-            deleteQuietly(published.get(i));
-        }
+        return parent;
     }
 
     /**
@@ -223,7 +120,7 @@ public final class ImageStore implements Closeable {
     public ImageSummary clone(UUID sourceId, UUID targetId, String formatName, Variant variant, Progress progress) {
         Chain source = chain(sourceId);
         ImageFormat format = format(formatName);
-        return publish(targetId, format, temp -> {
+        return publisher.publish(targetId, format, temp -> {
             ImageFile target = format.create(temp, NewImage.base(targetId, source.virtualSize(), variant));
             try {
                 AllocatedCopy.copy(source, new Chain(List.of(target)), progress);
@@ -241,38 +138,7 @@ public final class ImageStore implements Closeable {
      * backing file (those are ours to set), is refused and leaves nothing behind.
      */
     public ImageSummary importImage(UUID id, InputStream in) {
-        Path upload = root.resolve("." + id + ".upload" + TEMP_SUFFIX);
-        try {
-            copySparse(in, upload);
-            ImageFormat format = detect(upload);
-            Path temp = tempPath(id, format);
-            Files.move(upload, temp);
-            try {
-                return publish(id, format, ignored -> openUpload(id, format, temp), temp);
-            } finally {
-                // Published, it was renamed away; refused (even before building, e.g. the UUID is taken), it goes.
-                deleteQuietly(temp);
-            }
-        } catch (IOException e) {
-            throw FileIo.ioFailure("store the upload as", upload, e);
-        } finally {
-            deleteQuietly(upload);
-        }
-    }
-
-    private static ImageFile openUpload(UUID id, ImageFormat format, Path temp) {
-        ImageFile image = format.open(temp, true);
-        try {
-            if (image.parentLink().isPresent()) {
-                throw new ImageFormatException("the uploaded " + format.name()
-                        + " image names a parent or backing file; upload a standalone base image");
-            }
-            image.reidentify(id);
-            return image;
-        } catch (RuntimeException e) {
-            image.close();
-            throw e;
-        }
+        return uploads.importImage(id, in);
     }
 
     // ---- guest I/O ---------------------------------------------------------------------------------
@@ -316,12 +182,12 @@ public final class ImageStore implements Closeable {
             streamRaw(id, 0, describe(id).virtualSize(), out);
             return;
         }
-        Path temp = root.resolve("." + UUID.randomUUID() + ".export" + TEMP_SUFFIX);
+        Path temp = publisher.hidden(UUID.randomUUID() + ".export");
         try {
             export(id, formatName, temp);
             Files.copy(temp, out);
         } finally {
-            deleteQuietly(temp);
+            Publisher.deleteQuietly(temp);
         }
     }
 
@@ -460,273 +326,39 @@ public final class ImageStore implements Closeable {
     }
 
     public boolean exists(UUID id) {
-        return locate(id) != null;
+        return images.exists(id);
     }
 
     public void delete(UUID id) {
-        ImageFile handle = open.remove(id);
-        if (handle != null) {
-            synchronized (handle) {
-                handle.close();
-            }
-        }
-        Path file = locate(id);
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw FileIo.ioFailure("delete", file, e);
-            }
-        }
+        images.delete(id);
     }
 
     /** UUIDs of every published image file in the root. */
     public Set<UUID> listImageIds() {
-        Set<UUID> ids = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                if (dot > 0 && !name.startsWith(".") && formatNames().contains(name.substring(dot + 1))) {
-                    parseUuid(name.substring(0, dot)).ifPresent(ids::add);
-                }
-            }
-        } catch (IOException e) {
-            throw FileIo.ioFailure("list", root, e);
-        }
-        return ids;
+        return images.listImageIds();
     }
 
     /** Deletes hidden temporary files a crash left behind; returns what it removed. */
     public List<Path> removeTemporaryFiles() {
-        List<Path> removed = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, "." + "*" + TEMP_SUFFIX)) {
-            for (Path entry : entries) {
-                Files.deleteIfExists(entry);
-                removed.add(entry);
-            }
-        } catch (IOException e) {
-            throw FileIo.ioFailure("clean temporary files in", root, e);
-        }
-        return removed;
+        return publisher.removeTemporaryFiles();
     }
 
     @Override
     public void close() {
-        for (UUID id : List.copyOf(open.keySet())) {
-            ImageFile handle = open.remove(id);
-            if (handle != null) {
-                handle.close();
-            }
-        }
+        images.close();
     }
 
     // ---- internals ---------------------------------------------------------------------------------
 
     private Chain chain(UUID id) {
-        return new Chain(layers(id));
+        return images.chain(id);
     }
 
     private List<ImageFile> layers(UUID id) {
-        List<ImageFile> layers = new ArrayList<>();
-        Set<UUID> seen = new HashSet<>();
-        ImageFile current = handle(id);
-        while (true) {
-            if (!seen.add(current.id())) {
-                throw new ChainException("image " + id + " has a loop in its parent chain at " + current.id());
-            }
-            layers.add(current);
-            if (current.parentLink().isEmpty()) {
-                return layers;
-            }
-            if (layers.size() >= MAX_CHAIN_DEPTH) {
-                throw new ChainException("image " + id + " has a chain deeper than " + MAX_CHAIN_DEPTH);
-            }
-            current = handle(parentOf(current));
-        }
-    }
-
-    private UUID parentOf(ImageFile child) {
-        ParentLink link = child.parentLink().orElseThrow();
-        if (link.parentId() != null) {
-            return link.parentId();
-        }
-        return ImageIds.fromFileName(resolveBackingFile(child, link.backingFileName()));
-    }
-
-    /** A backing file name must be a plain name of a file in the root: never a path that leaves it. */
-    private Path resolveBackingFile(ImageFile child, String name) {
-        Path resolved = root.resolve(name).normalize();
-        if (name.contains("/") || name.contains("\\") || !resolved.getParent().equals(root)) {
-            throw new ChainException("image " + child.id() + " names backing file '" + name
-                    + "', which is not a plain file name inside the storage root");
-        }
-        if (!Files.isRegularFile(resolved)) {
-            throw new ChainException("image " + child.id() + " names backing file '" + name + "', which does not exist");
-        }
-        return resolved;
+        return images.layers(id);
     }
 
     private ImageFile handle(UUID id) {
-        ImageFile file = open.get(id);
-        if (file != null) {
-            return file;
-        }
-        return open.computeIfAbsent(id, key -> {
-            Path path = locate(key);
-            if (path == null) {
-                throw new ImageNotFoundException(key);
-            }
-            ImageFile opened = format(extension(path)).open(path, true);
-            if (!opened.id().equals(key)) {
-                // A copied or renamed file: two names for one identity would confuse every chain over it.
-                opened.close();
-                throw new StorageException("image file " + path.getFileName() + " carries UUID " + opened.id()
-                        + " in its header, expected " + key + " as its name says");
-            }
-            return opened;
-        });
-    }
-
-    private Path locate(UUID id) {
-        for (ImageFormat format : formats) {
-            Path candidate = root.resolve(id + "." + format.name());
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private ImageFormat detect(Path file) {
-        ByteBuffer head = ByteBuffer.allocate(512);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (head.hasRemaining() && channel.read(head) > 0) {
-                // keep reading: a short file simply gives a short head
-            }
-        } catch (IOException e) {
-            throw FileIo.ioFailure("read", file, e);
-        }
-        head.flip();
-        if (!head.hasRemaining()) {
-            throw new ImageFormatException("the upload is empty");
-        }
-        for (ImageFormat format : formats) {
-            if (format.recognizes(head)) {
-                return format;
-            }
-        }
-        return fallback;
-    }
-
-    @FunctionalInterface
-    private interface Builder {
-        ImageFile build(Path temp) throws IOException;
-    }
-
-    private ImageSummary publish(UUID id, ImageFormat format, Builder builder) {
-        return publish(id, format, builder, tempPath(id, format));
-    }
-
-    /** Builds under {@code temp}, forces it to disk, then renames it into place atomically. */
-    private ImageSummary publish(UUID id, ImageFormat format, Builder builder, Path temp) {
-        Path target = root.resolve(id + "." + format.name());
-        if (exists(id)) {
-            throw new StorageException("an image file for " + id + " already exists");
-        }
-        ImageSummary summary;
-        try {
-            try (ImageFile built = builder.build(temp)) {
-                built.flush();
-                summary = summarize(id, built);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new StorageException("the storage root " + root + " cannot rename files atomically", e);
-            }
-            forceDirectory();
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw FileIo.ioFailure("create", target, e);
-        } catch (RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
-        }
-        return summary;
-    }
-
-    /**
-     * Describes a file just built, before it is published. Opening it again only to describe it would add
-     * an open and a block-map read to every differencing image made (10-20% of its creation time on the
-     * bench machine); it is opened when first used instead. The id is the one it is published under: a
-     * format that takes its UUID from the file name sees only the temporary name here.
-     */
-    private ImageSummary summarize(UUID id, ImageFile built) {
-        UUID parent = built.parentLink().isPresent() ? parentOf(built) : null;
-        int depth = parent == null ? 1 : 1 + layers(parent).size();
-        return new ImageSummary(id, built.format().name(), built.variant(), built.virtualSize(),
-                built.allocatedBytes(), parent, depth);
-    }
-
-    private Path tempPath(UUID id, ImageFormat format) {
-        return root.resolve("." + id + "." + format.name() + TEMP_SUFFIX);
-    }
-
-    /** Copies a stream to a new file, leaving holes where whole chunks are zero. */
-    private static void copySparse(InputStream in, Path file) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                ReadableByteChannel src = Channels.newChannel(in)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
-            long position = 0;
-            while (true) {
-                buf.clear();
-                while (buf.hasRemaining() && src.read(buf) >= 0) {
-                    // fill the chunk
-                }
-                buf.flip();
-                if (!buf.hasRemaining()) {
-                    break;
-                }
-                int length = buf.remaining();
-                if (!Zeros.isAllZero(buf)) {
-                    FileIo.writeFully(out, buf, position, file);
-                }
-                position += length;
-                if (length < COPY_CHUNK) {
-                    break;
-                }
-            }
-            if (position > 0 && out.size() < position) {
-                FileIo.writeFully(out, ByteBuffer.allocate(1), position - 1, file);
-            }
-        }
-    }
-
-    private void forceDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
-    }
-
-    private static String extension(Path path) {
-        String name = path.getFileName().toString();
-        return name.substring(name.lastIndexOf('.') + 1);
-    }
-
-    private static java.util.Optional<UUID> parseUuid(String text) {
-        try {
-            return java.util.Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort: a leftover temporary file is removed at the next start
-        }
+        return images.handle(id);
     }
 }

@@ -1,0 +1,119 @@
+package dev.diskfleet.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Stores uploaded images: streamed to a hidden file, the format detected from the first bytes, validated
+ * by its driver, given the new UUID and published.
+ */
+final class Uploads {
+
+    private static final int COPY_CHUNK = 1 << 20;
+
+    private final List<ImageFormat> formats;
+    private final ImageFormat fallback;
+    private final Publisher publisher;
+
+    /** @param fallback the format that takes what no driver recognises */
+    Uploads(List<ImageFormat> formats, ImageFormat fallback, Publisher publisher) {
+        this.formats = List.copyOf(formats);
+        this.fallback = fallback;
+        this.publisher = publisher;
+    }
+
+    ImageSummary importImage(UUID id, InputStream in) {
+        Path upload = publisher.hidden(id + ".upload");
+        try {
+            copySparse(in, upload);
+            ImageFormat format = detect(upload);
+            Path temp = publisher.tempPath(id, format);
+            Files.move(upload, temp);
+            try {
+                return publisher.publish(id, format, ignored -> openUpload(id, format, temp), temp);
+            } finally {
+                // Published, it was renamed away; refused (even before building, e.g. the UUID is taken), it goes.
+                Publisher.deleteQuietly(temp);
+            }
+        } catch (IOException e) {
+            throw FileIo.ioFailure("store the upload as", upload, e);
+        } finally {
+            Publisher.deleteQuietly(upload);
+        }
+    }
+
+    private static ImageFile openUpload(UUID id, ImageFormat format, Path temp) {
+        ImageFile image = format.open(temp, true);
+        try {
+            if (image.parentLink().isPresent()) {
+                throw new ImageFormatException("the uploaded " + format.name()
+                        + " image names a parent or backing file; upload a standalone base image");
+            }
+            image.reidentify(id);
+            return image;
+        } catch (RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    private ImageFormat detect(Path file) {
+        ByteBuffer head = ByteBuffer.allocate(512);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (head.hasRemaining() && channel.read(head) > 0) {
+                // keep reading: a short file simply gives a short head
+            }
+        } catch (IOException e) {
+            throw FileIo.ioFailure("read", file, e);
+        }
+        head.flip();
+        if (!head.hasRemaining()) {
+            throw new ImageFormatException("the upload is empty");
+        }
+        for (ImageFormat format : formats) {
+            if (format.recognizes(head)) {
+                return format;
+            }
+        }
+        return fallback;
+    }
+
+    /** Copies a stream to a new file, leaving holes where whole chunks are zero. */
+    private static void copySparse(InputStream in, Path file) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                ReadableByteChannel src = Channels.newChannel(in)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
+            long position = 0;
+            while (true) {
+                buf.clear();
+                while (buf.hasRemaining() && src.read(buf) >= 0) {
+                    // fill the chunk
+                }
+                buf.flip();
+                if (!buf.hasRemaining()) {
+                    break;
+                }
+                int length = buf.remaining();
+                if (!Zeros.isAllZero(buf)) {
+                    FileIo.writeFully(out, buf, position, file);
+                }
+                position += length;
+                if (length < COPY_CHUNK) {
+                    break;
+                }
+            }
+            if (position > 0 && out.size() < position) {
+                FileIo.writeFully(out, ByteBuffer.allocate(1), position - 1, file);
+            }
+        }
+    }
+}

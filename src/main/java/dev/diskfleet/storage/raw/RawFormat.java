@@ -6,7 +6,6 @@ import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.StorageException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ public final class RawFormat implements ImageFormat {
 
     @Override
     public ImageFile open(Path file, boolean writable) {
-        FileChannel channel = open(file, writable ? new StandardOpenOption[] {StandardOpenOption.READ,
+        FileChannel channel = FileIo.open(file, writable ? new StandardOpenOption[] {StandardOpenOption.READ,
             StandardOpenOption.WRITE} : new StandardOpenOption[] {StandardOpenOption.READ});
         long size = FileIo.size(channel, file);
         if (size == 0) {
@@ -52,18 +51,11 @@ public final class RawFormat implements ImageFormat {
         if (spec.parent() != null) {
             throw new StorageException("raw images cannot be differencing images; use vdi or qcow2");
         }
-        FileChannel channel = open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        FileChannel channel = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         // One byte at the very end makes the file its full length; the rest stays a hole.
         FileIo.writeFully(channel, ByteBuffer.allocate(1), spec.virtualSize() - 1, file);
         return new RawImage(this, file, channel, spec.virtualSize(), true);
     }
 
-    private static FileChannel open(Path file, StandardOpenOption... options) {
-        try {
-            return FileChannel.open(file, options);
-        } catch (IOException e) {
-            throw FileIo.ioFailure("open", file, e);
-        }
-    }
 }

@@ -8,7 +8,6 @@ import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.Variant;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -41,7 +40,7 @@ public final class VdiFormat implements ImageFormat {
 
     @Override
     public ImageFile open(Path file, boolean writable) {
-        FileChannel channel = openChannel(file, writable
+        FileChannel channel = FileIo.open(file, writable
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ});
         try {
@@ -49,7 +48,7 @@ public final class VdiFormat implements ImageFormat {
             image.repairInterruptedAllocation();
             return image;
         } catch (RuntimeException e) {
-            closeQuietly(channel, e);
+            FileIo.closeAfterFailure(channel, e);
             throw e;
         }
     }
@@ -81,7 +80,7 @@ public final class VdiFormat implements ImageFormat {
         VdiHeader header = VdiHeader.fresh(type.code, mapOffset, dataOffset, spec.virtualSize(), BLOCK_SIZE,
                 blocks, fixed ? blocks : 0, spec.id(), linkage, parentModification);
         BlockMap map = fixed ? BlockMap.identity((int) blocks) : BlockMap.allFree((int) blocks);
-        FileChannel channel = openChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        FileChannel channel = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
             FileIo.writeFully(channel, header.toSector(), 0, file);
@@ -95,7 +94,7 @@ public final class VdiFormat implements ImageFormat {
             }
             return image;
         } catch (RuntimeException e) {
-            closeQuietly(channel, e);
+            FileIo.closeAfterFailure(channel, e);
             throw e;
         }
     }
@@ -122,21 +121,7 @@ public final class VdiFormat implements ImageFormat {
         return new VdiImage(this, file, channel, header, map, writable, writable);
     }
 
-    private static FileChannel openChannel(Path file, StandardOpenOption... options) {
-        try {
-            return FileChannel.open(file, options);
-        } catch (IOException e) {
-            throw FileIo.ioFailure("open", file, e);
-        }
-    }
 
-    private static void closeQuietly(FileChannel channel, RuntimeException failure) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-    }
 
     private static long align(long value, long alignment) {
         return (value + alignment - 1) / alignment * alignment;

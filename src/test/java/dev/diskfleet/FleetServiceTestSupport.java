@@ -1,8 +1,7 @@
 package dev.diskfleet;
 
 import dev.diskfleet.support.TemporaryDataDir;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.diskfleet.support.TestHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,14 +43,7 @@ public abstract class FleetServiceTestSupport {
     }
 
     protected HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestHttp.send(http, request, HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<String> postJson(String path, String json, String... headers) {

@@ -2,6 +2,7 @@ package dev.diskfleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.TestHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,25 +59,11 @@ public abstract class MachineApiTestSupport {
     }
 
     protected HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestHttp.send(http, request, HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<byte[]> sendForBytes(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestHttp.send(http, request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     protected HttpResponse<String> get(String path) {

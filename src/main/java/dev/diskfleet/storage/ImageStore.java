@@ -1,8 +1,5 @@
 package dev.diskfleet.storage;
 
-import dev.diskfleet.storage.qcow2.Qcow2Format;
-import dev.diskfleet.storage.raw.RawFormat;
-import dev.diskfleet.storage.vdi.VdiFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,24 +32,24 @@ public final class ImageStore implements Closeable {
     private final Uploads uploads;
 
     /**
-     * @param formats the drivers; the first whose {@link ImageFormat#recognizes} accepts an upload's
-     *     first bytes wins, and the one named {@code raw} takes what none recognises
+     * @param formats the drivers, in probe order: the first whose {@link ImageFormat#recognizes} accepts an
+     *     upload's first bytes takes it (so a format that recognises anything, like raw, belongs last)
      */
     public ImageStore(Path root, List<ImageFormat> formats) {
         this.root = root.toAbsolutePath().normalize();
         this.images = new OpenImages(this.root, formats);
-        ImageFormat fallback = format("raw");
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw FileIo.ioFailure("create the storage root", this.root, e);
         }
         this.publisher = new Publisher(this.root, images);
-        this.uploads = new Uploads(images.formats(), fallback, publisher);
+        this.uploads = new Uploads(images.formats(), publisher);
     }
 
+    /** A store over every driver registered on the class path ({@link ImageFormats#installed()}). */
     public static ImageStore withDefaultFormats(Path root) {
-        return new ImageStore(root, List.of(new VdiFormat(), new Qcow2Format(), new RawFormat()));
+        return new ImageStore(root, ImageFormats.installed());
     }
 
     public Path root() {

@@ -215,16 +215,42 @@ public final class ImageStore implements Closeable {
         chain.flush();
     }
 
-    /** Merges a differencing image into its parent and deletes it; returns the parent's UUID. */
+    /**
+     * Merges a differencing image into its parent and deletes it; returns the parent's UUID. The two steps
+     * of {@link #mergeIntoParentKeepingChild} and {@link #deleteMergedChild}, for callers that keep no
+     * record naming the child.
+     */
     public UUID mergeIntoParent(UUID childId) {
+        UUID parentId = mergeIntoParentKeepingChild(childId);
+        deleteMergedChild(childId, parentId);
+        return parentId;
+    }
+
+    /**
+     * Copies everything a differencing image holds into its parent and returns the parent's UUID; the
+     * child's file stays, so the caller can remove the rows naming it first and then call
+     * {@link #deleteMergedChild}. At every point the child still verifies against its parent and reads as
+     * before, so after an interruption (even a kill) calling this again completes the merge.
+     */
+    public UUID mergeIntoParentKeepingChild(UUID childId) {
         Chain chain = chain(childId);
         if (chain.depth() < 2) {
             throw new StorageException("image " + childId + " has no parent to merge into");
         }
         chain.mergeTopIntoParent();
-        UUID parentId = chain.layers().get(1).id();
+        return chain.layers().get(1).id();
+    }
+
+    /**
+     * Finishes a merge: deletes the merged child's file (if still there), then renews the parent's
+     * modification stamp, since its content changed. Safe to call again after an interruption.
+     */
+    public void deleteMergedChild(UUID childId, UUID parentId) {
         delete(childId);
-        return parentId;
+        ImageFile parent = handle(parentId);
+        synchronized (parent) {
+            parent.renewModificationStamp();
+        }
     }
 
     /**

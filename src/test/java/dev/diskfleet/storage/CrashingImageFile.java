@@ -110,6 +110,12 @@ final class CrashingImageFile implements ImageFile {
     }
 
     @Override
+    public void renewModificationStamp() {
+        crashes.step("renewing the modification stamp of " + id());
+        file.renewModificationStamp();
+    }
+
+    @Override
     public void reidentify(UUID newId) {
         crashes.step("reidentifying " + id());
         file.reidentify(newId);

@@ -338,6 +338,130 @@ abstract class ImageFormatContractTest {
         }
     }
 
+    // ---- merges that survive interruption -------------------------------------------------------------
+
+    /**
+     * Deleting a snapshot: child C merged into its parent P, cut short before any one driver call. After
+     * each crash C still verifies and reads as before; running the same calls again completes the merge,
+     * and P then reads exactly as C did, checks clean and passes qemu-img check.
+     */
+    @Test
+    void aMergeIntoTheParentInterruptedAtAnyStepCompletesWhenRunAgain() throws IOException {
+        QemuTools.require("qemu-img");
+        long size = 3 * MIB + 4608;
+        Path fixture = root.resolve("fixture");
+        UUID p = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        RandomWrites writes = new RandomWrites(new Random(11), size);
+        DiskModel cModel;
+        try (ImageStore built = ImageStore.withDefaultFormats(fixture)) {
+            built.create(p, formatName(), size, Variant.DYNAMIC);
+            DiskModel pModel = new DiskModel(size);
+            applyTo(built, p, pModel, writes, 8);
+            if (!promisesDifferencing()) {
+                assertThatThrownBy(() -> built.mergeIntoParentKeepingChild(p)).isInstanceOf(StorageException.class)
+                        .hasMessageContaining("no parent");
+                return;
+            }
+            built.createDifferencing(c, p);
+            cModel = pModel.copy();
+            applyTo(built, c, cModel, writes, 8);
+            cModel.write(built, c, writes.wholeBlock(true));
+        }
+        int steps = crashRun(fixture, root.resolve("count"), CrashPoints.counting(),
+                s -> s.deleteMergedChild(c, s.mergeIntoParentKeepingChild(c)));
+        assertThat(steps).as("driver calls of the merge").isPositive();
+        for (int n = 1; n <= steps; n++) {
+            Path crashed = root.resolve("crash-" + n);
+            crashRun(fixture, crashed, CrashPoints.before(n), s -> s.deleteMergedChild(c, s.mergeIntoParentKeepingChild(c)));
+            try (ImageStore reopened = ImageStore.withDefaultFormats(crashed)) {
+                if (reopened.exists(c)) {
+                    cModel.assertReads(reopened, c);
+                    assertThat(reopened.mergeIntoParentKeepingChild(c)).isEqualTo(p);
+                }
+                reopened.deleteMergedChild(c, p);
+                assertThat(reopened.exists(c)).isFalse();
+                cModel.assertReads(reopened, p);
+                assertThat(reopened.check(p).isClean()).as("check of P after crash %d", n).isTrue();
+            }
+            QemuTools.assertCheckClean(crashed.resolve(p + "." + formatName()));
+        }
+    }
+
+    /**
+     * Deleting a snapshot whose medium has newer ones on top: P ← M ← C ← D, M taken out with
+     * {@code bypassParent(C, M)}, cut short before any one driver call. C and D read as before at every
+     * point; calling again completes it, and M's file is then the caller's to delete.
+     */
+    @Test
+    void aForwardMergeAndRelinkInterruptedAtAnyStepCompleteWhenRunAgain() throws IOException {
+        QemuTools.require("qemu-img");
+        long size = 3 * MIB + 4608;
+        Path fixture = root.resolve("fixture");
+        UUID p = UUID.randomUUID();
+        UUID m = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        UUID d = UUID.randomUUID();
+        RandomWrites writes = new RandomWrites(new Random(12), size);
+        DiskModel pModel = new DiskModel(size);
+        DiskModel cModel;
+        DiskModel dModel;
+        try (ImageStore built = ImageStore.withDefaultFormats(fixture)) {
+            built.create(p, formatName(), size, Variant.DYNAMIC);
+            applyTo(built, p, pModel, writes, 8);
+            if (!promisesDifferencing()) {
+                assertThatThrownBy(() -> built.bypassParent(p, m)).isInstanceOf(ChainException.class);
+                return;
+            }
+            built.createDifferencing(m, p);
+            DiskModel mModel = pModel.copy();
+            applyTo(built, m, mModel, writes, 8);
+            mModel.write(built, m, writes.wholeBlock(true));
+            built.createDifferencing(c, m);
+            cModel = mModel.copy();
+            applyTo(built, c, cModel, writes, 5);
+            built.createDifferencing(d, c);
+            dModel = cModel.copy();
+            applyTo(built, d, dModel, writes, 5);
+        }
+        int steps = crashRun(fixture, root.resolve("count"), CrashPoints.counting(), s -> s.bypassParent(c, m));
+        assertThat(steps).as("driver calls of the forward merge").isPositive();
+        for (int n = 1; n <= steps; n++) {
+            Path crashed = root.resolve("crash-" + n);
+            crashRun(fixture, crashed, CrashPoints.before(n), s -> s.bypassParent(c, m));
+            try (ImageStore reopened = ImageStore.withDefaultFormats(crashed)) {
+                cModel.assertReads(reopened, c);
+                dModel.assertReads(reopened, d);
+                reopened.bypassParent(c, m);
+                reopened.delete(m);
+                assertThat(reopened.lineage(d)).containsExactly(d, c, p);
+                cModel.assertReads(reopened, c);
+                dModel.assertReads(reopened, d);
+                pModel.assertReads(reopened, p);
+                assertThat(reopened.check(c).isClean()).as("check of C after crash %d", n).isTrue();
+            }
+            assertQemuCheckNoCorruption(crashed, c);
+            assertQemuCheckNoCorruption(crashed, p);
+        }
+    }
+
+    private int crashRun(Path fixture, Path dir, CrashPoints crashes, java.util.function.Consumer<ImageStore> work)
+            throws IOException {
+        copyFolder(fixture, dir);
+        try (ImageStore crashing = crashes.store(dir)) {
+            work.accept(crashing);
+        } catch (CrashPoints.SimulatedCrash expected) {
+            // the process died here; what reached the files stays
+        }
+        return crashes.steps();
+    }
+
+    private static void applyTo(ImageStore target, UUID id, DiskModel model, RandomWrites writes, int count) {
+        for (int i = 0; i < count; i++) {
+            model.write(target, id, writes.next());
+        }
+    }
+
     // ---- publishing files --------------------------------------------------------------------------
 
     @Test

@@ -5,11 +5,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -19,7 +17,6 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.diskfleet.storage.ImageStore;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 /**
  * The package structure the README describes, kept by the build: dependencies run one way
@@ -33,26 +30,13 @@ class ArchitectureTest {
         "dev.diskfleet.hypervisor.."};
     /** ImageStore's methods that change files; the rest only read. */
     private static final Set<String> MUTATING = Set.of("create", "createDifferencing", "clone", "importImage",
-            "delete", "reset", "write", "mergeIntoParent", "mergeIntoParentRelinking", "bypassParent",
+            "delete", "reset", "write", "mergeIntoParent", "mergeIntoParentKeepingChild", "deleteMergedChild",
+            "mergeIntoParentRelinking", "bypassParent",
             "removeTemporaryFiles");
-
-    /**
-     * The one known exception, until the storage branch lands: {@code ImageStore.withDefaultFormats} still
-     * constructs the three drivers by name (the storage helper replaces that with a {@code ServiceLoader}).
-     * {@link #theDriverExemptionIsStillNeeded} fails as soon as it is not, so the exemption cannot outlive
-     * its reason: delete it then.
-     */
-    private static final DescribedPredicate<Dependency> DRIVER_NAMED_BY_THE_CORE = describe(
-            "ImageStore naming a driver's ImageFormat (until drivers register through ServiceLoader)",
-            dependency -> dependency.getOriginClass().isEquivalentTo(ImageStore.class)
-                    && dependency.getTargetClass().getSimpleName().endsWith("Format")
-                    && isDriver(dependency.getTargetClass()));
 
     /** Every package is its own slice: no two packages may depend on each other, directly or around a loop. */
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("dev.diskfleet.(**)").should().beFreeOfCycles()
-            .ignoreDependency(JavaClass.Predicates.equivalentTo(ImageStore.class), describe("a driver's ImageFormat",
-                    (JavaClass target) -> isDriver(target) && target.getSimpleName().endsWith("Format")));
+    static final ArchRule noPackageCycles = slices().matching("dev.diskfleet.(**)").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule layersRunOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -82,21 +66,12 @@ class ArchitectureTest {
     static final ArchRule storageCoreNamesNoDriver = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
             .that().resideInAPackage("dev.diskfleet.storage").should(nameNoDriver());
 
-    @Test
-    void theDriverExemptionIsStillNeeded() {
-        JavaClass store = new ClassFileImporter().importClasses(ImageStore.class).get(ImageStore.class);
-        boolean stillNamed = store.getDirectDependenciesFromSelf().stream().anyMatch(DRIVER_NAMED_BY_THE_CORE);
-        org.assertj.core.api.Assertions.assertThat(stillNamed)
-                .as("ImageStore no longer names its drivers: delete DRIVER_NAMED_BY_THE_CORE and its uses here")
-                .isTrue();
-    }
-
     private static ArchCondition<JavaClass> nameNoDriver() {
         return new ArchCondition<>("depend on no storage driver") {
             @Override
             public void check(JavaClass item, ConditionEvents events) {
                 for (Dependency dependency : item.getDirectDependenciesFromSelf()) {
-                    if (isDriver(dependency.getTargetClass()) && !DRIVER_NAMED_BY_THE_CORE.test(dependency)) {
+                    if (isDriver(dependency.getTargetClass())) {
                         events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
                     }
                 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,14 @@ final class QmpClient implements Closeable {
             Runnable onDisconnect) {
         SocketChannel channel = open(socket, timeout);
         QmpClient client = new QmpClient(channel);
+        // A blocking channel has no read timeout. QEMU serves one monitor client at a time and greets the
+        // next only when the first leaves, so a greeting that does not come means someone else holds it.
+        CompletableFuture<Void> handshake = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!handshake.isDone()) {
+                client.close();
+            }
+        });
         try {
             String greeting = client.reader.readLine();
             if (greeting == null || !Json.parseObject(greeting).containsKey("QMP")) {
@@ -65,12 +74,15 @@ final class QmpClient implements Closeable {
             if (!reply.containsKey("return")) {
                 throw new QmpException("qmp_capabilities refused: " + reply, "");
             }
+            handshake.complete(null);
         } catch (IOException | RuntimeException e) {
+            handshake.complete(null);
             client.close();
             if (e instanceof QmpException qmp) {
                 throw qmp;
             }
-            throw new QmpException("QMP handshake on " + socket + " failed", e);
+            throw new QmpException("no QMP handshake on " + socket + " within " + timeout
+                    + " (is another client connected?)", e);
         }
         Thread readerThread = new Thread(() -> client.readUntilClosed(events, onDisconnect), threadName);
         readerThread.setDaemon(true);

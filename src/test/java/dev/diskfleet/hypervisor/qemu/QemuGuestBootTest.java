@@ -1,0 +1,262 @@
+package dev.diskfleet.hypervisor.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.diskfleet.hypervisor.ExitReason;
+import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestExit;
+import dev.diskfleet.hypervisor.GuestSpec;
+import dev.diskfleet.hypervisor.GuestState;
+import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.hypervisor.DiskFormat;
+import dev.diskfleet.hypervisor.RunDirectory;
+import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.Progress;
+import dev.diskfleet.storage.Variant;
+import dev.diskfleet.support.QemuTools;
+import dev.diskfleet.support.TestGuest;
+import dev.diskfleet.support.TestGuest.Behaviour;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real boots of the test guest ({@link TestGuest}) under QEMU, from qcow2 differencing disks the storage
+ * engine made, as the service makes them. Judges: the guest's own console lines, QEMU's exit events,
+ * SHA-256 of the golden file, {@code qemu-img check} of the overlays, and /proc for leftover processes.
+ */
+class QemuGuestBootTest {
+
+    /** Under TCG a boot takes about 7 s on a quiet machine; this leaves room for a loaded one. */
+    private static final Duration BOOT = Duration.ofSeconds(120);
+    private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();
+
+    private static QemuHost host;
+
+    @TempDir
+    Path data;
+
+    private final List<Hypervisor> drivers = new ArrayList<>();
+    private final BlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void detectQemu() {
+        host = DetectedQemu.host();
+    }
+
+    @AfterEach
+    void stopWhatRemains() {
+        for (Hypervisor driver : drivers) {
+            for (UUID machine : driver.runningGuests()) {
+                driver.forceStop(machine);
+            }
+            driver.close();
+        }
+    }
+
+    @AfterAll
+    static void noQemuOfOursIsLeftRunning() throws IOException {
+        assertThat(runningQemuOf(MACHINES)).as("QEMU processes of this class still running").isEmpty();
+    }
+
+    @Test
+    void guestsBootFromTheirOwnOverlaysWriteThereAndPowerOffWhileTheGoldenStaysUnchanged() throws Exception {
+        Path images = Files.createDirectories(data.resolve("images"));
+        UUID golden = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            goldenQcow2(store, golden, Behaviour.POWER_OFF);
+            store.createDifferencing(List.of(first, second), golden);
+        }
+        Path goldenFile = images.resolve(golden + ".qcow2");
+        String goldenSha = sha256(goldenFile);
+        Hypervisor driver = driver();
+
+        // Two guests boot at once from one golden, each writing only into its own overlay.
+        bootAndAwaitPowerOff(driver, images, first, second);
+        for (UUID machine : List.of(first, second)) {
+            assertThat(console(driver, machine)).contains(
+                    TestGuest.foundLine(machine.toString(), TestGuest.GOLDEN_WRITER),
+                    TestGuest.wroteLine(machine.toString()));
+            QemuTools.assertCheckClean(images.resolve(machine + ".qcow2"));
+        }
+        assertThat(sha256(goldenFile)).as("the golden's SHA-256 after its guests wrote").isEqualTo(goldenSha);
+
+        // The second boot: one overlay kept (autoReset false), the other emptied as autoreset does.
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            store.reset(second);
+        }
+        bootAndAwaitPowerOff(driver, images, first, second);
+        assertThat(console(driver, first)).contains(TestGuest.foundLine(first.toString(), first.toString()));
+        assertThat(console(driver, second)).contains(
+                TestGuest.foundLine(second.toString(), TestGuest.GOLDEN_WRITER));
+        assertThat(sha256(goldenFile)).isEqualTo(goldenSha);
+    }
+
+    @Test
+    void aGracefulStopOfAGuestThatIgnoresAcpiFallsBackToAHardStopAfterTheTimeout() throws Exception {
+        UUID machine = UUID.randomUUID();
+        Path disk = stayUpDisk(machine);
+        Hypervisor driver = driver();
+        driver.start(spec(machine, disk));
+        awaitConsole(driver, machine, TestGuest.stayingUpLine(machine.toString()));
+
+        long started = System.nanoTime();
+        StopOutcome outcome = driver.stop(machine, Duration.ofSeconds(3));
+
+        assertThat(outcome).isEqualTo(StopOutcome.HARD_AFTER_TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(driver.state(machine)).isEqualTo(GuestState.STOPPED);
+        GuestExit exit = exits.poll(10, TimeUnit.SECONDS);
+        assertThat(exit.reason()).isEqualTo(ExitReason.STOPPED_BY_HOST);
+        assertThat(exit.lastConsoleLines()).endsWith(TestGuest.stayingUpLine(machine.toString()));
+        // The console of the last boot stays readable after the guest is gone.
+        assertThat(driver.consoleTail(runDirectory(machine), 2)).containsExactly(
+                TestGuest.wroteLine(machine.toString()), TestGuest.stayingUpLine(machine.toString()));
+    }
+
+    @Test
+    void aRestartedServiceAdoptsARunningGuestAndStopsItWithForce() throws Exception {
+        UUID machine = UUID.randomUUID();
+        Path disk = stayUpDisk(machine);
+        Hypervisor before = driver();
+        before.start(spec(machine, disk));
+        awaitConsole(before, machine, TestGuest.stayingUpLine(machine.toString()));
+        QemuProcess process = QemuProcess.fromPidFile(new RunDirectory(runDirectory(machine)).pidFile())
+                .orElseThrow();
+
+        before.close(); // the service stops; its guest must not
+        assertThat(process.alive()).as("QEMU outlives the driver that started it").isTrue();
+
+        Hypervisor after = driver();
+        assertThat(after.adopt(machine, runDirectory(machine))).isTrue();
+        assertThat(after.state(machine)).isEqualTo(GuestState.RUNNING);
+        assertThat(after.forceStop(machine)).isEqualTo(StopOutcome.HARD);
+        assertThat(process.alive()).isFalse();
+        assertThat(driver().adopt(machine, runDirectory(machine))).as("a gone guest is not adopted").isFalse();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private Hypervisor driver() {
+        Hypervisor driver = new QemuHypervisor(host);
+        driver.addExitListener(exits::add);
+        drivers.add(driver);
+        return driver;
+    }
+
+    private void bootAndAwaitPowerOff(Hypervisor driver, Path images, UUID... machines) throws Exception {
+        for (UUID machine : machines) {
+            driver.start(spec(machine, images.resolve(machine + ".qcow2")));
+        }
+        Map<UUID, GuestExit> ended = new ConcurrentHashMap<>();
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (ended.size() < machines.length && System.nanoTime() < deadline) {
+            GuestExit exit = exits.poll(1, TimeUnit.SECONDS);
+            if (exit != null) {
+                ended.put(exit.machineId(), exit);
+            }
+        }
+        for (UUID machine : machines) {
+            assertThat(ended).as("guest %s powered off within %s", machine, BOOT).containsKey(machine);
+            assertThat(ended.get(machine).reason()).as("%s", ended.get(machine))
+                    .isEqualTo(ExitReason.GUEST_POWERED_OFF);
+            assertThat(driver.state(machine)).isEqualTo(GuestState.STOPPED);
+        }
+    }
+
+    private Path stayUpDisk(UUID machine) {
+        Path images = data.resolve("images-" + machine.toString().substring(0, 8));
+        UUID golden = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            goldenQcow2(store, golden, Behaviour.STAY_UP);
+            store.createDifferencing(machine, golden);
+        }
+        return images.resolve(machine + ".qcow2");
+    }
+
+    /** The test guest's raw disk imported and cloned into a qcow2 base, as a fleet's base is made. */
+    private static void goldenQcow2(ImageStore store, UUID golden, Behaviour behaviour) {
+        UUID raw = UUID.randomUUID();
+        try (InputStream in = Files.newInputStream(TestGuest.disk(behaviour))) {
+            store.importImage(raw, in);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        store.clone(raw, golden, "qcow2", Variant.DYNAMIC, Progress.NONE);
+        store.delete(raw);
+    }
+
+    private GuestSpec spec(UUID machine, Path overlay) {
+        MACHINES.add(machine);
+        return new GuestSpec(machine, "boot-" + machine.toString().substring(0, 8), 1, 256,
+                List.of(new GuestDisk.ImageFile(overlay, DiskFormat.QCOW2, false)), runDirectory(machine));
+    }
+
+    private Path runDirectory(UUID machine) {
+        return data.resolve("run").resolve(machine.toString().substring(0, 8));
+    }
+
+    private List<String> console(Hypervisor driver, UUID machine) {
+        return driver.consoleTail(runDirectory(machine), 50);
+    }
+
+    private void awaitConsole(Hypervisor driver, UUID machine, String line) throws InterruptedException {
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (console(driver, machine).contains(line)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + line + "' on the console within " + BOOT + ":\n"
+                + String.join("\n", console(driver, machine)));
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Live (not zombie) qemu-system processes whose command line names one of {@code machines}. */
+    static List<Long> runningQemuOf(Set<UUID> machines) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                QemuProcess process = new QemuProcess(Long.parseLong(name));
+                if (process.alive() && machines.stream().anyMatch(process::runsGuestOf)) {
+                    found.add(process.pid());
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -157,6 +157,46 @@ class QemuGuestBootTest {
         assertThat(driver().adopt(machine, runDirectory(machine))).as("a gone guest is not adopted").isFalse();
     }
 
+    @Test
+    void aGuestBootsFromAnNbdExportAndWritesThroughIt() throws Exception {
+        QemuTools.require("qemu-nbd");
+        UUID machine = UUID.randomUUID();
+        Path images = Files.createDirectories(data.resolve("nbd-images"));
+        UUID golden = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            goldenQcow2(store, golden, Behaviour.POWER_OFF);
+            store.createDifferencing(machine, golden);
+        }
+        Path overlay = images.resolve(machine + ".qcow2");
+        long freshSize = Files.size(overlay);
+        Path socket = data.resolve("nbd.sock");
+        // qemu-nbd stands in for our own NBD server (a VDI chain's export) here.
+        Process server = new ProcessBuilder("qemu-nbd", "--socket=" + socket, "--format=qcow2",
+                "--export-name=" + machine, "--persistent", overlay.toString())
+                .redirectErrorStream(true).redirectOutput(data.resolve("qemu-nbd.log").toFile()).start();
+        try {
+            awaitFile(socket);
+            Hypervisor driver = driver();
+            driver.start(new GuestSpec(machine, "nbd-guest", 1, 256,
+                    List.of(new GuestDisk.NbdExport(socket, machine.toString(), 10, false)), runDirectory(machine)));
+            MACHINES.add(machine);
+
+            GuestExit exit = exits.poll(BOOT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(exit).as("the NBD guest powered off within %s", BOOT).isNotNull();
+            assertThat(exit.reason()).isEqualTo(ExitReason.GUEST_POWERED_OFF);
+            assertThat(console(driver, machine)).contains(
+                    TestGuest.foundLine(machine.toString(), TestGuest.GOLDEN_WRITER),
+                    TestGuest.wroteLine(machine.toString()));
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+        QemuTools.assertCheckClean(overlay);
+        assertThat(Files.size(overlay)).as("the guest's write reached the overlay behind the export")
+                .isGreaterThan(freshSize);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private Hypervisor driver() {
@@ -232,6 +272,13 @@ class QemuGuestBootTest {
         }
         throw new AssertionError("no '" + line + "' on the console within " + BOOT + ":\n"
                 + String.join("\n", console(driver, machine)));
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(file).exists();
     }
 
     private static String sha256(Path file) throws Exception {

@@ -25,6 +25,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,13 @@ class QemuGuestBootTest {
     private static final Duration BOOT = Duration.ofSeconds(120);
     private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();
 
+    private static final Map<Behaviour, UUID> GOLDENS = new EnumMap<>(Behaviour.class);
+
     private static QemuHost host;
+
+    /** The goldens (one per guest behaviour) and every machine's overlay on them, as one store holds them. */
+    @TempDir
+    static Path images;
 
     @TempDir
     Path data;
@@ -81,12 +88,10 @@ class QemuGuestBootTest {
 
     @Test
     void guestsBootFromTheirOwnOverlaysWriteThereAndPowerOffWhileTheGoldenStaysUnchanged() throws Exception {
-        Path images = Files.createDirectories(data.resolve("images"));
-        UUID golden = UUID.randomUUID();
+        UUID golden = golden(Behaviour.POWER_OFF);
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
         try (ImageStore store = ImageStore.withDefaultFormats(images)) {
-            goldenQcow2(store, golden, Behaviour.POWER_OFF);
             store.createDifferencing(List.of(first, second), golden);
         }
         Path goldenFile = images.resolve(golden + ".qcow2");
@@ -94,7 +99,7 @@ class QemuGuestBootTest {
         Hypervisor driver = driver();
 
         // Two guests boot at once from one golden, each writing only into its own overlay.
-        bootAndAwaitPowerOff(driver, images, first, second);
+        bootAndAwaitPowerOff(driver, first, second);
         for (UUID machine : List.of(first, second)) {
             assertThat(console(driver, machine)).contains(
                     TestGuest.foundLine(machine.toString(), TestGuest.GOLDEN_WRITER),
@@ -107,7 +112,7 @@ class QemuGuestBootTest {
         try (ImageStore store = ImageStore.withDefaultFormats(images)) {
             store.reset(second);
         }
-        bootAndAwaitPowerOff(driver, images, first, second);
+        bootAndAwaitPowerOff(driver, first, second);
         // The console holds this boot only: the first boot's lines are gone.
         assertThat(console(driver, first)).contains(TestGuest.foundLine(first.toString(), first.toString()))
                 .doesNotContain(TestGuest.foundLine(first.toString(), TestGuest.GOLDEN_WRITER));
@@ -164,11 +169,8 @@ class QemuGuestBootTest {
     void aGuestBootsFromAnNbdExportAndWritesThroughIt() throws Exception {
         QemuTools.require("qemu-nbd");
         UUID machine = UUID.randomUUID();
-        Path images = Files.createDirectories(data.resolve("nbd-images"));
-        UUID golden = UUID.randomUUID();
         try (ImageStore store = ImageStore.withDefaultFormats(images)) {
-            goldenQcow2(store, golden, Behaviour.POWER_OFF);
-            store.createDifferencing(machine, golden);
+            store.createDifferencing(machine, golden(Behaviour.POWER_OFF));
         }
         Path overlay = images.resolve(machine + ".qcow2");
         long freshSize = Files.size(overlay);
@@ -209,7 +211,7 @@ class QemuGuestBootTest {
         return driver;
     }
 
-    private void bootAndAwaitPowerOff(Hypervisor driver, Path images, UUID... machines) throws Exception {
+    private void bootAndAwaitPowerOff(Hypervisor driver, UUID... machines) throws Exception {
         for (UUID machine : machines) {
             driver.start(spec(machine, images.resolve(machine + ".qcow2")));
         }
@@ -230,25 +232,30 @@ class QemuGuestBootTest {
     }
 
     private Path stayUpDisk(UUID machine) {
-        Path images = data.resolve("images-" + machine.toString().substring(0, 8));
-        UUID golden = UUID.randomUUID();
         try (ImageStore store = ImageStore.withDefaultFormats(images)) {
-            goldenQcow2(store, golden, Behaviour.STAY_UP);
-            store.createDifferencing(machine, golden);
+            store.createDifferencing(machine, golden(Behaviour.STAY_UP));
         }
         return images.resolve(machine + ".qcow2");
     }
 
-    /** The test guest's raw disk imported and cloned into a qcow2 base, as a fleet's base is made. */
-    private static void goldenQcow2(ImageStore store, UUID golden, Behaviour behaviour) {
-        UUID raw = UUID.randomUUID();
-        try (InputStream in = Files.newInputStream(TestGuest.disk(behaviour))) {
-            store.importImage(raw, in);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        store.clone(raw, golden, "qcow2", Variant.DYNAMIC, Progress.NONE);
-        store.delete(raw);
+    /**
+     * The test guest's raw disk imported and cloned into a qcow2 base, as a fleet's base is made; once per
+     * behaviour for the class.
+     */
+    private static synchronized UUID golden(Behaviour behaviour) {
+        return GOLDENS.computeIfAbsent(behaviour, b -> {
+            UUID raw = UUID.randomUUID();
+            UUID golden = UUID.randomUUID();
+            try (ImageStore store = ImageStore.withDefaultFormats(images);
+                    InputStream in = Files.newInputStream(TestGuest.disk(b))) {
+                store.importImage(raw, in);
+                store.clone(raw, golden, "qcow2", Variant.DYNAMIC, Progress.NONE);
+                store.delete(raw);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return golden;
+        });
     }
 
     private GuestSpec spec(UUID machine, Path overlay) {

@@ -139,20 +139,28 @@ public final class TestGuest {
         requireTools();
         try {
             Files.createDirectories(CACHE);
-            String init = initScript();
-            Path disk = CACHE.resolve("guest-" + behaviour.name().toLowerCase() + "-"
-                    + fingerprint(init, behaviour.kernelArgument) + ".raw");
-            if (!Files.exists(disk)) {
-                Path kernel = kernel();
-                Path initrd = initramfs(kernel, init);
-                Path temp = CACHE.resolve(disk.getFileName() + ".tmp");
-                buildDisk(temp, kernel, initrd, behaviour);
-                Files.move(temp, disk, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Test JVMs forked in parallel share the cache: one builds, the others wait and reuse.
+            try (FileChannel lock = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                return cachedDisk(behaviour);
             }
-            return disk;
         } catch (IOException e) {
             throw new AssertionError("cannot build the test guest under " + CACHE, e);
         }
+    }
+
+    private static Path cachedDisk(Behaviour behaviour) throws IOException {
+        String init = initScript();
+        Path disk = CACHE.resolve("guest-" + behaviour.name().toLowerCase() + "-"
+                + fingerprint(init, behaviour.kernelArgument) + ".raw");
+        if (!Files.exists(disk)) {
+            Path kernel = kernel();
+            Path initrd = initramfs(kernel, init);
+            Path temp = CACHE.resolve(disk.getFileName() + ".tmp");
+            buildDisk(temp, kernel, initrd, behaviour);
+            Files.move(temp, disk, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return disk;
     }
 
     // ---- kernel ------------------------------------------------------------------------------------
@@ -193,6 +201,9 @@ public final class TestGuest {
             }
         }
         Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
+        // The kernel folder is the cache; the 70 MiB package and its unpacked tree are not needed again.
+        deleteTree(unpacked);
+        Files.delete(deb);
         return dir;
     }
 
@@ -248,6 +259,7 @@ public final class TestGuest {
         root.resolve("init").toFile().setExecutable(true);
         Path initrd = CACHE.resolve("initrd.gz");
         run(root, null, "bash", "-c", "find . | cpio -o -H newc --quiet | gzip -1 > '" + initrd + "'");
+        deleteTree(root);
         return initrd;
     }
 
@@ -287,6 +299,7 @@ public final class TestGuest {
             // mbr.bin is boot code only (440 bytes): the partition table after it stays as sfdisk wrote it
             copyAt(MBR, out, 0);
         }
+        deleteTree(work);
     }
 
     private static void copyAt(Path source, FileChannel out, long offset) throws IOException {

@@ -107,18 +107,26 @@ public final class TestGuest {
         return "DISKFLEET-GUEST " + serial + " staying up";
     }
 
+    /** Skips (locally) or fails (CI) unless {@code qemu-system-x86_64} is installed. */
+    public static void requireQemu() {
+        requireAll(List.of("qemu-system-x86_64"), List.of());
+    }
+
     /** Skips (locally) or fails (CI) unless QEMU and every tool that builds the guest is installed. */
     public static void requireTools() {
+        List<String> tools = new ArrayList<>(BUILD_TOOLS);
+        tools.add("qemu-system-x86_64");
+        requireAll(tools, List.of(BUSYBOX, MBR));
+    }
+
+    private static void requireAll(List<String> tools, List<Path> files) {
         List<String> missing = new ArrayList<>();
-        for (String tool : BUILD_TOOLS) {
-            if (!onPath(tool)) {
+        for (String tool : tools) {
+            if (locate(tool) == null) {
                 missing.add(tool);
             }
         }
-        if (!onPath("qemu-system-x86_64")) {
-            missing.add("qemu-system-x86_64");
-        }
-        for (Path file : List.of(BUSYBOX, MBR)) {
+        for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 missing.add(file.toString());
             }
@@ -339,7 +347,12 @@ public final class TestGuest {
 
     private static String run(Path dir, String stdin, String... command) {
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            List<String> resolved = new ArrayList<>(List.of(command));
+            String tool = locate(command[0]);
+            if (tool != null) {
+                resolved.set(0, tool);
+            }
+            Process process = new ProcessBuilder(resolved).directory(dir.toFile()).redirectErrorStream(true).start();
             try (OutputStream in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -359,17 +372,24 @@ public final class TestGuest {
         }
     }
 
-    private static boolean onPath(String tool) {
+    /**
+     * The tool's path: on the PATH, or in /usr/sbin and /sbin, where mkfs.vfat, mke2fs and sfdisk live and
+     * which a non-root user's PATH on Debian lacks. {@code null} if it is nowhere.
+     */
+    private static String locate(String tool) {
+        List<String> dirs = new ArrayList<>();
         String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
+        if (path != null) {
+            dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
+        dirs.addAll(List.of("/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
             }
         }
-        return false;
+        return null;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -67,8 +67,9 @@ class QemuGuestBootTest {
     private final BlockingQueue<GuestExit> exits = new LinkedBlockingQueue<>();
 
     @BeforeAll
-    static void detectQemu() {
+    static void detectQemuAndBuildTools() {
         host = DetectedQemu.host();
+        TestGuest.requireTools();
     }
 
     @AfterEach

@@ -89,6 +89,7 @@ public final class Export implements Closeable {
         }
         for (Closeable client : toDrop) {
             Wire.closeQuietly(client);
+            clients.remove(client);
         }
     }
 }

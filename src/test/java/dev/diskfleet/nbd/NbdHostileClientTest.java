@@ -216,9 +216,13 @@ class NbdHostileClientTest {
     void requestsAfterDiscAreNeverAnswered() throws IOException {
         try (RawNbdClient client = RawNbdClient.connect(chain.socket)) {
             client.go("rw");
-            client.request(0, 2, 1, 0, 0);
-            client.write(0, 2, 0, new byte[512]);
-            client.request(0, 0, 3, 0, 512);
+            // One send: DISC, then a write with its payload and a read that must never be served.
+            ByteBuffer burst = ByteBuffer.allocate(3 * 28 + 512);
+            burst.putInt(0x25609513).putShort((short) 0).putShort((short) 2).putLong(1).putLong(0).putInt(0);
+            burst.putInt(0x25609513).putShort((short) 0).putShort((short) 1).putLong(2).putLong(0).putInt(512);
+            burst.put(new byte[512]);
+            burst.putInt(0x25609513).putShort((short) 0).putShort((short) 0).putLong(3).putLong(0).putInt(512);
+            client.send(burst.flip());
             assertThat(client.hungUp()).isTrue();
         }
         assertThat(chain.readThroughStore(0, 512)).isEqualTo(Arrays.copyOf(chain.expected, 512));

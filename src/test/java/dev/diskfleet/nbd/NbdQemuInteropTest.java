@@ -178,6 +178,18 @@ class NbdQemuInteropTest {
         }
     }
 
+    @Test
+    void aLoopbackTcpServerServesTheSameBytes() {
+        try (ExportedChain chain = new ExportedChain(root, "qcow2");
+                NbdServer tcp = NbdServer.start(chain.exports, Endpoint.loopbackTcp(0))) {
+            chain.export("disk", false);
+            assertThat(tcp.uri("disk")).matches("nbd://127\\.0\\.0\\.1:[0-9]+/disk");
+            String out = qemuImg("compare", "-f", "raw", "-F", "raw", tcp.uri("disk"),
+                    chain.expectedRaw(scratch).toString());
+            assertThat(out).contains("Images are identical");
+        }
+    }
+
     private static byte[] readMiddle(ExportedChain chain) {
         ByteBuffer all = ByteBuffer.allocate(SIZE);
         chain.store.read(chain.middle, 0, all);

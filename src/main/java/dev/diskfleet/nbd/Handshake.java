@@ -31,6 +31,7 @@ final class Handshake {
     private boolean noZeroes;
     private boolean structuredReplies;
     private String metaContextExport;
+    private boolean aborted;
 
     Handshake(Wire wire, Exports exports, Closeable client) {
         this.wire = wire;
@@ -57,10 +58,7 @@ final class Handshake {
             wire.readFully(data);
             data.flip();
             Optional<Session> session = answer(option, data);
-            if (session == null) {
-                return Optional.empty();
-            }
-            if (session.isPresent()) {
+            if (session.isPresent() || aborted) {
                 return session;
             }
         }
@@ -80,14 +78,15 @@ final class Handshake {
         noZeroes = (flags & FLAG_NO_ZEROES) != 0;
     }
 
-    /** Empty to keep haggling, a session to start transmission, null when the client aborted. */
+    /** Empty to keep haggling (or after ABORT), a session to start transmission. */
     private Optional<Session> answer(int option, ByteBuffer data) throws IOException, ProtocolViolation {
         try {
             return switch (option) {
                 case OPT_EXPORT_NAME -> Optional.of(exportName(data));
                 case OPT_ABORT -> {
+                    aborted = true;
                     reply(option, REP_ACK, null);
-                    yield null;
+                    yield Optional.empty();
                 }
                 case OPT_LIST -> list(data);
                 case OPT_INFO, OPT_GO -> info(option, data);

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NbdServer implements Closeable {
 
+    /** More clients than this are turned away at once: each costs a thread and up to 1 MiB of buffers. */
+    static final int MAX_CLIENTS = 512;
+
     private final Exports exports;
     private final Endpoint endpoint;
     private final ServerSocketChannel listener;
@@ -78,6 +81,10 @@ public final class NbdServer implements Closeable {
         while (listener.isOpen()) {
             try {
                 SocketChannel client = listener.accept();
+                if (connections.size() >= MAX_CLIENTS) {
+                    Wire.closeQuietly(client);
+                    continue;
+                }
                 if (endpoint instanceof Endpoint.LoopbackTcp) {
                     // proto.md asks both sides to disable Nagle's algorithm.
                     client.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -1,9 +1,9 @@
-package dev.diskfleet.attachment;
+package dev.diskfleet.api.attachment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.MachineApiTestSupport;
-import java.net.http.HttpResponse;
+import dev.diskfleet.support.DiskfleetClient.Reply;
+import dev.diskfleet.support.FullStackTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Every attach and detach rule, each with its 409 (or 400) and what its message names. */
-class AttachmentRulesTest extends MachineApiTestSupport {
+class AttachmentApiTest extends FullStackTest {
 
     private String nameOf(UUID machine) {
-        return json(get("/api/machines/" + machine)).get("name").asString();
+        return api.get("/api/machines/" + machine).json().get("name").asString();
     }
 
     @Test
@@ -29,9 +29,9 @@ class AttachmentRulesTest extends MachineApiTestSupport {
 
         assertProblem(attach(machine, createImage("normal"), 1, ""), 409, "machine-running", "attach a disk",
                 machine.toString());
-        assertProblem(delete("/api/machines/" + machine + "/attachments/" + attachment), 409, "machine-running",
+        assertProblem(api.delete("/api/machines/" + machine + "/attachments/" + attachment), 409, "machine-running",
                 "detach a disk", machine.toString());
-        assertThat(json(get("/api/machines/" + machine + "/attachments"))).hasSize(1);
+        assertThat(api.get("/api/machines/" + machine + "/attachments").json()).hasSize(1);
     }
 
     @Test
@@ -42,7 +42,7 @@ class AttachmentRulesTest extends MachineApiTestSupport {
 
         assertProblem(attach(machine, createImage("writethrough"), 3, ""), 409, "slot-occupied", "port 3 device 0",
                 first.toString());
-        assertThat(attach(machine, createImage("writethrough"), 4, "").statusCode()).isEqualTo(201);
+        assertThat(attach(machine, createImage("writethrough"), 4, "").status()).isEqualTo(201);
     }
 
     @Test
@@ -65,10 +65,10 @@ class AttachmentRulesTest extends MachineApiTestSupport {
 
         assertProblem(attach(createMachine(), writethrough, 0, ""), 409, "image-attached-elsewhere", nameOf(holder));
 
-        assertThat(delete("/api/machines/" + holder + "/attachments/" + id(attachment, "id")).statusCode())
+        assertThat(api.delete("/api/machines/" + holder + "/attachments/" + id(attachment, "id")).status())
                 .isEqualTo(204);
-        assertThat(get("/api/images/" + writethrough).statusCode()).as("a detached image stays").isEqualTo(200);
-        assertThat(attach(createMachine(), writethrough, 0, "").statusCode()).isEqualTo(201);
+        assertThat(api.get("/api/images/" + writethrough).status()).as("a detached image stays").isEqualTo(200);
+        assertThat(attach(createMachine(), writethrough, 0, "").status()).isEqualTo(201);
     }
 
     @Test
@@ -80,7 +80,7 @@ class AttachmentRulesTest extends MachineApiTestSupport {
         }
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(20);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        List<Future<Reply>> answers = new ArrayList<>();
         try {
             for (UUID machine : machines) {
                 answers.add(pool.submit(() -> {
@@ -89,18 +89,18 @@ class AttachmentRulesTest extends MachineApiTestSupport {
                 }));
             }
             go.countDown();
-            List<HttpResponse<String>> responses = new ArrayList<>();
-            for (Future<HttpResponse<String>> answer : answers) {
+            List<Reply> responses = new ArrayList<>();
+            for (Future<Reply> answer : answers) {
                 responses.add(answer.get());
             }
 
-            List<HttpResponse<String>> won = responses.stream().filter(r -> r.statusCode() == 201).toList();
+            List<Reply> won = responses.stream().filter(r -> r.status() == 201).toList();
             assertThat(won).hasSize(1);
-            UUID winner = id(json(won.get(0)), "machineId");
-            for (HttpResponse<String> lost : responses.stream().filter(r -> r.statusCode() != 201).toList()) {
+            UUID winner = id(won.get(0).json(), "machineId");
+            for (Reply lost : responses.stream().filter(r -> r.status() != 201).toList()) {
                 assertProblem(lost, 409, "image-attached-elsewhere", nameOf(winner), winner.toString());
             }
-            assertThat(json(get("/api/images/" + normal)).get("attachments")).hasSize(1);
+            assertThat(api.get("/api/images/" + normal).json().get("attachments")).hasSize(1);
         } finally {
             pool.shutdownNow();
         }
@@ -109,7 +109,7 @@ class AttachmentRulesTest extends MachineApiTestSupport {
     @Test
     void anImmutableRawImageCannotGiveMachinesTheirOwnDisks() {
         UUID raw = createImage("normal", "raw");
-        assertThat(patch("/api/images/" + raw, "{\"type\":\"immutable\"}").statusCode()).isEqualTo(200);
+        assertThat(api.patch("/api/images/" + raw, "{\"type\":\"immutable\"}").status()).isEqualTo(200);
 
         assertProblem(attach(createMachine(), raw, 0, ""), 409, "no-differencing", raw.toString(), "clone it to vdi");
     }
@@ -125,14 +125,14 @@ class AttachmentRulesTest extends MachineApiTestSupport {
     @Test
     void aBadAttachRequestIsRefusedNamingEveryBadField() {
         UUID machine = createMachine();
-        JsonNode problem = assertProblem(post("/api/machines/" + machine + "/attachments",
+        JsonNode problem = assertProblem(api.post("/api/machines/" + machine + "/attachments",
                 "{\"port\":30,\"device\":2}"), 400, "validation", "imageId", "port", "device");
         assertThat(problem.get("errors").propertyNames()).containsExactlyInAnyOrder("imageId", "port", "device");
 
         UUID missing = UUID.randomUUID();
         assertProblem(attach(machine, missing, 0, ""), 404, "not-found", missing.toString());
         assertProblem(attach(missing, createImage("normal"), 0, ""), 404, "not-found", missing.toString());
-        assertProblem(delete("/api/machines/" + machine + "/attachments/" + missing), 404, "not-found",
+        assertProblem(api.delete("/api/machines/" + machine + "/attachments/" + missing), 404, "not-found",
                 missing.toString());
     }
 
@@ -144,7 +144,7 @@ class AttachmentRulesTest extends MachineApiTestSupport {
         attached(machine, normal, 0);
         attached(machine, immutable, 1);
 
-        JsonNode list = json(get("/api/machines/" + machine + "/attachments"));
+        JsonNode list = api.get("/api/machines/" + machine + "/attachments").json();
         assertThat(list).hasSize(2);
         assertThat(id(list.get(0), "imageId")).isEqualTo(normal);
         assertThat(id(list.get(0), "mediumId")).isEqualTo(normal);
@@ -152,7 +152,7 @@ class AttachmentRulesTest extends MachineApiTestSupport {
         assertThat(id(list.get(1), "imageId")).isEqualTo(immutable);
         assertThat(id(list.get(1), "mediumId")).isNotEqualTo(immutable);
         assertThat(list.get(1).get("autoReset").asBoolean()).isTrue();
-        JsonNode usage = json(get("/api/images/" + immutable)).get("attachments").get(0);
+        JsonNode usage = api.get("/api/images/" + immutable).json().get("attachments").get(0);
         assertThat(usage.get("machineId").asString()).isEqualTo(machine.toString());
         assertThat(usage.get("attachedImageId").asString()).isEqualTo(list.get(1).get("mediumId").asString());
     }

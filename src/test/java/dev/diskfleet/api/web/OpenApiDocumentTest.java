@@ -1,8 +1,7 @@
-package dev.diskfleet.web;
+package dev.diskfleet.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.support.Api;
 import dev.diskfleet.support.FullStackTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -22,18 +20,14 @@ import org.yaml.snakeyaml.Yaml;
  * After a deliberate API change, regenerate it with
  * {@code mvn -B -o test -Dtest=OpenApiDocumentTest -Dopenapi.write=true} and commit the result.
  */
-@FullStackTest
-class OpenApiDocumentTest {
+class OpenApiDocumentTest extends FullStackTest {
 
     static final Path COMMITTED = Path.of("openapi", "openapi.yaml");
     static final String REGENERATE = "mvn -B -o test -Dtest=OpenApiDocumentTest -Dopenapi.write=true";
 
-    @LocalServerPort
-    int port;
-
     @Test
     void liveApiDocumentIsTheCommittedOne() throws IOException {
-        String live = new Api(port).get("/v3/api-docs.yaml").expect(200).text();
+        String live = api.get("/v3/api-docs.yaml").expect(200).text();
         if (Boolean.getBoolean("openapi.write")) {
             Files.createDirectories(COMMITTED.getParent());
             Files.writeString(COMMITTED, live, StandardCharsets.UTF_8);
@@ -49,7 +43,7 @@ class OpenApiDocumentTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyEndpointIsDocumentedWithAnExample() {
-        Map<String, Object> document = new Yaml().load(new Api(port).get("/v3/api-docs.yaml").expect(200).text());
+        Map<String, Object> document = new Yaml().load(api.get("/v3/api-docs.yaml").expect(200).text());
         Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) document.get("components"))
                 .get("schemas");
         List<String> undocumented = new ArrayList<>();

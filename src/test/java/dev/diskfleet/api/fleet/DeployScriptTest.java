@@ -1,14 +1,12 @@
-package dev.diskfleet.fleet;
+package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.diskfleet.FleetServiceTestSupport;
-import java.io.File;
+import dev.diskfleet.support.FullStackTest;
+import dev.diskfleet.support.QemuTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +15,13 @@ import org.junit.jupiter.api.Test;
  * must: any failing step fails the test. Without bash, curl or jq it is skipped locally, but fails
  * under CI=true (.ci/run installs them).
  */
-class DeployScriptTest extends FleetServiceTestSupport {
+class DeployScriptTest extends FullStackTest {
 
     private static final Path SCRIPT = Path.of("examples/deploy-db-fleet.sh");
 
     @Test
     void theDeployExampleDeploysTenGuestsShowsAutoresetAndPrintsTheSpaceSaved() throws Exception {
-        requireTools("bash", "curl", "jq");
+        QemuTools.requireOnPath("Debian packages bash, curl, jq; .ci/run installs them", "bash", "curl", "jq");
         Path output = Files.createTempFile("deploy-db-fleet", ".log");
         ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
@@ -43,19 +41,5 @@ class DeployScriptTest extends FleetServiceTestSupport {
                 .contains("autoreset: the write is gone")
                 .containsPattern("space saved: [1-9][0-9]* bytes against 10 full copies")
                 .doesNotContain("FAILED");
-    }
-
-    private static void requireTools(String... tools) {
-        List<String> missing = List.of(tools).stream().filter(tool -> !onPath(tool)).toList();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(missing).as("tools the deploy example needs (CI installs them in .ci/run)").isEmpty();
-        }
-        assumeThat(missing).as("tools the deploy example needs").isEmpty();
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return List.of(path.split(File.pathSeparator)).stream()
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 }

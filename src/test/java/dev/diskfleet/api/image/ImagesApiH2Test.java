@@ -1,8 +1,5 @@
-package dev.diskfleet.image;
-
-import dev.diskfleet.support.FullStackTest;
+package dev.diskfleet.api.image;
 
 /** The images API on the embedded H2 database. */
-@FullStackTest
 class ImagesApiH2Test extends ImagesApiContract {
 }

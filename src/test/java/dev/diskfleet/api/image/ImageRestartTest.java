@@ -1,6 +1,6 @@
-package dev.diskfleet.image;
+package dev.diskfleet.api.image;
 
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
@@ -8,7 +8,7 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.storage.ImageStore;
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class ImageRestartTest {
         String blank;
         String upload;
         try (ConfigurableApplicationContext service = start()) {
-            Api api = api(service);
+            DiskfleetClient api = api(service);
             blank = api.post("/api/images", body("name", "blank", "sizeBytes", 8 * MIB, "type", "immutable"))
                     .expect(201).json().path("id").asString();
             upload = api.upload("POST", "/api/images/uploads?name=uploaded&type=writethrough",
@@ -78,7 +78,7 @@ class ImageRestartTest {
         insertRunningOperation(interrupted, UUID.fromString(upload));
 
         try (ConfigurableApplicationContext service = start()) {
-            Api api = api(service);
+            DiskfleetClient api = api(service);
             for (var expected : before.entrySet()) {
                 JsonNode now = api.get("/api/images/" + expected.getKey()).expect(200).json();
                 for (String field : List.of("name", "format", "variant", "type", "sizeBytes", "parentId",
@@ -112,7 +112,7 @@ class ImageRestartTest {
 
         Files.move(aside, blankFile);
         try (ConfigurableApplicationContext service = start()) {
-            Api api = api(service);
+            DiskfleetClient api = api(service);
             assertThat(api.get("/api/images/" + blank).expect(200).json().path("state").asString()).isEqualTo("ready");
             assertThat(api.get("/api/images/" + blank + "/content", "Range", "bytes=0-511").expect(206).bytes())
                     .hasSize(512);
@@ -124,8 +124,8 @@ class ImageRestartTest {
                 "--diskfleet.data-dir=" + data, "--spring.main.banner-mode=off");
     }
 
-    private static Api api(ConfigurableApplicationContext service) {
-        return new Api(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
+    private static DiskfleetClient api(ConfigurableApplicationContext service) {
+        return new DiskfleetClient(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
     }
 
     private static String createChild(ConfigurableApplicationContext service, String parent) {

@@ -1,17 +1,25 @@
-package dev.diskfleet.attachment;
+package dev.diskfleet.api.attachment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.MachineApiTestSupport;
+import dev.diskfleet.support.FullStackTest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** An immutable golden image shared by several machines, each writing only into its own differencing disk. */
-class ImmutableImageTest extends MachineApiTestSupport {
+class ImmutableImageTest extends FullStackTest {
 
     /** Three MiB of known content, so that writes cross VDI's 1 MiB blocks. */
     private static final byte[] GOLDEN = pattern(1, 3 << 20);
@@ -39,7 +47,7 @@ class ImmutableImageTest extends MachineApiTestSupport {
         List<Guest> guests = List.of(guestOn(golden, ""), guestOn(golden, ""), guestOn(golden, ""));
         Set<UUID> media = new HashSet<>();
         for (Guest guest : guests) {
-            JsonNode medium = json(get("/api/images/" + guest.medium()));
+            JsonNode medium = api.get("/api/images/" + guest.medium()).json();
             assertThat(medium.get("parentId").asString()).isEqualTo(golden.toString());
             assertThat(medium.get("type").asString()).isEqualTo("normal");
             assertThat(medium.get("autoReset").asBoolean()).isTrue();
@@ -47,7 +55,7 @@ class ImmutableImageTest extends MachineApiTestSupport {
             power(guest.machine(), "start");
         }
         assertThat(media).hasSize(3).doesNotContain(golden);
-        assertThat(json(get("/api/images/" + golden)).get("attachments")).hasSize(3);
+        assertThat(api.get("/api/images/" + golden).json().get("attachments")).hasSize(3);
 
         Guest writer = guests.get(0);
         byte[] change = pattern(2, 200);
@@ -72,7 +80,7 @@ class ImmutableImageTest extends MachineApiTestSupport {
         UUID golden = goldenImage(GOLDEN);
         String goldenSha = sha256(imageFile(golden));
         Guest keeper = guestOn(golden, ",\"autoReset\":false");
-        assertThat(json(get("/api/images/" + keeper.medium())).get("autoReset").asBoolean()).isFalse();
+        assertThat(api.get("/api/images/" + keeper.medium()).json().get("autoReset").asBoolean()).isFalse();
         byte[] change = pattern(3, 4096);
 
         power(keeper.machine(), "start");
@@ -83,7 +91,7 @@ class ImmutableImageTest extends MachineApiTestSupport {
         assertThat(read(keeper.machine(), keeper.attachment(), OFFSET, change.length)).isEqualTo(change);
 
         power(keeper.machine(), "stop");
-        assertThat(patch("/api/images/" + keeper.medium(), "{\"autoReset\":true}").statusCode()).isEqualTo(200);
+        assertThat(api.patch("/api/images/" + keeper.medium(), "{\"autoReset\":true}").status()).isEqualTo(200);
         power(keeper.machine(), "start");
         assertThat(read(keeper.machine(), keeper.attachment(), OFFSET, change.length))
                 .isEqualTo(goldenSlice(OFFSET, change.length));
@@ -95,11 +103,11 @@ class ImmutableImageTest extends MachineApiTestSupport {
         UUID golden = goldenImage(GOLDEN);
         String goldenSha = sha256(imageFile(golden));
         Guest guest = guestOn(golden, "");
-        long before = json(get("/api/images/" + guest.medium())).get("allocatedBytes").asLong();
+        long before = api.get("/api/images/" + guest.medium()).json().get("allocatedBytes").asLong();
 
         written(guest.machine(), guest.attachment(), 3 << 20, pattern(4, 1 << 20));
 
-        assertThat(json(get("/api/images/" + guest.medium())).get("allocatedBytes").asLong())
+        assertThat(api.get("/api/images/" + guest.medium()).json().get("allocatedBytes").asLong())
                 .isGreaterThanOrEqualTo(before + (1 << 20));
         assertThat(sha256(imageFile(golden))).isEqualTo(goldenSha);
     }
@@ -112,17 +120,17 @@ class ImmutableImageTest extends MachineApiTestSupport {
         byte[] change = pattern(5, 1000);
         written(kept.machine(), kept.attachment(), 0, change);
 
-        assertThat(delete("/api/machines/" + dropped.machine() + "/attachments/" + dropped.attachment()).statusCode())
+        assertThat(api.delete("/api/machines/" + dropped.machine() + "/attachments/" + dropped.attachment()).status())
                 .isEqualTo(204);
-        assertThat(delete("/api/machines/" + kept.machine() + "/attachments/" + kept.attachment() + "?keepDisk=true")
-                .statusCode()).isEqualTo(204);
+        assertThat(api.delete("/api/machines/" + kept.machine() + "/attachments/" + kept.attachment() + "?keepDisk=true")
+                .status()).isEqualTo(204);
 
-        assertThat(get("/api/images/" + dropped.medium()).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + dropped.medium()).status()).isEqualTo(404);
         assertThat(imageFile(dropped.medium())).doesNotExist();
-        JsonNode keptDisk = json(get("/api/images/" + kept.medium()));
+        JsonNode keptDisk = api.get("/api/images/" + kept.medium()).json();
         assertThat(keptDisk.get("parentId").asString()).isEqualTo(golden.toString());
         assertThat(keptDisk.get("attachments")).isEmpty();
-        assertThat(json(get("/api/machines/" + kept.machine())).get("attachments")).isEmpty();
+        assertThat(api.get("/api/machines/" + kept.machine()).json().get("attachments")).isEmpty();
 
         UUID next = createMachine();
         JsonNode reattached = attached(next, kept.medium(), 0);
@@ -135,16 +143,16 @@ class ImmutableImageTest extends MachineApiTestSupport {
     void anAttachedGoldenCannotBeRetypedOrDeletedAndARunningMachineHoldsItsWholeChain() {
         UUID golden = goldenImage(GOLDEN);
         Guest guest = guestOn(golden, "");
-        String machineName = json(get("/api/machines/" + guest.machine())).get("name").asString();
+        String machineName = api.get("/api/machines/" + guest.machine()).json().get("name").asString();
 
-        assertProblem(patch("/api/images/" + golden, "{\"type\":\"normal\"}"), 409, "image-has-children",
+        assertProblem(api.patch("/api/images/" + golden, "{\"type\":\"normal\"}"), 409, "image-has-children",
                 guest.medium().toString());
-        assertProblem(delete("/api/images/" + guest.medium()), 409, "image-attached", machineName);
+        assertProblem(api.delete("/api/images/" + guest.medium()), 409, "image-attached", machineName);
 
         power(guest.machine(), "start");
-        assertProblem(delete("/api/images/" + golden), 409, "image-held", machineName, "stop the machine first");
-        assertProblem(patch("/api/images/" + golden, "{\"type\":\"writethrough\"}"), 409, "image-held", machineName);
-        assertProblem(delete("/api/images/" + guest.medium()), 409, "image-held", machineName);
+        assertProblem(api.delete("/api/images/" + golden), 409, "image-held", machineName, "stop the machine first");
+        assertProblem(api.patch("/api/images/" + golden, "{\"type\":\"writethrough\"}"), 409, "image-held", machineName);
+        assertProblem(api.delete("/api/images/" + guest.medium()), 409, "image-held", machineName);
         assertThat(sha256(imageFile(golden))).isNotEmpty();
     }
 
@@ -153,12 +161,27 @@ class ImmutableImageTest extends MachineApiTestSupport {
         UUID normal = createImage("normal");
         UUID machine = createMachine();
         attached(machine, normal, 0);
-        String machineName = json(get("/api/machines/" + machine)).get("name").asString();
+        String machineName = api.get("/api/machines/" + machine).json().get("name").asString();
 
-        assertProblem(patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-attached", machineName);
+        assertProblem(api.patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-attached", machineName);
         power(machine, "start");
-        assertProblem(patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-held", machineName);
+        assertProblem(api.patch("/api/images/" + normal, "{\"type\":\"immutable\"}"), 409, "image-held", machineName);
         power(machine, "stop");
-        assertThat(json(get("/api/images/" + normal)).get("type").asString()).isEqualTo("normal");
+        assertThat(api.get("/api/images/" + normal).json().get("type").asString()).isEqualTo("normal");
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.diskfleet.web;
+package dev.diskfleet.api.web;
 
 import dev.diskfleet.api.web.ByteRange;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,13 +1,12 @@
-package dev.diskfleet.image;
+package dev.diskfleet.api.image;
 
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 import static dev.diskfleet.support.QemuTools.assertCheckClean;
 import static dev.diskfleet.support.QemuTools.assertIdentical;
 import static dev.diskfleet.support.QemuTools.qemuImg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.support.Api;
-import dev.diskfleet.support.FullStackTest;
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -31,7 +30,6 @@ import tools.jackson.databind.JsonNode;
  * {@code info}). H2 only: nothing here depends on the database, and the context is the one
  * {@link ImagesApiH2Test} uses.
  */
-@FullStackTest
 class Qcow2ImagesApiTest extends ImagesApiFixture {
 
     private static final int SIZE = 8 * MIB;
@@ -209,7 +207,7 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
         return file;
     }
 
-    private Api.Reply attach(String machine, String image, int port) {
+    private DiskfleetClient.Reply attach(String machine, String image, int port) {
         return api.post("/api/machines/" + machine + "/attachments", body("imageId", image, "port", port, "device", 0));
     }
 

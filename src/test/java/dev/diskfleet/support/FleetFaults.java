@@ -1,4 +1,4 @@
-package dev.diskfleet;
+package dev.diskfleet.support;
 
 import dev.diskfleet.provisioning.fleet.FleetMemberHook;
 import dev.diskfleet.storage.StorageException;

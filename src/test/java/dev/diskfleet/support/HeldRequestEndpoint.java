@@ -1,5 +1,6 @@
-package dev.diskfleet;
+package dev.diskfleet.support;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,8 +14,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A test-only POST that blocks until the test releases it, so a second request can arrive while the
  * first is provably still running. {@code @TestComponent} keeps it out of component scanning: only
- * contexts that import it have it.
+ * contexts that import it have it. {@code @Hidden} keeps it out of the API document the context serves,
+ * which {@code OpenApiDocumentTest} compares with the committed one.
  */
+@Hidden
 @TestComponent
 @RestController
 public class HeldRequestEndpoint {

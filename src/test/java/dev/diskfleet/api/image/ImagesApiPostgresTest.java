@@ -1,6 +1,5 @@
-package dev.diskfleet.image;
+package dev.diskfleet.api.image;
 
-import dev.diskfleet.support.FullStackTest;
 import dev.diskfleet.support.Postgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.test.context.ActiveProfiles;
@@ -10,7 +9,6 @@ import org.springframework.test.context.ContextConfiguration;
  * The images API on PostgreSQL through the postgres profile, in a schema of its own. Skipped locally
  * without a server; with CI=true a missing server fails it.
  */
-@FullStackTest
 @ActiveProfiles("postgres")
 @ContextConfiguration(initializers = Postgres.class)
 class ImagesApiPostgresTest extends ImagesApiContract {

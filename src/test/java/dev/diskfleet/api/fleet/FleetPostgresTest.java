@@ -1,11 +1,11 @@
-package dev.diskfleet.fleet;
+package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.FleetFaults;
-import dev.diskfleet.FleetTestSupport;
+import dev.diskfleet.support.DiskfleetClient.Reply;
+import dev.diskfleet.support.FleetFaults;
+import dev.diskfleet.support.FullStackFleetTest;
 import dev.diskfleet.support.Postgres;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  */
 @ActiveProfiles("postgres")
 @ContextConfiguration(initializers = Postgres.class)
-class FleetPostgresTest extends FleetTestSupport {
+class FleetPostgresTest extends FullStackFleetTest {
 
     @Autowired
     FleetFaults faults;
@@ -44,20 +44,20 @@ class FleetPostgresTest extends FleetTestSupport {
         String body = fleetJson(unique("pg-fleet"), golden, 3, unique("pq"), true);
         String key = UUID.randomUUID().toString();
 
-        HttpResponse<String> first = postJson("/api/fleets", body, "Idempotency-Key", key);
-        HttpResponse<String> retry = postJson("/api/fleets", body, "Idempotency-Key", key);
-        HttpResponse<String> reused = postJson("/api/fleets", body.replace("\"size\":3", "\"size\":4"),
+        Reply first = api.post("/api/fleets", body, "Idempotency-Key", key);
+        Reply retry = api.post("/api/fleets", body, "Idempotency-Key", key);
+        Reply reused = api.post("/api/fleets", body.replace("\"size\":3", "\"size\":4"),
                 "Idempotency-Key", key);
 
-        assertThat(json(retry).get("id")).isEqualTo(json(first).get("id"));
-        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(reused.status()).isEqualTo(422);
         JsonNode operation = awaitOperation(first);
         assertThat(operation.get("state").asString()).isEqualTo("succeeded");
-        JsonNode fleet = json(get(operation.get("resourceUrl").asString()));
+        JsonNode fleet = api.get(operation.get("resourceUrl").asString()).json();
         assertThat(fleet.get("machines")).hasSize(3);
         assertThat(fleet.get("usage").get("savedBytes").asLong()).isPositive();
 
-        assertThat(delete("/api/fleets/" + fleet.get("id").asString() + "?force=true").statusCode()).isEqualTo(204);
+        assertThat(api.delete("/api/fleets/" + fleet.get("id").asString() + "?force=true").status()).isEqualTo(204);
         assertThat(leftovers()).isEqualTo(before);
     }
 
@@ -67,7 +67,7 @@ class FleetPostgresTest extends FleetTestSupport {
         Leftovers before = leftovers();
         faults.failAfterMachine(2);
 
-        JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(unique("pg-doomed"), golden, 3,
+        JsonNode operation = awaitOperation(api.post("/api/fleets", fleetJson(unique("pg-doomed"), golden, 3,
                 unique("pd"), false)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");

@@ -1,9 +1,9 @@
-package dev.diskfleet.snapshot;
+package dev.diskfleet.api.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.MachineApiTestSupport;
-import java.net.http.HttpResponse;
+import dev.diskfleet.support.DiskfleetClient.Reply;
+import dev.diskfleet.support.FullStackTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Snapshots over HTTP on a machine with a normal, a write-through and an immutable disk. */
-class SnapshotTest extends MachineApiTestSupport {
+class SnapshotTest extends FullStackTest {
 
     private static final long OFFSET = (2 << 20) - 512;
     private static final int LENGTH = 1024;
@@ -45,32 +45,32 @@ class SnapshotTest extends MachineApiTestSupport {
     }
 
     private UUID snapshot(String name) {
-        HttpResponse<String> taken = post("/api/machines/" + machine + "/snapshots",
+        Reply taken = api.post("/api/machines/" + machine + "/snapshots",
                 "{\"name\":\"" + name + "\",\"description\":\"test\"}");
-        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(201);
-        return id(json(taken), "id");
+        assertThat(taken.status()).as(taken.text()).isEqualTo(201);
+        return id(taken.json(), "id");
     }
 
-    private HttpResponse<String> restore(UUID snapshot) {
-        return post("/api/machines/" + machine + "/snapshots/" + snapshot + "/restore");
+    private Reply restore(UUID snapshot) {
+        return api.postEmpty("/api/machines/" + machine + "/snapshots/" + snapshot + "/restore");
     }
 
     private void restored(UUID snapshot) {
-        HttpResponse<String> response = restore(snapshot);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Reply response = restore(snapshot);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
     }
 
-    private HttpResponse<String> deleteSnapshot(UUID snapshot) {
-        return delete("/api/machines/" + machine + "/snapshots/" + snapshot);
+    private Reply deleteSnapshot(UUID snapshot) {
+        return api.delete("/api/machines/" + machine + "/snapshots/" + snapshot);
     }
 
     private void deleted(UUID snapshot) {
-        HttpResponse<String> response = deleteSnapshot(snapshot);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+        Reply response = deleteSnapshot(snapshot);
+        assertThat(response.status()).as(response.text()).isEqualTo(204);
     }
 
     private UUID mediumOf(UUID attachment) {
-        return id(json(get("/api/machines/" + machine + "/attachments/" + attachment)), "mediumId");
+        return id(api.get("/api/machines/" + machine + "/attachments/" + attachment).json(), "mediumId");
     }
 
     @Test
@@ -79,17 +79,17 @@ class SnapshotTest extends MachineApiTestSupport {
         UUID writethroughBefore = mediumOf(writethrough);
         UUID immutableBefore = mediumOf(immutable);
 
-        JsonNode taken = json(post("/api/machines/" + machine + "/snapshots", "{\"name\":\"first\"}"));
+        JsonNode taken = api.post("/api/machines/" + machine + "/snapshots", "{\"name\":\"first\"}").json();
 
         assertThat(taken.get("disks")).hasSize(1);
         assertThat(id(taken.get("disks").get(0), "attachmentId")).isEqualTo(normal);
         assertThat(id(taken.get("disks").get(0), "mediumId")).isEqualTo(normalBefore);
         UUID child = mediumOf(normal);
         assertThat(child).isNotEqualTo(normalBefore);
-        assertThat(json(get("/api/images/" + child)).get("parentId").asString()).isEqualTo(normalBefore.toString());
+        assertThat(api.get("/api/images/" + child).json().get("parentId").asString()).isEqualTo(normalBefore.toString());
         assertThat(mediumOf(writethrough)).isEqualTo(writethroughBefore);
         assertThat(mediumOf(immutable)).isEqualTo(immutableBefore);
-        assertThat(json(get("/api/machines/" + machine)).get("currentSnapshotId").asString())
+        assertThat(api.get("/api/machines/" + machine).json().get("currentSnapshotId").asString())
                 .isEqualTo(taken.get("id").asString());
     }
 
@@ -130,12 +130,12 @@ class SnapshotTest extends MachineApiTestSupport {
         assertThat(readBack(normal)).isEqualTo(newest);
         assertThat(readBack(writethrough)).isEqualTo(newest);
         assertThat(mediumOf(normal)).isEqualTo(normalImage);
-        assertThat(get("/api/images/" + child).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + child).status()).isEqualTo(404);
         assertThat(imageFile(child)).doesNotExist();
-        assertThat(json(get("/api/machines/" + machine + "/snapshots"))).isEmpty();
-        assertThat(json(get("/api/machines/" + machine)).get("currentSnapshotId").isNull()).isTrue();
+        assertThat(api.get("/api/machines/" + machine + "/snapshots").json()).isEmpty();
+        assertThat(api.get("/api/machines/" + machine).json().get("currentSnapshotId").isNull()).isTrue();
 
-        assertThat(delete("/api/machines/" + machine + "/attachments/" + normal).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/api/machines/" + machine + "/attachments/" + normal).status()).isEqualTo(204);
         UUID other = createMachine();
         UUID moved = id(attached(other, normalImage, 0), "id");
         assertThat(read(other, moved, OFFSET, LENGTH)).as("the image itself now holds the newest data")
@@ -154,7 +154,7 @@ class SnapshotTest extends MachineApiTestSupport {
         byte[] d = writeAll(9);
         UUID third = snapshot("third");
 
-        JsonNode tree = json(get("/api/machines/" + machine + "/snapshots"));
+        JsonNode tree = api.get("/api/machines/" + machine + "/snapshots").json();
         assertThat(tree).hasSize(1);
         JsonNode root = tree.get(0);
         assertThat(id(root, "id")).isEqualTo(first);
@@ -189,7 +189,7 @@ class SnapshotTest extends MachineApiTestSupport {
     }
 
     private UUID frozenDisk(UUID snapshot) {
-        return id(json(get("/api/machines/" + machine + "/snapshots/" + snapshot)).get("disks").get(0), "mediumId");
+        return id(api.get("/api/machines/" + machine + "/snapshots/" + snapshot).json().get("disks").get(0), "mediumId");
     }
 
     @Test
@@ -215,9 +215,9 @@ class SnapshotTest extends MachineApiTestSupport {
         assertThat(readBack(writethrough)).isEqualTo(newest);
         assertThat(mediumOf(normal)).isEqualTo(current);
         assertThat(frozenDisk(second)).as("the image absorbed the changes 'second' froze").isEqualTo(normalImage);
-        assertThat(get("/api/images/" + firstsChild).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + firstsChild).status()).isEqualTo(404);
         assertThat(imageFile(firstsChild)).doesNotExist();
-        JsonNode tree = json(get("/api/machines/" + machine + "/snapshots"));
+        JsonNode tree = api.get("/api/machines/" + machine + "/snapshots").json();
         assertThat(tree).hasSize(1);
         assertThat(id(tree.get(0), "id")).isEqualTo(second);
 
@@ -255,10 +255,10 @@ class SnapshotTest extends MachineApiTestSupport {
 
         assertThat(readBack(normal)).isEqualTo(newest);
         assertThat(List.of(markOf(0), markOf(1), markOf(2), markOf(3))).containsExactly(a0, b1, c2, n3);
-        assertThat(get("/api/images/" + secondsDisk).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + secondsDisk).status()).isEqualTo(404);
         assertThat(imageFile(secondsDisk)).doesNotExist();
         assertThat(frozenDisk(third)).as("'third' keeps its disk, now built on the image").isEqualTo(thirdsDisk);
-        assertThat(json(get("/api/images/" + thirdsDisk)).get("parentId").asString())
+        assertThat(api.get("/api/images/" + thirdsDisk).json().get("parentId").asString())
                 .isEqualTo(normalImage.toString());
 
         restored(third);
@@ -277,7 +277,7 @@ class SnapshotTest extends MachineApiTestSupport {
         UUID first = snapshot("first");
         writeAll(14);
         UUID second = snapshot("second");
-        UUID secondsDisk = id(json(get("/api/machines/" + machine + "/snapshots/" + second)).get("disks").get(0),
+        UUID secondsDisk = id(api.get("/api/machines/" + machine + "/snapshots/" + second).json().get("disks").get(0),
                 "mediumId");
         restored(first);
         byte[] newest = writeAll(15);
@@ -286,7 +286,7 @@ class SnapshotTest extends MachineApiTestSupport {
                 "'second' (" + second + ")");
 
         deleted(second);
-        assertThat(get("/api/images/" + secondsDisk).statusCode()).as("the branch only 'second' used").isEqualTo(404);
+        assertThat(api.get("/api/images/" + secondsDisk).status()).as("the branch only 'second' used").isEqualTo(404);
         deleted(first);
         assertThat(readBack(normal)).isEqualTo(newest);
         assertThat(mediumOf(normal)).isEqualTo(normalImage);
@@ -296,9 +296,9 @@ class SnapshotTest extends MachineApiTestSupport {
     void aDiskASnapshotHoldsCannotBeDetached() {
         UUID snapshot = snapshot("holds");
 
-        assertProblem(delete("/api/machines/" + machine + "/attachments/" + normal), 409, "attachment-in-snapshot",
+        assertProblem(api.delete("/api/machines/" + machine + "/attachments/" + normal), 409, "attachment-in-snapshot",
                 "'holds' (" + snapshot + ")", "delete those snapshots first");
-        assertThat(delete("/api/machines/" + machine + "/attachments/" + writethrough).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/api/machines/" + machine + "/attachments/" + writethrough).status()).isEqualTo(204);
     }
 
     @Test
@@ -322,18 +322,18 @@ class SnapshotTest extends MachineApiTestSupport {
         snapshot("third");
         List<UUID> snapshotDisks = new ArrayList<>();
         for (UUID snapshot : List.of(second)) {
-            snapshotDisks.add(id(json(get("/api/machines/" + machine + "/snapshots/" + snapshot)).get("disks").get(0),
+            snapshotDisks.add(id(api.get("/api/machines/" + machine + "/snapshots/" + snapshot).json().get("disks").get(0),
                     "mediumId"));
         }
         snapshotDisks.add(mediumOf(normal));
 
-        assertThat(delete("/api/machines/" + machine).statusCode()).isEqualTo(204);
+        assertThat(api.delete("/api/machines/" + machine).status()).isEqualTo(204);
 
         for (UUID disk : snapshotDisks) {
-            assertThat(get("/api/images/" + disk).statusCode()).isEqualTo(404);
+            assertThat(api.get("/api/images/" + disk).status()).isEqualTo(404);
             assertThat(imageFile(disk)).doesNotExist();
         }
-        assertThat(json(get("/api/images?parentId=" + normalImage)).get("totalItems").asLong()).isZero();
+        assertThat(api.get("/api/images?parentId=" + normalImage).json().get("totalItems").asLong()).isZero();
         UUID other = createMachine();
         UUID moved = id(attached(other, normalImage, 0), "id");
         assertThat(read(other, moved, OFFSET, LENGTH)).isEqualTo(newest);
@@ -345,17 +345,17 @@ class SnapshotTest extends MachineApiTestSupport {
         UUID raw = createImage("normal", "raw");
         attached(rawMachine, raw, 0);
 
-        assertProblem(post("/api/machines/" + rawMachine + "/snapshots", "{\"name\":\"nope\"}"), 409,
+        assertProblem(api.post("/api/machines/" + rawMachine + "/snapshots", "{\"name\":\"nope\"}"), 409,
                 "not-snapshottable", raw.toString(), "write-through");
-        assertThat(json(get("/api/machines/" + rawMachine + "/snapshots"))).isEmpty();
+        assertThat(api.get("/api/machines/" + rawMachine + "/snapshots").json()).isEmpty();
     }
 
     @Test
     void aSnapshotNeedsANameAndUnknownSnapshotsAre404() {
-        assertProblem(post("/api/machines/" + machine + "/snapshots", "{\"name\":\"\"}"), 400, "validation", "name");
+        assertProblem(api.post("/api/machines/" + machine + "/snapshots", "{\"name\":\"\"}"), 400, "validation", "name");
         UUID missing = UUID.randomUUID();
         assertProblem(restore(missing), 404, "not-found", missing.toString());
         assertProblem(deleteSnapshot(missing), 404, "not-found", missing.toString());
-        assertProblem(get("/api/machines/" + missing + "/snapshots"), 404, "not-found", missing.toString());
+        assertProblem(api.get("/api/machines/" + missing + "/snapshots"), 404, "not-found", missing.toString());
     }
 }

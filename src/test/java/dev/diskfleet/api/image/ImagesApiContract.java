@@ -1,9 +1,9 @@
-package dev.diskfleet.image;
+package dev.diskfleet.api.image;
 
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.support.Api.Reply;
+import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -16,38 +16,69 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The service as a client sees it: plain HTTP with java.net.http, JSON read with Jackson. */
-public final class Api {
+/**
+ * The service as a client sees it: plain HTTP with java.net.http, JSON read with Jackson. Every HTTP
+ * suite talks to Diskfleet through this one class. Every request carries {@link #defaultHeaders()}; a
+ * header given with a request replaces a default of the same name.
+ */
+public final class DiskfleetClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private final int port;
     private final String base;
+    private final Map<String, String> defaultHeaders;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public Api(int port) {
+    public DiskfleetClient(int port) {
+        this(port, defaultHeaders());
+    }
+
+    private DiskfleetClient(int port, Map<String, String> defaultHeaders) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
+        this.defaultHeaders = Map.copyOf(defaultHeaders);
+    }
+
+    /**
+     * What every request carries unless a test says otherwise: {@code Authorization: Bearer <token>} when the
+     * system property {@code token} is set ({@code mvn test -Dtoken=...}), else nothing. The one switch for
+     * running the suites against a service that asks for a bearer token.
+     */
+    public static Map<String, String> defaultHeaders() {
+        String token = System.getProperty("token", "");
+        return token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + token);
+    }
+
+    /** The same client with other default headers, e.g. none, to see what an anonymous caller gets. */
+    public DiskfleetClient withDefaultHeaders(Map<String, String> headers) {
+        return new DiskfleetClient(port, headers);
+    }
+
+    public String baseUrl() {
+        return base;
     }
 
     public Reply get(String path, String... headers) {
         return send(request(path, headers).GET());
     }
 
+    /** Posts JSON: a map or record is written with Jackson, a {@code String} is sent as the JSON text it already is. */
     public Reply post(String path, Object json, String... headers) {
-        return send(request(path, headers).header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(JSON.writeValueAsString(json))));
+        return send(request(path, headers).setHeader("Content-Type", "application/json").POST(jsonBody(json)));
     }
 
-    public Reply postEmpty(String path) {
-        return send(request(path).POST(BodyPublishers.noBody()));
+    public Reply postEmpty(String path, String... headers) {
+        return send(request(path, headers).POST(BodyPublishers.noBody()));
     }
 
     public Reply patch(String path, Object json, String... headers) {
-        return send(request(path, headers).header("Content-Type", "application/json")
-                .method("PATCH", BodyPublishers.ofString(JSON.writeValueAsString(json))));
+        return send(request(path, headers).setHeader("Content-Type", "application/json")
+                .method("PATCH", jsonBody(json)));
     }
 
-    public Reply delete(String path) {
-        return send(request(path).DELETE());
+    public Reply delete(String path, String... headers) {
+        return send(request(path, headers).DELETE());
     }
 
     /** Sends a raw body, as {@code curl --data-binary} (POST) or {@code curl -T} (PUT) would. */
@@ -66,25 +97,30 @@ public final class Api {
         }
     }
 
-    /** Waits (long poll) until the operation at {@code location} has finished; returns it. */
+    /** Waits (long poll, up to five minutes) until the operation at {@code location} has finished; returns it. */
     public JsonNode awaitOperation(String location) {
-        for (int attempt = 0; attempt < 6; attempt++) {
-            Reply reply = get(location + "/wait?timeout=10");
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Reply reply = get(location + "/wait?timeout=30");
             reply.expect(200);
             String state = reply.json().path("state").asString();
             if (state.equals("succeeded") || state.equals("failed")) {
                 return reply.json();
             }
         }
-        throw new AssertionError("operation " + location + " did not finish within a minute");
+        throw new AssertionError("operation " + location + " did not finish within five minutes");
     }
 
     private HttpRequest.Builder request(String path, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2));
+        defaultHeaders.forEach(builder::setHeader);
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
+            builder.setHeader(headers[i], headers[i + 1]);
         }
         return builder;
+    }
+
+    private static BodyPublisher jsonBody(Object json) {
+        return BodyPublishers.ofString(json instanceof String text ? text : JSON.writeValueAsString(json));
     }
 
     private Reply send(HttpRequest.Builder request) {

@@ -1,4 +1,4 @@
-package dev.diskfleet.fleet;
+package dev.diskfleet.api.fleet;
 
 import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.storage.ImageStore;

@@ -1,13 +1,11 @@
-package dev.diskfleet.image;
+package dev.diskfleet.api.image;
 
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
-import dev.diskfleet.domain.image.ImageType;
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 
 import dev.diskfleet.provisioning.image.ImageProvisioning;
-import dev.diskfleet.storage.ImageStore;
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.FullStackTest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,20 +19,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * What every full-stack images test stands on: a client of the running service, its store and table,
- * and disks to feed it. Subclasses add the tests and the context annotation.
+ * and disks to feed it. Subclasses add the tests (and, for PostgreSQL, the context annotations).
  */
-abstract class ImagesApiFixture {
+abstract class ImagesApiFixture extends FullStackTest {
 
     static final int MIB = 1 << 20;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    ImageStore store;
     @Autowired
     ImageRepository rows;
     @Autowired
@@ -42,13 +35,11 @@ abstract class ImagesApiFixture {
     @TempDir
     Path work;
 
-    Api api;
     /** Names in this test start with it, so filters find only this test's images in the shared context. */
     String prefix;
 
     @BeforeEach
-    void connect() {
-        api = new Api(port);
+    void namePrefix() {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
     }
 

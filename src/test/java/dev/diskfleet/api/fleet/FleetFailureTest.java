@@ -1,9 +1,9 @@
-package dev.diskfleet.fleet;
+package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.FleetFaults;
-import dev.diskfleet.FleetTestSupport;
+import dev.diskfleet.support.FleetFaults;
+import dev.diskfleet.support.FullStackFleetTest;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
  * A deployment cut short after k of N machines (an injected "disk full") must leave exactly what was
  * there before: the same rows in every table and the same files in the storage root.
  */
-class FleetFailureTest extends FleetTestSupport {
+class FleetFailureTest extends FullStackFleetTest {
 
     private static final int SIZE = 4;
 
@@ -38,19 +38,19 @@ class FleetFailureTest extends FleetTestSupport {
         Leftovers before = leftovers();
         faults.failAfterMachine(k);
 
-        JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(name, golden, SIZE, prefix, start)));
+        JsonNode operation = awaitOperation(api.post("/api/fleets", fleetJson(name, golden, SIZE, prefix, start)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
         assertThat(operation.get("error").get("detail").asString()).contains("no space left on device");
         assertThat(operation.get("result").get("rolledBack").asBoolean()).isTrue();
         assertThat(operation.get("result").get("machines")).hasSize(k);
         assertThat(leftovers()).isEqualTo(before);
-        assertThat(json(get("/api/images/" + golden)).get("type").asString()).isEqualTo("normal");
+        assertThat(api.get("/api/images/" + golden).json().get("type").asString()).isEqualTo("normal");
         for (JsonNode machine : operation.get("result").get("machines")) {
-            assertThat(get("/api/machines/" + machine.get("machineId").asString()).statusCode()).isEqualTo(404);
+            assertThat(api.get("/api/machines/" + machine.get("machineId").asString()).status()).isEqualTo(404);
         }
         String fleetId = operation.get("targetId").asString();
-        assertThat(get("/api/fleets/" + fleetId).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/fleets/" + fleetId).status()).isEqualTo(404);
     }
 
     /** Members are made in batches of 25, the next batch's disks ahead of time: those must go too. */
@@ -61,7 +61,7 @@ class FleetFailureTest extends FleetTestSupport {
         Leftovers before = leftovers();
         faults.failAfterMachine(k);
 
-        JsonNode operation = awaitOperation(postJson("/api/fleets",
+        JsonNode operation = awaitOperation(api.post("/api/fleets",
                 fleetJson(unique("batches"), golden, 30, unique("bt"), false)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
@@ -74,18 +74,18 @@ class FleetFailureTest extends FleetTestSupport {
     void aNameTakenByAnotherClientHalfwayFailsTheDeploymentAndRemovesOnlyWhatItMade() {
         UUID golden = goldenImage();
         String prefix = unique("nc");
-        faults.meddleAfterMachine(1, () -> assertThat(postJson("/api/machines", "{\"name\":\"" + prefix + "-3\"}")
-                .statusCode()).isEqualTo(201));
+        faults.meddleAfterMachine(1, () -> assertThat(api.post("/api/machines", "{\"name\":\"" + prefix + "-3\"}")
+                .status()).isEqualTo(201));
         Leftovers before = leftovers();
 
-        JsonNode operation = awaitOperation(postJson("/api/fleets", fleetJson(unique("clash"), golden, SIZE, prefix, false)));
+        JsonNode operation = awaitOperation(api.post("/api/fleets", fleetJson(unique("clash"), golden, SIZE, prefix, false)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
         assertThat(operation.get("error").get("status").asInt()).isEqualTo(409);
         assertThat(operation.get("error").get("detail").asString()).contains(prefix + "-3");
         assertThat(leftovers()).isEqualTo(new Leftovers(before.images(), before.machines() + 1, before.attachments(),
                 before.fleets(), before.members(), before.files()));
-        assertThat(json(get("/api/machines?name=" + prefix)).get("items")).hasSize(1);
+        assertThat(api.get("/api/machines?name=" + prefix).json().get("items")).hasSize(1);
     }
 
     @ParameterizedTest(name = "scale-up failure after new machine {0}")
@@ -96,11 +96,11 @@ class FleetFailureTest extends FleetTestSupport {
         Leftovers before = leftovers();
         faults.failAfterMachine(k);
 
-        JsonNode operation = awaitOperation(patch(url, "{\"size\":5}"));
+        JsonNode operation = awaitOperation(api.patch(url, "{\"size\":5}"));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
         assertThat(leftovers()).isEqualTo(before);
-        JsonNode after = json(get(url));
+        JsonNode after = api.get(url).json();
         assertThat(after.get("state").asString()).isEqualTo("ready");
         assertThat(after.get("size").asInt()).isEqualTo(2);
         assertThat(after.get("machines")).hasSize(2);

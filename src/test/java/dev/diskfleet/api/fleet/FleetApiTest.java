@@ -1,10 +1,10 @@
-package dev.diskfleet.fleet;
+package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.FleetFaults;
-import dev.diskfleet.FleetTestSupport;
-import java.net.http.HttpResponse;
+import dev.diskfleet.support.DiskfleetClient.Reply;
+import dev.diskfleet.support.FleetFaults;
+import dev.diskfleet.support.FullStackFleetTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
-class FleetApiTest extends FleetTestSupport {
+class FleetApiTest extends FullStackFleetTest {
 
     @Autowired
     FleetFaults faults;
@@ -52,9 +52,9 @@ class FleetApiTest extends FleetTestSupport {
     void deployingClonesTheGoldenAndGivesEveryMachineItsOwnDifferencingDiskOnTheClone() {
         UUID golden = goldenImage();
         String prefix = unique("pg");
-        HttpResponse<String> accepted = postJson("/api/fleets", fleetJson(unique("fleet"), golden, 3, prefix, true));
-        assertThat(accepted.headers().firstValue("Location").orElseThrow())
-                .isEqualTo("/api/operations/" + json(accepted).get("id").asString());
+        Reply accepted = api.post("/api/fleets", fleetJson(unique("fleet"), golden, 3, prefix, true));
+        assertThat(accepted.header("Location").orElseThrow())
+                .isEqualTo("/api/operations/" + accepted.json().get("id").asString());
 
         JsonNode operation = awaitOperation(accepted);
         assertThat(operation.get("state").asString()).isEqualTo("succeeded");
@@ -63,14 +63,14 @@ class FleetApiTest extends FleetTestSupport {
             assertThat(machine.get("machineId").asString()).isNotBlank();
             assertThat(machine.get("state").asString()).isEqualTo("running");
         });
-        JsonNode fleet = json(get(operation.get("resourceUrl").asString()));
+        JsonNode fleet = api.get(operation.get("resourceUrl").asString()).json();
 
         UUID base = UUID.fromString(fleet.get("baseImageId").asString());
         assertThat(base).isNotEqualTo(golden);
-        JsonNode baseImage = json(get("/api/images/" + base));
+        JsonNode baseImage = api.get("/api/images/" + base).json();
         assertThat(baseImage.get("type").asString()).isEqualTo("immutable");
         assertThat(baseImage.get("parentId").isNull()).isTrue();
-        assertThat(json(get("/api/images/" + golden)).get("type").asString()).isEqualTo("normal");
+        assertThat(api.get("/api/images/" + golden).json().get("type").asString()).isEqualTo("normal");
         assertThat(readDisk(base, 3L << 20, MARKER.length)).isEqualTo(MARKER);
 
         assertThat(names(fleet)).containsExactly(prefix + "-1", prefix + "-2", prefix + "-3");
@@ -78,7 +78,7 @@ class FleetApiTest extends FleetTestSupport {
         long disks = 0;
         for (JsonNode machine : fleet.get("machines")) {
             UUID disk = UUID.fromString(machine.get("diskImageId").asString());
-            assertThat(json(get("/api/images/" + disk)).get("parentId").asString()).isEqualTo(base.toString());
+            assertThat(api.get("/api/images/" + disk).json().get("parentId").asString()).isEqualTo(base.toString());
             assertThat(readDisk(disk, 5L << 20, MARKER.length)).isEqualTo(MARKER);
             disks += machine.get("diskBytes").asLong();
         }
@@ -105,9 +105,9 @@ class FleetApiTest extends FleetTestSupport {
         JsonNode fleet = deploy(unique("fleet"), golden, 2, prefix, false);
         String url = "/api/fleets/" + fleet.get("id").asString();
 
-        JsonNode up = awaitOperation(patch(url, "{\"size\":4}"));
+        JsonNode up = awaitOperation(api.patch(url, "{\"size\":4}"));
         assertThat(up.get("state").asString()).isEqualTo("succeeded");
-        JsonNode scaled = json(get(url));
+        JsonNode scaled = api.get(url).json();
         assertThat(names(scaled)).containsExactly(prefix + "-1", prefix + "-2", prefix + "-3", prefix + "-4");
         assertThat(scaled.get("size").asInt()).isEqualTo(4);
 
@@ -119,12 +119,12 @@ class FleetApiTest extends FleetTestSupport {
                 removedMachines.add(machine.get("machineId").asString());
             }
         }
-        JsonNode down = awaitOperation(patch(url, "{\"size\":1}"));
+        JsonNode down = awaitOperation(api.patch(url, "{\"size\":1}"));
         assertThat(down.get("state").asString()).isEqualTo("succeeded");
-        assertThat(names(json(get(url)))).containsExactly(prefix + "-1");
+        assertThat(names(api.get(url).json())).containsExactly(prefix + "-1");
         for (int i = 0; i < removedDisks.size(); i++) {
-            assertThat(get("/api/machines/" + removedMachines.get(i)).statusCode()).isEqualTo(404);
-            assertThat(get("/api/images/" + removedDisks.get(i)).statusCode()).isEqualTo(404);
+            assertThat(api.get("/api/machines/" + removedMachines.get(i)).status()).isEqualTo(404);
+            assertThat(api.get("/api/images/" + removedDisks.get(i)).status()).isEqualTo(404);
             String disk = removedDisks.get(i);
             assertThat(storageFiles()).noneMatch(file -> file.startsWith(disk));
         }
@@ -136,15 +136,15 @@ class FleetApiTest extends FleetTestSupport {
         JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, prefix, true);
         String url = "/api/fleets/" + fleet.get("id").asString();
 
-        HttpResponse<String> refused = patch(url, "{\"size\":1}");
+        Reply refused = api.patch(url, "{\"size\":1}");
 
-        assertThat(refused.statusCode()).isEqualTo(409);
-        assertThat(json(refused).get("detail").asString()).contains(prefix + "-2").contains(prefix + "-3")
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains(prefix + "-2").contains(prefix + "-3")
                 .contains("force=true");
-        assertThat(names(json(get(url)))).hasSize(3);
-        JsonNode forced = awaitOperation(patch(url + "?force=true", "{\"size\":1}"));
+        assertThat(names(api.get(url).json())).hasSize(3);
+        JsonNode forced = awaitOperation(api.patch(url + "?force=true", "{\"size\":1}"));
         assertThat(forced.get("state").asString()).isEqualTo("succeeded");
-        assertThat(names(json(get(url)))).containsExactly(prefix + "-1");
+        assertThat(names(api.get(url).json())).containsExactly(prefix + "-1");
     }
 
     @Test
@@ -157,21 +157,21 @@ class FleetApiTest extends FleetTestSupport {
             scaling.countDown();
             await(release);
         });
-        HttpResponse<String> accepted = patch(url, "{\"size\":3}");
+        Reply accepted = api.patch(url, "{\"size\":3}");
         assertThat(scaling.await(30, TimeUnit.SECONDS)).isTrue();
 
-        HttpResponse<String> secondScale = patch(url, "{\"size\":5}");
-        HttpResponse<String> delete = delete(url + "?force=true");
-        HttpResponse<String> start = postJson(url + "/start", "");
+        Reply secondScale = api.patch(url, "{\"size\":5}");
+        Reply delete = api.delete(url + "?force=true");
+        Reply start = api.post(url + "/start", "");
         release.countDown();
 
-        for (HttpResponse<String> refused : List.of(secondScale, delete, start)) {
-            assertThat(refused.statusCode()).isEqualTo(409);
-            assertThat(json(refused).get("type").asString()).endsWith("/fleet-busy");
-            assertThat(json(refused).get("detail").asString()).contains("scaling");
+        for (Reply refused : List.of(secondScale, delete, start)) {
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().get("type").asString()).endsWith("/fleet-busy");
+            assertThat(refused.json().get("detail").asString()).contains("scaling");
         }
         assertThat(awaitOperation(accepted).get("state").asString()).isEqualTo("succeeded");
-        assertThat(names(json(get(url)))).hasSize(3);
+        assertThat(names(api.get(url).json())).hasSize(3);
     }
 
     private static void await(CountDownLatch latch) {
@@ -187,19 +187,19 @@ class FleetApiTest extends FleetTestSupport {
         JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, unique("pw"), false);
         String url = "/api/fleets/" + fleet.get("id").asString();
 
-        JsonNode started = json(postJson(url + "/start", ""));
+        JsonNode started = api.post(url + "/start", "").json();
         assertThat(started.get("succeeded").asInt()).isEqualTo(3);
         assertThat(started.get("results")).hasSize(3);
         started.get("results").forEach(result -> assertThat(result.get("state").asString()).isEqualTo("running"));
-        assertThat(states(json(get(url)))).containsOnly("running");
+        assertThat(states(api.get(url).json())).containsOnly("running");
 
-        JsonNode reset = json(postJson(url + "/reset", ""));
+        JsonNode reset = api.post(url + "/reset", "").json();
         assertThat(reset.get("succeeded").asInt()).isEqualTo(3);
         reset.get("results").forEach(result -> assertThat(result.get("state").asString()).isEqualTo("running"));
 
-        JsonNode stopped = json(postJson(url + "/stop", ""));
+        JsonNode stopped = api.post(url + "/stop", "").json();
         assertThat(stopped.get("failed").asInt()).isZero();
-        assertThat(states(json(get(url)))).containsOnly("poweredOff");
+        assertThat(states(api.get(url).json())).containsOnly("poweredOff");
     }
 
     @Test
@@ -209,35 +209,35 @@ class FleetApiTest extends FleetTestSupport {
         String url = "/api/fleets/" + fleet.get("id").asString();
         String base = fleet.get("baseImageId").asString();
 
-        assertThat(delete(url).statusCode()).isEqualTo(409);
-        assertThat(delete(url + "?force=true").statusCode()).isEqualTo(204);
+        assertThat(api.delete(url).status()).isEqualTo(409);
+        assertThat(api.delete(url + "?force=true").status()).isEqualTo(204);
 
-        assertThat(get(url).statusCode()).isEqualTo(404);
-        assertThat(get("/api/images/" + base).statusCode()).isEqualTo(404);
+        assertThat(api.get(url).status()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + base).status()).isEqualTo(404);
         for (JsonNode machine : fleet.get("machines")) {
-            assertThat(get("/api/machines/" + machine.get("machineId").asString()).statusCode()).isEqualTo(404);
-            assertThat(get("/api/images/" + machine.get("diskImageId").asString()).statusCode()).isEqualTo(404);
+            assertThat(api.get("/api/machines/" + machine.get("machineId").asString()).status()).isEqualTo(404);
+            assertThat(api.get("/api/images/" + machine.get("diskImageId").asString()).status()).isEqualTo(404);
         }
         assertThat(storageFiles()).noneMatch(file -> file.startsWith(base));
-        assertThat(get("/api/images/" + golden).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/images/" + golden).status()).isEqualTo(200);
     }
 
     @Test
     void invalidDeploymentsAreRefusedWithProblemsAndCreateNothing() {
         UUID golden = goldenImage();
         String name = unique("fleet");
-        HttpResponse<String> invalid = postJson("/api/fleets",
+        Reply invalid = api.post("/api/fleets",
                 "{\"name\":\"\",\"goldenImageId\":\"" + golden + "\",\"size\":0,\"machineNamePrefix\":\"bad prefix\"}");
-        assertThat(invalid.statusCode()).isEqualTo(400);
-        assertThat(json(invalid).get("errors").propertyNames()).contains("name", "size", "machineNamePrefix");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.json().get("errors").propertyNames()).contains("name", "size", "machineNamePrefix");
 
-        HttpResponse<String> noGolden = postJson("/api/fleets", fleetJson(name, UUID.randomUUID(), 2, "x", false));
-        assertThat(noGolden.statusCode()).isEqualTo(404);
+        Reply noGolden = api.post("/api/fleets", fleetJson(name, UUID.randomUUID(), 2, "x", false));
+        assertThat(noGolden.status()).isEqualTo(404);
 
         deploy(name, golden, 1, unique("dup"), false);
-        HttpResponse<String> duplicate = postJson("/api/fleets", fleetJson(name, golden, 1, unique("dup"), false));
-        assertThat(duplicate.statusCode()).isEqualTo(409);
-        assertThat(json(duplicate).get("detail").asString()).contains(name);
+        Reply duplicate = api.post("/api/fleets", fleetJson(name, golden, 1, unique("dup"), false));
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.json().get("detail").asString()).contains(name);
     }
 
     @Test
@@ -246,10 +246,10 @@ class FleetApiTest extends FleetTestSupport {
         String prefix = unique("clash");
         deploy(unique("fleet"), golden, 2, prefix, false);
 
-        HttpResponse<String> clash = postJson("/api/fleets", fleetJson(unique("fleet"), golden, 3, prefix, false));
+        Reply clash = api.post("/api/fleets", fleetJson(unique("fleet"), golden, 3, prefix, false));
 
-        assertThat(clash.statusCode()).isEqualTo(409);
-        assertThat(json(clash).get("detail").asString()).contains(prefix + "-1").contains(prefix + "-2");
+        assertThat(clash.status()).isEqualTo(409);
+        assertThat(clash.json().get("detail").asString()).contains(prefix + "-1").contains(prefix + "-2");
     }
 
     @Test
@@ -259,14 +259,14 @@ class FleetApiTest extends FleetTestSupport {
         String body = fleetJson(name, golden, 2, unique("idem"), false);
         String key = UUID.randomUUID().toString();
 
-        HttpResponse<String> first = postJson("/api/fleets", body, "Idempotency-Key", key);
-        HttpResponse<String> retry = postJson("/api/fleets", body, "Idempotency-Key", key);
+        Reply first = api.post("/api/fleets", body, "Idempotency-Key", key);
+        Reply retry = api.post("/api/fleets", body, "Idempotency-Key", key);
 
-        assertThat(retry.statusCode()).isEqualTo(202);
-        assertThat(json(retry).get("id")).isEqualTo(json(first).get("id"));
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
         assertThat(awaitOperation(first).get("state").asString()).isEqualTo("succeeded");
         long named = 0;
-        for (JsonNode fleet : json(get("/api/fleets?size=500")).get("items")) {
+        for (JsonNode fleet : api.get("/api/fleets?size=500").json().get("items")) {
             named += fleet.get("name").asString().equals(name) ? 1 : 0;
         }
         assertThat(named).isEqualTo(1);

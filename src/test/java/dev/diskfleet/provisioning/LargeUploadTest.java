@@ -3,7 +3,7 @@ package dev.diskfleet.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -78,7 +78,7 @@ class LargeUploadTest {
         assertThat(service.isAlive()).as("the service survived the upload").isTrue();
 
         long offset = 2 * DATA_EVERY + 1000;
-        byte[] piece = new Api(port).get("/api/images/" + image.path("id").asString() + "/content",
+        byte[] piece = new DiskfleetClient(port).get("/api/images/" + image.path("id").asString() + "/content",
                 "Range", "bytes=" + offset + "-" + (offset + 9999)).expect(206).bytes();
         byte[] expected = new byte[10_000];
         for (int i = 0; i < expected.length; i++) {

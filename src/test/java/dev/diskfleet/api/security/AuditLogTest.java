@@ -2,16 +2,25 @@ package dev.diskfleet.api.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.domain.audit.Actor;
+import dev.diskfleet.domain.audit.AuditEntry;
+import dev.diskfleet.domain.audit.AuditEntryRepository;
+import dev.diskfleet.provisioning.audit.AuditRetention;
 import java.net.http.HttpResponse;
+import java.time.OffsetDateTime;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Changes and refusals land in the audit log with who, what, how it ended and from where. */
+/**
+ * Changes and refusals land in the audit log with who, what, how it ended and from where; entries past the
+ * retention (90 days by default) are purged.
+ */
 @SecuredServiceTest
 class AuditLogTest {
 
@@ -19,6 +28,12 @@ class AuditLogTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    AuditEntryRepository entries;
+
+    @Autowired
+    AuditRetention retention;
 
     BearerClient client;
 
@@ -85,6 +100,21 @@ class AuditLogTest {
         assertThat(later.statusCode()).isEqualTo(200);
         assertThat(BearerClient.json(later).get("items").size()).isZero();
         assertThat(BearerClient.json(later).get("totalItems").asLong()).isZero();
+    }
+
+    @Test
+    void thePurgeRemovesEntriesOlderThanTheRetentionOnly() {
+        String name = "old-" + UUID.randomUUID();
+        Actor actor = new Actor(Actor.Kind.JWT, name, null);
+        AuditEntry old = entries.save(new AuditEntry(OffsetDateTime.now().minusDays(91), actor, "POST", "/api/x", 201,
+                "127.0.0.1"));
+        AuditEntry recent = entries.save(new AuditEntry(OffsetDateTime.now().minusDays(89), actor, "POST", "/api/x",
+                201, "127.0.0.1"));
+
+        retention.purge();
+
+        assertThat(entries.findById(old.getId())).isEmpty();
+        assertThat(entries.findById(recent.getId())).isPresent();
     }
 
     private JsonNode entriesOf(String principal, Instant from) {

@@ -90,7 +90,10 @@ public final class Chain implements Closeable {
     /**
      * Copies everything the top image holds into the layer below (deleting a snapshot). Afterwards the
      * chain without its top reads exactly as the whole chain did before. Re-running an interrupted merge
-     * completes it, since the top is left untouched.
+     * completes it: the top is left untouched, and the parent keeps its modification stamp (VDI) so the top
+     * still verifies against it. What the top reads never changes meanwhile, since it holds every unit
+     * written into the parent. The caller renews the parent's stamp once the top is gone
+     * ({@link ImageFile#renewModificationStamp()}).
      */
     public void mergeTopIntoParent() {
         if (layers.size() < 2) {
@@ -98,9 +101,10 @@ public final class Chain implements Closeable {
         }
         ImageFile child = top();
         ByteBuffer unit = ByteBuffer.allocateDirect(child.unitSize());
+        ImageFile parent = layers.get(1);
         synchronized (child) {
-            synchronized (layers.get(1)) {
-                mergeUnits(child, unit);
+            synchronized (parent) {
+                parent.changeKeepingView(() -> mergeUnits(child, unit));
             }
         }
     }

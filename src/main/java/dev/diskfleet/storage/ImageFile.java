@@ -86,6 +86,15 @@ public interface ImageFile extends Closeable {
     }
 
     /**
+     * Marks this image as changed for any differencing image made on it before (VDI renews its modification
+     * UUID, so such a child then fails {@link #verifyParent}). A merge into this image keeps the stamp until it
+     * is complete and its child is gone, so that an interrupted merge can be re-run, then calls this. Formats
+     * without such a stamp do nothing.
+     */
+    default void renewModificationStamp() {
+    }
+
+    /**
      * Gives an imported file a new identity where the format stores one (VDI's creation UUID, as
      * {@code VBoxManage internalcommands sethduuid} does). Formats without an identity field take it from
      * the file name and do nothing here.

@@ -7,14 +7,29 @@ import java.nio.file.Path;
  * One image format (the idea of QEMU's {@code BlockDriver}). A driver knows its format's bytes and
  * nothing else: chains, copy-on-write, cloning and streaming are written once, above the drivers, in
  * {@link Chain} and {@link ImageStore}.
+ *
+ * <p>Drivers register themselves, as QEMU's do through {@code block_init}: each is listed in
+ * {@code META-INF/services/dev.diskfleet.storage.ImageFormat} and found by {@link ImageFormats#installed()},
+ * so the storage core never names one. Implementations need a public no-argument constructor.
  */
 public interface ImageFormat {
 
     /** Short lower-case name used in the API and as the file extension: {@code vdi}, {@code raw}. */
     String name();
 
-    /** Whether the first bytes of a file (at least 512 when the file has them) carry this format's magic. */
+    /**
+     * Whether the first bytes of a file (at least 512 when the file has them) carry this format's magic. A
+     * format without magic (raw) recognises anything and must therefore be probed last.
+     */
     boolean recognizes(ByteBuffer head);
+
+    /**
+     * Where this driver stands when an upload is probed and when a file is looked up by UUID: lower goes
+     * first. Formats with a magic number come first; a format that recognises anything goes last, as QEMU's
+     * raw probe scores lowest. Ties are broken by {@link #name()}, so the order never depends on the
+     * class path.
+     */
+    int probeOrder();
 
     /**
      * Opens an existing file and validates every header field and table entry against the file's real

@@ -1,8 +1,5 @@
 package dev.diskfleet.storage;
 
-import dev.diskfleet.storage.qcow2.Qcow2Format;
-import dev.diskfleet.storage.raw.RawFormat;
-import dev.diskfleet.storage.vdi.VdiFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,24 +32,24 @@ public final class ImageStore implements Closeable {
     private final Uploads uploads;
 
     /**
-     * @param formats the drivers; the first whose {@link ImageFormat#recognizes} accepts an upload's
-     *     first bytes wins, and the one named {@code raw} takes what none recognises
+     * @param formats the drivers, in probe order: the first whose {@link ImageFormat#recognizes} accepts an
+     *     upload's first bytes takes it (so a format that recognises anything, like raw, belongs last)
      */
     public ImageStore(Path root, List<ImageFormat> formats) {
         this.root = root.toAbsolutePath().normalize();
         this.images = new OpenImages(this.root, formats);
-        ImageFormat fallback = format("raw");
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw FileIo.ioFailure("create the storage root", this.root, e);
         }
         this.publisher = new Publisher(this.root, images);
-        this.uploads = new Uploads(images.formats(), fallback, publisher);
+        this.uploads = new Uploads(images.formats(), publisher);
     }
 
+    /** A store over every driver registered on the class path ({@link ImageFormats#installed()}). */
     public static ImageStore withDefaultFormats(Path root) {
-        return new ImageStore(root, List.of(new VdiFormat(), new Qcow2Format(), new RawFormat()));
+        return new ImageStore(root, ImageFormats.installed());
     }
 
     public Path root() {
@@ -218,16 +215,42 @@ public final class ImageStore implements Closeable {
         chain.flush();
     }
 
-    /** Merges a differencing image into its parent and deletes it; returns the parent's UUID. */
+    /**
+     * Merges a differencing image into its parent and deletes it; returns the parent's UUID. The two steps
+     * of {@link #mergeIntoParentKeepingChild} and {@link #deleteMergedChild}, for callers that keep no
+     * record naming the child.
+     */
     public UUID mergeIntoParent(UUID childId) {
+        UUID parentId = mergeIntoParentKeepingChild(childId);
+        deleteMergedChild(childId, parentId);
+        return parentId;
+    }
+
+    /**
+     * Copies everything a differencing image holds into its parent and returns the parent's UUID; the
+     * child's file stays, so the caller can remove the rows naming it first and then call
+     * {@link #deleteMergedChild}. At every point the child still verifies against its parent and reads as
+     * before, so after an interruption (even a kill) calling this again completes the merge.
+     */
+    public UUID mergeIntoParentKeepingChild(UUID childId) {
         Chain chain = chain(childId);
         if (chain.depth() < 2) {
             throw new StorageException("image " + childId + " has no parent to merge into");
         }
         chain.mergeTopIntoParent();
-        UUID parentId = chain.layers().get(1).id();
+        return chain.layers().get(1).id();
+    }
+
+    /**
+     * Finishes a merge: deletes the merged child's file (if still there), then renews the parent's
+     * modification stamp, since its content changed. Safe to call again after an interruption.
+     */
+    public void deleteMergedChild(UUID childId, UUID parentId) {
         delete(childId);
-        return parentId;
+        ImageFile parent = handle(parentId);
+        synchronized (parent) {
+            parent.renewModificationStamp();
+        }
     }
 
     /**

@@ -21,13 +21,11 @@ final class Uploads {
     private static final int COPY_CHUNK = 1 << 20;
 
     private final List<ImageFormat> formats;
-    private final ImageFormat fallback;
     private final Publisher publisher;
 
-    /** @param fallback the format that takes what no driver recognises */
-    Uploads(List<ImageFormat> formats, ImageFormat fallback, Publisher publisher) {
+    /** @param formats in probe order: the first that recognises an upload's first bytes takes it */
+    Uploads(List<ImageFormat> formats, Publisher publisher) {
         this.formats = List.copyOf(formats);
-        this.fallback = fallback;
         this.publisher = publisher;
     }
 
@@ -84,7 +82,8 @@ final class Uploads {
                 return format;
             }
         }
-        return fallback;
+        throw new ImageFormatException("no installed image format recognises the upload; installed: "
+                + formats.stream().map(ImageFormat::name).toList());
     }
 
     /** Copies a stream to a new file, leaving holes where whole chunks are zero. */

@@ -9,8 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
- * Reads and patches fields of a VDI file in place, at the offsets formats.md §1 gives (deliberately not
- * the driver's constants: the tests judge the driver against the specification).
+ * Reads and patches fields of a VDI file in place, at the offsets /work/shared/reference/formats.md gives in
+ * §1.1 "Pre-header", §1.2 "Header version 1.1" and §1.4 "Block map" (deliberately not the driver's
+ * constants: the tests judge the driver against the specification).
  */
 final class VdiFileBytes {
 
@@ -56,7 +57,7 @@ final class VdiFileBytes {
         putInt(file, Integer.toUnsignedLong(getInt(file, OFF_BLOCKS)) + 4L * block, entry);
     }
 
-    /** Writes a UUID in VirtualBox's byte order (formats.md §1.3). */
+    /** Writes a UUID in VirtualBox's byte order (formats.md §1.3 "UUID byte order"). */
     static void putUuid(Path file, long offset, UUID uuid) throws IOException {
         ByteBuffer b = le(16);
         long most = uuid.getMostSignificantBits();

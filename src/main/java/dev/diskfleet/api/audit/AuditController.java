@@ -1,7 +1,7 @@
 package dev.diskfleet.api.audit;
 
 import dev.diskfleet.provisioning.audit.AuditLog;
-import dev.diskfleet.web.PageResponse;
+import dev.diskfleet.api.web.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;

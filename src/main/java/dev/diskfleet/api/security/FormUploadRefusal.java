@@ -1,6 +1,6 @@
 package dev.diskfleet.api.security;
 
-import dev.diskfleet.web.RawBodyFilter;
+import dev.diskfleet.api.web.RawBodyFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

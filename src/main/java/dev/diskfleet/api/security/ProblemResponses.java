@@ -1,6 +1,6 @@
 package dev.diskfleet.api.security;
 
-import dev.diskfleet.web.Problems;
+import dev.diskfleet.api.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.diskfleet.domain.token.ApiToken;
 import dev.diskfleet.domain.token.ApiTokenRepository;
 import dev.diskfleet.domain.token.Role;
 import dev.diskfleet.domain.token.TokenSecret;
-import dev.diskfleet.web.ApiException;
+import dev.diskfleet.domain.NotFoundException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +38,7 @@ public class TokenService {
 
     @Transactional(readOnly = true)
     public ApiToken get(UUID id) {
-        return tokens.findById(id).orElseThrow(() -> ApiException.notFound("token", id));
+        return tokens.findById(id).orElseThrow(() -> new NotFoundException("token", id));
     }
 
     /** Revoking keeps the row (the audit log names it) and is idempotent. */

@@ -50,6 +50,11 @@ public final class Qcow2Format implements ImageFormat {
     }
 
     @Override
+    public int probeOrder() {
+        return 20;
+    }
+
+    @Override
     public boolean recognizes(ByteBuffer head) {
         return head.limit() >= 4 && head.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(0) == Qcow2Header.MAGIC;
     }

@@ -24,9 +24,15 @@ public final class RawFormat implements ImageFormat {
         return "raw";
     }
 
+    /** Raw has no magic: it takes whatever no other driver recognised, so it is probed last. */
     @Override
     public boolean recognizes(ByteBuffer head) {
-        return false;
+        return true;
+    }
+
+    @Override
+    public int probeOrder() {
+        return Integer.MAX_VALUE;
     }
 
     @Override

@@ -33,6 +33,11 @@ public final class VdiFormat implements ImageFormat {
     }
 
     @Override
+    public int probeOrder() {
+        return 10;
+    }
+
+    @Override
     public boolean recognizes(ByteBuffer head) {
         return head.limit() >= VdiHeader.OFF_SIGNATURE + 4
                 && head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(VdiHeader.OFF_SIGNATURE) == VdiHeader.SIGNATURE;

@@ -213,6 +213,17 @@ final class VdiImage implements ImageFile {
         }
     }
 
+    /** One header sector write, forced: from now on no child made before this call verifies against it. */
+    @Override
+    public void renewModificationStamp() {
+        if (!writable) {
+            throw new StorageException("image " + id() + " is open read-only");
+        }
+        writeHeader(header.withModificationId(UUID.randomUUID()));
+        FileIo.force(channel, file);
+        modificationIdRenewed = true;
+    }
+
     @Override
     public CheckReport check() {
         VdiHeader h = header;

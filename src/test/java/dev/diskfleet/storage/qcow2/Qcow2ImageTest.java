@@ -19,15 +19,10 @@ import dev.diskfleet.storage.vdi.VdiFormat;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,50 +186,6 @@ class Qcow2ImageTest {
                     .isInstanceOf(StorageException.class).hasMessageContaining("read-only");
         }
         assertThat(Files.readAllBytes(path)).isEqualTo(before);
-    }
-
-    @Test
-    void readersRunningBesideTheWriterSeeEachClusterEitherBeforeOrAfterItsWrite() throws Exception {
-        int clusters = 96;
-        int size = clusters << 16;
-        try (ImageFile base = create("base", size, null); ImageFile overlay = create("overlay", 0, base)) {
-            byte[] before = new byte[size];
-            Arrays.fill(before, (byte) 0xA0);
-            new Chain(List.of(base)).write(0, ByteBuffer.wrap(before));
-            Chain chain = new Chain(List.of(overlay, base));
-            AtomicBoolean writing = new AtomicBoolean(true);
-            ExecutorService readers = Executors.newFixedThreadPool(2);
-            List<Future<Integer>> torn = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                torn.add(readers.submit(() -> {
-                    Random random = new Random();
-                    ByteBuffer cluster = ByteBuffer.allocate(65536);
-                    int bad = 0;
-                    while (writing.get()) {
-                        int unit = random.nextInt(clusters);
-                        cluster.clear();
-                        chain.read((long) unit << 16, cluster);
-                        byte first = cluster.get(0);
-                        for (int i = 0; i < 65536; i++) {
-                            byte b = cluster.get(i);
-                            bad += b != first || (b != (byte) 0xA0 && b != (byte) unit) ? 1 : 0;
-                        }
-                    }
-                    return bad;
-                }));
-            }
-            for (int unit = 0; unit < clusters; unit++) {
-                byte[] after = new byte[65536];
-                Arrays.fill(after, (byte) unit);
-                chain.write((long) unit << 16, ByteBuffer.wrap(after));
-            }
-            writing.set(false);
-            readers.shutdown();
-            for (Future<Integer> reader : torn) {
-                assertThat(reader.get()).as("bytes read that were neither the old nor the new cluster").isZero();
-            }
-            assertClean(overlay);
-        }
     }
 
     static void assertClean(ImageFile image) {

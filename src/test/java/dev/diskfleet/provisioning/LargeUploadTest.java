@@ -59,6 +59,7 @@ class LargeUploadTest {
         service = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 DiskfleetApplication.class.getName(), "--server.port=" + port, "--diskfleet.data-dir=" + data,
+                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN,
                 "--spring.main.banner-mode=off"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitHealthy(port, log);
@@ -67,6 +68,7 @@ class LargeUploadTest {
         HttpRequest upload = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/api/images/uploads?name=big&type=immutable"))
                 .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + DiskfleetClient.TEST_ADMIN_TOKEN)
                 .POST(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(GeneratedDisk::new), SIZE))
                 .timeout(Duration.ofMinutes(5))
                 .build();

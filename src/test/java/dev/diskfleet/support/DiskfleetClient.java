@@ -27,6 +27,12 @@ public final class DiskfleetClient {
 
     private final int port;
     private final String base;
+    /**
+     * The bootstrap admin token of every test context ({@link TemporaryDataDir} sets
+     * {@code diskfleet.security.admin-token} to it): tests that are not about security act as admin.
+     */
+    public static final String TEST_ADMIN_TOKEN = "test-admin-token-for-the-suite-only";
+
     private final Map<String, String> defaultHeaders;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -41,13 +47,13 @@ public final class DiskfleetClient {
     }
 
     /**
-     * What every request carries unless a test says otherwise: {@code Authorization: Bearer <token>} when the
-     * system property {@code token} is set ({@code mvn test -Dtoken=...}), else nothing. The one switch for
-     * running the suites against a service that asks for a bearer token.
+     * What every request carries unless a test says otherwise: {@code Authorization: Bearer <token>}, the
+     * token being the system property {@code token} when set ({@code mvn test -Dtoken=...}, for a service
+     * started elsewhere), else {@link #TEST_ADMIN_TOKEN}, the admin token every test context is given.
      */
     public static Map<String, String> defaultHeaders() {
         String token = System.getProperty("token", "");
-        return token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + token);
+        return Map.of("Authorization", "Bearer " + (token.isBlank() ? TEST_ADMIN_TOKEN : token));
     }
 
     /** The same client with other default headers, e.g. none, to see what an anonymous caller gets. */

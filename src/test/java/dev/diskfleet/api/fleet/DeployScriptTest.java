@@ -2,6 +2,7 @@ package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.FullStackTest;
 import dev.diskfleet.support.QemuTools;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ class DeployScriptTest extends FullStackTest {
         ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().put("DISKFLEET_URL", "http://localhost:" + port);
+        builder.environment().put("DISKFLEET_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN);
         Process process = builder.start();
         boolean finished = process.waitFor(5, TimeUnit.MINUTES);
         String log = Files.readString(output, StandardCharsets.UTF_8);

@@ -23,6 +23,8 @@ class IdempotencyStoreTest {
     private JdbcClient jdbc;
     private IdempotencyStore store;
 
+    private static final String ALICE = "token:alice";
+
     @BeforeEach
     void freshDatabase() {
         JdbcDataSource dataSource = new JdbcDataSource();
@@ -34,9 +36,9 @@ class IdempotencyStoreTest {
 
     @Test
     void theFirstClaimWinsAndASecondSeesItInProgress() {
-        assertThat(store.claim("k1", "POST", "/api/images")).isEmpty();
+        assertThat(store.claim(ALICE, "k1", "POST", "/api/images")).isEmpty();
 
-        Optional<StoredAnswer> second = store.claim("k1", "POST", "/api/images");
+        Optional<StoredAnswer> second = store.claim(ALICE, "k1", "POST", "/api/images");
 
         assertThat(second).hasValueSatisfying(answer -> {
             assertThat(answer.completed()).isFalse();
@@ -47,42 +49,50 @@ class IdempotencyStoreTest {
     }
 
     @Test
-    void aCompletedAnswerIsReplayedAsStored() {
-        store.claim("k2", "POST", "/api/fleets");
-        store.complete("k2", "ab".repeat(32), 202, "/api/operations/7", "\"0\"", "application/json", "{\"id\":7}");
+    void aKeyBelongsToItsPrincipal() {
+        store.claim(ALICE, "shared", "POST", "/api/images");
 
-        assertThat(store.claim("k2", "POST", "/api/fleets")).contains(new StoredAnswer("k2", "POST", "/api/fleets",
+        assertThat(store.claim("token:bob", "shared", "POST", "/api/images")).as("bob's own, fresh claim").isEmpty();
+        assertThat(store.claim(ALICE, "shared", "POST", "/api/images")).isPresent();
+    }
+
+    @Test
+    void aCompletedAnswerIsReplayedAsStored() {
+        store.claim(ALICE, "k2", "POST", "/api/fleets");
+        store.complete(ALICE, "k2", "ab".repeat(32), 202, "/api/operations/7", "\"0\"", "application/json", "{\"id\":7}");
+
+        assertThat(store.claim(ALICE, "k2", "POST", "/api/fleets")).contains(new StoredAnswer("k2", "POST", "/api/fleets",
                 true, "ab".repeat(32), 202, "/api/operations/7", "\"0\"", "application/json", "{\"id\":7}"));
     }
 
     @Test
     void aReleasedKeyCanBeClaimedAgainButACompletedOneIsNotReleased() {
-        store.claim("k3", "POST", "/api/images");
-        store.release("k3");
-        assertThat(store.claim("k3", "POST", "/api/images")).as("claimed afresh").isEmpty();
+        store.claim(ALICE, "k3", "POST", "/api/images");
+        store.release(ALICE, "k3");
+        assertThat(store.claim(ALICE, "k3", "POST", "/api/images")).as("claimed afresh").isEmpty();
 
-        store.complete("k3", "cd".repeat(32), 201, "/api/images/1", "\"0\"", "application/json", "{}");
-        store.release("k3");
-        assertThat(store.claim("k3", "POST", "/api/images")).hasValueSatisfying(a -> assertThat(a.completed()).isTrue());
+        store.complete(ALICE, "k3", "cd".repeat(32), 201, "/api/images/1", "\"0\"", "application/json", "{}");
+        store.release(ALICE, "k3");
+        assertThat(store.claim(ALICE, "k3", "POST", "/api/images")).hasValueSatisfying(a -> assertThat(a.completed()).isTrue());
     }
 
     @Test
     void anAnswerOlderThanTheRetentionIsForgottenAndTheKeyClaimedAfresh() {
-        store.claim("old", "POST", "/api/images");
-        store.complete("old", "ef".repeat(32), 201, "/api/images/2", "\"0\"", "application/json", "{}");
+        store.claim(ALICE, "old", "POST", "/api/images");
+        store.complete(ALICE, "old", "ef".repeat(32), 201, "/api/images/2", "\"0\"", "application/json", "{}");
         ageBy("old", RETENTION.plusMinutes(1));
 
-        assertThat(store.claim("old", "POST", "/api/images")).isEmpty();
-        assertThat(store.claim("old", "POST", "/api/images")).hasValueSatisfying(a -> assertThat(a.completed()).isFalse());
+        assertThat(store.claim(ALICE, "old", "POST", "/api/images")).isEmpty();
+        assertThat(store.claim(ALICE, "old", "POST", "/api/images")).hasValueSatisfying(a -> assertThat(a.completed()).isFalse());
     }
 
     @Test
     void atStartupInterruptedClaimsAndExpiredAnswersGoButRecentAnswersStay() {
-        store.claim("running", "POST", "/api/images");
-        store.claim("recent", "POST", "/api/images");
-        store.complete("recent", "01".repeat(32), 201, "/api/images/3", "\"0\"", "application/json", "{}");
-        store.claim("expired", "POST", "/api/images");
-        store.complete("expired", "02".repeat(32), 201, "/api/images/4", "\"0\"", "application/json", "{}");
+        store.claim(ALICE, "running", "POST", "/api/images");
+        store.claim(ALICE, "recent", "POST", "/api/images");
+        store.complete(ALICE, "recent", "01".repeat(32), 201, "/api/images/3", "\"0\"", "application/json", "{}");
+        store.claim(ALICE, "expired", "POST", "/api/images");
+        store.complete(ALICE, "expired", "02".repeat(32), 201, "/api/images/4", "\"0\"", "application/json", "{}");
         ageBy("expired", RETENTION.plusHours(1));
 
         store.releaseInterruptedClaims();

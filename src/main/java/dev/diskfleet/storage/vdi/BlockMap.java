@@ -1,9 +1,11 @@
 package dev.diskfleet.storage.vdi;
 
+import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.UnitState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -40,36 +42,44 @@ final class BlockMap {
         return new BlockMap(entries);
     }
 
+    /** Entries read per chunk: the map is never held twice in memory, whatever its size. */
+    private static final int CHUNK_ENTRIES = 1 << 16;
+
     /**
-     * Parses and validates the on-disk entries. An entry may point at a data block below
+     * Reads and validates the on-disk entries in chunks. An entry may point at a data block below
      * {@code allocated}, or at block {@code allocated} itself when the file already holds it: that is an
      * allocation interrupted after the entry was written but before the header's counter was (the
      * crash-safe write order), and the block is complete.
-     *
-     * @return the map; {@link #recoveredBlocks()} says whether such an entry was found
      */
-    static BlockMap parse(ByteBuffer raw, int count, long allocated, long blocksInFile, Path file) {
-        ByteBuffer le = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    static BlockMap read(FileChannel channel, long offset, int count, long allocated, long blocksInFile, Path file) {
         AtomicIntegerArray entries = new AtomicIntegerArray(count);
-        BitSet used = new BitSet();
-        for (int i = 0; i < count; i++) {
-            int entry = le.getInt(i * 4);
-            if (entry != FREE && entry != ZERO) {
-                long index = Integer.toUnsignedLong(entry);
-                boolean interrupted = index == allocated && index < blocksInFile;
-                if (index >= allocated && !interrupted) {
-                    throw new ImageFormatException(String.format(
-                            "%s: block map entry %d points at data block %d, but only %d blocks are allocated",
-                            file.getFileName(), i, index, allocated));
+        // Sized by what may be used, not by the map: allocated is at most the block count.
+        BitSet used = new BitSet((int) Math.min(allocated + 1, count));
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ENTRIES * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int first = 0; first < count; first += CHUNK_ENTRIES) {
+            int n = Math.min(CHUNK_ENTRIES, count - first);
+            chunk.clear().limit(n * 4);
+            FileIo.readFully(channel, chunk, offset + first * 4L, file);
+            for (int k = 0; k < n; k++) {
+                int i = first + k;
+                int entry = chunk.getInt(k * 4);
+                if (entry != FREE && entry != ZERO) {
+                    long index = Integer.toUnsignedLong(entry);
+                    boolean interrupted = index == allocated && index < blocksInFile;
+                    if (index >= allocated && !interrupted) {
+                        throw new ImageFormatException(String.format(
+                                "%s: block map entry %d points at data block %d, but only %d blocks are allocated",
+                                file.getFileName(), i, index, allocated));
+                    }
+                    if (used.get((int) index)) {
+                        throw new ImageFormatException(String.format(
+                                "%s: block map entry %d points at data block %d, which another entry already uses",
+                                file.getFileName(), i, index));
+                    }
+                    used.set((int) index);
                 }
-                if (used.get((int) index)) {
-                    throw new ImageFormatException(String.format(
-                            "%s: block map entry %d points at data block %d, which another entry already uses",
-                            file.getFileName(), i, index));
-                }
-                used.set((int) index);
+                entries.set(i, entry);
             }
-            entries.set(i, entry);
         }
         return new BlockMap(entries);
     }

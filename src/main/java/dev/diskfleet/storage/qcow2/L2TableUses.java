@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Every L2 table the L1 tables name (the active one and each internal snapshot's), listed once, with how
@@ -61,7 +62,7 @@ final class L2TableUses {
     }
 
     static L2TableUses collect(HostFile host, ClusterGeometry g, ClusterMap map, SnapshotTable snapshots,
-            long fileLength, Consumer<String> report) {
+            long fileLength, Consumer<Supplier<String>> report) {
         Keys keys = new Keys();
         for (int i = 0; i < map.l1Size(); i++) {
             keys.add(map.l1Entry(i), i, g);
@@ -77,7 +78,9 @@ final class L2TableUses {
                     long entry = chunk.getLong(k * 8);
                     String problem = ClusterMap.l1Problem(entry, g, fileLength);
                     if (problem != null) {
-                        report.accept("snapshot " + s + ": L1 entry " + (first + k) + " " + problem);
+                        int index = first + k;
+                        int snapshot = s;
+                        report.accept(() -> "snapshot " + snapshot + ": L1 entry " + index + " " + problem);
                     } else {
                         keys.add(entry, SNAPSHOT_TAG + s, g);
                     }
@@ -104,7 +107,7 @@ final class L2TableUses {
             values[count++] = (g.clusterOf(table) << TAG_BITS) | tag;
         }
 
-        L2TableUses group(ClusterGeometry g, ClusterMap map, Consumer<String> report) {
+        L2TableUses group(ClusterGeometry g, ClusterMap map, Consumer<Supplier<String>> report) {
             Arrays.sort(values, 0, count);
             int distinct = 0;
             for (int i = 0; i < count; i++) {
@@ -118,15 +121,23 @@ final class L2TableUses {
             long[] activeEntries = new long[distinct];
             Arrays.fill(active, -1);
             int d = -1;
+            boolean reported = false;
             for (int i = 0; i < count; i++) {
                 long cluster = cluster(values[i]);
                 int tag = (int) (values[i] & TAG_MASK);
                 boolean sameTable = i > 0 && cluster == cluster(values[i - 1]);
+                boolean duplicate = sameTable
+                        && (tag == (int) (values[i - 1] & TAG_MASK) || (tag < SNAPSHOT_TAG && active[d] >= 0));
                 if (!sameTable) {
                     offsets[++d] = g.offsetOf(cluster);
-                } else if (tag == (int) (values[i - 1] & TAG_MASK) || (tag < SNAPSHOT_TAG && active[d] >= 0)) {
-                    report.accept("L2 table at offset " + offsets[d] + " is named twice by the L1 table of "
-                            + (tag < SNAPSHOT_TAG ? "the active image (entries " + active[d] + " and " + tag + ")"
+                    reported = false;
+                } else if (duplicate && !reported) {
+                    // Once per table: a crafted L1 table may name one table millions of times.
+                    reported = true;
+                    long offset = offsets[d];
+                    int firstActive = active[d];
+                    report.accept(() -> "L2 table at offset " + offset + " is named twice by the L1 table of "
+                            + (tag < SNAPSHOT_TAG ? "the active image (entries " + firstActive + " and " + tag + ")"
                                     : "snapshot " + (tag - SNAPSHOT_TAG))
                             + "; one L2 table may serve only one range of the disk");
                 }

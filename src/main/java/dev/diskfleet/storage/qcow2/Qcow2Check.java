@@ -7,6 +7,7 @@ import dev.diskfleet.storage.UnitState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What {@code qemu-img check} does, plus what an untrusted file needs: counts how often each host cluster
@@ -146,7 +147,8 @@ final class Qcow2Check {
             String problem = L2Entry.problem(entry, g, image.version(), fileLength);
             if (problem != null) {
                 if (firstPass) {
-                    report("L2 table at offset " + table + ", entry " + i + ": " + problem);
+                    int index = i;
+                    report(() -> "L2 table at offset " + table + ", entry " + index + ": " + problem);
                 }
                 continue;
             }
@@ -176,7 +178,7 @@ final class Qcow2Check {
         int refcount = stored[(int) (cluster - windowStart)];
         boolean copied = (entry & COPIED) != 0;
         if (copied != (refcount == 1)) {
-            report(what + " has the copied flag " + (copied ? "set" : "clear") + " but refcount " + refcount);
+            report(() -> what + " has the copied flag " + (copied ? "set" : "clear") + " but refcount " + refcount);
         }
     }
 
@@ -191,15 +193,18 @@ final class Qcow2Check {
         long first = g.clusterOf(offset);
         long last = g.clusterOf(offset + length - 1);
         if (firstPass && offset + length > (fileClusters << g.clusterBits())) {
-            report(use.label + " at offset " + offset + " reaches past the end of the file");
+            report(() -> use.label + " at offset " + offset + " reaches past the end of the file");
         }
         long end = Math.min(last, windowStart + windowLength - 1);
         for (long c = Math.max(first, windowStart); c <= end; c++) {
             int i = (int) (c - windowStart);
+            long cluster = c;
+            byte earlier = uses[i];
             if (uses[i] == 0) {
                 uses[i] = use.code();
             } else if (uses[i] != use.code() || !use.shareable) {
-                report("cluster " + c + " (offset " + g.offsetOf(c) + ") is used as " + ClusterUse.of(uses[i]).label
+                report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") is used as "
+                        + ClusterUse.of(earlier).label
                         + " and again as " + use.label);
             }
             references[i] = (char) Math.min(Character.MAX_VALUE, references[i] + (long) count);
@@ -207,7 +212,7 @@ final class Qcow2Check {
                 activeUses[i] = (char) Math.min(Character.MAX_VALUE, activeUses[i] + 1);
                 int allowed = use == ClusterUse.COMPRESSED_DATA ? MAX_COMPRESSED_PER_CLUSTER : 1;
                 if (activeUses[i] == allowed + 1) {
-                    report("cluster " + c + " (offset " + g.offsetOf(c) + ") holds " + use.label + " of more than "
+                    report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") holds " + use.label + " of more than "
                             + allowed + " cluster" + (allowed == 1 ? "" : "s") + " of the disk: clusters shared"
                             + " inside one image (a few bytes posing as many) are not accepted");
                 }
@@ -221,8 +226,10 @@ final class Qcow2Check {
         for (int i = 0; i < windowLength; i++) {
             long cluster = windowStart + i;
             if (stored[i] < references[i]) {
-                report("cluster " + cluster + " is referenced " + (int) references[i] + " times but its refcount is "
-                        + (int) stored[i]);
+                int counted = references[i];
+                int refcount = stored[i];
+                report(() -> "cluster " + cluster + " is referenced " + counted + " times but its refcount is "
+                        + refcount);
             } else if (stored[i] > references[i]) {
                 leaked++;
             }
@@ -230,9 +237,10 @@ final class Qcow2Check {
         return leaked;
     }
 
-    private void report(String corruption) {
+    /** Builds the message only when it is kept: a crafted file may hold millions of the same problem. */
+    private void report(Supplier<String> corruption) {
         if (corruptions.size() < MAX_REPORTED) {
-            corruptions.add(corruption);
+            corruptions.add(corruption.get());
         } else {
             unreported++;
         }

@@ -204,16 +204,15 @@ final class Qcow2Check {
                 uses[i] = use.code();
             } else if (uses[i] != use.code() || !use.shareable) {
                 report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") is used as "
-                        + ClusterUse.of(earlier).label
-                        + " and again as " + use.label);
+                        + ClusterUse.of(earlier).label + " and again as " + use.label);
             }
             references[i] = (char) Math.min(Character.MAX_VALUE, references[i] + (long) count);
             if (active) {
                 activeUses[i] = (char) Math.min(Character.MAX_VALUE, activeUses[i] + 1);
                 int allowed = use == ClusterUse.COMPRESSED_DATA ? MAX_COMPRESSED_PER_CLUSTER : 1;
                 if (activeUses[i] == allowed + 1) {
-                    report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") holds " + use.label + " of more than "
-                            + allowed + " cluster" + (allowed == 1 ? "" : "s") + " of the disk: clusters shared"
+                    report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") holds " + use.label
+                            + " of more than " + allowed + " cluster" + (allowed == 1 ? "" : "s") + " of the disk: clusters shared"
                             + " inside one image (a few bytes posing as many) are not accepted");
                 }
             }

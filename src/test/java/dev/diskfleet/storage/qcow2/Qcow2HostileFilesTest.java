@@ -211,34 +211,32 @@ class Qcow2HostileFilesTest {
         assertImportRefused(file, "holds data of more than 1 cluster of the disk");
     }
 
-    @Test
-    void dataClusterOverTheL1TableIsRefusedAtImport() throws IOException {
-        Path file = Qcow2Fixtures.base(dir, BITS);
-        Mutator f = new Mutator(file);
-        long l1 = f.layout().l1Offset();
-        f.putLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT), l1);
-        f.setRefcount(l1, 2);
-        assertImportRefused(file, "is used as an L1 table and again as data");
+    /** Which metadata cluster a crafted L2 entry points at, as data. */
+    @FunctionalInterface
+    interface MetadataCluster {
+        long offset(Mutator file);
     }
 
-    @Test
-    void dataClusterOverTheRefcountTableIsRefusedAtImport() throws IOException {
-        Path file = Qcow2Fixtures.base(dir, BITS);
-        Mutator f = new Mutator(file);
-        long table = f.layout().refcountTableOffset();
-        f.putLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT), table);
-        f.setRefcount(table, 2);
-        assertImportRefused(file, "is used as the refcount table and again as data");
+    static Stream<Arguments> metadataUsedAsData() {
+        return Stream.of(
+                Arguments.of(named("the L1 table", (MetadataCluster) f -> f.layout().l1Offset()), "an L1 table"),
+                Arguments.of(named("the refcount table", (MetadataCluster) f -> f.layout().refcountTableOffset()),
+                        "the refcount table"),
+                Arguments.of(named("an L2 table", (MetadataCluster) f -> f.l2Table(0)), "an L2 table"),
+                Arguments.of(named("a refcount block", (MetadataCluster) f -> f.layout().firstRefcountBlock(f.file())),
+                        "a refcount block"));
     }
 
-    @Test
-    void dataClusterThatIsAlsoAnL2TableIsRefusedAtImport() throws IOException {
+    /** Guest writes into such a cluster would overwrite the image's own tables; refcounts are made to agree. */
+    @ParameterizedTest(name = "data over {0}")
+    @MethodSource("metadataUsedAsData")
+    void dataClusterOverMetadataIsRefusedAtImport(MetadataCluster metadata, String label) throws IOException {
         Path file = Qcow2Fixtures.base(dir, BITS);
         Mutator f = new Mutator(file);
-        long l2 = f.l2Table(0);
-        f.putLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT), l2);
-        f.setRefcount(l2, 2);
-        assertImportRefused(file, "is used as an L2 table and again as data");
+        long offset = metadata.offset(f);
+        f.putLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT), offset);
+        f.setRefcount(offset, 2);
+        assertImportRefused(file, "is used as " + label + " and again as data");
     }
 
     /**
@@ -386,7 +384,8 @@ class Qcow2HostileFilesTest {
         /** Sets the 16-bit refcount of the cluster at {@code hostOffset} (fixtures have one refcount block). */
         void setRefcount(long hostOffset, int value) {
             long block = layout().firstRefcountBlock(file);
-            putBytes(block + (hostOffset >> layout().clusterBits()) * 2, ByteBuffer.allocate(2).putShort((short) value).array());
+            long at = block + (hostOffset >> layout().clusterBits()) * 2;
+            putBytes(at, ByteBuffer.allocate(2).putShort((short) value).array());
         }
 
         void putInt(long position, int value) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FuzzCampaignTest {
 
-    private static final int INPUTS = Integer.getInteger("fuzz.inputs", 1000);
+    private static final int INPUTS = Integer.getInteger("fuzz.inputs", 500);
     private static final long SEED = Long.getLong("fuzz.seed", 0xD15CF1EE7L);
 
     @TempDir
@@ -48,6 +48,8 @@ class FuzzCampaignTest {
                         ? new VdiFormat() : new Qcow2Format(), INPUTS, new Random(SEED ^ target.name().hashCode()));
                 System.out.printf("fuzz %s: %d inputs, %d failures%n", target.name(), result.inputs(),
                         result.failures().size());
+                System.out.printf("fuzz detail %s: %d opened, %d refused with a StorageException%n", target.name(),
+                        result.opened(), result.refused());
                 failures.addAll(result.failures());
                 // The mutations must reach past the first checks, or the campaign proves little.
                 assertThat(result.opened()).as("%s: inputs that opened", target.name()).isPositive();

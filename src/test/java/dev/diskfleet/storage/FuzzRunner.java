@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +35,7 @@ final class FuzzRunner implements Closeable {
     static final long ALLOCATION_LIMIT = 64L << 20;
     private static final int FULL_COMPARE_EVERY = 256;
     private static final int MAX_REPORTED = 20;
+    private static final int PROGRESS_EVERY = 10_000;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -57,21 +57,34 @@ final class FuzzRunner implements Closeable {
 
     Result run(FuzzTarget target, ImageFormat format, int inputs, Random random) throws IOException {
         Path victim = dir.resolve(target.name() + "." + target.format());
+        Files.write(victim, new byte[0]);
+        try (FileChannel writer = FileChannel.open(victim, StandardOpenOption.WRITE)) {
+            return run(target, format, inputs, random, victim, writer);
+        }
+    }
+
+    private Result run(FuzzTarget target, ImageFormat format, int inputs, Random random, Path victim,
+            FileChannel writer) throws IOException {
         int opened = 0;
         int refused = 0;
         List<String> failures = new ArrayList<>();
         FuzzTarget.Seed current = null;
         for (int i = 0; i < inputs; i++) {
+            if (i > 0 && i % PROGRESS_EVERY == 0) {
+                System.out.printf("fuzz progress %s: %d inputs, %d failures so far%n", target.name(), i,
+                        failures.size());
+            }
             FuzzTarget.Seed seed = target.seeds().get(i % target.seeds().size());
             if (seed != current) {
-                Files.write(victim, seed.bytes());
+                writer.truncate(0);
+                writeFully(writer, ByteBuffer.wrap(seed.bytes()), 0);
                 current = seed;
             }
             long inputSeed = random.nextLong();
             byte[] working = seed.bytes().clone();
             List<Mutation> mutations = mutate(seed, working, new Random(inputSeed),
                     target.format().equals("vdi") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            apply(victim, mutations, working);
+            apply(writer, mutations, working);
             String name = target.name() + " input " + i + " (" + seed.name() + ", input seed " + inputSeed + ")";
             Outcome outcome = exercise(format, victim, inputSeed, name, failures);
             if (outcome != null) {
@@ -85,9 +98,10 @@ final class FuzzRunner implements Closeable {
             if (Files.size(victim) != working.length
                     || (i % FULL_COMPARE_EVERY == 0 && !Arrays.equals(Files.readAllBytes(victim), working))) {
                 failures.add(name + ": a read-only open changed the file");
-                Files.write(victim, seed.bytes());
+                writer.truncate(0);
+                writeFully(writer, ByteBuffer.wrap(seed.bytes()), 0);
             } else {
-                apply(victim, mutations, seed.bytes());
+                apply(writer, mutations, seed.bytes());
             }
         }
         List<String> shown = failures.size() > MAX_REPORTED ? failures.subList(0, MAX_REPORTED) : failures;
@@ -208,13 +222,15 @@ final class FuzzRunner implements Closeable {
         };
     }
 
-    private static void apply(Path file, List<Mutation> mutations, byte[] source) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (Mutation m : mutations) {
-                channel.write(ByteBuffer.wrap(source, m.position(), m.bytes().length), m.position());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static void apply(FileChannel channel, List<Mutation> mutations, byte[] source) throws IOException {
+        for (Mutation m : mutations) {
+            writeFully(channel, ByteBuffer.wrap(source, m.position(), m.bytes().length), m.position());
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
+        while (src.hasRemaining()) {
+            position += channel.write(src, position);
         }
     }
 

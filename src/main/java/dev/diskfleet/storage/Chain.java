@@ -191,11 +191,13 @@ public final class Chain implements Closeable {
                 return;
             }
             ImageFile layer = layers.get(level);
-            int unitSize = layer.unitSize();
-            long unit = offset / unitSize;
-            int length = pieceLength(layer, offset, dst.remaining());
+            long unit = offset / layer.unitSize();
+            UnitState state = layer.unitState(unit);
+            int length = state == UnitState.DATA
+                    ? (int) layer.dataRun(offset, Math.min(dst.remaining(), layer.virtualSize() - offset))
+                    : pieceLength(layer, offset, dst.remaining());
             ByteBuffer piece = dst.slice(dst.position(), length);
-            switch (layer.unitState(unit)) {
+            switch (state) {
                 case DATA -> layer.read(offset, piece);
                 case ZERO -> Zeros.fill(piece);
                 case ABSENT -> readFrom(level + 1, offset, piece);
@@ -227,6 +229,14 @@ public final class Chain implements Closeable {
         int unitSize = layer.unitSize();
         while (src.hasRemaining()) {
             long unit = offset / unitSize;
+            int run = newUnitsAhead(layer, offset, src);
+            if (run > 0) {
+                // Whole units of data the layer lacks: one request for the driver to store them together.
+                layer.allocateRun(unit, src.slice(src.position(), run * unitSize));
+                src.position(src.position() + run * unitSize);
+                offset += (long) run * unitSize;
+                continue;
+            }
             int length = pieceLength(layer, offset, src.remaining());
             ByteBuffer piece = src.slice(src.position(), length);
             writeUnit(level, unit, offset, piece);
@@ -275,6 +285,25 @@ public final class Chain implements Closeable {
         // Exactly one unit of this layer, even when the scratch buffer is larger (layers of other unit sizes).
         whole.flip();
         layer.allocate(unit, whole);
+    }
+
+    /**
+     * How many whole, full-size units from {@code offset} the layer lacks and {@code src} fills with data
+     * that is not all zeros: those {@link #writeUnit} would hand to {@link ImageFile#allocate} one by one.
+     */
+    private static int newUnitsAhead(ImageFile layer, long offset, ByteBuffer src) {
+        int unitSize = layer.unitSize();
+        if (offset % unitSize != 0) {
+            return 0;
+        }
+        int run = 0;
+        long unit = offset / unitSize;
+        while ((run + 1L) * unitSize <= src.remaining() && (unit + run + 1) * unitSize <= layer.virtualSize()
+                && layer.unitState(unit + run) != UnitState.DATA
+                && !Zeros.isAllZero(src.slice(src.position() + run * unitSize, unitSize))) {
+            run++;
+        }
+        return run;
     }
 
     private ByteBuffer scratch(int size) {

@@ -43,8 +43,20 @@ public interface ImageFile extends Closeable {
 
     UnitState unitState(long unit);
 
-    /** Reads {@code dst.remaining()} bytes at {@code offset}, all inside one unit in state {@link UnitState#DATA}. */
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset}, all inside one unit in state {@link UnitState#DATA},
+     * or inside a run that {@link #dataRun} offered.
+     */
     void read(long offset, ByteBuffer dst);
+
+    /**
+     * How many bytes from {@code offset}, in a unit in state {@link UnitState#DATA}, one {@link #read} may
+     * take, at most {@code maxLength}: the rest of the unit, or more where the driver stores the next units
+     * right after it on the host, so that a long read is one system call.
+     */
+    default long dataRun(long offset, long maxLength) {
+        return Math.min(maxLength, (offset / unitSize() + 1) * unitSize() - offset);
+    }
 
     /** Overwrites bytes in place, all inside one unit in state {@link UnitState#DATA}. */
     void write(long offset, ByteBuffer src);
@@ -54,6 +66,18 @@ public interface ImageFile extends Closeable {
      * data is stored before the unit is published in the file's tables.
      */
     void allocate(long unit, ByteBuffer src);
+
+    /**
+     * Stores consecutive whole units that the file does not hold yet ({@code src.remaining()} is a multiple
+     * of {@link #unitSize()}), each as {@link #allocate} would. Drivers may store a run with fewer requests,
+     * in the same crash-safe order.
+     */
+    default void allocateRun(long firstUnit, ByteBuffer src) {
+        int units = src.remaining() / unitSize();
+        for (int i = 0; i < units; i++) {
+            allocate(firstUnit + i, src.slice(src.position() + i * unitSize(), unitSize()));
+        }
+    }
 
     /** Records a unit as zeros without storing data; it then no longer falls through to a parent. */
     void markZero(long unit);

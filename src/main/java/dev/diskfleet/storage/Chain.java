@@ -3,6 +3,7 @@ package dev.diskfleet.storage;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual disk as a guest sees it: a stack of image files, the top one written, each reading through
@@ -67,6 +68,46 @@ public final class Chain implements Closeable {
     /** Whether any layer holds data or a zero record anywhere in {@code [offset, offset + length)}. */
     public boolean holdsAnything(long offset, long length) {
         return holdsAnything(0, offset, length);
+    }
+
+    /**
+     * Where the layer that supplies {@code [offset, offset + length)} stores it, when that is one plain run
+     * of data in one layer's host file: a copy can then let the kernel move the bytes. Empty otherwise
+     * (zeros, data from several layers or in pieces, a driver that does not say).
+     */
+    public Optional<HostExtent> hostExtent(long offset, long length) {
+        checkRange(offset, length);
+        for (ImageFile layer : layers) {
+            if (offset + length > layer.virtualSize()) {
+                return Optional.empty();
+            }
+            UnitState state = layer.unitState(offset / layer.unitSize());
+            if (state == UnitState.ABSENT && !layerHolds(layer, offset, length)) {
+                continue;
+            }
+            if (state != UnitState.DATA || layer.dataRun(offset, length) < length) {
+                return Optional.empty();
+            }
+            return layer.hostExtent(offset, length);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Stores {@code source}'s bytes at {@code offset} in the top image as new whole units, letting the kernel
+     * move them. Returns false, having changed nothing, unless the range is whole units the top's driver
+     * can take that way (units it does not hold yet); the caller then writes the bytes with {@link #write}.
+     */
+    public boolean allocateFrom(long offset, HostExtent source) {
+        checkRange(offset, source.length());
+        ImageFile top = top();
+        int unitSize = top.unitSize();
+        if (offset % unitSize != 0 || source.length() % unitSize != 0) {
+            return false;
+        }
+        synchronized (top) {
+            return top.allocateFrom(offset / unitSize, source);
+        }
     }
 
     /**

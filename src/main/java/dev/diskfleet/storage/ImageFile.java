@@ -68,6 +68,24 @@ public interface ImageFile extends Closeable {
     void allocate(long unit, ByteBuffer src);
 
     /**
+     * Where the {@code length} bytes at {@code offset} lie in the host file, when they are one plain run
+     * of data this file holds ({@link #dataRun} covers them); empty when they are not, or when the driver
+     * does not say.
+     */
+    default Optional<HostExtent> hostExtent(long offset, long length) {
+        return Optional.empty();
+    }
+
+    /**
+     * Stores whole units the file does not hold yet from another file's host bytes, as {@link #allocateRun}
+     * would store them from a buffer, letting the kernel move the bytes. Returns false, having changed
+     * nothing, where the driver cannot (the caller then reads and writes the bytes itself).
+     */
+    default boolean allocateFrom(long firstUnit, HostExtent source) {
+        return false;
+    }
+
+    /**
      * Stores consecutive whole units that the file does not hold yet ({@code src.remaining()} is a multiple
      * of {@link #unitSize()}), each as {@link #allocate} would. Drivers may store a run with fewer requests,
      * in the same crash-safe order.

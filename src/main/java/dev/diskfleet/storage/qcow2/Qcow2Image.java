@@ -6,6 +6,7 @@ import static dev.diskfleet.storage.qcow2.ClusterGeometry.ZERO;
 
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
+import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ParentLink;
@@ -212,6 +213,46 @@ final class Qcow2Image implements ImageFile {
         return length;
     }
 
+    @Override
+    public Optional<HostExtent> hostExtent(long offset, long length) {
+        long entry = map.entry(offset >>> g.clusterBits());
+        if (!isPlainData(entry) || dataRun(offset, length) < length) {
+            return Optional.empty();
+        }
+        return Optional.of(host.extent(L2Entry.hostOffset(entry) + (offset & (g.clusterSize() - 1)), length));
+    }
+
+    /**
+     * As {@link #allocateRun}, with the kernel moving the data into each run of new clusters. Returns false
+     * unless every cluster can go into a run (an existing L2 table of ours, entries holding no clusters).
+     */
+    @Override
+    public synchronized boolean allocateFrom(long firstUnit, HostExtent source) {
+        if (source.length() % g.clusterSize() != 0) {
+            return false;
+        }
+        int units = (int) (source.length() / g.clusterSize());
+        for (int done = 0; done < units; ) {
+            int batch = batchable(firstUnit + done, units - done);
+            if (batch == 0) {
+                return false;
+            }
+            done += batch;
+        }
+        beginChange();
+        for (int done = 0; done < units; ) {
+            long unit = firstUnit + done;
+            ClusterAllocator.ClusterRun run = allocator.reserveRun(units - done);
+            long start = (long) done * g.clusterSize();
+            HostExtent part = new HostExtent(source.channel(), source.file(), source.position() + start,
+                    (long) run.count() * g.clusterSize());
+            host.transferFrom(part, g.offsetOf(run.first()));
+            publishRun(unit, run);
+            done += run.count();
+        }
+        return true;
+    }
+
     private static boolean isPlainData(long entry) {
         return !L2Entry.isCompressed(entry) && L2Entry.state(entry) == UnitState.DATA;
     }
@@ -299,16 +340,20 @@ final class Qcow2Image implements ImageFile {
      */
     private int storeRun(long unit, ByteBuffer data, int wanted) {
         ClusterAllocator.ClusterRun run = allocator.reserveRun(wanted);
-        int count = run.count();
-        host.write(data.duplicate().limit(data.position() + count * g.clusterSize()), g.offsetOf(run.first()));
-        refcounts.set(run.first(), count, 1);
+        host.write(data.duplicate().limit(data.position() + run.count() * g.clusterSize()), g.offsetOf(run.first()));
+        publishRun(unit, run);
+        return run.count();
+    }
+
+    /** After a run's data is written: its refcounts, barrier, then the L2 entries that publish it. */
+    private void publishRun(long unit, ClusterAllocator.ClusterRun run) {
+        refcounts.set(run.first(), run.count(), 1);
         host.barrier();
-        long[] entries = new long[count];
-        for (int i = 0; i < count; i++) {
+        long[] entries = new long[run.count()];
+        for (int i = 0; i < run.count(); i++) {
             entries[i] = COPIED | g.offsetOf(run.first() + i);
         }
         map.setEntries(unit, entries);
-        return count;
     }
 
     @Override

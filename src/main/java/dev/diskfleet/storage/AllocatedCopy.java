@@ -1,6 +1,10 @@
 package dev.diskfleet.storage;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -18,7 +22,8 @@ import java.util.concurrent.BlockingQueue;
  * <p>A chunk that one layer stores as one plain run of data ({@link Chain#hostExtent}) is not read at
  * all: the writer hands its place in the source file to the target ({@link Chain#allocateFrom}), and the
  * kernel moves the bytes from file to file ({@code sendfile}), one copy instead of two through our
- * buffers. Such a chunk is data the source allocated; only its first page is read, to rule out a chunk
+ * buffers. The reading thread first pulls such a chunk into the page cache ({@link HostExtent#readAhead}),
+ * so the reads from disk still overlap the writes. Such a chunk is data the source allocated; only its first page is read, to rule out a chunk
  * of zeros, which is read whole and left out as before. A chunk the target cannot take that way is read
  * and written.
  */
@@ -52,6 +57,8 @@ final class AllocatedCopy {
             return this == END || failure != null;
         }
     }
+
+    private static final Path NULL_DEVICE = Path.of("/dev/null");
 
     /** Bytes read from a chunk's start to rule out zeros before the kernel moves the rest unread. */
     private static final int PROBE = 4096;
@@ -123,6 +130,33 @@ final class AllocatedCopy {
     }
 
     private void readAhead() {
+        FileChannel sink = nullDevice();
+        try {
+            readAhead(sink);
+        } finally {
+            if (sink != null) {
+                try {
+                    sink.close();
+                } catch (IOException ignored) {
+                    // the null device holds nothing; the copy's outcome is already handed over
+                }
+            }
+        }
+    }
+
+    /**
+     * The null device, to read extents ahead into the page cache ({@link HostExtent#readAhead}); null where
+     * there is none, and the writer's {@code sendfile} then reads them itself.
+     */
+    private static FileChannel nullDevice() {
+        try {
+            return FileChannel.open(NULL_DEVICE, StandardOpenOption.WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private void readAhead(FileChannel sink) {
         try {
             for (long pos = 0; pos < size && !cancelled; pos += CHUNK) {
                 int length = (int) Math.min(CHUNK, size - pos);
@@ -131,6 +165,9 @@ final class AllocatedCopy {
                 }
                 HostExtent extent = source.hostExtent(pos, length).orElse(null);
                 if (extent != null && startsWithData(pos)) {
+                    if (sink != null) {
+                        extent.readAhead(sink);
+                    }
                     filled.put(new Chunk(pos, null, extent, null));
                     continue;
                 }

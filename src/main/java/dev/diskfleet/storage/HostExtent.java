@@ -36,6 +36,26 @@ public record HostExtent(FileChannel channel, Path file, long position, long len
         }
     }
 
+    /**
+     * Brings the run into the page cache without copying it anywhere: {@code sendfile} into {@code sink}
+     * (the null device), whose pages the kernel must read but nobody copies. A copy thread calls this
+     * ahead of the writer, so that the writer's {@link #transferTo} finds the bytes read already.
+     */
+    public void readAhead(FileChannel sink) {
+        long done = 0;
+        try {
+            while (done < length) {
+                long n = channel.transferTo(position + done, length - done, sink);
+                if (n <= 0) {
+                    return;
+                }
+                done += n;
+            }
+        } catch (IOException e) {
+            throw FileIo.ioFailure("read ahead", file, e);
+        }
+    }
+
     private static void writeZeros(FileChannel target, long position, long length, Path targetFile) {
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1 << 16));
         for (long at = position; at < position + length; at += zeros.capacity()) {

@@ -19,8 +19,9 @@ import java.util.concurrent.BlockingQueue;
  * are safe on any thread; the target keeps its single writer, the calling thread. Nothing here ever
  * interrupts the reader: an interrupt would close the shared source file's channel.
  *
- * <p>A chunk that one layer stores as one plain run of data ({@link Chain#hostExtent}) is not read at
- * all: the writer hands its place in the source file to the target ({@link Chain#allocateFrom}), and the
+ * <p>Into a target that takes them (a raw export, {@link Chain#acceptsHostExtents}), a chunk that one
+ * layer stores as one plain run of data ({@link Chain#hostExtent}) is not read into the JVM at all: the
+ * writer hands its place in the source file to the target ({@link Chain#allocateFrom}), and the
  * kernel moves the bytes from file to file ({@code sendfile}), one copy instead of two through our
  * buffers. The reading thread first pulls such a chunk into the page cache ({@link HostExtent#readAhead}),
  * so the reads from disk still overlap the writes. Such a chunk is data the source allocated; only its first page is read, to rule out a chunk
@@ -39,6 +40,8 @@ final class AllocatedCopy {
     /** Chunks in flight: the reader waits when the writer is this far behind. */
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(2 * BUFFERS);
     private volatile boolean cancelled;
+    /** Whether the target takes chunks the kernel moves; set before the reader starts. */
+    private boolean moveExtents;
 
     /** Bytes read into {@code data}, or a run of the source file to move ({@code extent}), or the end or a failure. */
     private record Chunk(long offset, ByteBuffer data, HostExtent extent, Throwable failure) {
@@ -81,6 +84,7 @@ final class AllocatedCopy {
     }
 
     private void into(Chain target, Progress progress) {
+        moveExtents = target.acceptsHostExtents();
         Thread reader = new Thread(this::readAhead, "diskfleet-copy-reader");
         reader.setDaemon(true);
         reader.start();
@@ -163,7 +167,7 @@ final class AllocatedCopy {
                 if (!source.holdsAnything(pos, length)) {
                     continue;
                 }
-                HostExtent extent = source.hostExtent(pos, length).orElse(null);
+                HostExtent extent = moveExtents ? source.hostExtent(pos, length).orElse(null) : null;
                 if (extent != null && startsWithData(pos)) {
                     if (sink != null) {
                         extent.readAhead(sink);

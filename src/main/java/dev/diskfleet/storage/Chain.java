@@ -93,6 +93,11 @@ public final class Chain implements Closeable {
         return Optional.empty();
     }
 
+    /** Whether a copy into this chain should hand its top {@link HostExtent}s: see {@link ImageFile#acceptsHostExtents}. */
+    public boolean acceptsHostExtents() {
+        return top().acceptsHostExtents();
+    }
+
     /**
      * Stores {@code source}'s bytes at {@code offset} in the top image as new whole units, letting the kernel
      * move them. Returns false, having changed nothing, unless the range is whole units the top's driver

@@ -77,6 +77,16 @@ public interface ImageFile extends Closeable {
     }
 
     /**
+     * Whether a copy into this file should hand it {@link HostExtent}s ({@link #allocateFrom}) rather than
+     * bytes. Only raw files say yes: into a raw export it saves a copy of every byte, while into a VDI or
+     * qcow2 clone (flushed before it is published) it cost more CPU and time than reading and writing on
+     * the bench machine (docs/benchmarks.md, issue 16).
+     */
+    default boolean acceptsHostExtents() {
+        return false;
+    }
+
+    /**
      * Stores whole units the file does not hold yet from another file's host bytes, as {@link #allocateRun}
      * would store them from a buffer, letting the kernel move the bytes. Returns false, having changed
      * nothing, where the driver cannot (the caller then reads and writes the bytes itself).

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clones and exports whose chunks the kernel moves from file to file ({@link HostExtent}): the copy reads
- * exactly as its source, every chunk that reads as zeros still stays unallocated, and a chunk that only
- * starts with zeros is still copied. Judged by reading back, by our check and by {@code qemu-img}.
+ * Raw exports whose chunks the kernel moves from file to file ({@link HostExtent}), and clones of the same
+ * chains through the batched write paths: the copy reads exactly as its source, every chunk that reads as
+ * zeros still stays unallocated, and a chunk that only starts with zeros is still copied. Judged by
+ * reading back, by our check and by {@code qemu-img}.
  */
 class KernelCopyTest {
 

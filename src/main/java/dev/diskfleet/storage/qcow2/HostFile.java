@@ -68,11 +68,6 @@ final class HostFile {
         return new HostExtent(channel, path, position, length);
     }
 
-    /** Copies {@code source} to {@code position} through the kernel; the caller is the single writer. */
-    void transferFrom(HostExtent source, long position) {
-        source.transferTo(channel, position, path);
-    }
-
     /** Makes the writes so far durable before the next step of an ordered update. */
     void barrier() {
         if (barriers) {

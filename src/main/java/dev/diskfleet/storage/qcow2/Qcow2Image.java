@@ -222,37 +222,6 @@ final class Qcow2Image implements ImageFile {
         return Optional.of(host.extent(L2Entry.hostOffset(entry) + (offset & (g.clusterSize() - 1)), length));
     }
 
-    /**
-     * As {@link #allocateRun}, with the kernel moving the data into each run of new clusters. Returns false
-     * unless every cluster can go into a run (an existing L2 table of ours, entries holding no clusters).
-     */
-    @Override
-    public synchronized boolean allocateFrom(long firstUnit, HostExtent source) {
-        if (source.length() % g.clusterSize() != 0) {
-            return false;
-        }
-        int units = (int) (source.length() / g.clusterSize());
-        for (int done = 0; done < units; ) {
-            int batch = batchable(firstUnit + done, units - done);
-            if (batch == 0) {
-                return false;
-            }
-            done += batch;
-        }
-        beginChange();
-        for (int done = 0; done < units; ) {
-            long unit = firstUnit + done;
-            ClusterAllocator.ClusterRun run = allocator.reserveRun(units - done);
-            long start = (long) done * g.clusterSize();
-            HostExtent part = new HostExtent(source.channel(), source.file(), source.position() + start,
-                    (long) run.count() * g.clusterSize());
-            host.transferFrom(part, g.offsetOf(run.first()));
-            publishRun(unit, run);
-            done += run.count();
-        }
-        return true;
-    }
-
     private static boolean isPlainData(long entry) {
         return !L2Entry.isCompressed(entry) && L2Entry.state(entry) == UnitState.DATA;
     }

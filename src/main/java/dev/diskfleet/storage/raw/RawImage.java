@@ -96,6 +96,11 @@ final class RawImage implements ImageFile {
     }
 
     @Override
+    public boolean acceptsHostExtents() {
+        return true;
+    }
+
+    @Override
     public boolean allocateFrom(long firstUnit, HostExtent source) {
         if (!writable) {
             throw new StorageException("image " + id + " is open read-only");

@@ -11,7 +11,6 @@ import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.UnitState;
 import dev.diskfleet.storage.Variant;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,39 +151,6 @@ final class VdiImage implements ImageFile {
             return Optional.empty();
         }
         return Optional.of(new HostExtent(channel, file, hostOffset(offset), length));
-    }
-
-    /**
-     * The same order as {@link #allocate}, for a run of blocks whose bytes the kernel moves: all the data,
-     * barrier, their block map entries (consecutive, so one write), barrier, then the header's counter.
-     */
-    @Override
-    public boolean allocateFrom(long firstUnit, HostExtent source) {
-        if (source.length() % header.blockSize() != 0) {
-            return false;
-        }
-        int blocks = (int) (source.length() / header.blockSize());
-        for (int i = 0; i < blocks; i++) {
-            if (map.state(firstUnit + i) == UnitState.DATA) {
-                return false;
-            }
-        }
-        beginChange();
-        VdiHeader h = header;
-        long firstIndex = h.allocatedBlocks();
-        source.transferTo(channel, h.blockOffset(firstIndex), file);
-        barrier();
-        ByteBuffer entries = ByteBuffer.allocate(blocks * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < blocks; i++) {
-            entries.putInt(i * 4, (int) (firstIndex + i));
-        }
-        FileIo.writeFully(channel, entries, header.blockMapOffset() + firstUnit * 4, file);
-        for (int i = 0; i < blocks; i++) {
-            map.set(firstUnit + i, (int) (firstIndex + i));
-        }
-        barrier();
-        writeHeader(h.withAllocatedBlocks(firstIndex + blocks));
-        return true;
     }
 
     @Override

@@ -115,6 +115,24 @@ final class ClusterMap {
         cache.update(table, index, entry);
     }
 
+    /**
+     * Rewrites consecutive entries of one existing L2 table, from {@code firstUnit}, in one write: on disk
+     * first, then in the cache.
+     */
+    void setEntries(long firstUnit, long[] entries) {
+        long table = l1.get(l1Index(firstUnit)) & OFFSET_MASK;
+        int first = l2Index(firstUnit);
+        if (first + entries.length > g.l2Entries()) {
+            throw new IllegalArgumentException("entries from cluster " + firstUnit + " run past their L2 table");
+        }
+        ByteBuffer raw = ByteBuffer.allocate(entries.length * 8).order(ByteOrder.BIG_ENDIAN);
+        for (long entry : entries) {
+            raw.putLong(entry);
+        }
+        host.write(raw.flip(), table + first * 8L);
+        cache.update(table, first, entries);
+    }
+
     /** A fresh L2 table holding one entry, ready to be written to a new cluster. */
     ByteBuffer newTable(long unit, long entry) {
         ByteBuffer table = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);

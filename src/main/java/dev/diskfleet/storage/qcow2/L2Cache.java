@@ -50,6 +50,16 @@ final class L2Cache {
         }
     }
 
+    /** Patches consecutive entries of a cached table from {@code first}, as {@link #update(long, int, long)}. */
+    synchronized void update(long tableOffset, int first, long[] entries) {
+        AtomicLongArray table = tables.get(tableOffset);
+        if (table != null) {
+            for (int i = 0; i < entries.length; i++) {
+                table.set(first + i, entries[i]);
+            }
+        }
+    }
+
     synchronized void clear() {
         tables.clear();
     }

@@ -6,6 +6,7 @@ import static dev.diskfleet.storage.qcow2.ClusterGeometry.ZERO;
 
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
+import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ImageNotWritableException;
@@ -165,19 +166,65 @@ final class Qcow2Image implements ImageFile {
         return L2Entry.state(map.entry(unit));
     }
 
+    /**
+     * Reads clusters whose data lies back to back in the host file with one system call (a new file's
+     * clusters are allocated in order, so a chunk of a clone or an export is usually one run).
+     */
     @Override
     public void read(long offset, ByteBuffer dst) {
-        long unit = offset >>> g.clusterBits();
-        int within = (int) (offset & (g.clusterSize() - 1));
-        long entry = map.entry(unit);
-        if (L2Entry.isCompressed(entry)) {
-            ByteBuffer cluster = CompressedCluster.inflate(host, g, entry);
-            dst.put(cluster.position(within).limit(within + dst.remaining()));
-        } else if (L2Entry.state(entry) == UnitState.DATA) {
-            host.readZeroPadded(dst, L2Entry.hostOffset(entry) + within);
-        } else {
-            throw new IllegalStateException("cluster " + unit + " of " + id + " holds no data");
+        while (dst.hasRemaining()) {
+            long unit = offset >>> g.clusterBits();
+            int within = (int) (offset & (g.clusterSize() - 1));
+            long entry = map.entry(unit);
+            int length;
+            if (L2Entry.isCompressed(entry)) {
+                length = Math.min(dst.remaining(), g.clusterSize() - within);
+                ByteBuffer cluster = CompressedCluster.inflate(host, g, entry);
+                dst.put(cluster.position(within).limit(within + length));
+            } else if (L2Entry.state(entry) == UnitState.DATA) {
+                length = (int) dataRun(offset, dst.remaining());
+                ByteBuffer piece = dst.slice(dst.position(), length);
+                host.readZeroPadded(piece, L2Entry.hostOffset(entry) + within);
+                dst.position(dst.position() + length);
+            } else {
+                throw new IllegalStateException("cluster " + unit + " of " + id + " holds no data");
+            }
+            offset += length;
         }
+    }
+
+    /** The rest of the cluster, and of each following one stored right after it (uncompressed, not zero). */
+    @Override
+    public long dataRun(long offset, long maxLength) {
+        long unit = offset >>> g.clusterBits();
+        long length = Math.min(maxLength, g.clusterSize() - (offset & (g.clusterSize() - 1)));
+        long entry = map.entry(unit);
+        if (!isPlainData(entry)) {
+            return length;
+        }
+        long nextHost = L2Entry.hostOffset(entry) + g.clusterSize();
+        while (length < maxLength) {
+            long next = map.entry(++unit);
+            if (!isPlainData(next) || L2Entry.hostOffset(next) != nextHost) {
+                break;
+            }
+            length += Math.min(g.clusterSize(), maxLength - length);
+            nextHost += g.clusterSize();
+        }
+        return length;
+    }
+
+    @Override
+    public Optional<HostExtent> hostExtent(long offset, long length) {
+        long entry = map.entry(offset >>> g.clusterBits());
+        if (!isPlainData(entry) || dataRun(offset, length) < length) {
+            return Optional.empty();
+        }
+        return Optional.of(host.extent(L2Entry.hostOffset(entry) + (offset & (g.clusterSize() - 1)), length));
+    }
+
+    private static boolean isPlainData(long entry) {
+        return !L2Entry.isCompressed(entry) && L2Entry.state(entry) == UnitState.DATA;
     }
 
     @Override
@@ -207,6 +254,76 @@ final class Qcow2Image implements ImageFile {
         }
         beginChange();
         store(unit, src, entry);
+    }
+
+    /**
+     * Stores the clusters of a run in as few requests as the file allows: where their L2 table exists and
+     * the entries hold no clusters yet, a run of new clusters at the end of the file takes the data in one
+     * write, their refcounts in one write, and, after the barrier, their L2 entries in one write. Anything
+     * else (a new L2 table, an entry to release) goes through {@link #store} one cluster at a time.
+     */
+    @Override
+    public synchronized void allocateRun(long firstUnit, ByteBuffer src) {
+        if (src.remaining() % g.clusterSize() != 0) {
+            throw new IllegalArgumentException("a run of clusters of " + id + " needs whole " + g.clusterSize()
+                    + "-byte clusters, got " + src.remaining() + " bytes");
+        }
+        int units = src.remaining() / g.clusterSize();
+        int done = 0;
+        while (done < units) {
+            long unit = firstUnit + done;
+            ByteBuffer rest = src.slice(src.position() + done * g.clusterSize(), (units - done) * g.clusterSize());
+            long entry = map.entry(unit);
+            if (L2Entry.state(entry) == UnitState.DATA) {
+                throw new IllegalStateException("cluster " + unit + " of " + id + " is already allocated");
+            }
+            beginChange();
+            int batch = batchable(unit, units - done);
+            if (batch == 0) {
+                store(unit, rest, entry);
+                done++;
+            } else {
+                done += storeRun(unit, rest, batch);
+            }
+        }
+    }
+
+    /** How many clusters from {@code unit} one {@link #storeRun} can take: 0 when the first needs {@link #store}. */
+    private int batchable(long unit, int wanted) {
+        long l1Entry = map.l1Entry(map.l1Index(unit));
+        if ((l1Entry & OFFSET_MASK) == 0 || (l1Entry & COPIED) == 0) {
+            return 0;
+        }
+        int limit = (int) Math.min(wanted, g.l2Entries() - map.l2Index(unit));
+        int n = 0;
+        while (n < limit && !L2Entry.holdsClusters(map.entry(unit + n))
+                && L2Entry.state(map.entry(unit + n)) != UnitState.DATA) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * QEMU's order for a run: data and refcounts, barrier, then the L2 entries that publish them. The
+     * entries replaced held no clusters, so nothing is released. Returns how many clusters were stored
+     * (the allocator may hand out fewer consecutive clusters than asked for).
+     */
+    private int storeRun(long unit, ByteBuffer data, int wanted) {
+        ClusterAllocator.ClusterRun run = allocator.reserveRun(wanted);
+        host.write(data.duplicate().limit(data.position() + run.count() * g.clusterSize()), g.offsetOf(run.first()));
+        publishRun(unit, run);
+        return run.count();
+    }
+
+    /** After a run's data is written: its refcounts, barrier, then the L2 entries that publish it. */
+    private void publishRun(long unit, ClusterAllocator.ClusterRun run) {
+        refcounts.set(run.first(), run.count(), 1);
+        host.barrier();
+        long[] entries = new long[run.count()];
+        for (int i = 0; i < run.count(); i++) {
+            entries[i] = COPIED | g.offsetOf(run.first() + i);
+        }
+        map.setEntries(unit, entries);
     }
 
     @Override
@@ -302,10 +419,17 @@ final class Qcow2Image implements ImageFile {
             long offset = g.compressedOffset(entry);
             long last = g.clusterOf(offset + g.compressedSpan(entry) - 1);
             for (long c = g.clusterOf(offset); c <= last; c++) {
-                refcounts.decrement(c);
+                releaseCluster(c);
             }
         } else {
-            refcounts.decrement(g.clusterOf(L2Entry.hostOffset(entry)));
+            releaseCluster(g.clusterOf(L2Entry.hostOffset(entry)));
+        }
+    }
+
+    /** Drops one reference; a cluster nothing uses any more may be handed out again. */
+    private void releaseCluster(long cluster) {
+        if (refcounts.decrement(cluster)) {
+            allocator.freed(cluster);
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs qemu-img and qemu-io, the outside judges of our image files, for every test that needs them.
+ * Runs qemu-img and qemu-io (and libnbd's nbdinfo), the outside judges of our image files and NBD
+ * exports, for every test that needs them.
  * Without them a test skips locally but fails when {@code CI=true}: CI installs qemu-utils, so a missing
  * tool there is a broken build, not a reason to pass.
  */
@@ -29,16 +30,25 @@ public final class QemuTools {
     private QemuTools() {
     }
 
-    /** Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}). */
+    /**
+     * Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}, {@code "nbdinfo"},
+     * {@code "nbdcopy"}).
+     */
     public static void require(String... tools) {
         for (String tool : tools) {
             if (!onPath(tool)) {
+                String pkg = debianPackageOf(tool);
                 if ("true".equals(System.getenv("CI"))) {
-                    fail(tool + " is required when CI=true (Debian package qemu-utils)");
+                    fail(tool + " is required when CI=true (Debian package " + pkg + ")");
                 }
-                Assumptions.abort(tool + " is not installed (Debian package qemu-utils); skipped outside CI");
+                Assumptions.abort(tool + " is not installed (Debian package " + pkg + "); skipped outside CI");
             }
         }
+    }
+
+    /** nbdinfo and nbdcopy come with libnbd, the rest of our judges with QEMU's utilities. */
+    private static String debianPackageOf(String tool) {
+        return tool.startsWith("nbd") ? "libnbd-bin" : "qemu-utils";
     }
 
     /** Runs qemu-img and returns its output; a non-zero exit fails the test with that output. */

@@ -110,6 +110,11 @@ final class CrashingImageFile implements ImageFile {
     }
 
     @Override
+    public void deferringMetadata(Runnable writes) {
+        file.deferringMetadata(writes);
+    }
+
+    @Override
     public void renewModificationStamp() {
         crashes.step("renewing the modification stamp of " + id());
         file.renewModificationStamp();

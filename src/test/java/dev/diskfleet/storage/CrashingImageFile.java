@@ -135,6 +135,7 @@ final class CrashingImageFile implements ImageFile {
     public void flush() {
         crashes.step("flushing " + id());
         file.flush();
+        crashes.flushed();
     }
 
     @Override

@@ -126,6 +126,18 @@ public final class Chain implements Closeable {
         }
     }
 
+    /**
+     * As {@link #write}, with write-back of the top's metadata ({@link ImageFile#deferringMetadata}): the
+     * write is durable only after {@link #flush()}. For a writer that flushes when its guest asks (NBD).
+     */
+    public void writeCached(long offset, ByteBuffer src) {
+        checkRange(offset, src.remaining());
+        ImageFile top = top();
+        synchronized (top) {
+            top.deferringMetadata(() -> writeInto(0, offset, src));
+        }
+    }
+
     /** Empties the top image (autoreset): the chain then reads exactly as its parent. */
     public void resetTop() {
         synchronized (top()) {
@@ -223,6 +235,7 @@ public final class Chain implements Closeable {
         return false;
     }
 
+    /** Makes every write so far durable, {@link #writeCached} ones included. */
     public void flush() {
         top().flush();
     }

@@ -138,6 +138,17 @@ public interface ImageFile extends Closeable {
     }
 
     /**
+     * Runs writes (the caller holds this image's monitor, as for every change) whose new units may be
+     * published in memory only, their metadata written at the next {@link #flush()} (or earlier, at the
+     * driver's choice): write-back for a guest-facing writer that flushes when the guest asks, as QEMU's
+     * cache=writeback does. Readers see the writes at once. A crash before the flush may lose them, never
+     * expose another unit's bytes. Drivers without such a mode run the writes as usual (durable order).
+     */
+    default void deferringMetadata(Runnable writes) {
+        writes.run();
+    }
+
+    /**
      * Marks this image as changed for any differencing image made on it before (VDI renews its modification
      * UUID, so such a child then fails {@link #verifyParent}). A merge into this image keeps the stamp until it
      * is complete and its child is gone, so that an interrupted merge can be re-run, then calls this. Formats

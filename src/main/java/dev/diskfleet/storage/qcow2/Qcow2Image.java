@@ -29,6 +29,14 @@ import java.util.UUID;
  * <p>Compressed clusters read as data. A write into one cannot be done in place: the cluster is inflated,
  * patched and stored as a new standard cluster, and the compressed cluster's refcounts are dropped. The
  * same happens to a data cluster whose copied flag is clear (shared, so not ours to overwrite).
+ *
+ * <p>Write-back ({@link #deferringMetadata}, for guest-facing writers such as the NBD server): a new
+ * cluster's content and refcount are written at once but its L2 entry (and a new table's L1 entry) is kept
+ * in memory, visible to readers, and written at {@link #flush}, on close, before any durable change, or
+ * when more than {@value #MAX_DIRTY_TABLES} L2 tables are dirty: content, refcounts and new L2 tables
+ * (which nothing points at yet), barrier, changed L2 tables and L1 entries, barrier (QEMU's qcow2 cache with cache=writeback
+ * orders its write-back the same way). A crash before the flush loses those writes (their clusters leak);
+ * it cannot leave a pointer to a cluster whose content or refcount is not on disk.
  */
 final class Qcow2Image implements ImageFile {
 
@@ -46,6 +54,10 @@ final class Qcow2Image implements ImageFile {
     private final UUID id;
     private final boolean writable;
     private boolean autoclearCleared;
+    /** Dirty L2 tables held at most before they are written back: 64 tables of 64 KiB, 4 MiB of memory. */
+    static final int MAX_DIRTY_TABLES = 64;
+    /** True only while {@link #deferringMetadata} runs, under the image's monitor. */
+    private boolean deferring;
 
     Qcow2Image(Qcow2Format format, HostFile host, Qcow2Header header, ClusterGeometry g, HeaderExtensions extensions,
             String backingFileName, ClusterMap map, RefcountTable refcounts, SnapshotTable snapshots, UUID id,
@@ -149,6 +161,7 @@ final class Qcow2Image implements ImageFile {
         if (!writable) {
             throw new StorageException("image " + id + " is open read-only");
         }
+        writeBackIfDirty();
         byte[] name = qcow2Parent.fileName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (name.length != header.backingFileSize()) {
             throw new ChainException("qcow2 overlay " + id + " names a " + header.backingFileSize()
@@ -159,6 +172,25 @@ final class Qcow2Image implements ImageFile {
         host.write(ByteBuffer.wrap(name), header.backingFileOffset());
         host.force();
         backingFileName = qcow2Parent.fileName();
+    }
+
+    /**
+     * Runs {@code writes} with new clusters' metadata deferred to the next {@link #flush} (see the class
+     * comment). Only new clusters are deferred: a write that frees a cluster (a compressed or shared one
+     * rewritten) writes the deferred metadata back first and goes the durable way.
+     */
+    @Override
+    public synchronized void deferringMetadata(Runnable writes) {
+        deferring = true;
+        try {
+            writes.run();
+        } finally {
+            deferring = false;
+        }
+        if (map.dirtyTables() > MAX_DIRTY_TABLES) {
+            writeBackMetadata();
+            host.barrier();
+        }
     }
 
     @Override
@@ -309,6 +341,9 @@ final class Qcow2Image implements ImageFile {
      * (the allocator may hand out fewer consecutive clusters than asked for).
      */
     private int storeRun(long unit, ByteBuffer data, int wanted) {
+        if (!deferring) {
+            writeBackIfDirty();
+        }
         ClusterAllocator.ClusterRun run = allocator.reserveRun(wanted);
         host.write(data.duplicate().limit(data.position() + run.count() * g.clusterSize()), g.offsetOf(run.first()));
         publishRun(unit, run);
@@ -318,11 +353,15 @@ final class Qcow2Image implements ImageFile {
     /** After a run's data is written: its refcounts, barrier, then the L2 entries that publish it. */
     private void publishRun(long unit, ClusterAllocator.ClusterRun run) {
         refcounts.set(run.first(), run.count(), 1);
-        host.barrier();
         long[] entries = new long[run.count()];
         for (int i = 0; i < run.count(); i++) {
             entries[i] = COPIED | g.offsetOf(run.first() + i);
         }
+        if (deferring) {
+            map.setEntriesDeferred(unit, entries);
+            return;
+        }
+        host.barrier();
         map.setEntries(unit, entries);
     }
 
@@ -346,6 +385,7 @@ final class Qcow2Image implements ImageFile {
 
     @Override
     public synchronized CheckReport check() {
+        writeBackIfDirty();
         return new Qcow2Check(this, host, g, refcounts, map, snapshots).run();
     }
 
@@ -355,15 +395,38 @@ final class Qcow2Image implements ImageFile {
     }
 
     @Override
-    public void flush() {
+    public synchronized void flush() {
         if (writable) {
+            if (map.dirtyTables() > 0) {
+                writeBackMetadata();
+            }
             host.force();
         }
     }
 
     @Override
-    public void close() {
-        host.close();
+    public synchronized void close() {
+        try {
+            if (writable && map.dirtyTables() > 0) {
+                writeBackMetadata();
+                host.force();
+            }
+        } finally {
+            host.close();
+        }
+    }
+
+    /** Deferred metadata, then a barrier, before a change that must be durable in the old order. */
+    private void writeBackIfDirty() {
+        if (map.dirtyTables() > 0) {
+            writeBackMetadata();
+            host.barrier();
+        }
+    }
+
+    /** Content and refcounts are written already: the tables follow (see {@link ClusterMap#writeBack}). */
+    private void writeBackMetadata() {
+        map.writeBack();
     }
 
     /**
@@ -380,6 +443,10 @@ final class Qcow2Image implements ImageFile {
             throw new StorageException("image " + id + ": the L2 table for cluster " + unit
                     + " is shared (its copied flag is clear); writing it would change another user of it");
         }
+        boolean defer = deferring && !L2Entry.holdsClusters(oldEntry);
+        if (!defer) {
+            writeBackIfDirty();
+        }
         long dataCluster = data == null ? -1 : allocator.reserve();
         long tableCluster = newTable ? allocator.reserve() : -1;
         long entry = data == null ? ZERO : COPIED | g.offsetOf(dataCluster);
@@ -391,7 +458,7 @@ final class Qcow2Image implements ImageFile {
             host.write(data.duplicate().limit(data.position() + g.clusterSize()), g.offsetOf(dataCluster));
         }
         ByteBuffer table = newTable ? map.newTable(unit, entry) : null;
-        if (newTable) {
+        if (newTable && !defer) {
             host.write(table.duplicate(), g.offsetOf(tableCluster));
         }
         if (data != null) {
@@ -399,6 +466,14 @@ final class Qcow2Image implements ImageFile {
         }
         if (newTable) {
             refcounts.set(tableCluster, 1);
+        }
+        if (defer) {
+            if (newTable) {
+                map.publishTableDeferred(l1Index, g.offsetOf(tableCluster), table);
+            } else {
+                map.setEntriesDeferred(unit, new long[] {entry});
+            }
+            return;
         }
         // One barrier suffices: content and refcounts may reach the disk in either order (a refcount
         // without its pointer is a leak), but both must be there before the pointer is.
@@ -445,6 +520,9 @@ final class Qcow2Image implements ImageFile {
             throw new ImageNotWritableException("qcow2 image " + id + " has " + snapshots.l1Tables().size()
                     + " internal snapshots, which share its clusters; it can be read (and used as a base) but not"
                     + " written. Delete them with 'qemu-img snapshot -d' first");
+        }
+        if (!deferring) {
+            writeBackIfDirty();
         }
         if (!autoclearCleared) {
             // Autoclear features describe data (bitmaps) we do not keep up to date: clear them, as QEMU does.

@@ -13,6 +13,7 @@ import dev.diskfleet.support.QemuTools;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -48,6 +49,52 @@ class Qcow2WritePathTest {
             // Data clusters, 6144 of them, plus 96 L2 tables and the fixed metadata: nothing wasted.
             long clusters = image.allocatedBytes() / 512;
             assertThat(clusters).isLessThan(6144 + 96 + 64);
+        }
+        Path raw = dir.resolve("expected.raw");
+        Files.write(raw, expected);
+        QemuTools.require("qemu-img");
+        QemuTools.assertCheckClean(file);
+        QemuTools.assertIdentical(file, raw);
+    }
+
+    /**
+     * Write-back: new clusters read back at once through the writer, reach another opener only when the
+     * writer flushes (or its dirty tables pass the bound), and the flushed file is what qemu-img expects.
+     */
+    @Test
+    void cachedWritesReadBackAtOnceAndReachTheFileAtFlushOrAtTheDirtyTableBound() throws Exception {
+        // 512-byte clusters: an L2 table covers 32 KiB, so 100 writes 32 KiB apart dirty 100 tables.
+        Qcow2Format tiny = new Qcow2Format(9);
+        int size = 100 * 32768;
+        byte[] expected = new byte[size];
+        Random random = new Random(41);
+        Path file = dir.resolve(UUID.randomUUID() + ".qcow2");
+        try (ImageFile image = tiny.create(file, NewImage.base(UUID.randomUUID(), size, Variant.DYNAMIC))) {
+            image.flush();
+            Chain chain = new Chain(List.of(image));
+            for (int t = 0; t < 100; t++) {
+                int offset = t * 32768 + 100;
+                byte[] data = new byte[700];
+                random.nextBytes(data);
+                System.arraycopy(data, 0, expected, offset, data.length);
+                chain.writeCached(offset, ByteBuffer.wrap(data));
+            }
+            assertSameBytes(readAll(chain), expected);
+            try (ImageFile other = tiny.open(file, false)) {
+                byte[] onDisk = readAll(new Chain(List.of(other)));
+                long tablesOnDisk = java.util.stream.IntStream.range(0, 100)
+                        .filter(t -> onDisk[t * 32768 + 100] == expected[t * 32768 + 100]
+                                && Arrays.equals(Arrays.copyOfRange(onDisk, t * 32768 + 100, t * 32768 + 800),
+                                        Arrays.copyOfRange(expected, t * 32768 + 100, t * 32768 + 800)))
+                        .count();
+                assertThat(tablesOnDisk).as("written back at the bound of dirty tables")
+                        .isGreaterThanOrEqualTo(100 - Qcow2Image.MAX_DIRTY_TABLES - 1).isLessThan(100);
+            }
+            chain.flush();
+            try (ImageFile other = tiny.open(file, false)) {
+                assertSameBytes(readAll(new Chain(List.of(other))), expected);
+            }
+            assertClean(image);
         }
         Path raw = dir.resolve("expected.raw");
         Files.write(raw, expected);

@@ -46,12 +46,40 @@ class ProblemResponsesDocumentation implements OpenApiCustomizer {
         }
         api.getPaths().forEach((path, item) -> {
             if (path.startsWith("/api/")) {
-                item.readOperationsMap().forEach((method, operation) -> document(path, method, operation));
+                item.readOperationsMap().forEach((method, operation) -> {
+                    document(path, method, operation, api.getComponents());
+                    problemsHaveTheirSchema(operation);
+                });
             }
         });
     }
 
-    private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+    /** Problem examples a controller gave get the schema the shared ones have. */
+    private static void problemsHaveTheirSchema(Operation operation) {
+        operation.getResponses().values().forEach(response -> {
+            if (response.getContent() != null && response.getContent().get(DocumentedProblems.PROBLEM_JSON) != null
+                    && response.getContent().get(DocumentedProblems.PROBLEM_JSON).getSchema() == null) {
+                response.getContent().get(DocumentedProblems.PROBLEM_JSON)
+                        .setSchema(new io.swagger.v3.oas.models.media.Schema<>().$ref("#/components/schemas/" + SCHEMA));
+            }
+        });
+    }
+
+    /** The body's first required field, for a validation example that names a field the body really has. */
+    private static Optional<String> firstRequiredField(Operation operation, Components components) {
+        var json = operation.getRequestBody().getContent() == null ? null
+                : operation.getRequestBody().getContent().get("application/json");
+        if (json == null || json.getSchema() == null || json.getSchema().get$ref() == null
+                || components.getSchemas() == null) {
+            return Optional.empty();
+        }
+        String ref = json.getSchema().get$ref();
+        var schema = components.getSchemas().get(ref.substring(ref.lastIndexOf('/') + 1));
+        return schema == null || schema.getRequired() == null ? Optional.empty()
+                : schema.getRequired().stream().findFirst().map(String::valueOf);
+    }
+
+    private static void document(String path, PathItem.HttpMethod method, Operation operation, Components components) {
         String instance = instance(path);
         List<Parameter> parameters = Optional.ofNullable(operation.getParameters()).orElse(List.of());
         boolean body = operation.getRequestBody() != null;
@@ -79,6 +107,10 @@ class ProblemResponsesDocumentation implements OpenApiCustomizer {
                 add(operation, 400, "The body is not the expected JSON", "unreadable-body", problem(400,
                         "unreadable-body", "Unreadable request body", "the request body could not be read as the"
                                 + " expected JSON: Unexpected end-of-input", instance));
+                firstRequiredField(operation, components).ifPresent(field -> add(operation, 400,
+                        "Invalid fields, each named in errors", "validation", withErrors(problem(400, "validation",
+                                "Invalid request", "the request has invalid fields: " + field + " must not be null",
+                                instance), field, "must not be null")));
             }
             add(operation, 415, "The body's Content-Type is not " + type, "unsupported-media-type", problem(415,
                     "unsupported-media-type", "Unsupported media type", "Content-Type 'text/plain' is not accepted"

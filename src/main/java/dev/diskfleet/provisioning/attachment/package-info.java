@@ -1,6 +1,6 @@
 /**
  * Reading a machine's attachments, and guest disk I/O through an attachment's chain (reads) into its
  * medium (writes), under the machine's guest-I/O lock. Uses the attachment, image and machine domains and
- * storage.
+ * storage, and provisioning.guest (a real guest's disks are its own while it runs).
  */
 package dev.diskfleet.provisioning.attachment;

@@ -1,0 +1,247 @@
+package dev.diskfleet.guest;
+
+import static dev.diskfleet.support.Api.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.support.Api;
+import dev.diskfleet.support.TemporaryDataDir;
+import dev.diskfleet.support.TestGuest;
+import dev.diskfleet.support.TestGuest.Behaviour;
+import java.io.InputStream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Real guests through the service: the test guest ({@link TestGuest}) uploaded as a golden disk, cloned to
+ * qcow2 and to VDI, deployed as fleets whose machines boot under QEMU from their own differencing disks
+ * (VDI ones through the service's NBD exports). Judges: each guest's own console lines, the machines'
+ * states and last exits, SHA-256 of the golden and base files, 409s while a guest holds its disks, and
+ * /proc for QEMU processes left behind.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "diskfleet.hypervisor=qemu")
+@ContextConfiguration(initializers = TemporaryDataDir.class)
+class RealGuestsTest {
+
+    /** Under TCG a boot takes about 7 s on a quiet machine; the CI machine may be shared and loaded. */
+    static final Duration BOOT = Duration.ofSeconds(300);
+    private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ImageStore store;
+
+    private Api api;
+    private final String prefix = "g" + UUID.randomUUID().toString().substring(0, 6);
+
+    @BeforeAll
+    static void guestTools() {
+        TestGuest.requireTools();
+    }
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    @AfterAll
+    static void noQemuOfOursIsLeftRunning() {
+        List<Long> left = GuestProcesses.runningQemuOf(MACHINES);
+        GuestProcesses.kill(left);
+        assertThat(left).as("QEMU processes of this class still running").isEmpty();
+    }
+
+    @Test
+    void fleetGuestsBootFromTheirOwnQcow2AndVdiDisksWriteThereAndAutoresetBringsBackTheGolden() throws Exception {
+        String raw = upload(Behaviour.POWER_OFF, prefix + "-poweroff");
+        Map<String, String> goldens = Map.of("qcow2", cloneTo(raw, "qcow2", "normal"),
+                "vdi", cloneTo(raw, "vdi", "normal"));
+        Map<String, String> goldenSha = new ConcurrentHashMap<>();
+        goldens.forEach((format, id) -> goldenSha.put(id, sha256(store.fileOf(UUID.fromString(id)))));
+
+        // Both fleets deploy and boot at once: two guests per format, each on its own differencing disk.
+        List<String> operations = new ArrayList<>();
+        for (String format : List.of("qcow2", "vdi")) {
+            operations.add(api.post("/api/fleets", body("name", prefix + "-" + format, "goldenImageId",
+                    goldens.get(format), "size", 2, "machineNamePrefix", prefix + format, "autoReset", true,
+                    "start", true)).expect(202).header("Location").orElseThrow());
+        }
+        List<JsonNode> fleets = new ArrayList<>();
+        for (String operation : operations) {
+            JsonNode done = api.awaitOperation(operation);
+            assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+            fleets.add(api.get(done.path("resourceUrl").asString()).expect(200).json());
+        }
+        List<JsonNode> members = new ArrayList<>();
+        for (JsonNode fleet : fleets) {
+            goldenSha.put(fleet.path("baseImageId").asString(),
+                    sha256(store.fileOf(UUID.fromString(fleet.path("baseImageId").asString()))));
+            fleet.path("machines").forEach(members::add);
+        }
+        members.forEach(member -> MACHINES.add(UUID.fromString(member.path("machineId").asString())));
+        assertThat(members).hasSize(4);
+
+        // The guests power off by themselves: their machines follow.
+        for (JsonNode member : members) {
+            String machine = member.path("machineId").asString();
+            JsonNode off = awaitState(machine, "poweredOff");
+            assertThat(off.path("lastExit").path("reason").asString()).as(off.toString()).isEqualTo("guestPoweredOff");
+            assertThat(console(machine)).contains(TestGuest.foundLine(machine, TestGuest.GOLDEN_WRITER),
+                    TestGuest.wroteLine(machine));
+        }
+
+        // Second boot: member 1 keeps autoreset, member 2 of each fleet is switched to keep its writes.
+        List<String> keepers = new ArrayList<>();
+        for (JsonNode fleet : fleets) {
+            JsonNode second = fleet.path("machines").get(1);
+            api.patch("/api/images/" + second.path("diskImageId").asString(), body("autoReset", false)).expect(200);
+            keepers.add(second.path("machineId").asString());
+        }
+        for (JsonNode fleet : fleets) {
+            JsonNode started = api.postEmpty("/api/fleets/" + fleet.path("id").asString() + "/start").expect(200).json();
+            assertThat(started.path("failed").asInt()).as(started.toString()).isZero();
+        }
+        for (JsonNode member : members) {
+            String machine = member.path("machineId").asString();
+            awaitState(machine, "poweredOff");
+            String expected = keepers.contains(machine) ? machine : TestGuest.GOLDEN_WRITER;
+            String unexpected = keepers.contains(machine) ? TestGuest.GOLDEN_WRITER : machine;
+            assertThat(console(machine)).as("the console of %s's second boot", machine)
+                    .contains(TestGuest.foundLine(machine, expected))
+                    .doesNotContain(TestGuest.foundLine(machine, unexpected));
+        }
+        goldenSha.forEach((id, sha) -> assertThat(sha256(store.fileOf(UUID.fromString(id))))
+                .as("SHA-256 of golden or base %s after its guests ran", id).isEqualTo(sha));
+    }
+
+    @Test
+    void aRunningGuestsDisksAreItsOwnAndAGracefulStopOfAnAcpiIgnoringGuestFallsBackToAHardStop() {
+        String golden = cloneTo(upload(Behaviour.STAY_UP, prefix + "-stayup"), "qcow2", "immutable");
+        String machine = api.post("/api/machines", body("name", prefix + "-acpi", "cpus", 1, "memoryMb", 256))
+                .expect(201).json().path("id").asString();
+        MACHINES.add(UUID.fromString(machine));
+        String attachment = api.post("/api/machines/" + machine + "/attachments",
+                body("imageId", golden, "port", 0, "device", 0)).expect(201).json().path("id").asString();
+        String data = "/api/machines/" + machine + "/attachments/" + attachment + "/data";
+
+        assertThat(api.postEmpty("/api/machines/" + machine + "/start").expect(200).json().path("state").asString())
+                .isEqualTo("running");
+        awaitConsole(machine, TestGuest.stayingUpLine(machine));
+
+        JsonNode host = api.get("/api/host").expect(200).json();
+        assertThat(host.path("driver").asString()).isEqualTo("qemu");
+        assertThat(host.path("qemuVersion").asString()).matches("\\d+\\.\\d+.*");
+        assertThat(host.path("accelerator").asString()).isIn("kvm", "tcg");
+        assertThat(host.path("cpus").asInt()).isPositive();
+        assertThat(host.path("runningGuests").findValuesAsString("machineId")).contains(machine);
+
+        api.upload("PUT", data, BodyPublishers.ofByteArray(new byte[512]), "Content-Type",
+                "application/octet-stream", "Content-Range", "bytes 0-511/*").expectProblem(409, "machine-running");
+        api.get(data, "Range", "bytes=0-511").expectProblem(409, "machine-running");
+        api.post("/api/machines/" + machine + "/snapshots", body("name", "live")).expectProblem(409, "machine-running");
+
+        long started = System.nanoTime();
+        JsonNode stopped = api.postEmpty("/api/machines/" + machine + "/stop?timeoutSeconds=3").expect(200).json();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(stopped.path("state").asString()).isEqualTo("poweredOff");
+        assertThat(stopped.path("lastExit").path("reason").asString()).isEqualTo("stoppedByHost");
+        assertThat(stopped.path("lastExit").path("detail").asString()).contains("ignored the ACPI power button");
+        Api.Reply tail = api.get("/api/machines/" + machine + "/console?tail=2").expect(200);
+        assertThat(tail.header("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(tail.text()).isEqualTo(TestGuest.wroteLine(machine) + "\n" + TestGuest.stayingUpLine(machine) + "\n");
+        // Powered off, the disk is the API's again: the guest's write is readable until the next start.
+        api.get(data, "Range", "bytes=0-511").expect(206);
+        assertThat(api.get("/api/host").json().path("runningGuests").findValuesAsString("machineId"))
+                .doesNotContain(machine);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private String upload(Behaviour behaviour, String name) {
+        try {
+            return api.upload("PUT", "/api/images/uploads?name=" + name + "&type=normal",
+                    BodyPublishers.ofFile(TestGuest.disk(behaviour))).expect(201).json().path("id").asString();
+        } catch (java.io.FileNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String cloneTo(String id, String format, String type) {
+        String operation = api.post("/api/images/" + id + "/clone", body("name", prefix + "-" + format + "-" + type
+                + "-" + id.substring(0, 8), "format", format, "type", type)).expect(202).header("Location").orElseThrow();
+        JsonNode done = api.awaitOperation(operation);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        return api.get(done.path("resourceUrl").asString()).expect(200).json().path("id").asString();
+    }
+
+    private JsonNode awaitState(String machine, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        JsonNode current = null;
+        while (System.nanoTime() < deadline) {
+            current = api.get("/api/machines/" + machine).expect(200).json();
+            if (current.path("state").asString().equals(state)) {
+                return current;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("machine " + machine + " is not " + state + " after " + BOOT + ": " + current
+                + "\nconsole:\n" + String.join("\n", console(machine)));
+    }
+
+    private void awaitConsole(String machine, String line) {
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (console(machine).contains(line)) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no '" + line + "' on the console of " + machine + " within " + BOOT + ":\n"
+                + String.join("\n", console(machine)));
+    }
+
+    private List<String> console(String machine) {
+        return api.get("/api/machines/" + machine + "/console?tail=200").expect(200).text().lines().toList();
+    }
+
+    static String sha256(Path file) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -179,6 +179,33 @@ class RealGuestsTest {
                 .doesNotContain(machine);
     }
 
+    @Test
+    void theDeployExampleBootsAFleetFromABootableGoldenAndShowsAutoresetOnTheGuestsConsoles() throws Exception {
+        Path output = Files.createTempFile("deploy-guests", ".log");
+        ProcessBuilder builder = new ProcessBuilder("bash", "examples/deploy-db-fleet.sh").redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("DISKFLEET_URL", "http://localhost:" + port);
+        builder.environment().put("GOLDEN", TestGuest.disk(Behaviour.POWER_OFF).toString());
+        builder.environment().put("FLEET_SIZE", "2");
+        builder.environment().put("MACHINE_PREFIX", prefix + "script");
+        Process process = builder.start();
+        boolean finished = process.waitFor(BOOT.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
+        String log = Files.readString(output);
+        Files.deleteIfExists(output);
+        System.out.println(log);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        api.get("/api/machines?name=" + prefix + "script").json().path("items")
+                .forEach(machine -> MACHINES.add(UUID.fromString(machine.path("id").asString())));
+
+        assertThat(finished).as("the script finished; output:%n%s", log).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:%n%s", log).isZero();
+        assertThat(log).contains("deployed 2 machines").containsPattern("DISKFLEET-GUEST \\S+ wrote")
+                .contains("found: " + TestGuest.GOLDEN_WRITER)
+                .contains("autoreset: the write is gone").doesNotContain("FAILED");
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private String upload(Behaviour behaviour, String name) {

@@ -110,7 +110,8 @@ public class MachineController {
     }
 
     @PostMapping("/{id}/start")
-    @Operation(summary = "Power on: every attached differencing image with autoReset on is emptied first")
+    @Operation(summary = "Power on: every attached differencing image with autoReset on is emptied, then the guest"
+            + " boots (with the qemu driver); returns once it runs")
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));
     }

@@ -15,8 +15,4 @@ public record LastExit(String reason, String detail, OffsetDateTime at, List<Str
     public LastExit {
         consoleTail = List.copyOf(consoleTail);
     }
-
-    public boolean abnormal() {
-        return !consoleTail.isEmpty() || reason.equals("abnormal") || reason.equals("failedToStart");
-    }
 }

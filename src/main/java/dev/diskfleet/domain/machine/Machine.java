@@ -9,6 +9,7 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A guest: its hardware, its power state and where it stands in its snapshot tree. */
@@ -92,12 +93,12 @@ public class Machine extends BaseEntity {
     }
 
     /** How the last guest run ended; empty if no guest has run yet. */
-    public java.util.Optional<LastExit> lastExit() {
+    public Optional<LastExit> lastExit() {
         if (lastExitReason == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> console = lastExitConsole == null ? List.of() : Arrays.asList(lastExitConsole.split("\n", -1));
-        return java.util.Optional.of(new LastExit(lastExitReason, lastExitDetail, lastExitAt, console));
+        return Optional.of(new LastExit(lastExitReason, lastExitDetail, lastExitAt, console));
     }
 
     private static String cut(String text, int max) {

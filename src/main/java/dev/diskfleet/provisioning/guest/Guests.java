@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.guest;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
@@ -15,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -100,10 +102,15 @@ public class Guests {
         Machine machine = machines.findById(machineId).orElseThrow();
         try {
             hypervisor.start(specs.of(machine));
-        } catch (HypervisorException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // Whatever failed (a disk that cannot be exported, QEMU refusing its command line), the machine
+            // must not stay recorded running without a guest.
             specs.released(machineId);
-            end(machineId, new LastExit("failedToStart", e.getMessage(), OffsetDateTime.now(),
+            end(machineId, new LastExit("failedToStart", String.valueOf(e.getMessage()), OffsetDateTime.now(),
                     hypervisor.consoleTail(runDirectories.of(machineId), 20)));
+            if (e instanceof DomainException) {
+                throw e;
+            }
             throw new GuestStartFailedException(machine.label(), e);
         }
     }
@@ -153,7 +160,7 @@ public class Guests {
     public HostDetails host() {
         List<HostDetails.RunningGuest> running = hypervisor.runningGuests().stream()
                 .map(id -> new HostDetails.RunningGuest(id, machines.findById(id).map(Machine::getName).orElse(null)))
-                .sorted(java.util.Comparator.comparing(guest -> String.valueOf(guest.name())))
+                .sorted(Comparator.comparing(guest -> String.valueOf(guest.name())))
                 .toList();
         long memory = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : -1;

@@ -4,6 +4,9 @@
 #
 #   DISKFLEET_URL=http://localhost:8080 examples/deploy-db-fleet.sh
 #
+# The token (admin: the example makes images and fleets) comes from DISKFLEET_TOKEN or, without it, from
+# the file the service writes at its first start: ${DISKFLEET_DATA_DIR:-./data}/admin-token.
+#
 # Needs bash, curl and jq; uses qemu-img when present to upload the golden image as VDI (a raw upload
 # works too: the fleet's base clone is made in VDI either way).
 #
@@ -27,6 +30,18 @@ PREFIX="${MACHINE_PREFIX:-db-$RUN_ID}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
+TOKEN_FILE="${DISKFLEET_DATA_DIR:-./data}/admin-token"
+TOKEN="${DISKFLEET_TOKEN:-}"
+if [[ -z "$TOKEN" && -r "$TOKEN_FILE" ]]; then
+  TOKEN="$(tr -d '[:space:]' <"$TOKEN_FILE")"
+fi
+if [[ -z "$TOKEN" ]]; then
+  echo "no token: set DISKFLEET_TOKEN, or run where $TOKEN_FILE is readable" >&2
+  exit 1
+fi
+# The header goes to curl through a private file, so the secret does not show in the process list.
+(umask 077 && printf 'Authorization: Bearer %s\n' "$TOKEN" >"$WORK/auth-header")
+
 step() { printf '\n== %s\n' "$*"; }
 
 # api METHOD PATH [curl args...]: prints the body; fails with the problem's detail on an HTTP error.
@@ -34,7 +49,7 @@ api() {
   local method="$1" path="$2"
   shift 2
   local status
-  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE_URL$path")"
+  status="$(curl -sS -o "$WORK/body" -w '%{http_code}' -H "@$WORK/auth-header" -X "$method" "$@" "$BASE_URL$path")"
   if [[ "$status" -ge 400 ]]; then
     echo "FAILED: $method $path -> HTTP $status: $(jq -r '.detail // .' "$WORK/body" 2>/dev/null || cat "$WORK/body")" >&2
     exit 1

@@ -90,6 +90,14 @@ class DockerComposeTest {
     }
 
     @Test
+    void thePublishedServiceListensOnAllInterfacesButTakesItsAdminTokenFromTheEnvironment() {
+        assertThat(diskfleetEnv.get("DISKFLEET_ADDRESS")).as("inside the container, loopback is unreachable")
+                .isEqualTo("0.0.0.0");
+        assertThat(String.valueOf(diskfleetEnv.get("DISKFLEET_ADMIN_TOKEN")))
+                .as("the secret is never written into the compose file").matches("\\$\\{DISKFLEET_ADMIN_TOKEN(:-)?}");
+    }
+
+    @Test
     void imagesAreRealAndTheJreMatchesTheJavaVersion() throws Exception {
         assertThat((String) postgres.get("image")).matches("postgres:\\d+(\\.\\d+)?(-(alpine|bookworm|trixie))?");
         assertThat((String) diskfleet.get("image")).isEqualTo("eclipse-temurin:" + pom("java.version") + "-jre");

@@ -1,9 +1,9 @@
 package dev.diskfleet.guest;
 
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.TemporaryDataDir;
 import dev.diskfleet.support.TestGuest;
 import dev.diskfleet.support.TestGuest.Behaviour;
@@ -48,7 +48,7 @@ class GuestAdoptionTest {
         String machine;
         ServiceProcess first = ServiceProcess.start(data, 1, "--diskfleet.hypervisor=qemu");
         try {
-            Api api = first.api();
+            DiskfleetClient api = first.api();
             String raw = api.upload("PUT", "/api/images/uploads?name=stayup&type=normal",
                     BodyPublishers.ofFile(TestGuest.disk(Behaviour.STAY_UP))).expect(201).json().path("id").asString();
             String operation = api.post("/api/images/" + raw + "/clone", body("name", "stayup-base", "format", "qcow2",
@@ -67,7 +67,7 @@ class GuestAdoptionTest {
         String gone;
         ServiceProcess second = ServiceProcess.start(data, 2, "--diskfleet.hypervisor=qemu");
         try {
-            Api api = second.api();
+            DiskfleetClient api = second.api();
             assertThat(api.get("/api/machines/" + machine).expect(200).json().path("state").asString())
                     .isEqualTo("running");
             assertThat(api.get("/api/host").json().path("runningGuests").findValuesAsString("machineId"))
@@ -100,7 +100,7 @@ class GuestAdoptionTest {
         }
     }
 
-    private static String newMachine(Api api, String name, String image) {
+    private static String newMachine(DiskfleetClient api, String name, String image) {
         String machine = api.post("/api/machines", body("name", name, "cpus", 1, "memoryMb", 256)).expect(201).json()
                 .path("id").asString();
         MACHINES.add(UUID.fromString(machine));
@@ -109,7 +109,7 @@ class GuestAdoptionTest {
         return machine;
     }
 
-    private static void awaitConsole(Api api, String machine, String line) throws InterruptedException {
+    private static void awaitConsole(DiskfleetClient api, String machine, String line) throws InterruptedException {
         long deadline = System.nanoTime() + RealGuestsTest.BOOT.toNanos();
         String console = "";
         while (System.nanoTime() < deadline) {

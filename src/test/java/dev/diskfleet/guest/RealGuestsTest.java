@@ -1,10 +1,10 @@
 package dev.diskfleet.guest;
 
-import static dev.diskfleet.support.Api.body;
+import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.storage.ImageStore;
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.TemporaryDataDir;
 import dev.diskfleet.support.TestGuest;
 import dev.diskfleet.support.TestGuest.Behaviour;
@@ -54,7 +54,7 @@ class RealGuestsTest {
     @Autowired
     ImageStore store;
 
-    private Api api;
+    private DiskfleetClient api;
     private final String prefix = "g" + UUID.randomUUID().toString().substring(0, 6);
 
     @BeforeAll
@@ -64,7 +64,7 @@ class RealGuestsTest {
 
     @BeforeEach
     void client() {
-        api = new Api(port);
+        api = new DiskfleetClient(port);
     }
 
     @AfterAll
@@ -170,7 +170,7 @@ class RealGuestsTest {
         assertThat(stopped.path("state").asString()).isEqualTo("poweredOff");
         assertThat(stopped.path("lastExit").path("reason").asString()).isEqualTo("stoppedByHost");
         assertThat(stopped.path("lastExit").path("detail").asString()).contains("ignored the ACPI power button");
-        Api.Reply tail = api.get("/api/machines/" + machine + "/console?tail=2").expect(200);
+        DiskfleetClient.Reply tail = api.get("/api/machines/" + machine + "/console?tail=2").expect(200);
         assertThat(tail.header("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(tail.text()).isEqualTo(TestGuest.wroteLine(machine) + "\n" + TestGuest.stayingUpLine(machine) + "\n");
         // Powered off, the disk is the API's again: the guest's write is readable until the next start.
@@ -187,6 +187,7 @@ class RealGuestsTest {
         builder.environment().put("DISKFLEET_URL", "http://localhost:" + port);
         builder.environment().put("GOLDEN", TestGuest.disk(Behaviour.POWER_OFF).toString());
         builder.environment().put("FLEET_SIZE", "2");
+        builder.environment().put("DISKFLEET_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN);
         builder.environment().put("MACHINE_PREFIX", prefix + "script");
         Process process = builder.start();
         boolean finished = process.waitFor(BOOT.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);

@@ -1,6 +1,6 @@
 package dev.diskfleet.guest;
 
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -18,11 +18,11 @@ final class ServiceProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(240);
 
     private final Process process;
-    private final Api api;
+    private final DiskfleetClient api;
 
     private ServiceProcess(Process process, int port) {
         this.process = process;
-        this.api = new Api(port);
+        this.api = new DiskfleetClient(port);
     }
 
     static ServiceProcess start(Path dataDir, int number, String... settings) throws IOException, InterruptedException {
@@ -35,7 +35,8 @@ final class ServiceProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "dev.diskfleet.DiskfleetApplication",
                 "--server.port=" + port,
                 "--diskfleet.data-dir=" + dataDir,
-                "--diskfleet.storage.root=" + dataDir.resolve("images")));
+                "--diskfleet.storage.root=" + dataDir.resolve("images"),
+                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN));
         command.addAll(List.of(settings));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("service-" + number + ".log").toFile()).start();
@@ -44,7 +45,7 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    Api api() {
+    DiskfleetClient api() {
         return api;
     }
 

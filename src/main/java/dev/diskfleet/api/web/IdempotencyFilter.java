@@ -28,6 +28,9 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * streaming uploads keep their constant memory; a retry of a completed upload is read through once more
  * to compare its hash. Answers are kept for {@code diskfleet.idempotency.retention} (24h).
  *
+ * <p>Keys are scoped to the caller ({@link HttpServletRequest#getUserPrincipal()}, set by the security
+ * chain, which runs before this filter): the same key sent by two callers names two requests.
+ *
  * <p>Registered by {@link IdempotencyConfiguration}, not by component scanning, so controller slice tests
  * (which pick up every {@code Filter} bean) do not need the database behind it.
  */
@@ -36,6 +39,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
+    private static final String ANONYMOUS = "anonymous";
 
     private final IdempotencyStore store;
     private final HandlerExceptionResolver problems;
@@ -56,34 +60,35 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         try {
             String key = validKey(req.getHeader(HEADER));
+            String principal = req.getUserPrincipal() == null ? ANONYMOUS : req.getUserPrincipal().getName();
             String target = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
             DigestingRequest request = new DigestingRequest(req);
-            Optional<StoredAnswer> existing = store.claim(key, req.getMethod(), target);
+            Optional<StoredAnswer> existing = store.claim(principal, key, req.getMethod(), target);
             if (existing.isPresent()) {
                 replay(existing.get(), request, target, res);
             } else {
-                runFirst(key, request, res, chain);
+                runFirst(principal, key, request, res, chain);
             }
         } catch (ApiException e) {
             problems.resolveException(req, res, null, e);
         }
     }
 
-    private void runFirst(String key, DigestingRequest request, HttpServletResponse res, FilterChain chain)
+    private void runFirst(String principal, String key, DigestingRequest request, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         ContentCachingResponseWrapper response = new ContentCachingResponseWrapper(res);
         boolean stored = false;
         try {
             chain.doFilter(request, response);
             if (HttpStatus.valueOf(response.getStatus()).is2xxSuccessful()) {
-                store.complete(key, request.drainAndDigest(), response.getStatus(),
+                store.complete(principal, key, request.drainAndDigest(), response.getStatus(),
                         response.getHeader(HttpHeaders.LOCATION), response.getHeader(HttpHeaders.ETAG),
                         response.getContentType(), new String(response.getContentAsByteArray(), StandardCharsets.UTF_8));
                 stored = true;
             }
         } finally {
             if (!stored) {
-                store.release(key);
+                store.release(principal, key);
             }
             response.copyBodyToResponse();
         }

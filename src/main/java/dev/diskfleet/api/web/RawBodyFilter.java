@@ -21,17 +21,27 @@ import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
 /**
- * For endpoints whose body is a raw file (disk image uploads). {@code curl --data-binary @disk.vdi}
- * labels the body {@code application/x-www-form-urlencoded} and {@code curl -T disk.vdi} labels it not at
- * all; both are served as {@code application/octet-stream}. Parameters come from the query string only:
- * asking the servlet container for a parameter of a form-labelled POST would make it read (and buffer)
- * the body as a form.
+ * For endpoints whose body is a raw file (disk image uploads). {@code curl -T disk.vdi} labels the body
+ * not at all; it is served as {@code application/octet-stream}. A body labelled as an HTML form
+ * ({@code application/x-www-form-urlencoded}, as {@code curl --data-binary} sends without {@code -H}, or
+ * {@code multipart/form-data}) is what a hostile web page can make a browser send without a CORS
+ * preflight: such a request is marked with the attribute {@link #FORM_CONTENT_TYPE} and refused with 415
+ * after authorization (by the security chain); until then it too is served as octet-stream, so no filter
+ * reads (and buffers) the body as a form. Parameters come from the query string only: asking the servlet
+ * container for a parameter of a form-labelled POST would make it read the body as a form.
  */
 public class RawBodyFilter extends OncePerRequestFilter {
+
+    /** Request attribute: the form content type an upload was sent with; such a request is to be refused. */
+    public static final String FORM_CONTENT_TYPE = RawBodyFilter.class.getName() + ".formContentType";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String declared = request.getContentType();
+        if (declared != null && RawBodyRequest.isForm(declared)) {
+            request.setAttribute(FORM_CONTENT_TYPE, declared);
+        }
         chain.doFilter(new RawBodyRequest(request), response);
     }
 
@@ -48,9 +58,11 @@ public class RawBodyFilter extends OncePerRequestFilter {
                     ? MediaType.APPLICATION_OCTET_STREAM_VALUE : declared;
         }
 
-        private static boolean isForm(String contentType) {
+        static boolean isForm(String contentType) {
             try {
-                return MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(MediaType.parseMediaType(contentType));
+                MediaType type = MediaType.parseMediaType(contentType);
+                return MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)
+                        || MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
             } catch (InvalidMediaTypeException e) {
                 return false;
             }

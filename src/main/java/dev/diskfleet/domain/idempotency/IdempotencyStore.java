@@ -11,9 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code idempotency_keys} table. Claiming a key is an insert, so the primary key decides which of
- * two concurrent requests runs; each statement commits on its own because the claim must be visible to
- * other requests while this one is still running.
+ * The {@code idempotency_keys} table; a key belongs to the principal that sent it, so the same key from two
+ * callers is two keys and no caller can replay another's answer. Claiming a key is an insert, so the
+ * primary key (principal, key) decides which of two concurrent requests runs; each statement commits on
+ * its own because the claim must be visible to other requests while this one is still running.
  */
 @Component
 public class IdempotencyStore {
@@ -34,16 +35,16 @@ public class IdempotencyStore {
      * Claims {@code key} for a new request, or returns what another request already stored under it.
      * An expired record is forgotten and the key claimed afresh.
      */
-    public Optional<StoredAnswer> claim(String key, String method, String target) {
+    public Optional<StoredAnswer> claim(String principal, String key, String method, String target) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<StoredAnswer> existing = find(key);
+            Optional<StoredAnswer> existing = find(principal, key);
             if (existing.isPresent()) {
                 return existing;
             }
             try {
-                jdbc.sql("INSERT INTO idempotency_keys (idem_key, method, request_target, state, created_at) "
-                                + "VALUES (?, ?, ?, ?, ?)")
-                        .params(key, method, target, IN_PROGRESS, OffsetDateTime.now())
+                jdbc.sql("INSERT INTO idempotency_keys (principal, idem_key, method, request_target, state, "
+                                + "created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                        .params(principal, key, method, target, IN_PROGRESS, OffsetDateTime.now())
                         .update();
                 return Optional.empty();
             } catch (DuplicateKeyException raced) {
@@ -53,17 +54,19 @@ public class IdempotencyStore {
         throw new IllegalStateException("idempotency key " + key + " could neither be read nor claimed");
     }
 
-    public void complete(String key, String bodySha256, int status, String location, String etag, String contentType,
-            String body) {
+    public void complete(String principal, String key, String bodySha256, int status, String location, String etag,
+            String contentType, String body) {
         jdbc.sql("UPDATE idempotency_keys SET state = ?, body_sha256 = ?, status = ?, location = ?, etag = ?, "
-                        + "content_type = ?, response_body = ?, completed_at = ? WHERE idem_key = ?")
-                .params(COMPLETED, bodySha256, status, location, etag, contentType, body, OffsetDateTime.now(), key)
+                        + "content_type = ?, response_body = ?, completed_at = ? WHERE principal = ? AND idem_key = ?")
+                .params(COMPLETED, bodySha256, status, location, etag, contentType, body, OffsetDateTime.now(),
+                        principal, key)
                 .update();
     }
 
     /** Frees a key whose request ended without an answer worth replaying. */
-    public void release(String key) {
-        jdbc.sql("DELETE FROM idempotency_keys WHERE idem_key = ? AND state = ?").params(key, IN_PROGRESS).update();
+    public void release(String principal, String key) {
+        jdbc.sql("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND state = ?")
+                .params(principal, key, IN_PROGRESS).update();
     }
 
     /**
@@ -80,12 +83,13 @@ public class IdempotencyStore {
         }
     }
 
-    private Optional<StoredAnswer> find(String key) {
+    private Optional<StoredAnswer> find(String principal, String key) {
         record Row(StoredAnswer answer, OffsetDateTime createdAt) {
         }
         Optional<Row> row = jdbc.sql("SELECT idem_key, method, request_target, state, body_sha256, status, location, "
-                        + "etag, content_type, response_body, created_at FROM idempotency_keys WHERE idem_key = ?")
-                .param(key)
+                        + "etag, content_type, response_body, created_at FROM idempotency_keys "
+                        + "WHERE principal = ? AND idem_key = ?")
+                .params(principal, key)
                 .query((rs, n) -> new Row(new StoredAnswer(rs.getString("idem_key"), rs.getString("method"),
                         rs.getString("request_target"), COMPLETED.equals(rs.getString("state")),
                         rs.getString("body_sha256"), rs.getInt("status"), rs.getString("location"),
@@ -94,7 +98,8 @@ public class IdempotencyStore {
                 .optional();
         if (row.isPresent() && row.get().answer().completed()
                 && row.get().createdAt().isBefore(OffsetDateTime.now().minus(retention))) {
-            jdbc.sql("DELETE FROM idempotency_keys WHERE idem_key = ? AND state = ?").params(key, COMPLETED).update();
+            jdbc.sql("DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND state = ?")
+                    .params(principal, key, COMPLETED).update();
             return Optional.empty();
         }
         return row.map(Row::answer);

@@ -1,0 +1,46 @@
+package dev.diskfleet.api.security;
+
+import dev.diskfleet.domain.audit.Actor;
+import dev.diskfleet.domain.token.ApiToken;
+import dev.diskfleet.domain.token.Role;
+import dev.diskfleet.provisioning.token.BootstrapAdmin;
+import dev.diskfleet.provisioning.token.TokenService;
+import java.util.Optional;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+
+/** Bearer secrets that are ours: the bootstrap admin's, or an API token from {@code /api/tokens}. */
+class ApiTokenAuthenticationProvider implements AuthenticationProvider {
+
+    private final BootstrapAdmin bootstrapAdmin;
+    private final TokenService tokens;
+
+    ApiTokenAuthenticationProvider(BootstrapAdmin bootstrapAdmin, TokenService tokens) {
+        this.bootstrapAdmin = bootstrapAdmin;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        String presented = ((BearerTokenAuthenticationToken) authentication).getToken();
+        if (bootstrapAdmin.matches(presented)) {
+            return new DiskfleetAuthentication(new Actor(Actor.Kind.BOOTSTRAP, BootstrapAdmin.PRINCIPAL, null),
+                    Role.ADMIN);
+        }
+        Optional<ApiToken> token = tokens.authenticate(presented);
+        if (token.isEmpty()) {
+            // One message for unknown, wrong, expired and revoked: the answer must not tell which.
+            throw new InvalidBearerTokenException("the bearer token is unknown, expired or revoked");
+        }
+        ApiToken t = token.get();
+        return new DiskfleetAuthentication(new Actor(Actor.Kind.TOKEN, t.getName(), t.getId()), t.getRole());
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return BearerTokenAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

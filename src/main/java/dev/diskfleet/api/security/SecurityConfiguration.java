@@ -1,0 +1,76 @@
+package dev.diskfleet.api.security;
+
+import dev.diskfleet.provisioning.audit.AuditLog;
+import dev.diskfleet.provisioning.token.BootstrapAdmin;
+import dev.diskfleet.provisioning.token.TokenService;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+
+/**
+ * Bearer tokens on the API and the actuator: stateless (no session, no cookie, hence no CSRF token to
+ * check), no CORS (same origin only), roles by method and path ({@link EndpointRoles}). A token is tried
+ * as one of ours (bootstrap admin or API token) first, then, when an identity provider is configured, as a
+ * JWT.
+ */
+@Configuration
+public class SecurityConfiguration {
+
+    @Bean
+    RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.withDefaultRolePrefix()
+                .role(EndpointRoles.ADMIN).implies(EndpointRoles.OPERATOR)
+                .role(EndpointRoles.OPERATOR).implies(EndpointRoles.VIEWER)
+                .build();
+    }
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, BootstrapAdmin bootstrapAdmin, TokenService tokens,
+            JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter, AuditLog audit)
+            throws Exception {
+        AuthenticationManager bearer = bearerAuthentication(bootstrapAdmin, tokens, jwt);
+        BearerChallenge challenge = new BearerChallenge(problems, limiter);
+        RoleTooLow roleTooLow = new RoleTooLow(problems);
+        http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .authorizeHttpRequests(EndpointRoles::apply)
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .authenticationManagerResolver(request -> bearer)
+                        .authenticationEntryPoint(challenge)
+                        .accessDeniedHandler(roleTooLow))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(challenge)
+                        .accessDeniedHandler(roleTooLow))
+                .addFilterAfter(new AuditFilter(audit), SecurityContextHolderFilter.class)
+                .addFilterBefore(new FailedAuthenticationLimitFilter(limiter, problems),
+                        BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new FormUploadRefusal(problems), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    private static AuthenticationManager bearerAuthentication(BootstrapAdmin bootstrapAdmin, TokenService tokens,
+            JwtSettings jwt) {
+        List<AuthenticationProvider> providers = new ArrayList<>();
+        providers.add(new ApiTokenAuthenticationProvider(bootstrapAdmin, tokens));
+        jwt.decoder().ifPresent(decoder -> {
+            JwtAuthenticationProvider jwtProvider = new JwtAuthenticationProvider(decoder);
+            jwtProvider.setJwtAuthenticationConverter(jwt.roles());
+            providers.add(jwtProvider);
+        });
+        return new ProviderManager(providers);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.diskfleet.domain.audit;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
+
+public interface AuditEntryRepository extends JpaRepository<AuditEntry, UUID> {
+
+    /** Entries in [from, to). */
+    Page<AuditEntry> findByOccurredAtGreaterThanEqualAndOccurredAtLessThan(OffsetDateTime from, OffsetDateTime to,
+            Pageable pageable);
+
+    /** One principal's entries in [from, to). */
+    Page<AuditEntry> findByPrincipalAndOccurredAtGreaterThanEqualAndOccurredAtLessThan(String principal,
+            OffsetDateTime from, OffsetDateTime to, Pageable pageable);
+
+    @Modifying
+    @Transactional
+    @Query("DELETE FROM AuditEntry e WHERE e.occurredAt < :cutoff")
+    int deleteOlderThan(@Param("cutoff") OffsetDateTime cutoff);
+}

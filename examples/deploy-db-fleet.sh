@@ -9,9 +9,20 @@
 #
 # Needs bash, curl and jq; uses qemu-img when present to upload the golden image as VDI (a raw upload
 # works too: the fleet's base clone is made in VDI either way).
+#
+# Real guests: when the service runs guests under QEMU (GET /api/host says driver qemu) and GOLDEN names
+# a bootable disk, the fleet boots from it instead:
+#
+#   GOLDEN=guest.raw FLEET_SIZE=3 DISKFLEET_URL=http://localhost:8080 examples/deploy-db-fleet.sh
+#
+# That disk's guest must print its SMBIOS serial number (Diskfleet passes the machine id) on the serial
+# console with what it found on its disk and that it wrote there, and then power off, as the test guest of
+# the test suite does (dev.diskfleet.support.TestGuest): "DISKFLEET-GUEST <id> found: <last writer>",
+# "DISKFLEET-GUEST <id> wrote".
 set -euo pipefail
 
 BASE_URL="${DISKFLEET_URL:-http://localhost:8080}"
+FLEET_SIZE_ASKED="${FLEET_SIZE:-}"
 FLEET_SIZE="${FLEET_SIZE:-10}"
 # Machine names are unique across the service: a short random tag lets the example run again and again.
 RUN_ID="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
@@ -65,6 +76,67 @@ wait_for() {
 read_guest() {
   api GET "/api/machines/$1/attachments/$2/data" -H "Range: bytes=0-$(($3 - 1))" | tr -d '\0'
 }
+
+DRIVER="$(api GET /api/host | jq -r .driver)"
+if [[ -n "${GOLDEN:-}" && "$DRIVER" == qemu ]]; then
+  FLEET_SIZE="${FLEET_SIZE_ASKED:-3}"
+  BOOT_SECONDS="${BOOT_SECONDS:-600}"
+
+  # console_of MACHINE_ID: the guest's console lines that name it.
+  console_of() { api GET "/api/machines/$1/console?tail=200" | grep -F "$1" || true; }
+
+  # await_power_off MACHINE_ID...: waits until every guest has powered itself off.
+  await_power_off() {
+    local deadline=$((SECONDS + BOOT_SECONDS)) id
+    for id in "$@"; do
+      until [[ "$(api GET "/api/machines/$id" | jq -r .state)" == poweredOff ]]; do
+        ((SECONDS < deadline)) || { echo "FAILED: guest $id still runs after ${BOOT_SECONDS}s" >&2; exit 1; }
+        sleep 1
+      done
+    done
+  }
+
+  step "1. A bootable golden disk: $GOLDEN ($(stat -c %s "$GOLDEN") bytes); guests run under QEMU here"
+  step "2. Upload it as a normal image"
+  GOLDEN_ID="$(api PUT "/api/images/uploads?name=golden-guest-$RUN_ID&type=normal" \
+    -H 'Content-Type: application/octet-stream' -H "Idempotency-Key: $RUN_ID-upload" -T "$GOLDEN" | jq -r .id)"
+  echo "golden image: $GOLDEN_ID"
+
+  step "3. Deploy $FLEET_SIZE guests from it (booted, autoreset on); each writes into its own disk"
+  OPERATION_ID="$(json_post /api/fleets "$(jq -n --arg name "guest-fleet-$RUN_ID" --arg golden "$GOLDEN_ID" \
+    --argjson size "$FLEET_SIZE" --arg prefix "$PREFIX" '{name: $name, goldenImageId: $golden, size: $size,
+    machineNamePrefix: $prefix, autoReset: true, start: true}')" deploy | jq -r .id)"
+  FLEET_URL="$(wait_for "$OPERATION_ID" | jq -r .resourceUrl)"
+  FLEET_ID="$(api GET "$FLEET_URL" | jq -r .id)"
+  mapfile -t MACHINES < <(api GET "$FLEET_URL" | jq -r '.machines[].machineId')
+  echo "deployed ${#MACHINES[@]} machines in fleet $FLEET_ID"
+  await_power_off "${MACHINES[@]}"
+  for id in "${MACHINES[@]}"; do
+    console_of "$id"
+    console_of "$id" | grep -qF "$id wrote" || { echo "FAILED: guest $id did not write" >&2; exit 1; }
+  done
+
+  step "4. Power-cycle the fleet: every guest boots again"
+  POWER="$(api POST "/api/fleets/$FLEET_ID/reset" -H "Idempotency-Key: $RUN_ID-reset")"
+  echo "reset: $(jq .succeeded <<<"$POWER") succeeded, $(jq .failed <<<"$POWER") failed"
+  [[ "$(jq .failed <<<"$POWER")" == 0 ]] || { echo "FAILED: some machines did not power-cycle" >&2; exit 1; }
+  await_power_off "${MACHINES[@]}"
+
+  step "5. The writes are gone: autoreset emptied each guest's disk at power-on"
+  for id in "${MACHINES[@]}"; do
+    console_of "$id" | grep -F found
+    if console_of "$id" | grep -qF "found: $id"; then
+      echo "FAILED: guest $id found its own earlier write" >&2; exit 1
+    fi
+  done
+  echo "autoreset: the write is gone, every guest found its disk as the golden left it"
+
+  step "6. Space"
+  FLEET="$(api GET "/api/fleets/$FLEET_ID")"
+  echo "deployed ${#MACHINES[@]} machines; space saved: $(jq .usage.savedBytes <<<"$FLEET") bytes against" \
+    "${#MACHINES[@]} full copies"
+  exit 0
+fi
 
 step "1. A golden disk with content we can recognise (64 MiB, a marker at the start of every 4 MiB)"
 truncate -s 64M "$WORK/golden.raw"

@@ -55,6 +55,14 @@ public interface Hypervisor extends AutoCloseable {
     /** Called once each time a guest stops running, whatever the reason, on a thread of the driver's. */
     void addExitListener(GuestExitListener listener);
 
+    /**
+     * Whether a running guest has its disk files open itself: then nothing else may write them (or read
+     * them through a cache of their block tables) until it stops. The {@code none} driver opens nothing.
+     */
+    default boolean holdsDisks() {
+        return true;
+    }
+
     HostInfo host();
 
     /**

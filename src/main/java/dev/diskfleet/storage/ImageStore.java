@@ -370,6 +370,28 @@ public final class ImageStore implements Closeable {
         return layers(id).stream().map(ImageFile::id).toList();
     }
 
+    /**
+     * The image's file, for a hypervisor that opens it itself (QEMU opens a qcow2 overlay and its backing
+     * chain, or a raw file, directly). Nothing in this process may touch the file while it does: see
+     * {@link #release}.
+     */
+    public Path fileOf(UUID id) {
+        Path file = images.locate(id);
+        if (file == null) {
+            throw new ImageNotFoundException(id);
+        }
+        return file;
+    }
+
+    /**
+     * Closes the image's open handle, if any, so that the next use reads the file afresh: called before and
+     * after another program (a guest's QEMU) writes the file, since a handle kept open across those writes
+     * would hold stale block tables and would corrupt the file with its next write.
+     */
+    public void release(UUID id) {
+        images.release(id);
+    }
+
     public boolean exists(UUID id) {
         return images.exists(id);
     }

@@ -145,6 +145,16 @@ final class OpenImages {
         }
     }
 
+    /** Closes and forgets the handle, waiting for a whole-image change on it to finish first. */
+    void release(UUID id) {
+        ImageFile handle = open.remove(id);
+        if (handle != null) {
+            synchronized (handle) {
+                handle.close();
+            }
+        }
+    }
+
     /** Closes and forgets the handle of an image whose file is being undone. */
     void forget(UUID id) {
         ImageFile handle = open.remove(id);

@@ -28,6 +28,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
@@ -125,10 +126,15 @@ public class FleetController {
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(operationId = "stopFleet", summary = "Stop every machine of the fleet; one result per machine")
+    @Operation(operationId = "stopFleet", summary = "Stop every machine of the fleet (ACPI power button, then hard after timeoutSeconds; "
+            + "or hard at once with force=true), a few at a time; one result per machine")
     @FleetPowerResponses
-    public FleetPowerResponse stop(@PathVariable UUID id) {
-        return power(id, FleetPowerAction.STOP);
+    public FleetPowerResponse stop(@PathVariable UUID id,
+            @Parameter(description = "How long each guest may take to power off before it is powered off hard")
+            @RequestParam(defaultValue = "30") @Min(0) @Max(3600) int timeoutSeconds,
+            @Parameter(description = "Power off hard at once") @RequestParam(defaultValue = "false") boolean force) {
+        return results(id, FleetPowerAction.STOP,
+                power.apply(id, FleetPowerAction.STOP, Duration.ofSeconds(timeoutSeconds), force));
     }
 
     @PostMapping("/{id}/reset")
@@ -162,7 +168,11 @@ public class FleetController {
     }
 
     private FleetPowerResponse power(UUID id, FleetPowerAction action) {
-        List<MachinePowerResult> results = power.apply(id, action).stream().map(FleetController::result).toList();
+        return results(id, action, power.apply(id, action));
+    }
+
+    private static FleetPowerResponse results(UUID id, FleetPowerAction action, List<MemberOutcome> outcomes) {
+        List<MachinePowerResult> results = outcomes.stream().map(FleetController::result).toList();
         int succeeded = (int) results.stream().filter(MachinePowerResult::ok).count();
         return new FleetPowerResponse(id, action.apiName(), succeeded, results.size() - succeeded, results);
     }

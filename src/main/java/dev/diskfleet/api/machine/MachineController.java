@@ -1,6 +1,7 @@
 package dev.diskfleet.api.machine;
 
-import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.hypervisor.ConsoleTail;
+import dev.diskfleet.provisioning.guest.Guests;
 import dev.diskfleet.provisioning.machine.MachineService;
 import dev.diskfleet.provisioning.machine.PowerService;
 import dev.diskfleet.api.web.ETags;
@@ -18,11 +19,15 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,12 +45,21 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Machines", description = "Guests, their hardware and power state")
 public class MachineController {
 
+    private static final String CONSOLE_EXAMPLE = """
+            SeaBIOS (version 1.16.2-debian-1.16.2-1)
+            Booting from Hard Disk...
+            DISKFLEET-GUEST 9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d found: golden
+            DISKFLEET-GUEST 9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d wrote
+            """;
+
     private final MachineService machines;
     private final PowerService power;
+    private final Guests guests;
 
-    public MachineController(MachineService machines, PowerService power) {
+    public MachineController(MachineService machines, PowerService power, Guests guests) {
         this.machines = machines;
         this.power = power;
+        this.guests = guests;
     }
 
     @PostMapping
@@ -103,22 +117,44 @@ public class MachineController {
     }
 
     @PostMapping("/{id}/start")
-    @Operation(operationId = "startMachine", summary = "Power on: every attached differencing image with autoReset on is emptied first")
+    @Operation(operationId = "startMachine", summary = "Power on: every attached differencing image with autoReset on"
+            + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
-    @ApiResponse(responseCode = "409", description = "Already running, or a disk's file is missing", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_ALREADY_RUNNING)))
+    @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, or a user's NBD export"
+            + " shares a disk with the guest", content = @Content(mediaType = "application/problem+json",
+                    examples = @ExampleObject(value = ProblemExamples.MACHINE_ALREADY_RUNNING)))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(operationId = "stopMachine", summary = "Power off; what the guest wrote stays readable until the next start")
-    public ResponseEntity<MachineResponse> stop(@PathVariable UUID id) {
-        return withETag(id, power.stop(id));
+    @Operation(operationId = "stopMachine", summary = "Power off: the ACPI power button, then a hard power-off after timeoutSeconds (or at once"
+            + " with force=true); returns once the guest no longer runs. What the guest wrote stays readable until"
+            + " the next start")
+    public ResponseEntity<MachineResponse> stop(@PathVariable UUID id,
+            @Parameter(description = "How long the guest may take to power off before it is powered off hard")
+            @RequestParam(defaultValue = "30") @Min(0) @Max(3600) int timeoutSeconds,
+            @Parameter(description = "Power off hard at once, as pulling the plug does")
+            @RequestParam(defaultValue = "false") boolean force) {
+        return withETag(id, power.stop(id, Duration.ofSeconds(timeoutSeconds), force));
+    }
+
+    @GetMapping(value = "/{id}/console", produces = MediaType.TEXT_PLAIN_VALUE)
+    @Operation(operationId = "getMachineConsole", summary = "The guest's serial console: the last lines of its current or last boot")
+    @ApiResponse(responseCode = "200", description = "The last lines, one per line", content = @Content(
+            mediaType = MediaType.TEXT_PLAIN_VALUE, examples = @ExampleObject(value = CONSOLE_EXAMPLE)))
+    public String console(@PathVariable UUID id,
+            @Parameter(description = "How many lines from the end")
+            @RequestParam(defaultValue = "100") @Min(0) @Max(ConsoleTail.MAX_LINES) int tail) {
+        machines.require(id);
+        List<String> lines = guests.console(id, tail);
+        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
     }
 
     @PostMapping("/{id}/reset")
-    @Operation(operationId = "resetMachine", summary = "Power cycle a running machine (stop and start): autoReset disks are emptied")
+    @Operation(operationId = "resetMachine", summary = "Hard power cycle of a running machine (powered off at once,"
+            + " then started): autoReset disks are emptied")
     @ApiResponse(responseCode = "200", description = "Running again, autoReset disks emptied")
     @ApiResponse(responseCode = "409", description = "The machine is powered off", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_POWERED_OFF)))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))

@@ -18,6 +18,7 @@ public record MachineResponse(
         @Schema(description = "poweredOff or running", example = "poweredOff") String state,
         @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,
         List<AttachmentResponse> attachments,
+        @Schema(description = "How the last guest run ended; null before the first") LastExitResponse lastExit,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
 
@@ -25,7 +26,8 @@ public record MachineResponse(
         Machine machine = details.machine();
         return new MachineResponse(machine.getId(), machine.getName(), machine.getDescription(), machine.getCpus(),
                 machine.getMemoryMb(), machine.getState().apiName(), machine.getCurrentSnapshotId(),
-                details.attachments().stream().map(AttachmentResponse::of).toList(), machine.getCreatedAt(),
+                details.attachments().stream().map(AttachmentResponse::of).toList(),
+                machine.lastExit().map(LastExitResponse::of).orElse(null), machine.getCreatedAt(),
                 machine.getUpdatedAt());
     }
 }

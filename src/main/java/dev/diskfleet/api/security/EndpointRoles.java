@@ -40,6 +40,8 @@ final class EndpointRoles {
         rules.requestMatchers(HttpMethod.GET, "/api/machines/*/attachments/*/data").hasRole(OPERATOR);
         rules.requestMatchers(HttpMethod.HEAD, "/api/machines/*/attachments/*/data").hasRole(OPERATOR);
         rules.requestMatchers(HttpMethod.PUT, "/api/machines/*/attachments/*/data").hasRole(OPERATOR);
+        // A guest's console may show what runs inside it (passwords typed at a prompt): like its disk bytes.
+        rules.requestMatchers(HttpMethod.GET, "/api/machines/*/console").hasRole(OPERATOR);
         rules.requestMatchers(HttpMethod.POST, "/api/machines/*/start", "/api/machines/*/stop",
                 "/api/machines/*/reset", "/api/fleets/*/start", "/api/fleets/*/stop", "/api/fleets/*/reset")
                 .hasRole(OPERATOR);

@@ -7,6 +7,7 @@ import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.PreconditionFailedException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;
 import dev.diskfleet.domain.TooLargeException;
+import dev.diskfleet.provisioning.guest.GuestStartFailedException;
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ImageNotFoundException;
@@ -52,6 +53,10 @@ public final class ProblemMapper {
             return Problems.of(HttpStatus.CONFLICT, "integrity-conflict", "Conflicting change",
                     "the change conflicts with related data that another request changed at the same time;"
                             + " fetch the resources again and retry");
+        }
+        if (e instanceof GuestStartFailedException) {
+            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "guest-start-failed", "Guest start failed",
+                    e.getMessage());
         }
         if (e instanceof StorageException && isOutOfSpace(e)) {
             return Problems.of(HttpStatus.INSUFFICIENT_STORAGE, "out-of-space", "Out of space",

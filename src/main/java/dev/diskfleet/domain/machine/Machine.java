@@ -6,6 +6,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A guest: its hardware, its power state and where it stands in its snapshot tree. */
@@ -31,6 +35,22 @@ public class Machine extends BaseEntity {
     /** The snapshot the current state was taken from or restored to (VirtualBox's current snapshot). */
     @Column(name = "current_snapshot_id")
     private UUID currentSnapshotId;
+
+    @Column(name = "last_exit_reason")
+    private String lastExitReason;
+
+    @Column(name = "last_exit_detail")
+    private String lastExitDetail;
+
+    @Column(name = "last_exit_at")
+    private OffsetDateTime lastExitAt;
+
+    /** The console lines, newline-separated, cut to the column's size from the start. */
+    @Column(name = "last_exit_console")
+    private String lastExitConsole;
+
+    private static final int MAX_DETAIL = 2000;
+    private static final int MAX_CONSOLE = 8000;
 
     protected Machine() {
     }
@@ -59,6 +79,30 @@ public class Machine extends BaseEntity {
      */
     public void disksChanged() {
         markChanged();
+    }
+
+    /** The guest stopped running: the machine is powered off, and how it ended is kept. */
+    public void guestEnded(LastExit exit) {
+        this.state = MachineState.POWERED_OFF;
+        this.lastExitReason = exit.reason();
+        this.lastExitDetail = cut(exit.detail(), MAX_DETAIL);
+        this.lastExitAt = exit.at();
+        String console = String.join("\n", exit.consoleTail());
+        this.lastExitConsole = console.isEmpty() ? null
+                : console.substring(Math.max(0, console.length() - MAX_CONSOLE));
+    }
+
+    /** How the last guest run ended; empty if no guest has run yet. */
+    public Optional<LastExit> lastExit() {
+        if (lastExitReason == null) {
+            return Optional.empty();
+        }
+        List<String> console = lastExitConsole == null ? List.of() : Arrays.asList(lastExitConsole.split("\n", -1));
+        return Optional.of(new LastExit(lastExitReason, lastExitDetail, lastExitAt, console));
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     public String getName() {

@@ -1,6 +1,7 @@
 package dev.diskfleet.domain.machine;
 
 import jakarta.persistence.LockModeType;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -19,4 +20,7 @@ public interface MachineRepository extends JpaRepository<Machine, UUID>, JpaSpec
     Optional<Machine> lockById(UUID id);
 
     boolean existsByName(String name);
+
+    @Query("select m.id from Machine m where m.state = :state")
+    List<UUID> findIdsByState(MachineState state);
 }

@@ -92,6 +92,11 @@ public final class RecordsOnlyHypervisor implements Hypervisor {
     }
 
     @Override
+    public boolean holdsDisks() {
+        return false;
+    }
+
+    @Override
     public HostInfo host() {
         return new HostInfo(name(), Optional.empty(), Accelerator.NONE);
     }

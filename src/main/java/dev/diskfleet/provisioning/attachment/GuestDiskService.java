@@ -10,7 +10,9 @@ import dev.diskfleet.domain.attachment.DiskRange;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLocks;
+import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Service;
  * A guest's disk as the guest sees it: reads go through the attachment's whole chain, writes land in its
  * medium (the machine's own image; never an immutable parent, which only ever sits below it). Both hold
  * the machine's guest-I/O lock, so a snapshot or reset never swaps the medium under a running transfer,
- * and both stream in bounded chunks: nothing here holds a disk in memory.
+ * and both stream in bounded chunks: nothing here holds a disk in memory. While a real guest runs, its disks
+ * are its own: writes are refused, and so are reads of the qcow2 and raw files QEMU opens itself.
  */
 @Service
 public class GuestDiskService {
@@ -37,13 +40,17 @@ public class GuestDiskService {
     private final ImageRepository images;
     private final MachineLocks locks;
     private final ImageStore store;
+    private final MachineRepository machines;
+    private final GuestHeldDisks heldDisks;
 
     public GuestDiskService(AttachmentCatalog attachments, ImageRepository images, MachineLocks locks,
-            ImageStore store) {
+            ImageStore store, MachineRepository machines, GuestHeldDisks heldDisks) {
         this.attachments = attachments;
         this.images = images;
         this.locks = locks;
         this.store = store;
+        this.machines = machines;
+        this.heldDisks = heldDisks;
     }
 
     /** A read in progress: holds the guest-I/O lock until closed. */
@@ -78,6 +85,11 @@ public class GuestDiskService {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
+            if (!medium.getFormat().equals("vdi")) {
+                // QEMU opens qcow2 and raw files itself: our reads would see its writes half done, through
+                // block tables it has since changed. A VDI chain reaches the guest through our own NBD export.
+                heldDisks.requireFree(machine(machineId), "read the disks of");
+            }
             return new GuestRead(medium.getId(), DiskRange.ofRangeHeader(rangeHeader, medium.getSizeBytes()), lock);
         } catch (RuntimeException e) {
             lock.unlock();
@@ -95,6 +107,7 @@ public class GuestDiskService {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
+            heldDisks.requireFree(machine(machineId), "write to the disks of");
             requireWritable(medium);
             DiskRange range = DiskRange.ofContentRange(contentRange, medium.getSizeBytes());
             if (range.length() > MAX_WRITE_BYTES) {
@@ -145,6 +158,10 @@ public class GuestDiskService {
             requireWritable(medium);
         }
         return medium;
+    }
+
+    private Machine machine(UUID machineId) {
+        return machines.findById(machineId).orElseThrow(() -> new NotFoundException("machine", machineId));
     }
 
     private Image mediumOf(UUID machineId, UUID attachmentId) {

@@ -14,6 +14,7 @@ import dev.diskfleet.nbd.ExportStats;
 import dev.diskfleet.nbd.Exports;
 import dev.diskfleet.nbd.NbdServer;
 import dev.diskfleet.provisioning.attachment.GuestDiskService;
+import dev.diskfleet.provisioning.attachment.GuestHeldDisks;
 import dev.diskfleet.provisioning.image.ImageCatalog;
 import dev.diskfleet.provisioning.image.ImageReaders;
 import dev.diskfleet.storage.ImageStore;
@@ -35,6 +36,10 @@ import org.springframework.stereotype.Service;
  * attachment's medium; a writable one writes into that medium as guest writes do. Both hold the machine's
  * disks against layout changes, every request takes the guest-I/O lock, and a medium has at most one
  * writable export at a time. Exports are in memory only: none outlives the process.
+ *
+ * <p>A guest's own export (a VDI chain, which QEMU cannot open itself) is named after its attachment, so
+ * that a guest adopted after a restart finds it again under the name it was booted with. It is not the
+ * user's: it does not count as a running machine's writer for the API's rules, and the API cannot delete it.
  */
 @Service
 public class ExportService implements AutoCloseable {
@@ -48,13 +53,14 @@ public class ExportService implements AutoCloseable {
     private final MachineRepository machines;
     private final MachineLocks locks;
     private final ImageStore store;
+    private final GuestHeldDisks heldDisks;
     private final Map<UUID, ServedExport> served = new ConcurrentHashMap<>();
     /** The writable export of each medium that has one: the medium's only writer besides HTTP PUTs. */
     private final Map<UUID, UUID> writers = new ConcurrentHashMap<>();
 
     public ExportService(Exports exports, NbdServer server, Endpoint endpoint, ImageCatalog images,
             ImageReaders readers, GuestDiskService guestDisks, MachineRepository machines, MachineLocks locks,
-            ImageStore store) {
+            ImageStore store, GuestHeldDisks heldDisks) {
         this.exports = exports;
         this.server = server;
         this.endpoint = endpoint;
@@ -64,6 +70,7 @@ public class ExportService implements AutoCloseable {
         this.machines = machines;
         this.locks = locks;
         this.store = store;
+        this.heldDisks = heldDisks;
     }
 
     /** Serves the image's whole chain read-only; the image cannot be deleted until the export is. */
@@ -94,11 +101,45 @@ public class ExportService implements AutoCloseable {
 
     /**
      * A writable export of a machine's disk for its own guest to boot from (QEMU cannot open a VDI chain,
-     * but it can open this export). Allowed while the machine runs; the API cannot delete it: call
-     * {@link #closeGuestExports} when the guest stops.
+     * but it can open this export), named {@link #guestExportName} on a Unix socket (QEMU's NBD client is
+     * given the socket). Allowed while the machine runs; replaces an earlier guest export of the same disk
+     * (re-export after adoption); the API cannot delete it: call {@link #closeGuestExports} when the guest
+     * stops.
      */
     public ExportDetails exportGuestDisk(UUID machineId, UUID attachmentId) {
+        if (!(endpoint instanceof Endpoint.UnixSocket)) {
+            throw new ConflictException("guest-disk-needs-unix-socket", "the disk " + attachmentId + " of machine "
+                    + machineId + " is a VDI chain, which a guest reaches through the NBD server's Unix socket;"
+                    + " the server listens on loopback TCP (diskfleet.nbd.tcp-port): unset it to boot VDI guests");
+        }
+        String name = guestExportName(attachmentId);
+        served.values().stream().filter(e -> e.guest() && e.export().name().equals(name)).toList()
+                .forEach(e -> close(e.id()));
         return exportDisk(machineId, attachmentId, true, true);
+    }
+
+    /** The name a guest knows its disk's export by: stable across restarts of the service. */
+    public static String guestExportName(UUID attachmentId) {
+        return "guest-" + attachmentId;
+    }
+
+    /**
+     * Refuses (409) to boot a guest that opens the disk while a user's export serves it: a writable one
+     * would be a second writer; and when the guest opens the file itself ({@code guestOpensFile}, qcow2 and
+     * raw) even a reader would read through block tables the guest changes. Reads of a VDI chain go through
+     * the guest's own export and the same locks, so read-only user exports of those may stay.
+     */
+    public void requireShareableWithGuest(UUID machineId, UUID attachmentId, boolean guestOpensFile) {
+        List<ServedExport> blocking = served.values().stream()
+                .filter(e -> !e.guest() && machineId.equals(e.machineId()) && attachmentId.equals(e.attachmentId()))
+                .filter(e -> e.writable() || guestOpensFile)
+                .toList();
+        if (!blocking.isEmpty()) {
+            throw new ConflictException("disks-exported", "cannot boot machine " + machineId + ": its disk "
+                    + attachmentId + " is served by " + blocking.stream().map(ServedExport::label).toList()
+                    + ", and a running guest must be the only " + (guestOpensFile ? "user" : "writer")
+                    + " of it; delete the export(s) first (DELETE /api/exports/{id})");
+        }
     }
 
     /** Closes every export made by {@link #exportGuestDisk} for the machine. */
@@ -143,11 +184,17 @@ public class ExportService implements AutoCloseable {
             Machine machine = machines.findById(machineId).orElseThrow(() -> new NotFoundException("machine", machineId));
             Image medium = guestDisks.medium(machineId, attachmentId, writable);
             if (writable && !guest && machine.isRunning()) {
+                // The guest's own export (when it has one) holds the writer slot too, but this must not
+                // depend on it: a qcow2 or raw guest writes its files without any export of ours.
                 throw new ConflictException("machine-running", "machine " + machine.label() + " is running: its"
                         + " guest is the writer of its disks; export the disk read-only or stop the machine");
             }
+            if (!guest && !medium.getFormat().equals("vdi")) {
+                // QEMU opens qcow2 and raw files itself: as for HTTP reads, ours would see its writes half done.
+                heldDisks.requireFree(machine, "export the disks of");
+            }
             UUID id = UUID.randomUUID();
-            String name = "disk-" + id;
+            String name = guest ? guestExportName(attachmentId) : "disk-" + id;
             String label = "NBD export " + name + " (" + id + ")";
             if (writable) {
                 claimWriter(medium.getId(), id);

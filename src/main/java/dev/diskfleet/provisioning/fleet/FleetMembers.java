@@ -167,7 +167,7 @@ class FleetMembers {
             return;
         }
         if (machine.isRunning()) {
-            power.stop(machineId);
+            power.stop(machineId, java.time.Duration.ZERO, true);
         }
         machineService.delete(machineId, IfMatch.ANY);
     }

@@ -1,53 +1,82 @@
 package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.NotFoundException;
-import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
-import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.provisioning.guest.Guests;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Power actions. Start and reset go through {@link MachineDisks#powerOn}, which empties autoReset media;
- * stop only records the state, so what the guest wrote stays readable until the next start. Each returns
- * the machine as it is afterwards.
+ * Power actions, through the hypervisor. Start empties autoReset media ({@link MachineDisks#powerOn}) and
+ * then boots the guest; stop asks the guest to power off and records the machine powered off, so what
+ * the guest wrote stays readable until the next start; reset is a hard power cycle. Each runs under the
+ * machine's power lock and returns the machine as it is afterwards.
  */
 @Service
 public class PowerService {
 
+    /** How long a graceful stop waits for the guest before it powers off hard, unless the caller says. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
     private final MachineRepository machines;
     private final MachineDisks disks;
     private final MachineService machineService;
-    private final TransactionTemplate tx;
+    private final Guests guests;
+    private final TransactionTemplate readOnly;
 
-    public PowerService(MachineRepository machines, MachineDisks disks, MachineService machineService,
+    public PowerService(MachineRepository machines, MachineDisks disks, MachineService machineService, Guests guests,
             PlatformTransactionManager transactions) {
         this.machines = machines;
         this.disks = disks;
         this.machineService = machineService;
-        this.tx = new TransactionTemplate(transactions);
+        this.guests = guests;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
+    /** Powers on: autoReset media are emptied, then the guest boots; returns once it runs. */
     public MachineDetails start(UUID id) {
-        disks.powerOn(id, false);
-        return machineService.get(id);
-    }
-
-    /** A power cycle: stop and start in one step, so autoReset media are emptied as at any power-on. */
-    public MachineDetails reset(UUID id) {
-        disks.powerOn(id, true);
-        return machineService.get(id);
-    }
-
-    public MachineDetails stop(UUID id) {
-        tx.executeWithoutResult(status -> {
-            Machine machine = machines.lockById(id).orElseThrow(() -> new NotFoundException("machine", id));
-            PowerRules.requireRunning(machine, "stop");
-            machine.setState(MachineState.POWERED_OFF);
+        return guests.withPowerLock(id, () -> {
+            disks.powerOn(id, false);
+            guests.boot(id);
+            return machineService.get(id);
         });
-        return machineService.get(id);
+    }
+
+    /** A hard power cycle: the guest is powered off at once, autoReset media are emptied, it boots again. */
+    public MachineDetails reset(UUID id) {
+        return guests.withPowerLock(id, () -> {
+            requireRunning(id, "reset");
+            guests.stop(id, Duration.ZERO, true);
+            disks.powerOn(id, false);
+            guests.boot(id);
+            return machineService.get(id);
+        });
+    }
+
+    /** A graceful stop with the default timeout. */
+    public MachineDetails stop(UUID id) {
+        return stop(id, DEFAULT_STOP_TIMEOUT, false);
+    }
+
+    /**
+     * Asks the guest to power off (ACPI) and waits up to {@code timeout} before powering it off hard, or
+     * powers it off hard at once ({@code force}).
+     */
+    public MachineDetails stop(UUID id, Duration timeout, boolean force) {
+        return guests.withPowerLock(id, () -> {
+            requireRunning(id, "stop");
+            guests.stop(id, timeout, force);
+            return machineService.get(id);
+        });
+    }
+
+    private void requireRunning(UUID id, String action) {
+        readOnly.executeWithoutResult(status -> PowerRules.requireRunning(
+                machines.findById(id).orElseThrow(() -> new NotFoundException("machine", id)), action));
     }
 }

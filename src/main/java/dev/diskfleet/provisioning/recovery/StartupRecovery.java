@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.recovery;
 
 import dev.diskfleet.domain.idempotency.IdempotencyStore;
 import dev.diskfleet.provisioning.fleet.FleetWork;
+import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.provisioning.image.StorageReconciler;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -14,6 +15,9 @@ import org.springframework.stereotype.Component;
  * <ol>
  *   <li>temporary files of interrupted uploads, clones and exports are removed (no file is being written);</li>
  *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
+ *   <li>machines recorded running get their guests back: each guest still running is adopted (its pid
+ *       and monitor found in its run directory, its identity checked), the others' machines are powered
+ *       off (before step 4, which may stop and delete machines of interrupted fleets);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
  *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
  *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
@@ -28,13 +32,15 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final OperationRunner operations;
     private final FleetWork fleets;
     private final IdempotencyStore idempotencyKeys;
+    private final GuestAdoption guests;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
-            IdempotencyStore idempotencyKeys) {
+            IdempotencyStore idempotencyKeys, GuestAdoption guests) {
         this.storage = storage;
         this.operations = operations;
         this.fleets = fleets;
         this.idempotencyKeys = idempotencyKeys;
+        this.guests = guests;
     }
 
     @Override
@@ -46,6 +52,7 @@ public class StartupRecovery implements SmartInitializingSingleton {
     public void run() {
         storage.removeTemporaryFiles();
         operations.failInterruptedOperations();
+        guests.adoptRunningGuests();
         fleets.recoverInterrupted();
         storage.reconcile();
         idempotencyKeys.releaseInterruptedClaims();

@@ -12,6 +12,7 @@ import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLocks;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.provisioning.attachment.GuestHeldDisks;
 import dev.diskfleet.domain.snapshot.Snapshot;
 import dev.diskfleet.domain.snapshot.SnapshotMedium;
 import dev.diskfleet.domain.snapshot.SnapshotRepository;
@@ -45,10 +46,12 @@ public class SnapshotDisks {
     private final MachineLocks locks;
     private final ImageStore store;
     private final DiskTransaction disks;
+    private final GuestHeldDisks heldDisks;
 
     public SnapshotDisks(MachineRepository machines, AttachmentRepository attachments, ImageRepository images,
             SnapshotRepository snapshots, SnapshotRules rules, ImageTree tree, MachineLocks locks, ImageStore store,
-            DiskTransaction disks) {
+            DiskTransaction disks, GuestHeldDisks heldDisks) {
+        this.heldDisks = heldDisks;
         this.machines = machines;
         this.attachments = attachments;
         this.images = images;
@@ -64,6 +67,7 @@ public class SnapshotDisks {
     public Snapshot take(UUID machineId, String name, String description) {
         return locks.withLayoutChange(machineId, () -> disks.run(files -> {
             Machine machine = lockMachine(machineId);
+            heldDisks.requireFree(machine, "take a snapshot of");
             List<Attachment> normal = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
                     .filter(a -> a.getMode() == ImageType.NORMAL).toList();
             List<Image> media = normal.stream().map(a -> images.findById(a.getMediumId()).orElseThrow()).toList();
@@ -130,6 +134,7 @@ public class SnapshotDisks {
     public void delete(UUID machineId, UUID snapshotId) {
         locks.withLayoutChange(machineId, () -> disks.run(files -> {
             Machine machine = lockMachine(machineId);
+            heldDisks.requireFree(machine, "delete a snapshot of");
             Snapshot snapshot = rules.require(machine, snapshotId);
             List<MediumStep> steps = rules.planDeletion(snapshot);
             for (Snapshot child : snapshots.findByParentId(snapshotId)) {

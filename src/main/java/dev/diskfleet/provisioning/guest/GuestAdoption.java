@@ -1,0 +1,42 @@
+package dev.diskfleet.provisioning.guest;
+
+import dev.diskfleet.domain.machine.MachineRepository;
+import dev.diskfleet.domain.machine.MachineState;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The startup step that gives machines recorded running their guests back: a guest still running (as its
+ * run directory records it, identity checked) is adopted and watched again; a machine whose guest is gone
+ * is powered off, with that as its last exit. Guests keep running while the service is down.
+ */
+@Component
+public class GuestAdoption {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuestAdoption.class);
+
+    private final MachineRepository machines;
+    private final Guests guests;
+
+    public GuestAdoption(MachineRepository machines, Guests guests) {
+        this.machines = machines;
+        this.guests = guests;
+    }
+
+    public void adoptRunningGuests() {
+        int adopted = 0;
+        int gone = 0;
+        for (UUID machineId : machines.findIdsByState(MachineState.RUNNING)) {
+            if (guests.withPowerLock(machineId, () -> guests.adopt(machineId))) {
+                adopted++;
+            } else {
+                gone++;
+            }
+        }
+        if (adopted + gone > 0) {
+            LOG.info("guests at startup: {} adopted, {} gone (their machines powered off)", adopted, gone);
+        }
+    }
+}

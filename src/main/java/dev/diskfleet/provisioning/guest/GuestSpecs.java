@@ -1,0 +1,113 @@
+package dev.diskfleet.provisioning.guest;
+
+import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.attachment.Attachment;
+import dev.diskfleet.domain.attachment.AttachmentRepository;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.hypervisor.DiskFormat;
+import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestSpec;
+import dev.diskfleet.provisioning.export.ExportDetails;
+import dev.diskfleet.provisioning.export.ExportService;
+import dev.diskfleet.storage.ImageStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * A machine's guest as the hypervisor runs it: its CPUs and memory, and its disks in port and device order
+ * (the firmware boots port 0 device 0). Each disk is the attachment's medium, the top of its chain: a
+ * qcow2 top is opened by QEMU with its backing chain (the bases read-only, as QEMU opens backing files), a
+ * raw file directly, a VDI chain through a writable guest export on the service's one NBD server
+ * ({@link ExportService#exportGuestDisk}), closed again when the guest is gone.
+ */
+@Component
+public class GuestSpecs {
+
+    private final AttachmentRepository attachments;
+    private final ImageRepository images;
+    private final ImageStore store;
+    /** How long a guest's disk I/O waits for a restarted service (and its NBD server) before it fails. */
+    public static final int RECONNECT_SECONDS = 60;
+
+    private final ExportService exports;
+    private final GuestRunDirectories runDirectories;
+
+    public GuestSpecs(AttachmentRepository attachments, ImageRepository images, ImageStore store,
+            ExportService exports, GuestRunDirectories runDirectories) {
+        this.attachments = attachments;
+        this.images = images;
+        this.store = store;
+        this.exports = exports;
+        this.runDirectories = runDirectories;
+    }
+
+    /**
+     * The guest of {@code machine}; VDI disks are exported as a side effect. Every medium's open handle in
+     * the store is released first: QEMU changes the file from now on, and a handle kept open would hold
+     * stale block tables. When the driver opens no disks ({@code opensDisks} false: the {@code none}
+     * driver), the guest is given none and nothing is exported: nothing would read them.
+     */
+    public GuestSpec of(Machine machine, boolean opensDisks) {
+        List<GuestDisk> disks = new ArrayList<>();
+        if (opensDisks) {
+            List<Attachment> all = attachments.findByMachineIdOrderByPortAscDeviceAsc(machine.getId());
+            for (Attachment attachment : all) {
+                exports.requireShareableWithGuest(machine.getId(), attachment.getId(),
+                        !medium(attachment).getFormat().equals("vdi"));
+            }
+            for (Attachment attachment : all) {
+                disks.add(disk(machine, attachment));
+            }
+        }
+        return new GuestSpec(machine.getId(), machine.getName(), machine.getCpus(), machine.getMemoryMb(), disks,
+                runDirectories.of(machine.getId()));
+    }
+
+    /** Re-exports the VDI disks of a guest adopted after a restart, under the names it knows them by. */
+    public void reexport(UUID machineId) {
+        for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId)) {
+            if (medium(attachment).getFormat().equals("vdi")) {
+                exports.exportGuestDisk(machineId, attachment.getId());
+            }
+        }
+    }
+
+    /** After the guest: its exports end and the store reads its files afresh. */
+    public void released(UUID machineId) {
+        exports.closeGuestExports(machineId);
+        for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId)) {
+            store.release(attachment.getMediumId());
+        }
+    }
+
+    private GuestDisk disk(Machine machine, Attachment attachment) {
+        Image medium = medium(attachment);
+        UUID mediumId = medium.getId();
+        return switch (medium.getFormat()) {
+            case "qcow2" -> {
+                store.release(mediumId);
+                yield new GuestDisk.ImageFile(store.fileOf(mediumId), DiskFormat.QCOW2, false);
+            }
+            case "raw" -> {
+                store.release(mediumId);
+                yield new GuestDisk.ImageFile(store.fileOf(mediumId), DiskFormat.RAW, false);
+            }
+            case "vdi" -> {
+                ExportDetails export = exports.exportGuestDisk(machine.getId(), attachment.getId());
+                yield new GuestDisk.NbdExport(Path.of(export.socketPath()), export.name(), RECONNECT_SECONDS, false);
+            }
+            default -> throw new ConflictException("unsupported-disk-format", "cannot boot machine "
+                    + machine.label() + ": its disk at " + attachment.slot() + " is a " + medium.getFormat()
+                    + " image, which no guest can open");
+        };
+    }
+
+    private Image medium(Attachment attachment) {
+        return images.findById(attachment.getMediumId()).orElseThrow();
+    }
+}

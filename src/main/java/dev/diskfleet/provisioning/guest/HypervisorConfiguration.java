@@ -1,0 +1,49 @@
+package dev.diskfleet.provisioning.guest;
+
+import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.hypervisor.none.RecordsOnlyHypervisor;
+import dev.diskfleet.hypervisor.qemu.QemuHost;
+import dev.diskfleet.hypervisor.qemu.QemuHypervisor;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the hypervisor engine into Spring: the one place that picks a driver. {@code diskfleet.hypervisor}
+ * is {@code auto} (the default: qemu when {@code qemu-system-x86_64} is on the PATH, else none),
+ * {@code qemu} or {@code none}. The driver is closed, not stopped, with the context: guests keep running
+ * for the next service to adopt ({@link GuestShutdown} stops them first when asked to).
+ */
+@Configuration
+public class HypervisorConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HypervisorConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    Hypervisor hypervisor(@Value("${diskfleet.hypervisor:auto}") String driver) {
+        Hypervisor chosen = switch (driver) {
+            case "none" -> new RecordsOnlyHypervisor();
+            case "qemu" -> qemu(QemuHost.findOnPath().orElseThrow(() -> new IllegalStateException(
+                    "diskfleet.hypervisor=qemu but " + QemuHost.BINARY_NAME + " is not on the PATH"
+                            + " (Debian package qemu-system-x86)")));
+            case "auto" -> QemuHost.findOnPath().map(HypervisorConfiguration::qemu)
+                    .orElseGet(RecordsOnlyHypervisor::new);
+            default -> throw new IllegalStateException("diskfleet.hypervisor must be auto, qemu or none, not '"
+                    + driver + "'");
+        };
+        LOG.info("hypervisor driver: {} ({})", chosen.name(), chosen.host());
+        return chosen;
+    }
+
+    private static Hypervisor qemu(Path binary) {
+        return new QemuHypervisor(QemuHost.detect(binary));
+    }
+
+    @Bean
+    GuestRunDirectories guestRunDirectories(@Value("${diskfleet.data-dir}") Path dataDir) {
+        return new GuestRunDirectories(dataDir.resolve("guests"));
+    }
+}

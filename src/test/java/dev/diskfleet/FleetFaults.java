@@ -1,6 +1,6 @@
 package dev.diskfleet;
 
-import dev.diskfleet.provisioning.FleetFaultInjector;
+import dev.diskfleet.provisioning.fleet.FleetMemberHook;
 import dev.diskfleet.storage.StorageException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,7 +8,7 @@ import org.springframework.boot.test.context.TestComponent;
 
 /** The test context's fault injector: when armed, fails fleet provisioning after machine k as a full disk would. */
 @TestComponent
-public class FleetFaults implements FleetFaultInjector {
+public class FleetFaults implements FleetMemberHook {
 
     private final AtomicInteger failAfter = new AtomicInteger(-1);
     private final AtomicInteger meddleAfter = new AtomicInteger(-1);
@@ -32,7 +32,7 @@ public class FleetFaults implements FleetFaultInjector {
     }
 
     @Override
-    public void afterMachine(int made, int total) {
+    public void memberWritten(int made, int total) {
         if (made == meddleAfter.get()) {
             Runnable action = meddle.getAndSet(null);
             meddleAfter.set(-1);

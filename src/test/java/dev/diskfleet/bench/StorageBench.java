@@ -1,5 +1,6 @@
 package dev.diskfleet.bench;
 
+import dev.diskfleet.domain.fleet.Fleet;
 import static dev.diskfleet.bench.BenchData.BLOCK;
 import static dev.diskfleet.bench.BenchData.CHILD_BLOCKS;
 import static dev.diskfleet.bench.BenchData.DISK_SIZE;

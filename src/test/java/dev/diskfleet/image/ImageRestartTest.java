@@ -4,7 +4,9 @@ import static dev.diskfleet.support.Api.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
-import dev.diskfleet.provisioning.ProvisioningService;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.support.Api;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -131,8 +133,9 @@ class ImageRestartTest {
         UUID id = UUID.randomUUID();
         var file = store.createDifferencing(id, UUID.fromString(parent));
         store.write(id, 0, ByteBuffer.wrap(new byte[] {42}));
-        service.getBean(ProvisioningService.class).record(id, () -> new Image(id, "child", null, file.format(),
-                "dynamic", ImageType.NORMAL, file.virtualSize(), UUID.fromString(parent), false));
+        Image parentRow = service.getBean(ImageRepository.class).findById(UUID.fromString(parent)).orElseThrow();
+        service.getBean(ImageProvisioning.class).record(id, () -> Image.differencing(file, parentRow, "child", null,
+                false));
         return id.toString();
     }
 

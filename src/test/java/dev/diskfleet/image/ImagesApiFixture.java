@@ -1,8 +1,11 @@
 package dev.diskfleet.image;
 
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageType;
 import static dev.diskfleet.support.Api.body;
 
-import dev.diskfleet.provisioning.ProvisioningService;
+import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.support.Api;
 import java.io.IOException;
@@ -35,7 +38,7 @@ abstract class ImagesApiFixture {
     @Autowired
     ImageRepository rows;
     @Autowired
-    ProvisioningService provisioning;
+    ImageProvisioning provisioning;
     @TempDir
     Path work;
 
@@ -58,8 +61,8 @@ abstract class ImagesApiFixture {
     String createChild(String parentId, String name) {
         UUID id = UUID.randomUUID();
         var file = store.createDifferencing(id, UUID.fromString(parentId));
-        provisioning.record(id, () -> new Image(id, name, null, file.format(), "dynamic", ImageType.NORMAL,
-                file.virtualSize(), UUID.fromString(parentId), false));
+        provisioning.record(id, () -> Image.differencing(file, rows.findById(UUID.fromString(parentId)).orElseThrow(),
+                name, null, false));
         return id.toString();
     }
 

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning;
 
+import dev.diskfleet.provisioning.fleet.FleetWork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.FleetTestSupport;

@@ -1,5 +1,6 @@
 package dev.diskfleet.web;
 
+import dev.diskfleet.api.web.ByteRange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

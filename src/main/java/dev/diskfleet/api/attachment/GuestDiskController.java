@@ -1,0 +1,71 @@
+package dev.diskfleet.api.attachment;
+
+import dev.diskfleet.domain.attachment.DiskRange;
+import dev.diskfleet.provisioning.attachment.GuestDiskService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/machines/{machineId}/attachments/{attachmentId}/data")
+@Tag(name = "Guest disk I/O", description = "Read and write a disk as its guest sees it, to seed or inspect it")
+public class GuestDiskController {
+
+    private final GuestDiskService disks;
+
+    public GuestDiskController(GuestDiskService disks) {
+        this.disks = disks;
+    }
+
+    @GetMapping
+    @Operation(summary = "Read the disk through the guest's chain; one Range (bytes=first-last, first-, -suffix)"
+            + " gives 206, none streams the whole disk")
+    @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    public void read(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
+            @Parameter(example = "bytes=0-511") @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
+            HttpServletResponse response) throws IOException {
+        try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId, range)) {
+            DiskRange slice = read.range();
+            response.setStatus(range == null ? HttpStatus.OK.value() : HttpStatus.PARTIAL_CONTENT.value());
+            if (range != null) {
+                response.setHeader(HttpHeaders.CONTENT_RANGE, slice.contentRange());
+            }
+            response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+            response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+            response.setContentLengthLong(slice.length());
+            read.streamTo(response.getOutputStream());
+        }
+    }
+
+    @PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(summary = "Write a byte range into the guest's own medium: Content-Range bytes first-last/* (or"
+            + "/size) and a body of exactly last-first+1 bytes, at most 256 MiB")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "204", description = "Written")
+    public ResponseEntity<Void> write(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
+            @Parameter(example = "bytes 0-511/*") @RequestHeader(value = HttpHeaders.CONTENT_RANGE, required = false)
+            String contentRange, HttpServletRequest request) throws IOException {
+        disks.write(machineId, attachmentId, contentRange, request.getContentLengthLong(), request.getInputStream());
+        return ResponseEntity.noContent().build();
+    }
+
+}

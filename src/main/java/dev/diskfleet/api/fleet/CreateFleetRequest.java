@@ -1,0 +1,23 @@
+package dev.diskfleet.api.fleet;
+
+import dev.diskfleet.domain.fleet.FleetLimits;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+
+@Schema(description = "A fleet to deploy: N identical machines from one golden image")
+public record CreateFleetRequest(
+        @NotBlank @Size(max = 255) @Schema(example = "pg-test") String name,
+        @NotNull @Schema(description = "The golden image; it is cloned and stays a normal image",
+                example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a") UUID goldenImageId,
+        @NotNull @Min(1) @Max(FleetLimits.MAX_SIZE) @Schema(description = "Number of machines", example = "10") Integer size,
+        @NotBlank @Pattern(regexp = FleetLimits.PREFIX_PATTERN, message = FleetLimits.PREFIX_MESSAGE)
+        @Schema(description = "Machines are named <prefix>-1 … <prefix>-N", example = "pg") String machineNamePrefix,
+        @Schema(description = "Reset each machine's disk at every power-on; default true", example = "true") Boolean autoReset,
+        @Schema(description = "Start the machines once made; default false", example = "true") Boolean start) {
+}

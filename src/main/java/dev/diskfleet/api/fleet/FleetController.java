@@ -1,0 +1,147 @@
+package dev.diskfleet.api.fleet;
+
+import dev.diskfleet.api.operation.OperationResponse;
+import dev.diskfleet.api.operation.OperationResponses;
+import dev.diskfleet.api.web.ProblemMapper;
+import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.fleet.FleetPowerAction;
+import dev.diskfleet.provisioning.fleet.FleetCatalog;
+import dev.diskfleet.provisioning.fleet.FleetPlan;
+import dev.diskfleet.provisioning.fleet.FleetPower;
+import dev.diskfleet.provisioning.fleet.FleetPower.MemberOutcome;
+import dev.diskfleet.provisioning.fleet.FleetProvisioner;
+import dev.diskfleet.api.web.ETags;
+import dev.diskfleet.api.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/fleets")
+@Tag(name = "Fleets", description = "N identical machines from one golden image, each on its own differencing disk")
+public class FleetController {
+
+    private static final String PROBLEM = "application/problem+json";
+    private static final String MACHINES_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machines-running","title":"Conflict","status":409,\
+            "detail":"cannot delete fleet pg-test: machines [pg-1, pg-2] are running; stop them first, or add \
+            ?force=true to stop them as part of this request","instance":"/api/fleets/5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"}""";
+
+    private final FleetCatalog fleets;
+    private final FleetProvisioner provisioner;
+    private final FleetPower power;
+    private final OperationResponses operations;
+
+    public FleetController(FleetCatalog fleets, FleetProvisioner provisioner, FleetPower power,
+            OperationResponses operations) {
+        this.fleets = fleets;
+        this.provisioner = provisioner;
+        this.power = power;
+        this.operations = operations;
+    }
+
+    @PostMapping
+    @Operation(summary = "Deploy a fleet: clone the golden image, make N machines on it, start them if asked; "
+            + "answers 202 with the operation to follow")
+    public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
+        return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
+                request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
+                Boolean.TRUE.equals(request.start()))));
+    }
+
+    @GetMapping
+    @Operation(summary = "List fleets, paged, with their machines and disk usage")
+    public PageResponse<FleetResponse> list(@RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+        return PageResponse.of(fleets.list(PageRequest.of(page, size, Sort.by("createdAt", "id"))), FleetResponse::of);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a fleet: base image, machines with their states, bytes used and saved (with its ETag)")
+    public ResponseEntity<FleetResponse> get(@PathVariable UUID id) {
+        Fleet fleet = fleets.require(id);
+        return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion())).body(FleetResponse.of(fleets.details(fleet)));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
+            + "lowest free numbers, powered off; scaling down removes the highest-numbered machines and their disks, "
+            + "running ones only with force=true (stopped first)")
+    @ApiResponse(responseCode = "202", description = "Scaling; follow the operation")
+    @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
+            + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = MACHINES_RUNNING)))
+    public ResponseEntity<OperationResponse> scale(@PathVariable UUID id, @Valid @RequestBody ScaleFleetRequest request,
+            @Parameter(description = "Stop running machines that scaling down removes")
+            @RequestParam(defaultValue = "false") boolean force) {
+        return accepted(provisioner.scale(id, request.size(), force));
+    }
+
+    @PostMapping("/{id}/start")
+    @Operation(summary = "Start every machine of the fleet; one result per machine")
+    public FleetPowerResponse start(@PathVariable UUID id) {
+        return power(id, FleetPowerAction.START);
+    }
+
+    @PostMapping("/{id}/stop")
+    @Operation(summary = "Stop every machine of the fleet; one result per machine")
+    public FleetPowerResponse stop(@PathVariable UUID id) {
+        return power(id, FleetPowerAction.STOP);
+    }
+
+    @PostMapping("/{id}/reset")
+    @Operation(summary = "Power-cycle every machine of the fleet (autoReset disks are emptied); one result per machine")
+    public FleetPowerResponse reset(@PathVariable UUID id) {
+        return power(id, FleetPowerAction.RESET);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a fleet: its machines, their disks and its base clone (the golden image stays). "
+            + "Refused while machines run unless force=true (they are stopped first)")
+    @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
+    @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",
+            content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = MACHINES_RUNNING)))
+    public ResponseEntity<Void> delete(@PathVariable UUID id,
+            @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force) {
+        provisioner.delete(id, force);
+        return ResponseEntity.noContent().build();
+    }
+
+    private FleetPowerResponse power(UUID id, FleetPowerAction action) {
+        List<MachinePowerResult> results = power.apply(id, action).stream().map(FleetController::result).toList();
+        int succeeded = (int) results.stream().filter(MachinePowerResult::ok).count();
+        return new FleetPowerResponse(id, action.apiName(), succeeded, results.size() - succeeded, results);
+    }
+
+    private static MachinePowerResult result(MemberOutcome outcome) {
+        return new MachinePowerResult(outcome.ordinal(), outcome.machineId(), outcome.name(), outcome.ok(),
+                outcome.state() == null ? null : outcome.state().apiName(),
+                outcome.ok() ? null : ProblemMapper.toProblem(outcome.failure()));
+    }
+
+    private ResponseEntity<OperationResponse> accepted(dev.diskfleet.domain.operation.Operation operation) {
+        return ResponseEntity.accepted().location(URI.create("/api/operations/" + operation.getId()))
+                .body(operations.toResponse(operation));
+    }
+}

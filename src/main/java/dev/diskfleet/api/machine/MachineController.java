@@ -1,0 +1,119 @@
+package dev.diskfleet.api.machine;
+
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.provisioning.machine.MachineService;
+import dev.diskfleet.provisioning.machine.PowerService;
+import dev.diskfleet.api.web.ETags;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.provisioning.machine.MachineDetails;
+import dev.diskfleet.provisioning.machine.MachinePatch;
+import dev.diskfleet.api.web.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import dev.diskfleet.api.web.ProblemExamples;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/machines")
+@Tag(name = "Machines", description = "Guests, their hardware and power state")
+public class MachineController {
+
+    private final MachineService machines;
+    private final PowerService power;
+
+    public MachineController(MachineService machines, PowerService power) {
+        this.machines = machines;
+        this.power = power;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a machine (powered off, no disks)")
+    public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
+        Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb());
+        return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
+                .eTag(ETags.of(machine.getVersion()))
+                .body(MachineResponse.of(machines.details(machine)));
+    }
+
+    @GetMapping
+    @Operation(summary = "List machines, paged and filtered by state or name (substring)")
+    public PageResponse<MachineResponse> list(
+            @RequestParam(required = false) @Pattern(regexp = "poweredOff|running",
+                    message = "must be poweredOff or running") String state,
+            @RequestParam(required = false) String name,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+        return PageResponse.of(machines.list(state, name, PageRequest.of(page, size, Sort.by("createdAt", "id"))),
+                MachineResponse::of);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a machine (with its ETag)")
+    public ResponseEntity<MachineResponse> get(@PathVariable UUID id) {
+        return withETag(id, machines.get(id));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Rename, describe, or change CPUs and memory (powered off only); honours If-Match")
+    public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
+                patch.memoryMb()), ETags.ifMatch(ifMatch)));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a powered-off machine; its disks are detached first and normal disks keep the"
+            + " newest data of its snapshots; honours If-Match")
+    @ApiResponse(responseCode = "204", description = "Deleted, with its own disks")
+    @ApiResponse(responseCode = "409", description = "The machine is running", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_RUNNING)))
+    public ResponseEntity<Void> delete(@PathVariable UUID id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        machines.delete(id, ETags.ifMatch(ifMatch));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/start")
+    @Operation(summary = "Power on: every attached differencing image with autoReset on is emptied first")
+    public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
+        return withETag(id, power.start(id));
+    }
+
+    @PostMapping("/{id}/stop")
+    @Operation(summary = "Power off; what the guest wrote stays readable until the next start")
+    public ResponseEntity<MachineResponse> stop(@PathVariable UUID id) {
+        return withETag(id, power.stop(id));
+    }
+
+    @PostMapping("/{id}/reset")
+    @Operation(summary = "Power cycle a running machine (stop and start): autoReset disks are emptied")
+    public ResponseEntity<MachineResponse> reset(@PathVariable UUID id) {
+        return withETag(id, power.reset(id));
+    }
+
+    private ResponseEntity<MachineResponse> withETag(UUID id, MachineDetails details) {
+        return ResponseEntity.ok().eTag(ETags.of(machines.require(id).getVersion())).body(MachineResponse.of(details));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.diskfleet.api.machine;
+
+import dev.diskfleet.api.attachment.AttachmentResponse;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.provisioning.machine.MachineDetails;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+@Schema(description = "A machine: its hardware, power state, disks and current snapshot")
+public record MachineResponse(
+        @Schema(example = "9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d") UUID id,
+        @Schema(example = "pg-1") String name,
+        @Schema(example = "PostgreSQL 16 test guest") String description,
+        @Schema(example = "2") int cpus,
+        @Schema(example = "4096") int memoryMb,
+        @Schema(description = "poweredOff or running", example = "poweredOff") String state,
+        @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,
+        List<AttachmentResponse> attachments,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
+
+    public static MachineResponse of(MachineDetails details) {
+        Machine machine = details.machine();
+        return new MachineResponse(machine.getId(), machine.getName(), machine.getDescription(), machine.getCpus(),
+                machine.getMemoryMb(), machine.getState().apiName(), machine.getCurrentSnapshotId(),
+                details.attachments().stream().map(AttachmentResponse::of).toList(), machine.getCreatedAt(),
+                machine.getUpdatedAt());
+    }
+}

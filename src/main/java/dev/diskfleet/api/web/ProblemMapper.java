@@ -1,0 +1,104 @@
+package dev.diskfleet.api.web;
+
+import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.DomainException;
+import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.PreconditionFailedException;
+import dev.diskfleet.domain.RangeNotSatisfiableException;
+import dev.diskfleet.domain.TooLargeException;
+import dev.diskfleet.storage.ChainException;
+import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.ImageNotFoundException;
+import dev.diskfleet.storage.StorageException;
+import java.io.IOException;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The one mapping from the domain's, the HTTP layer's and the storage engine's exceptions to problem
+ * details, used for HTTP responses and for the error of a failed operation alike.
+ */
+public final class ProblemMapper {
+
+    private ProblemMapper() {
+    }
+
+    public static ProblemDetail toProblem(Throwable e) {
+        if (e instanceof DomainException domain) {
+            return ofDomain(domain);
+        }
+        if (e instanceof ApiException api) {
+            return Problems.of(api.status(), api.type(), api.title(), api.getMessage());
+        }
+        if (e instanceof ImageFormatException) {
+            return Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-image", "Invalid image file", e.getMessage());
+        }
+        if (e instanceof ChainException) {
+            return Problems.of(HttpStatus.CONFLICT, "broken-chain", "Broken differencing chain", e.getMessage());
+        }
+        if (e instanceof ImageNotFoundException) {
+            // The row is there but its file is gone: the image cannot be read until the file is restored.
+            return Problems.of(HttpStatus.CONFLICT, "image-inaccessible", "Image inaccessible", e.getMessage()
+                    + "; restore the file and restart the service, or delete the image");
+        }
+        if (e instanceof ConcurrencyFailureException) {
+            return Problems.of(HttpStatus.CONFLICT, "concurrent-update", "Concurrent update",
+                    "the resource was changed by another request at the same time; fetch it again and retry");
+        }
+        if (e instanceof DataIntegrityViolationException) {
+            return Problems.of(HttpStatus.CONFLICT, "integrity-conflict", "Conflicting change",
+                    "the change conflicts with related data that another request changed at the same time;"
+                            + " fetch the resources again and retry");
+        }
+        if (e instanceof StorageException && isOutOfSpace(e)) {
+            return Problems.of(HttpStatus.INSUFFICIENT_STORAGE, "out-of-space", "Out of space",
+                    "the storage root has no space left for this image; free space or choose a smaller size");
+        }
+        if (e instanceof StorageException) {
+            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure", e.getMessage());
+        }
+        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                "the service failed unexpectedly; the failure is logged");
+    }
+
+    /** One status and title per domain exception; the slug is the problem type, the message its detail. */
+    private static ProblemDetail ofDomain(DomainException e) {
+        HttpStatus status;
+        String title;
+        if (e instanceof NotFoundException) {
+            status = HttpStatus.NOT_FOUND;
+            title = "Not found";
+        } else if (e instanceof ConflictException) {
+            status = HttpStatus.CONFLICT;
+            title = "Conflict";
+        } else if (e instanceof InvalidRequestException) {
+            status = HttpStatus.BAD_REQUEST;
+            title = "Bad request";
+        } else if (e instanceof PreconditionFailedException) {
+            status = HttpStatus.PRECONDITION_FAILED;
+            title = "Precondition failed";
+        } else if (e instanceof RangeNotSatisfiableException) {
+            status = HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+            title = "Range not satisfiable";
+        } else if (e instanceof TooLargeException) {
+            status = HttpStatus.CONTENT_TOO_LARGE;
+            title = "Content too large";
+        } else {
+            status = HttpStatus.UNPROCESSABLE_CONTENT;
+            title = "Unprocessable request";
+        }
+        return Problems.of(status, e.slug(), title, e.getMessage());
+    }
+
+    private static boolean isOutOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("No space left")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.diskfleet.domain.fleet;
+
+import dev.diskfleet.domain.BaseEntity;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Table;
+import java.util.UUID;
+
+/**
+ * N machines stamped from one golden image: a full clone of the golden (the fleet's own immutable base,
+ * so the golden stays editable) and one differencing disk per machine on it.
+ */
+@Entity
+@Table(name = "fleets")
+public class Fleet extends BaseEntity {
+
+    @Column(nullable = false)
+    private String name;
+
+    @Column(name = "golden_image_id", nullable = false)
+    private UUID goldenImageId;
+
+    @Column(name = "base_image_id", nullable = false)
+    private UUID baseImageId;
+
+    /** The size asked for; the members are the machines actually linked. */
+    @Column(nullable = false)
+    private int size;
+
+    @Column(name = "machine_name_prefix", nullable = false)
+    private String machineNamePrefix;
+
+    @Column(name = "auto_reset", nullable = false)
+    private boolean autoReset;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private FleetState state;
+
+    protected Fleet() {
+    }
+
+    public Fleet(UUID id, String name, UUID goldenImageId, UUID baseImageId, int size, String machineNamePrefix,
+            boolean autoReset) {
+        super(id);
+        this.name = name;
+        this.goldenImageId = goldenImageId;
+        this.baseImageId = baseImageId;
+        this.size = size;
+        this.machineNamePrefix = machineNamePrefix;
+        this.autoReset = autoReset;
+        this.state = FleetState.PROVISIONING;
+    }
+
+    /** The name of member {@code ordinal} (1-based): {@code <prefix>-<ordinal>}. */
+    public String machineName(int ordinal) {
+        return machineNamePrefix + "-" + ordinal;
+    }
+
+    public void moveTo(FleetState newState) {
+        state = newState;
+    }
+
+    public void resize(int newSize) {
+        size = newSize;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public UUID getGoldenImageId() {
+        return goldenImageId;
+    }
+
+    public UUID getBaseImageId() {
+        return baseImageId;
+    }
+
+    public int getSize() {
+        return size;
+    }
+
+    public String getMachineNamePrefix() {
+        return machineNamePrefix;
+    }
+
+    public boolean isAutoReset() {
+        return autoReset;
+    }
+
+    public FleetState getState() {
+        return state;
+    }
+}

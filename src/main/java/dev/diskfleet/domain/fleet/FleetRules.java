@@ -1,0 +1,42 @@
+package dev.diskfleet.domain.fleet;
+
+import dev.diskfleet.domain.ApiNames;
+import dev.diskfleet.domain.ConflictException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The rules of fleets that need no database: when a fleet may change, and which numbers new members get. */
+public final class FleetRules {
+
+    private FleetRules() {
+    }
+
+    /** Refuses to {@code action} a fleet that an operation is changing. */
+    public static void requireReady(Fleet fleet, String action) {
+        if (fleet.getState() != FleetState.READY) {
+            throw busy(fleet, action);
+        }
+    }
+
+    public static ConflictException busy(Fleet fleet, String action) {
+        return new ConflictException("fleet-busy", "cannot " + action + " fleet " + fleet.getName() + " ("
+                + fleet.getId() + "): it is " + ApiNames.of(fleet.getState())
+                + "; wait for the operation changing it to finish, then retry");
+    }
+
+    /** The {@code count} lowest numbers no member has, so names stay {@code <prefix>-1 … <prefix>-N}. */
+    public static List<Integer> freeOrdinals(Collection<FleetMachine> members, int count) {
+        Set<Integer> taken = new HashSet<>();
+        members.forEach(member -> taken.add(member.getOrdinal()));
+        List<Integer> free = new ArrayList<>();
+        for (int ordinal = 1; free.size() < count; ordinal++) {
+            if (!taken.contains(ordinal)) {
+                free.add(ordinal);
+            }
+        }
+        return free;
+    }
+}

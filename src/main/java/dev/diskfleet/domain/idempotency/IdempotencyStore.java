@@ -1,0 +1,102 @@
+package dev.diskfleet.domain.idempotency;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code idempotency_keys} table. Claiming a key is an insert, so the primary key decides which of
+ * two concurrent requests runs; each statement commits on its own because the claim must be visible to
+ * other requests while this one is still running.
+ */
+@Component
+public class IdempotencyStore {
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
+    private static final String IN_PROGRESS = "IN_PROGRESS";
+    private static final String COMPLETED = "COMPLETED";
+
+    private final JdbcClient jdbc;
+    private final Duration retention;
+
+    public IdempotencyStore(JdbcClient jdbc, @Value("${diskfleet.idempotency.retention:24h}") Duration retention) {
+        this.jdbc = jdbc;
+        this.retention = retention;
+    }
+
+    /**
+     * Claims {@code key} for a new request, or returns what another request already stored under it.
+     * An expired record is forgotten and the key claimed afresh.
+     */
+    public Optional<StoredAnswer> claim(String key, String method, String target) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<StoredAnswer> existing = find(key);
+            if (existing.isPresent()) {
+                return existing;
+            }
+            try {
+                jdbc.sql("INSERT INTO idempotency_keys (idem_key, method, request_target, state, created_at) "
+                                + "VALUES (?, ?, ?, ?, ?)")
+                        .params(key, method, target, IN_PROGRESS, OffsetDateTime.now())
+                        .update();
+                return Optional.empty();
+            } catch (DuplicateKeyException raced) {
+                // another request claimed the key between our look-up and our insert: read its record
+            }
+        }
+        throw new IllegalStateException("idempotency key " + key + " could neither be read nor claimed");
+    }
+
+    public void complete(String key, String bodySha256, int status, String location, String etag, String contentType,
+            String body) {
+        jdbc.sql("UPDATE idempotency_keys SET state = ?, body_sha256 = ?, status = ?, location = ?, etag = ?, "
+                        + "content_type = ?, response_body = ?, completed_at = ? WHERE idem_key = ?")
+                .params(COMPLETED, bodySha256, status, location, etag, contentType, body, OffsetDateTime.now(), key)
+                .update();
+    }
+
+    /** Frees a key whose request ended without an answer worth replaying. */
+    public void release(String key) {
+        jdbc.sql("DELETE FROM idempotency_keys WHERE idem_key = ? AND state = ?").params(key, IN_PROGRESS).update();
+    }
+
+    /**
+     * At startup, before the web server accepts requests, no request is running: every IN_PROGRESS claim
+     * was left by a process that died. Free those keys, and forget answers older than the retention period.
+     */
+    public void releaseInterruptedClaims() {
+        int interrupted = jdbc.sql("DELETE FROM idempotency_keys WHERE state = ?").param(IN_PROGRESS).update();
+        int expired = jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < ?")
+                .param(OffsetDateTime.now().minus(retention)).update();
+        if (interrupted + expired > 0) {
+            log.info("idempotency keys: released {} interrupted claim(s), forgot {} expired answer(s)",
+                    interrupted, expired);
+        }
+    }
+
+    private Optional<StoredAnswer> find(String key) {
+        record Row(StoredAnswer answer, OffsetDateTime createdAt) {
+        }
+        Optional<Row> row = jdbc.sql("SELECT idem_key, method, request_target, state, body_sha256, status, location, "
+                        + "etag, content_type, response_body, created_at FROM idempotency_keys WHERE idem_key = ?")
+                .param(key)
+                .query((rs, n) -> new Row(new StoredAnswer(rs.getString("idem_key"), rs.getString("method"),
+                        rs.getString("request_target"), COMPLETED.equals(rs.getString("state")),
+                        rs.getString("body_sha256"), rs.getInt("status"), rs.getString("location"),
+                        rs.getString("etag"), rs.getString("content_type"), rs.getString("response_body")),
+                        rs.getObject("created_at", OffsetDateTime.class)))
+                .optional();
+        if (row.isPresent() && row.get().answer().completed()
+                && row.get().createdAt().isBefore(OffsetDateTime.now().minus(retention))) {
+            jdbc.sql("DELETE FROM idempotency_keys WHERE idem_key = ? AND state = ?").params(key, COMPLETED).update();
+            return Optional.empty();
+        }
+        return row.map(Row::answer);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.diskfleet.domain.image;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
+
+public interface ImageRepository extends JpaRepository<Image, UUID>, JpaSpecificationExecutor<Image> {
+
+    List<Image> findByParentId(UUID parentId);
+
+    long countByParentId(UUID parentId);
+
+    @Query("select i.id from Image i")
+    List<UUID> findAllIds();
+}

@@ -1,7 +1,0 @@
-package dev.diskfleet.image;
-
-import java.util.UUID;
-
-/** An attachment as an image sees it: which machine, where, and which medium is actually attached. */
-public record ImageAttachmentRef(UUID attachmentId, UUID machineId, String machineName, UUID attachedImageId) {
-}

@@ -1,8 +1,0 @@
-package dev.diskfleet.image;
-
-/** Whether an image's file is where its row says. */
-public enum ImageState {
-    READY,
-    /** The row's file was missing at startup (VirtualBox shows such media as inaccessible). */
-    INACCESSIBLE
-}

@@ -1,0 +1,17 @@
+package dev.diskfleet.provisioning;
+
+import dev.diskfleet.storage.ImageStore;
+import java.nio.file.Path;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain-Java storage component into Spring: the one place that knows both. */
+@Configuration
+public class StorageConfiguration {
+
+    @Bean(destroyMethod = "close")
+    ImageStore imageStore(@Value("${diskfleet.storage.root}") Path root) {
+        return ImageStore.withDefaultFormats(root);
+    }
+}

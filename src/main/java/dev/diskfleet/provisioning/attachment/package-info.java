@@ -1,0 +1,6 @@
+/**
+ * Reading a machine's attachments, and guest disk I/O through an attachment's chain (reads) into its
+ * medium (writes), under the machine's guest-I/O lock. Uses the attachment, image and machine domains and
+ * storage.
+ */
+package dev.diskfleet.provisioning.attachment;

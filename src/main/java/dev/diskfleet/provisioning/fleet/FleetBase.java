@@ -1,0 +1,105 @@
+package dev.diskfleet.provisioning.fleet;
+
+import dev.diskfleet.provisioning.image.ImageProvisioning;
+import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.provisioning.image.ImageContent;
+import dev.diskfleet.provisioning.image.ImageReaders;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageRules;
+import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ImageSummary;
+import dev.diskfleet.storage.Progress;
+import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.Variant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A fleet's base: a full clone of the golden image under the UUID the fleet recorded beforehand, marked
+ * immutable, so every member gets its own differencing disk on it while the golden stays an ordinary,
+ * editable image.
+ */
+@Component
+class FleetBase {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetBase.class);
+    /** Differencing images need a format that has them; a raw golden is cloned into this one. */
+    private static final String FALLBACK_FORMAT = "vdi";
+
+    private final ImageRules imageRules;
+    private final ImageContent content;
+    private final ImageReaders readers;
+    private final ImageRepository images;
+    private final ImageProvisioning provisioning;
+    private final ImageStore store;
+    private final TransactionTemplate tx;
+
+    FleetBase(ImageRules imageRules, ImageContent content, ImageReaders readers, ImageRepository images,
+            ImageProvisioning provisioning, ImageStore store, PlatformTransactionManager transactions) {
+        this.imageRules = imageRules;
+        this.content = content;
+        this.readers = readers;
+        this.images = images;
+        this.provisioning = provisioning;
+        this.store = store;
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    Image make(Fleet fleet, Progress progress) {
+        Image golden = content.requireAccessible(fleet.getGoldenImageId());
+        String format = store.format(golden.getFormat()).supportsDifferencing() ? golden.getFormat() : FALLBACK_FORMAT;
+        UUID id = fleet.getBaseImageId();
+        ImageSummary file;
+        // a read hold keeps the golden from being deleted while it is copied
+        try (ImageReaders.Hold hold = readers.hold(golden.getId())) {
+            file = store.clone(golden.getId(), id, format, Variant.DYNAMIC, progress);
+        }
+        return provisioning.record(id, () -> Image.base(id, fleet.getName() + "-base",
+                "immutable base of fleet " + fleet.getName() + ", a full clone of golden image " + golden.getName()
+                + " (" + golden.getId() + ")", file, ImageType.IMMUTABLE));
+    }
+
+    /** Removes the base's row and file, whichever of them exists (the clone may not have got far). */
+    void remove(Fleet fleet) {
+        UUID id = fleet.getBaseImageId();
+        tx.executeWithoutResult(status -> images.findById(id).ifPresent(image -> {
+            imageRules.requireUnused(image, "delete");
+            images.delete(image);
+            images.flush();
+        }));
+        store.delete(id);
+    }
+
+    /**
+     * Deletes files of differencing images on the base that no row knows: left by a process killed
+     * between publishing a member's disk and committing it. Only safe at startup, when no attach is
+     * between those two steps.
+     */
+    void removeUnrecordedChildren(Fleet fleet) {
+        UUID id = fleet.getBaseImageId();
+        Set<UUID> unrecorded = new HashSet<>(store.listImageIds());
+        images.findAllById(Set.copyOf(unrecorded)).forEach(image -> unrecorded.remove(image.getId()));
+        for (UUID file : unrecorded) {
+            if (!file.equals(id) && isChildOf(file, id)) {
+                log.warn("removing unrecorded differencing image {} left on the base of fleet {}", file, fleet.getId());
+                store.delete(file);
+            }
+        }
+    }
+
+    private boolean isChildOf(UUID file, UUID parent) {
+        try {
+            return parent.equals(store.describe(file).parentId());
+        } catch (StorageException unreadable) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.diskfleet.provisioning.fleet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The result document of a fleet operation: one entry per machine it made or touched, kept current while
+ * it runs (progress per machine) and final when it ends. {@code rolledBack} says a failed run removed
+ * what it had made.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FleetOperationResult(UUID fleetId, UUID baseImageId, int size, List<Machine> machines, Boolean rolledBack) {
+
+    public record Machine(int ordinal, String name, UUID machineId, String state) {
+    }
+
+    static FleetOperationResult start(UUID fleetId, UUID baseImageId, int size) {
+        return new FleetOperationResult(fleetId, baseImageId, size, new ArrayList<>(), null);
+    }
+
+    FleetOperationResult with(Machine machine) {
+        List<Machine> next = new ArrayList<>(machines.stream().filter(m -> m.ordinal() != machine.ordinal()).toList());
+        next.add(machine);
+        next.sort(Comparator.comparingInt(Machine::ordinal));
+        return new FleetOperationResult(fleetId, baseImageId, size, List.copyOf(next), rolledBack);
+    }
+
+    FleetOperationResult rolledBack(boolean everythingRemoved) {
+        return new FleetOperationResult(fleetId, baseImageId, size, machines, everythingRemoved);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.diskfleet.provisioning.fleet;
+
+import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.fleet.FleetMachine;
+import dev.diskfleet.domain.fleet.FleetRepository;
+import dev.diskfleet.domain.fleet.FleetRules;
+import dev.diskfleet.domain.operation.Operation;
+import dev.diskfleet.domain.fleet.FleetState;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.provisioning.image.ImageContent;
+import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.provisioning.operation.OperationRunner;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Entry points for the fleet changes that touch machines, disks and files together: each checks its
+ * rules at once (so a client gets its 4xx synchronously), records the fleet's new state, and hands the
+ * long part to an operation run by {@link FleetWork}.
+ */
+@Service
+public class FleetProvisioner {
+
+    private final FleetRepository fleets;
+    private final FleetCatalog fleetService;
+    private final ImageContent content;
+    private final ImageUsage imageUsage;
+    private final FleetMembers members;
+    private final FleetWork work;
+    private final OperationRunner runner;
+    private final TransactionTemplate tx;
+
+    public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
+            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, PlatformTransactionManager transactions) {
+        this.fleets = fleets;
+        this.fleetService = fleetService;
+        this.content = content;
+        this.imageUsage = imageUsage;
+        this.members = members;
+        this.work = work;
+        this.runner = runner;
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    /** Records the fleet as PROVISIONING (with its base's UUID chosen) and starts the deployment. */
+    public Operation deploy(FleetPlan request) {
+        Image golden = content.requireAccessible(request.goldenImageId());
+        imageUsage.runningHolderOf(golden.getId()).ifPresent(machine -> {
+            throw new ConflictException("image-in-use", "golden image " + golden.getId() + " is in use by running machine "
+                    + machine + "; stop it first so the clone is consistent");
+        });
+        if (fleets.existsByName(request.name())) {
+            throw nameTaken(request.name());
+        }
+        Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), UUID.randomUUID(),
+                request.size(), request.machineNamePrefix(), request.autoReset());
+        members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
+        Fleet fleet;
+        try {
+            fleet = tx.execute(status -> fleets.saveAndFlush(planned));
+        } catch (DataIntegrityViolationException raced) {
+            throw nameTaken(request.name());
+        }
+        boolean start = request.start();
+        UUID id = fleet.getId();
+        return runner.submit("fleet.deploy", id, context -> work.deploy(id, start, context));
+    }
+
+    /**
+     * Scales to {@code size}. Down removes the highest-numbered members; running ones only with
+     * {@code force}, which stops them first.
+     */
+    public Operation scale(UUID id, int size, boolean force) {
+        Fleet fleet = fleetService.requireReady(id, "scale");
+        List<FleetMachine> current = fleetService.members(id);
+        if (size < current.size()) {
+            List<FleetMachine> leaving = current.subList(size, current.size());
+            if (!force) {
+                members.requireStopped(leaving, "scale fleet " + fleet.getName() + " down to " + size);
+            }
+        } else {
+            members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
+                    .map(fleet::machineName).toList());
+        }
+        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING);
+        return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
+    }
+
+    /** Deletes the fleet's machines, their disks, its base and its row; the golden image stays. */
+    public void delete(UUID id, boolean force) {
+        Fleet fleet = fleetService.require(id);
+        if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
+            throw FleetRules.busy(fleet, "delete");
+        }
+        if (!force) {
+            members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
+        }
+        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
+        work.removeEverything(id);
+    }
+
+    /**
+     * Moves the fleet to {@code to} if it is in one of the {@code allowed} states, checked again inside
+     * the transaction: of two requests racing for one fleet, the second sees the first's state (409
+     * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
+     */
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to) {
+        tx.executeWithoutResult(status -> {
+            Fleet fleet = fleetService.require(id);
+            if (!allowed.contains(fleet.getState())) {
+                throw FleetRules.busy(fleet, action);
+            }
+            fleet.moveTo(to);
+            fleets.saveAndFlush(fleet);
+        });
+    }
+
+    private static ConflictException nameTaken(String name) {
+        return new ConflictException("fleet-name-taken", "a fleet named '" + name + "' already exists; choose another name");
+    }
+}

@@ -1,0 +1,226 @@
+package dev.diskfleet.provisioning.fleet;
+
+import dev.diskfleet.domain.ApiNames;
+import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.fleet.FleetMachine;
+import dev.diskfleet.domain.fleet.FleetRepository;
+import dev.diskfleet.domain.fleet.FleetState;
+import dev.diskfleet.provisioning.operation.OperationContext;
+import dev.diskfleet.provisioning.operation.OperationFailure;
+import dev.diskfleet.provisioning.operation.OperationOutcome;
+import dev.diskfleet.storage.ImageSummary;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The long parts of fleet changes, run as operations. Their promise: a run either completes, or fails
+ * with everything it made removed — no machine without its disk, no disk without its machine, no
+ * orphan file, no half-recorded fleet. A deployment records the fleet (PROVISIONING, base UUID chosen)
+ * before making anything, and members (machine, disk, membership) are committed in batches, each
+ * batch in one transaction, so even a killed process leaves only what the next start can find and
+ * remove: the fleet's recorded members, its base, and at most two batches of disk files published but
+ * never committed (the current one and the next, made ahead; unrecorded children of the base).
+ */
+@Component
+public class FleetWork {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetWork.class);
+    private static final int CLONE_SHARE = 40;
+    private static final int MACHINES_SHARE = 55;
+    /**
+     * Members made per transaction. Each batch costs one folder force and one commit instead of one per
+     * machine; a failure loses at most one batch's work before the rollback, which removes it all anyway.
+     */
+    private static final int BATCH = 25;
+
+    private final FleetRepository fleets;
+    private final FleetCatalog fleetService;
+    private final FleetBase base;
+    private final FleetMembers members;
+    private final FleetMemberHook hook;
+    private final TransactionTemplate tx;
+
+    FleetWork(FleetRepository fleets, FleetCatalog fleetService, FleetBase base, FleetMembers members,
+            ObjectProvider<FleetMemberHook> hook, PlatformTransactionManager transactions) {
+        this.fleets = fleets;
+        this.fleetService = fleetService;
+        this.base = base;
+        this.members = members;
+        this.hook = hook.getIfAvailable(() -> FleetMemberHook.NONE);
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    OperationOutcome deploy(UUID id, boolean start, OperationContext context) {
+        Fleet fleet = fleetService.require(id);
+        int size = fleet.getSize();
+        AtomicReference<FleetOperationResult> result =
+                new AtomicReference<>(FleetOperationResult.start(id, fleet.getBaseImageId(), size));
+        List<FleetMembers.Member> made = new ArrayList<>();
+        try {
+            base.make(fleet, (done, total) -> context.progress(share(done, total, 0, CLONE_SHARE)));
+            List<Integer> ordinals = IntStream.rangeClosed(1, size).boxed().toList();
+            makeMembers(fleet, ordinals, made, result, context, CLONE_SHARE, MACHINES_SHARE);
+            if (start) {
+                for (FleetMembers.Member member : made) {
+                    result.set(result.get().with(members.start(member).asResult()));
+                    context.result(result.get());
+                }
+            }
+            finish(id, size);
+            return new OperationOutcome("/api/fleets/" + id, result.get());
+        } catch (RuntimeException e) {
+            log.warn("deploying fleet {} failed after {} of {} machines; removing what it made", id, made.size(), size);
+            throw new OperationFailure(e, result.get().rolledBack(rollBack(id)));
+        }
+    }
+
+    OperationOutcome scale(UUID id, int size, OperationContext context) {
+        Fleet fleet = fleetService.require(id);
+        List<FleetMachine> current = fleetService.members(id);
+        AtomicReference<FleetOperationResult> result =
+                new AtomicReference<>(FleetOperationResult.start(id, fleet.getBaseImageId(), size));
+        List<FleetMembers.Member> added = new ArrayList<>();
+        try {
+            if (size > current.size()) {
+                List<Integer> ordinals = fleetService.freeOrdinals(fleet, size - current.size());
+                makeMembers(fleet, ordinals, added, result, context, 0, 100);
+            } else {
+                List<FleetMachine> leaving = new ArrayList<>(current.subList(size, current.size()));
+                Collections.reverse(leaving);
+                int removed = 0;
+                for (FleetMachine member : leaving) {
+                    members.remove(member.getMachineId());
+                    result.set(result.get().with(new FleetOperationResult.Machine(member.getOrdinal(),
+                            fleet.machineName(member.getOrdinal()), member.getMachineId(), "removed")));
+                    context.result(result.get());
+                    context.progress(share(++removed, leaving.size(), 0, 100));
+                }
+            }
+            finish(id, size);
+            return new OperationOutcome("/api/fleets/" + id, result.get());
+        } catch (RuntimeException e) {
+            // Scaling up is undone; machines a scale-down already removed stay removed, and the fleet
+            // keeps the consistent members it has.
+            boolean undone = removeAll(added.stream().map(FleetMembers.Member::machineId).toList());
+            finish(id, fleetService.members(id).size());
+            throw new OperationFailure(e, result.get().rolledBack(undone));
+        }
+    }
+
+    /**
+     * Makes the members {@code ordinals} in batches of {@link #BATCH}, each batch one transaction: a batch
+     * commits whole or leaves nothing. The next batch's disk files are made while the current batch's rows
+     * are written, and removed again if the current batch fails. {@code made} gets the committed members.
+     * {@code result} lists each member as soon as its rows are written, so that a failed run reports every
+     * machine it made, including those its rollback took back.
+     */
+    private void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
+            AtomicReference<FleetOperationResult> result, OperationContext context, int from, int width) {
+        int total = ordinals.size();
+        CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(BATCH, total));
+        for (int start = 0; start < total; start += BATCH) {
+            List<Integer> batch = ordinals.subList(start, Math.min(total, start + BATCH));
+            List<ImageSummary> disks = FleetMembers.await(next);
+            int following = Math.min(BATCH, total - start - batch.size());
+            next = following > 0 ? members.prepareDisks(fleet, following) : null;
+            AtomicInteger written = new AtomicInteger(made.size());
+            try {
+                made.addAll(members.createAll(fleet, batch, disks, member -> {
+                    result.set(result.get().with(member.asResult()));
+                    hook.memberWritten(written.incrementAndGet(), total);
+                }));
+            } catch (RuntimeException e) {
+                members.discard(next);
+                throw e;
+            }
+            context.result(result.get());
+            context.progress(share(made.size(), total, from, width));
+        }
+    }
+
+    /** Removes every member (stopped first), the base and the fleet's row; returns whether all went. */
+    boolean removeEverything(UUID id) {
+        Fleet fleet = fleets.findById(id).orElse(null);
+        if (fleet == null) {
+            return true;
+        }
+        List<UUID> machines = new ArrayList<>(fleetService.members(id).stream().map(FleetMachine::getMachineId).toList());
+        Collections.reverse(machines);
+        if (!removeAll(machines)) {
+            return false;
+        }
+        base.remove(fleet);
+        tx.executeWithoutResult(status -> fleets.findById(id).ifPresent(fleets::delete));
+        return true;
+    }
+
+    /**
+     * At startup (before the web server accepts requests) nothing runs: a fleet still PROVISIONING or DELETING was cut short by a stopped process
+     * and is removed entirely; one still SCALING keeps the complete members it has.
+     */
+    public void recoverInterrupted() {
+        for (Fleet fleet : fleets.findByStateIn(List.of(FleetState.PROVISIONING, FleetState.DELETING))) {
+            log.warn("fleet {} ({}) was {} when the service stopped; removing it", fleet.getName(), fleet.getId(),
+                    ApiNames.of(fleet.getState()));
+            base.removeUnrecordedChildren(fleet);
+            rollBack(fleet.getId());
+        }
+        for (Fleet fleet : fleets.findByStateIn(List.of(FleetState.SCALING))) {
+            log.warn("fleet {} ({}) was scaling when the service stopped; keeping its complete members",
+                    fleet.getName(), fleet.getId());
+            base.removeUnrecordedChildren(fleet);
+            finish(fleet.getId(), fleetService.members(fleet.getId()).size());
+        }
+    }
+
+    private boolean rollBack(UUID id) {
+        try {
+            tx.executeWithoutResult(status -> fleets.findById(id).ifPresent(fleet -> {
+                fleet.moveTo(FleetState.DELETING);
+                fleets.saveAndFlush(fleet);
+            }));
+            return removeEverything(id);
+        } catch (RuntimeException e) {
+            log.error("could not remove everything fleet {} made; it stays DELETING and is retried at the next start"
+                    + " or by DELETE /api/fleets/{}", id, id, e);
+            return false;
+        }
+    }
+
+    private boolean removeAll(List<UUID> machines) {
+        boolean all = true;
+        for (UUID machine : machines) {
+            try {
+                members.remove(machine);
+            } catch (RuntimeException e) {
+                log.error("could not remove machine {}", machine, e);
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    private void finish(UUID id, int size) {
+        tx.executeWithoutResult(status -> fleets.findById(id).ifPresent(fleet -> {
+            fleet.resize(size);
+            fleet.moveTo(FleetState.READY);
+            fleets.saveAndFlush(fleet);
+        }));
+    }
+
+    private static int share(long done, long total, int from, int width) {
+        return total <= 0 ? from + width : (int) (from + width * Math.min(done, total) / total);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.diskfleet.provisioning.image;
+
+import dev.diskfleet.domain.ApiNames;
+import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageState;
+import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.StorageException;
+import jakarta.persistence.criteria.Predicate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Images as clients read them: one, or a filtered page, each with what its file and its users say. */
+@Service
+public class ImageCatalog {
+
+    private final ImageRepository images;
+    private final ImageStore store;
+    private final ImageUsage usage;
+
+    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage) {
+        this.images = images;
+        this.store = store;
+        this.usage = usage;
+    }
+
+    public Image require(UUID id) {
+        return images.findById(id).orElseThrow(() -> new NotFoundException("image", id));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<ImageDetails> list(String type, UUID parentId, String name, Pageable pageable) {
+        Specification<Image> filter = (root, query, cb) -> {
+            List<Predicate> where = new ArrayList<>();
+            if (type != null) {
+                where.add(cb.equal(root.get("type"), ApiNames.parse(ImageType.class, type, null)));
+            }
+            if (parentId != null) {
+                where.add(cb.equal(root.get("parentId"), parentId));
+            }
+            if (name != null) {
+                where.add(cb.like(cb.lower(root.get("name")), "%" + escapeLike(name.toLowerCase(Locale.ROOT)) + "%", '\\'));
+            }
+            return cb.and(where.toArray(Predicate[]::new));
+        };
+        return images.findAll(filter, pageable).map(this::details);
+    }
+
+    @Transactional(readOnly = true)
+    public ImageDetails details(Image image) {
+        long allocated = 0;
+        try {
+            if (image.getState() == ImageState.READY) {
+                allocated = store.describe(image.getId()).allocatedBytes();
+            }
+        } catch (StorageException e) {
+            allocated = 0;
+        }
+        return new ImageDetails(image, allocated, images.countByParentId(image.getId()), chainDepth(image),
+                usage.attachmentsOf(image.getId()));
+    }
+
+    private int chainDepth(Image image) {
+        int depth = 1;
+        UUID parent = image.getParentId();
+        while (parent != null && depth < ImageStore.MAX_CHAIN_DEPTH) {
+            depth++;
+            parent = images.findById(parent).map(Image::getParentId).orElse(null);
+        }
+        return depth;
+    }
+
+    /** A name filter matches literally: % and _ in it are not wildcards. */
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.diskfleet.provisioning.image;
+
+import dev.diskfleet.domain.ApiNames;
+import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageRules;
+import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ImageSummary;
+import dev.diskfleet.storage.Variant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Changes image rows and image files together. Its invariant: no row points at a missing file. Files are
+ * published first and recorded second (a failed insert deletes the new file); rows are removed first and
+ * files second (a failed delete leaves an orphan file, which startup reports).
+ */
+@Service
+public class ImageProvisioning {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageProvisioning.class);
+
+    private final ImageRepository images;
+    private final ImageCatalog catalog;
+    private final ImageRules rules;
+    private final ImageStore store;
+    private final ImageReaders readers;
+    private final TransactionTemplate tx;
+
+    public ImageProvisioning(ImageRepository images, ImageCatalog catalog, ImageRules rules, ImageStore store,
+            ImageReaders readers, PlatformTransactionManager transactions) {
+        this.images = images;
+        this.catalog = catalog;
+        this.rules = rules;
+        this.store = store;
+        this.readers = readers;
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    public Image createBlank(ImageDraft draft) {
+        String format = requireFormat(draft.format() == null ? "vdi" : draft.format());
+        Variant variant = requireVariant(format, draft.variant());
+        ImageType type = ApiNames.parse(ImageType.class, draft.type(), ImageType.NORMAL);
+        UUID id = UUID.randomUUID();
+        ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
+        return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
+    }
+
+    /**
+     * Applies a PATCH under VirtualBox's rules; {@code ifMatch} guards against lost updates. Returns the
+     * saved row: its version is the ETag of exactly this change, even when another change follows at once.
+     */
+    public Image update(UUID id, ImagePatch patch, IfMatch ifMatch) {
+        return tx.execute(status -> {
+            Image image = catalog.require(id);
+            ifMatch.check(image.getVersion());
+            if (patch.name() != null) {
+                image.setName(patch.name());
+            }
+            if (patch.description() != null) {
+                image.setDescription(patch.description());
+            }
+            if (patch.type() != null) {
+                rules.retype(image, ApiNames.parse(ImageType.class, patch.type(), null));
+            }
+            if (patch.autoReset() != null) {
+                rules.setAutoReset(image, patch.autoReset());
+            }
+            return images.saveAndFlush(image);
+        });
+    }
+
+    /** Deletes an unused image that no clone or download is reading: the row first, then the file. */
+    public void delete(UUID id) {
+        tx.executeWithoutResult(status -> {
+            Image image = catalog.require(id);
+            rules.requireUnused(image, "delete");
+            readers.requireIdle(id, "delete");
+            images.delete(image);
+            images.flush();
+        });
+        try {
+            store.delete(id);
+        } catch (RuntimeException e) {
+            log.warn("image {} was deleted but its file could not be removed; it is now an orphan", id, e);
+        }
+    }
+
+    /** Inserts the row for a file that was just published; on failure the file goes again. */
+    public Image record(UUID id, Supplier<Image> row) {
+        try {
+            return tx.execute(status -> images.saveAndFlush(row.get()));
+        } catch (RuntimeException e) {
+            store.delete(id);
+            throw e;
+        }
+    }
+
+    public String requireFormat(String format) {
+        if (!store.formatNames().contains(format)) {
+            throw new InvalidRequestException("unsupported-format", "format '" + format
+                    + "' is not supported; use one of " + String.join(", ", store.formatNames()));
+        }
+        return format;
+    }
+
+    /**
+     * The variant asked for (default dynamic), refused when {@code format} cannot be created so (qcow2 has
+     * no fixed variant), before any file is touched.
+     */
+    public Variant requireVariant(String format, String variant) {
+        Variant parsed = ApiNames.parse(Variant.class, variant, Variant.DYNAMIC);
+        if (!store.format(format).supportsVariant(parsed)) {
+            List<String> offering = store.formatNames().stream()
+                    .filter(name -> store.format(name).supportsVariant(parsed)).toList();
+            throw new InvalidRequestException("unsupported-variant", "format '" + format + "' has no "
+                    + ApiNames.of(parsed) + " variant; leave variant out (dynamic) or choose a format that has it: "
+                    + String.join(", ", offering));
+        }
+        return parsed;
+    }
+}

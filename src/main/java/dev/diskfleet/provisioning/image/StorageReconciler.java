@@ -1,0 +1,95 @@
+package dev.diskfleet.provisioning.image;
+
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageState;
+import dev.diskfleet.storage.ImageStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Matches rows and files at startup (run by the startup recovery, before the web server accepts
+ * requests, so no upload in flight can be mistaken for a crash's leftover): temporary files left by a crash are removed, a row whose
+ * file is missing is shown as {@code inaccessible} (and as {@code ready} again once the file is back),
+ * and a file no row knows is reported as an orphan.
+ */
+@Component
+public class StorageReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageReconciler.class);
+
+    private final ImageRepository images;
+    private final ImageStore store;
+    private final TransactionTemplate tx;
+
+    public StorageReconciler(ImageRepository images, ImageStore store, PlatformTransactionManager transactions) {
+        this.images = images;
+        this.store = store;
+        this.tx = new TransactionTemplate(transactions);
+    }
+
+    /** Removes temporary files a crash left in the storage root (only safe while nothing is being written). */
+    public void removeTemporaryFiles() {
+        for (Path removed : store.removeTemporaryFiles()) {
+            log.info("removed {}, a temporary file left by an interrupted upload, clone or export", removed);
+        }
+    }
+
+    /** Marks rows whose file is missing inaccessible (and ready again once it is back); reports orphan files. */
+    public void reconcile() {
+        Set<UUID> files = store.listImageIds();
+        tx.executeWithoutResult(status -> {
+            for (Image image : images.findAll()) {
+                ImageState actual = files.contains(image.getId()) ? ImageState.READY : ImageState.INACCESSIBLE;
+                if (image.getState() != actual) {
+                    image.setState(actual);
+                    if (actual == ImageState.INACCESSIBLE) {
+                        log.warn("image {} ({}) is inaccessible: its file {}.{} is missing from {}", image.getId(),
+                                image.getName(), image.getId(), image.getFormat(), store.root());
+                    } else {
+                        log.info("image {} ({}) is ready again: its file is back", image.getId(), image.getName());
+                    }
+                }
+            }
+        });
+        for (OrphanFile orphan : orphans()) {
+            log.warn("{} in {} belongs to no image; see GET /api/storage/orphans", orphan.fileName(), store.root());
+        }
+    }
+
+    /** Image files no row knows, now. A clone or upload that is being recorded shows here for a moment. */
+    public List<OrphanFile> orphans() {
+        Set<UUID> known = new HashSet<>(images.findAllIds());
+        List<OrphanFile> orphans = new ArrayList<>();
+        for (UUID id : store.listImageIds()) {
+            if (!known.contains(id)) {
+                orphans.add(describe(id));
+            }
+        }
+        orphans.sort(java.util.Comparator.comparing(OrphanFile::fileName));
+        return orphans;
+    }
+
+    private OrphanFile describe(UUID id) {
+        for (String format : store.formatNames()) {
+            Path file = store.root().resolve(id + "." + format);
+            try {
+                return new OrphanFile(id, file.getFileName().toString(), format, Files.size(file));
+            } catch (IOException e) {
+                // not this format's file (or gone since the listing): try the next name
+            }
+        }
+        return new OrphanFile(id, id.toString(), null, 0);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.diskfleet.provisioning.machine;
+
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.provisioning.attachment.AttachmentDetails;
+import java.util.List;
+
+/** A machine with its disks, as one read sees them. */
+public record MachineDetails(Machine machine, List<AttachmentDetails> attachments) {
+}

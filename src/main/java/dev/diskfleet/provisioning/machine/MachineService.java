@@ -1,0 +1,136 @@
+package dev.diskfleet.provisioning.machine;
+
+import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.domain.machine.MachineLimits;
+import dev.diskfleet.domain.machine.MachineRepository;
+import dev.diskfleet.domain.machine.MachineState;
+import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
+import jakarta.persistence.criteria.Predicate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Machines: creating, reading, changing and deleting them; disks change through {@link MachineDisks}. */
+@Service
+public class MachineService {
+
+    private final MachineRepository machines;
+    private final AttachmentCatalog attachments;
+    private final MachineDisks disks;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate readOnly;
+
+    public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
+            PlatformTransactionManager transactions) {
+        this.machines = machines;
+        this.attachments = attachments;
+        this.disks = disks;
+        this.tx = new TransactionTemplate(transactions);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /** A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb) {
+        Machine machine = new Machine(UUID.randomUUID(), name, description,
+                cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
+                memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
+        return uniqueName(name, () -> tx.execute(status -> {
+            requireNameFree(name);
+            return machines.saveAndFlush(machine);
+        }));
+    }
+
+    public Machine require(UUID id) {
+        return machines.findById(id).orElseThrow(() -> new NotFoundException("machine", id));
+    }
+
+    public MachineDetails get(UUID id) {
+        return readOnly.execute(status -> details(require(id)));
+    }
+
+    /** Machines filtered by state ({@code poweredOff}, {@code running}) and a name substring. */
+    public Page<MachineDetails> list(String state, String name, Pageable pageable) {
+        Specification<Machine> filter = (root, query, cb) -> {
+            List<Predicate> where = new ArrayList<>();
+            if (state != null) {
+                where.add(cb.equal(root.get("state"), MachineState.fromApiName(state)));
+            }
+            if (name != null) {
+                where.add(cb.like(cb.lower(root.get("name")), "%" + name.toLowerCase(Locale.ROOT) + "%"));
+            }
+            return cb.and(where.toArray(Predicate[]::new));
+        };
+        return readOnly.execute(status -> machines.findAll(filter, pageable).map(this::details));
+    }
+
+    /** Applies a PATCH; hardware changes only while powered off, as in VirtualBox. */
+    public MachineDetails update(UUID id, MachinePatch patch, IfMatch ifMatch) {
+        return uniqueName(patch.name(), () -> tx.execute(status -> {
+            Machine machine = require(id);
+            ifMatch.check(machine.getVersion());
+            if (patch.name() != null && !patch.name().equals(machine.getName())) {
+                requireNameFree(patch.name());
+                machine.setName(patch.name());
+            }
+            if (patch.description() != null) {
+                machine.setDescription(patch.description());
+            }
+            boolean hardware = patch.cpus() != null && patch.cpus() != machine.getCpus()
+                    || patch.memoryMb() != null && patch.memoryMb() != machine.getMemoryMb();
+            if (hardware) {
+                PowerRules.requirePoweredOff(machine, "change the CPUs or memory of");
+                if (patch.cpus() != null) {
+                    machine.setCpus(patch.cpus());
+                }
+                if (patch.memoryMb() != null) {
+                    machine.setMemoryMb(patch.memoryMb());
+                }
+            }
+            return details(machines.saveAndFlush(machine));
+        }));
+    }
+
+    /** Deletes a powered-off machine after detaching everything (see {@link MachineDisks#deleteMachine}). */
+    public void delete(UUID id, IfMatch ifMatch) {
+        ifMatch.check(require(id).getVersion());
+        disks.deleteMachine(id);
+    }
+
+    public MachineDetails details(Machine machine) {
+        return new MachineDetails(machine, attachments.ofMachine(machine.getId()));
+    }
+
+    private void requireNameFree(String name) {
+        if (machines.existsByName(name)) {
+            throw nameTaken(name);
+        }
+    }
+
+    /** Two requests racing for one name: the unique constraint decides, the loser gets the same 409. */
+    private static <T> T uniqueName(String name, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DataIntegrityViolationException e) {
+            throw nameTaken(name);
+        }
+    }
+
+    private static ConflictException nameTaken(String name) {
+        return new ConflictException("machine-name-taken", "a machine named '" + name
+                + "' already exists; machine names are unique");
+    }
+}

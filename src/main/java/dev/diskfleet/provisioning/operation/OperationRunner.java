@@ -1,0 +1,138 @@
+package dev.diskfleet.provisioning.operation;
+
+import dev.diskfleet.domain.operation.Operation;
+import dev.diskfleet.domain.operation.OperationRepository;
+import dev.diskfleet.domain.operation.OperationState;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs long work on a small pool and keeps its {@link Operation} row current. The row is committed
+ * before the work starts, in its own transaction, so a client can poll it at once.
+ */
+@Component
+public class OperationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationRunner.class);
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final OperationRepository operations;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final FailureDescriber failures;
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "diskfleet-operation");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public OperationRunner(OperationRepository operations, PlatformTransactionManager transactions, JsonMapper json,
+            FailureDescriber failures) {
+        this.failures = failures;
+        this.operations = operations;
+        this.tx = new TransactionTemplate(transactions);
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.json = json;
+    }
+
+    /** Records a queued operation and starts its work; returns the committed row. */
+    public Operation submit(String kind, UUID targetId, OperationWork work) {
+        Operation operation = tx.execute(status -> operations.save(new Operation(UUID.randomUUID(), kind, targetId)));
+        workers.submit(() -> execute(operation.getId(), work));
+        return operation;
+    }
+
+    /**
+     * Work that was queued or running when the service stopped cannot resume: mark it failed (at startup,
+     * before the web server accepts requests, so no operation submitted by this start is touched). Its
+     * partial files are hidden temporaries, removed by the storage reconciliation at the same start.
+     */
+    public void failInterruptedOperations() {
+        tx.executeWithoutResult(status -> {
+            List<Operation> interrupted = operations.findByStateIn(List.of(OperationState.QUEUED, OperationState.RUNNING));
+            for (Operation operation : interrupted) {
+                operation.fail(500, "https://diskfleet.dev/problems/interrupted", "Interrupted",
+                        "the service stopped while this operation was " + operation.getState().name().toLowerCase(Locale.ROOT)
+                                + "; its partial output was removed, submit it again", operation.getResultJson());
+                log.warn("operation {} ({}) was interrupted by a restart and is marked failed",
+                        operation.getId(), operation.getKind());
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    private void execute(UUID id, OperationWork work) {
+        update(id, Operation::start);
+        Context context = new Context(id);
+        try {
+            OperationOutcome outcome = work.run(context);
+            String result = outcome.result() == null ? context.lastResultJson : toJson(outcome.result());
+            update(id, operation -> operation.succeed(outcome.resourceUrl(), result));
+        } catch (Throwable e) {
+            Throwable cause = e instanceof OperationFailure failure && failure.getCause() != null ? failure.getCause() : e;
+            FailureDescriber.OperationError problem = failures.describe(cause);
+            if (problem.status() >= 500) {
+                log.error("operation {} failed", id, e);
+            }
+            String result = e instanceof OperationFailure failure && failure.result() != null
+                    ? toJson(failure.result()) : context.lastResultJson;
+            update(id, operation -> operation.fail(problem.status(), problem.type(), problem.title(),
+                    problem.detail(), result));
+        }
+    }
+
+    private void update(UUID id, java.util.function.Consumer<Operation> change) {
+        tx.executeWithoutResult(status -> operations.findById(id).ifPresent(change));
+    }
+
+    private String toJson(Object value) {
+        return json.writeValueAsString(value);
+    }
+
+    private final class Context implements OperationContext {
+
+        private final UUID id;
+        private long lastWrite;
+        private volatile String lastResultJson;
+
+        Context(UUID id) {
+            this.id = id;
+        }
+
+        @Override
+        public UUID operationId() {
+            return id;
+        }
+
+        @Override
+        public void progress(int percent) {
+            long now = System.nanoTime();
+            if (percent < 100 && now - lastWrite < PROGRESS_INTERVAL_NANOS) {
+                return;
+            }
+            lastWrite = now;
+            update(id, operation -> operation.progress(percent));
+        }
+
+        @Override
+        public void result(Object result) {
+            lastResultJson = toJson(result);
+        }
+    }
+}

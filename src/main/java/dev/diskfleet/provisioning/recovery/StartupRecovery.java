@@ -1,0 +1,53 @@
+package dev.diskfleet.provisioning.recovery;
+
+import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.fleet.FleetWork;
+import dev.diskfleet.provisioning.image.StorageReconciler;
+import dev.diskfleet.provisioning.operation.OperationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a stopped process left behind, put right once at startup: after every bean exists and before the
+ * web server accepts a request, so nothing this start begins can be mistaken for a leftover. The steps
+ * run in this order, each relying on the ones before:
+ * <ol>
+ *   <li>temporary files of interrupted uploads, clones and exports are removed (no file is being written);</li>
+ *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
+ *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
+ *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
+ *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
+ *       reported as orphans (after step 3, which deleted the unrecorded disks of interrupted fleets);</li>
+ *   <li>idempotency keys claimed by requests that died with the process are released.</li>
+ * </ol>
+ */
+@Component
+public class StartupRecovery implements SmartInitializingSingleton {
+
+    private final StorageReconciler storage;
+    private final OperationRunner operations;
+    private final FleetWork fleets;
+    private final IdempotencyStore idempotencyKeys;
+
+    public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
+            IdempotencyStore idempotencyKeys) {
+        this.storage = storage;
+        this.operations = operations;
+        this.fleets = fleets;
+        this.idempotencyKeys = idempotencyKeys;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        run();
+    }
+
+    /** The steps above, in order; public so a test can run them again after making a mess on purpose. */
+    public void run() {
+        storage.removeTemporaryFiles();
+        operations.failInterruptedOperations();
+        fleets.recoverInterrupted();
+        storage.reconcile();
+        idempotencyKeys.releaseInterruptedClaims();
+    }
+}

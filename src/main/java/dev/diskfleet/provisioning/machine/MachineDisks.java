@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.snapshot.SnapshotDisks;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
@@ -101,8 +102,10 @@ public class MachineDisks {
                     ImageSummary file = ownDisk;
                     if (file == null) {
                         medium = UUID.randomUUID();
+                        files.willMake(medium);
                         file = store.createDifferencing(medium, image.getId());
                         files.made(medium);
+                        CrashPoints.reach("attach.own-disk-made");
                     } else {
                         medium = file.id();
                     }

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.snapshot;
 
 import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.domain.attachment.Attachment;
 import dev.diskfleet.domain.attachment.AttachmentRepository;
@@ -116,7 +117,8 @@ public class SnapshotDisks {
             machine.disksChanged();
             machines.flush();
             images.flush();
-            toReset.forEach(store::reset);
+            // The disk is emptied only once these rows are committed; a kill in between is redone at startup.
+            toReset.forEach(files::resetAfterCommit);
             return snapshot;
         }));
     }
@@ -148,7 +150,9 @@ public class SnapshotDisks {
                     case DELETE -> deleteRow(step.medium(), files);
                     case MERGE_CHILD -> {
                         absorb(step.medium(), step.child());
-                        fileWork.add(() -> store.mergeIntoParent(step.child()));
+                        // The child's file goes only after the rows naming it are gone (committed).
+                        files.deleteMergedChildAfterCommit(step.child(), step.medium());
+                        fileWork.add(() -> store.mergeIntoParentKeepingChild(step.child()));
                     }
                     case MERGE_INTO_CHILD -> {
                         bypass(step.medium(), step.child(), files);
@@ -162,8 +166,12 @@ public class SnapshotDisks {
                     }
                 }
             }
-            // Every row is flushed; now the file changes, which cannot be undone.
-            fileWork.forEach(Runnable::run);
+            // Every row is flushed; now the file changes, which keep every chain reading as before.
+            CrashPoints.reach("snapshot-delete.rows-flushed");
+            fileWork.forEach(work -> {
+                work.run();
+                CrashPoints.reach("snapshot-delete.file-step-done");
+            });
             return null;
         }));
     }
@@ -255,8 +263,10 @@ public class SnapshotDisks {
 
     private Image makeChild(Image parent, String name, String description, DiskTransaction.Journal files) {
         UUID id = UUID.randomUUID();
+        files.willMake(id);
         ImageSummary file = store.createDifferencing(id, parent.getId());
         files.made(id);
+        CrashPoints.reach("snapshot.child-made");
         // The flag follows the chain: a disk that is emptied at power-on stays so after a snapshot.
         return images.save(Image.differencing(file, parent, name, description,
                 parent.isDifferencing() && parent.isAutoReset()));

@@ -103,8 +103,10 @@ final class CrashHarness {
             killer.schedule(service::kill, kill.delay().toMillis(), TimeUnit.MILLISECONDS);
         }
         String error = null;
+        boolean completed = false;
         try {
             workload.run();
+            completed = true;
         } catch (ServiceGone gone) {
             // the kill we are here for
         } catch (RuntimeException e) {
@@ -116,7 +118,8 @@ final class CrashHarness {
             service.awaitDeath(kill.delay().plusSeconds(30));
         }
         service.kill();
-        String where = "during " + (workload.steps().isEmpty() ? "startup" : workload.steps().get(workload.steps().size() - 1));
+        String where = completed ? "after the round"
+                : "during " + (workload.steps().isEmpty() ? "startup" : workload.steps().get(workload.steps().size() - 1));
         if (error != null) {
             return error + ", " + where;
         }

@@ -166,7 +166,8 @@ public class MachineDisks {
             }
             machine.setState(MachineState.RUNNING);
             machines.flush();
-            toReset.forEach(store::reset);
+            // Emptied once the start is committed, under the same lock; a kill in between is redone at startup.
+            toReset.forEach(files::resetAfterCommit);
             return machine;
         }));
     }
@@ -183,6 +184,7 @@ public class MachineDisks {
             for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId)) {
                 remove(attachment, false, files);
             }
+            CrashPoints.reach("machine-delete.disks-detached");
             machines.delete(machine);
             machines.flush();
             return null;
@@ -193,6 +195,7 @@ public class MachineDisks {
     private void remove(Attachment attachment, boolean keepDisk, DiskTransaction.Journal files) {
         attachments.delete(attachment);
         attachments.flush();
+        CrashPoints.reach("detach.row-deleted");
         if (attachment.ownsMedium() && !keepDisk) {
             images.deleteById(attachment.getMediumId());
             images.flush();

@@ -64,6 +64,7 @@ public class SnapshotDisks {
     /** Freezes every normal disk's medium under a new differencing child, which the machine writes from now on. */
     public Snapshot take(UUID machineId, String name, String description) {
         return locks.withLayoutChange(machineId, () -> disks.run(files -> {
+            CrashPoints.reach("snapshot-take.begun");
             Machine machine = lockMachine(machineId);
             List<Attachment> normal = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
                     .filter(a -> a.getMode() == ImageType.NORMAL).toList();
@@ -226,13 +227,21 @@ public class SnapshotDisks {
                     deleteRow(branch, files);
                 }
             }
-            for (UUID layer : currentChain) {
+            for (int i = 0; i < currentChain.size(); i++) {
+                UUID layer = currentChain.get(i);
+                UUID parent = i + 1 < currentChain.size() ? currentChain.get(i + 1) : attachment.getImageId();
                 images.deleteById(layer);
                 images.flush();
                 merges.add(layer);
+                // Each merged layer's file goes only after these deletions commit; until then it still reads.
+                files.deleteMergedChildAfterCommit(layer, parent);
             }
         }
-        merges.forEach(store::mergeIntoParent);
+        CrashPoints.reach("machine-delete.snapshot-rows-gone");
+        for (UUID layer : merges) {
+            store.mergeIntoParentKeepingChild(layer);
+            CrashPoints.reach("machine-delete.layer-merged");
+        }
     }
 
     /** The medium absorbs its only child: whatever used the child uses the medium, and the child's row goes. */

@@ -69,7 +69,7 @@ class CrashHarnessTest {
         }
         int delays = full ? 20 : DEFAULT_POINTS - kills.size();
         for (int i = 0; i < delays; i++) {
-            kills.add(CrashHarness.Kill.after(Duration.ofMillis(200 + random.nextInt(8000))));
+            kills.add(CrashHarness.Kill.after(Duration.ofMillis(200 + random.nextInt(5000))));
         }
         return kills;
     }

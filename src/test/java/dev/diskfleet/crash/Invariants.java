@@ -71,7 +71,9 @@ final class Invariants {
             return;
         }
         Client.Answer check = api.postEmpty("/api/images/" + id + "/check");
-        if (!check.ok() || !check.json().path("clean").asBoolean()) {
+        // A kill between writing a new unit's data and its map entry leaves that unit leaked: wasted space
+        // that nothing reads, not a corruption. Leaks are tolerated; corruptions are not.
+        if (!check.ok() || !check.json().path("corruptions").isEmpty()) {
             problems.add("image " + name + " (" + id + ") check: " + check.status() + " " + check.text());
         }
         Path file = storageRoot.resolve(id + "." + image.path("format").asString());

@@ -24,6 +24,12 @@ import java.util.stream.Collectors;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * The first admin's bearer token the child is started with, for services that require one (the
+     * security branch); a service without that setting ignores it.
+     */
+    static final String ADMIN_TOKEN = "crash-harness-admin-token";
+
     private static final Pattern STARTED = Pattern.compile("Tomcat started on port (\\d+)");
     private static final Pattern FAILED = Pattern.compile("APPLICATION FAILED TO START|Application run failed");
 
@@ -68,7 +74,8 @@ final class ServiceProcess implements AutoCloseable {
             command.add("-Ddiskfleet.crash-point=" + crashPoint);
         }
         command.addAll(List.of("-cp", serviceClassPath(), "dev.diskfleet.DiskfleetApplication",
-                "--diskfleet.data-dir=" + dataDir, "--server.port=0", "--spring.main.banner-mode=off",
+                "--diskfleet.data-dir=" + dataDir, "--server.port=0",
+                "--diskfleet.security.admin-token=" + ADMIN_TOKEN, "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN", "--logging.level.org.springframework.boot.tomcat=INFO",
                 "--logging.level.org.springframework.boot.web=INFO", "--logging.level.dev.diskfleet=INFO"));
         try {

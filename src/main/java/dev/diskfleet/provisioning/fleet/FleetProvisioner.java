@@ -14,6 +14,7 @@ import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -36,6 +37,12 @@ public class FleetProvisioner {
     private final FleetWork work;
     private final OperationRunner runner;
     private final TransactionTemplate tx;
+    /**
+     * Fleets a DELETE is working on in this process. A fleet left DELETING by a failed delete may be deleted
+     * again, so the state alone cannot keep two deletes apart; this set does (one process per storage root,
+     * see StorageRootLock, so a set in this process is enough).
+     */
+    private final Set<UUID> deleting = ConcurrentHashMap.newKeySet();
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
             ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, PlatformTransactionManager transactions) {
@@ -102,8 +109,19 @@ public class FleetProvisioner {
         if (!force) {
             members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
         }
-        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
-        work.removeEverything(id);
+        if (!deleting.add(id)) {
+            throw FleetRules.busy(fleet, "delete");
+        }
+        try {
+            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
+            if (!work.removeEverything(id)) {
+                // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
+                throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
+                        + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+            }
+        } finally {
+            deleting.remove(id);
+        }
     }
 
     /**

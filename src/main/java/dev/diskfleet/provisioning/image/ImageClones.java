@@ -1,5 +1,7 @@
 package dev.diskfleet.provisioning.image;
 
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
@@ -10,6 +12,7 @@ import dev.diskfleet.provisioning.operation.OperationRunner;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -28,9 +31,11 @@ public class ImageClones {
     private final ImageReaders readers;
     private final ImageProvisioning provisioning;
     private final OperationRunner runner;
+    private final FileIntents intents;
 
     public ImageClones(ImageContent content, ImageStore store, ImageReaders readers,
-            ImageProvisioning provisioning, OperationRunner runner) {
+            ImageProvisioning provisioning, OperationRunner runner, FileIntents intents) {
+        this.intents = intents;
         this.content = content;
         this.store = store;
         this.readers = readers;
@@ -49,8 +54,12 @@ public class ImageClones {
         ImageReaders.Hold hold = readers.hold(sourceId);
         try {
             return runner.submit(KIND, sourceId, context -> {
-                ImageSummary file = copy(sourceId, targetId, format, variant, context, hold);
-                provisioning.record(targetId, () -> Image.base(targetId, request.name(), request.description(), file, type));
+                intents.making(List.of(targetId), () -> {
+                    ImageSummary file = copy(sourceId, targetId, format, variant, context, hold);
+                    CrashPoints.reach("clone.file-made");
+                    return provisioning.record(targetId,
+                            () -> Image.base(targetId, request.name(), request.description(), file, type));
+                });
                 return OperationOutcome.created("/api/images/" + targetId);
             });
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageRules;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
@@ -35,9 +37,11 @@ public class ImageProvisioning {
     private final ImageStore store;
     private final ImageReaders readers;
     private final TransactionTemplate tx;
+    private final FileIntents intents;
 
     public ImageProvisioning(ImageRepository images, ImageCatalog catalog, ImageRules rules, ImageStore store,
-            ImageReaders readers, PlatformTransactionManager transactions) {
+            ImageReaders readers, PlatformTransactionManager transactions, FileIntents intents) {
+        this.intents = intents;
         this.images = images;
         this.catalog = catalog;
         this.rules = rules;
@@ -51,8 +55,11 @@ public class ImageProvisioning {
         Variant variant = requireVariant(format, draft.variant());
         ImageType type = ApiNames.parse(ImageType.class, draft.type(), ImageType.NORMAL);
         UUID id = UUID.randomUUID();
-        ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
-        return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
+        return intents.making(List.of(id), () -> {
+            ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
+            CrashPoints.reach("image-create.file-made");
+            return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
+        });
     }
 
     /**
@@ -81,6 +88,7 @@ public class ImageProvisioning {
 
     /** Deletes an unused image that no clone or download is reading: the row first, then the file. */
     public void delete(UUID id) {
+        intents.declare("remove", List.of(id));
         tx.executeWithoutResult(status -> {
             Image image = catalog.require(id);
             rules.requireUnused(image, "delete");
@@ -88,17 +96,23 @@ public class ImageProvisioning {
             images.delete(image);
             images.flush();
         });
+        CrashPoints.reach("image-delete.row-committed");
         try {
             store.delete(id);
         } catch (RuntimeException e) {
-            log.warn("image {} was deleted but its file could not be removed; it is now an orphan", id, e);
+            // The intent stays open: the next start removes the file, since no row names it.
+            log.warn("image {} was deleted but its file could not be removed; the next start removes it", id, e);
+            return;
         }
+        intents.settleNow(List.of(id));
     }
 
     /** Inserts the row for a file that was just published; on failure the file goes again. */
     public Image record(UUID id, Supplier<Image> row) {
         try {
-            return tx.execute(status -> images.saveAndFlush(row.get()));
+            Image saved = tx.execute(status -> images.saveAndFlush(row.get()));
+            CrashPoints.reach("image.row-committed");
+            return saved;
         } catch (RuntimeException e) {
             store.delete(id);
             throw e;

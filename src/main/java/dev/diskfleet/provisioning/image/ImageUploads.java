@@ -3,6 +3,8 @@ package dev.diskfleet.provisioning.image;
 import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
@@ -27,14 +29,20 @@ public class ImageUploads {
 
     private final ImageStore store;
     private final ImageProvisioning provisioning;
+    private final FileIntents intents;
 
-    public ImageUploads(ImageStore store, ImageProvisioning provisioning) {
+    public ImageUploads(ImageStore store, ImageProvisioning provisioning, FileIntents intents) {
+        this.intents = intents;
         this.store = store;
         this.provisioning = provisioning;
     }
 
     public Image upload(String name, String description, ImageType type, InputStream body) {
         UUID id = UUID.randomUUID();
+        return intents.making(java.util.List.of(id), () -> store(id, name, description, type, body));
+    }
+
+    private Image store(UUID id, String name, String description, ImageType type, InputStream body) {
         CountingBody counted = new CountingBody(body);
         ImageSummary file;
         try {
@@ -54,6 +62,7 @@ public class ImageUploads {
                     + " format, so it would be a raw disk, but a raw disk is whole 512-byte sectors; check that"
                     + " the file is complete and is a disk image");
         }
+        CrashPoints.reach("upload.file-made");
         Image image = provisioning.record(id, () -> Image.base(id, name, description, file, type));
         log.info("stored upload {} as {} image {} ({} bytes received, {} bytes virtual)", name, file.format(), id,
                 counted.bytes, file.virtualSize());

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.recovery;
 
 import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.image.StorageReconciler;
 import dev.diskfleet.provisioning.operation.OperationRunner;
@@ -16,6 +17,9 @@ import org.springframework.stereotype.Component;
  *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
  *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
+ *   <li>open intent records are settled: a file an interrupted change made or was removing stays exactly
+ *       when an image row names it, and a restore that committed has its disk emptied (after step 3, whose
+ *       removals declare intents of their own);</li>
  *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
  *       reported as orphans (after step 3, which deleted the unrecorded disks of interrupted fleets);</li>
  *   <li>idempotency keys claimed by requests that died with the process are released.</li>
@@ -28,9 +32,11 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final OperationRunner operations;
     private final FleetWork fleets;
     private final IdempotencyStore idempotencyKeys;
+    private final FileIntents intents;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
-            IdempotencyStore idempotencyKeys) {
+            IdempotencyStore idempotencyKeys, FileIntents intents) {
+        this.intents = intents;
         this.storage = storage;
         this.operations = operations;
         this.fleets = fleets;
@@ -47,6 +53,7 @@ public class StartupRecovery implements SmartInitializingSingleton {
         storage.removeTemporaryFiles();
         operations.failInterruptedOperations();
         fleets.recoverInterrupted();
+        intents.recover();
         storage.reconcile();
         idempotencyKeys.releaseInterruptedClaims();
     }

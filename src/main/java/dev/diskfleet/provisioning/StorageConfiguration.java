@@ -3,11 +3,13 @@ package dev.diskfleet.provisioning;
 import dev.diskfleet.storage.ImageStore;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Wires the plain-Java storage component into Spring: the one place that knows both. */
 @Configuration
+@EnableConfigurationProperties(StorageLimits.class)
 public class StorageConfiguration {
 
     @Bean(destroyMethod = "close")

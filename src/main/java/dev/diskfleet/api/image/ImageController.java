@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -113,8 +114,9 @@ public class ImageController {
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
             @Parameter(description = "Write mode; default normal", example = "normal") String type,
             @RequestParam(required = false) @Size(max = 2000) @Parameter(example = "golden disk") String description,
-            @Parameter(hidden = true) InputStream body) {
-        return created(uploads.upload(name, description, ApiNames.parse(ImageType.class, type, ImageType.NORMAL), body));
+            @Parameter(hidden = true) InputStream body, @Parameter(hidden = true) HttpServletRequest request) {
+        return created(uploads.upload(name, description, ApiNames.parse(ImageType.class, type, ImageType.NORMAL), body,
+                request.getContentLengthLong()));
     }
 
     @GetMapping
@@ -208,7 +210,7 @@ public class ImageController {
             String range) {
         if (format != null && !format.equals("raw")) {
             provisioning.requireFormat(format);
-            content.requireAccessible(id);
+            content.requireExportable(id);
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                     .header(HttpHeaders.CONTENT_DISPOSITION, attachment(id, format))
                     .header(HttpHeaders.ACCEPT_RANGES, "none")

@@ -2,7 +2,9 @@ package dev.diskfleet.api.web;
 
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
+import dev.diskfleet.domain.InsufficientStorageException;
 import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.PreconditionFailedException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;
@@ -83,6 +85,12 @@ public final class ProblemMapper {
         } else if (e instanceof RangeNotSatisfiableException) {
             status = HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
             title = "Range not satisfiable";
+        } else if (e instanceof InsufficientStorageException) {
+            status = HttpStatus.INSUFFICIENT_STORAGE;
+            title = "Insufficient storage";
+        } else if (e instanceof LimitExceededException) {
+            status = HttpStatus.UNPROCESSABLE_CONTENT;
+            title = "Limit exceeded";
         } else if (e instanceof TooLargeException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
             title = "Content too large";

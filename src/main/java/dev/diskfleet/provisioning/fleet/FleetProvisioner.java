@@ -8,6 +8,7 @@ import dev.diskfleet.domain.fleet.FleetRules;
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.operation.OperationRunner;
@@ -35,10 +36,13 @@ public class FleetProvisioner {
     private final FleetMembers members;
     private final FleetWork work;
     private final OperationRunner runner;
+    private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
-            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, PlatformTransactionManager transactions) {
+            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
+            PlatformTransactionManager transactions) {
+        this.freeSpace = freeSpace;
         this.fleets = fleets;
         this.fleetService = fleetService;
         this.content = content;
@@ -59,6 +63,8 @@ public class FleetProvisioner {
         if (fleets.existsByName(request.name())) {
             throw nameTaken(request.name());
         }
+        // The base is a full copy of the golden; the members' differencing disks are a few KiB each.
+        freeSpace.require(freeSpace.copyEstimate(golden.getId()), "deploy fleet " + request.name());
         Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), UUID.randomUUID(),
                 request.size(), request.machineNamePrefix(), request.autoReset());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
@@ -86,6 +92,7 @@ public class FleetProvisioner {
                 members.requireStopped(leaving, "scale fleet " + fleet.getName() + " down to " + size);
             }
         } else {
+            freeSpace.require(0, "scale fleet " + fleet.getName() + " up");
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }

@@ -3,10 +3,13 @@ package dev.diskfleet.provisioning.image;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageRules;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.FreeSpace;
+import dev.diskfleet.provisioning.StorageLimits;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
@@ -34,11 +37,15 @@ public class ImageProvisioning {
     private final ImageRules rules;
     private final ImageStore store;
     private final ImageReaders readers;
+    private final StorageLimits limits;
+    private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
 
     public ImageProvisioning(ImageRepository images, ImageCatalog catalog, ImageRules rules, ImageStore store,
-            ImageReaders readers, PlatformTransactionManager transactions) {
+            ImageReaders readers, StorageLimits limits, FreeSpace freeSpace, PlatformTransactionManager transactions) {
         this.images = images;
+        this.limits = limits;
+        this.freeSpace = freeSpace;
         this.catalog = catalog;
         this.rules = rules;
         this.store = store;
@@ -50,6 +57,12 @@ public class ImageProvisioning {
         String format = requireFormat(draft.format() == null ? "vdi" : draft.format());
         Variant variant = requireVariant(format, draft.variant());
         ImageType type = ApiNames.parse(ImageType.class, draft.type(), ImageType.NORMAL);
+        if (draft.sizeBytes() > limits.maxVirtualSize().toBytes()) {
+            throw new InvalidRequestException("virtual-size-too-large", "sizeBytes " + draft.sizeBytes()
+                    + " is larger than the largest disk this service makes, " + describeMaxVirtualSize());
+        }
+        // A fixed image writes every block now; a dynamic one only its tables.
+        freeSpace.require(variant == Variant.FIXED ? draft.sizeBytes() : 0, "create the image");
         UUID id = UUID.randomUUID();
         ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
         return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
@@ -103,6 +116,22 @@ public class ImageProvisioning {
             store.delete(id);
             throw e;
         }
+    }
+
+    /**
+     * Refuses an image that an upload or a clone would make larger than {@code diskfleet.limits.max-virtual-size}:
+     * the same limit as for a blank image.
+     */
+    public void requireVirtualSizeWithinLimit(long virtualSize, String what) {
+        if (virtualSize > limits.maxVirtualSize().toBytes()) {
+            throw new LimitExceededException("virtual-size-too-large", what + " is a disk of " + virtualSize
+                    + " bytes, larger than the largest disk this service keeps, " + describeMaxVirtualSize());
+        }
+    }
+
+    private String describeMaxVirtualSize() {
+        long max = limits.maxVirtualSize().toBytes();
+        return max + " bytes (" + (max >> 30) + " GiB, diskfleet.limits.max-virtual-size)";
     }
 
     public String requireFormat(String format) {

@@ -1,5 +1,7 @@
 package dev.diskfleet.api.image;
 
+import dev.diskfleet.api.web.PrintableName;
+import dev.diskfleet.api.web.PrintableText;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -9,7 +11,7 @@ import jakarta.validation.constraints.Size;
 
 @Schema(description = "A blank image to create")
 public record CreateImageRequest(
-        @NotBlank @Size(max = 255) @Schema(example = "scratch-disk") String name,
+        @NotBlank @Size(max = 255) @PrintableName @Schema(example = "scratch-disk") String name,
         @NotNull @Positive @WholeSectors
         @Schema(description = "Virtual size in bytes: whole 512-byte sectors, at most diskfleet.limits.max-virtual-size"
                 + " (default 8 TiB)", example = "10737418240")
@@ -21,5 +23,5 @@ public record CreateImageRequest(
                 + " default dynamic", example = "dynamic") String variant,
         @Pattern(regexp = "normal|writethrough|immutable", message = "must be normal, writethrough or immutable")
         @Schema(description = "Write mode; default normal", example = "normal") String type,
-        @Size(max = 2000) @Schema(example = "10 GiB scratch disk") String description) {
+        @Size(max = 2000) @PrintableText @Schema(example = "10 GiB scratch disk") String description) {
 }

@@ -60,10 +60,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             log.error("request failed", e);
         }
         // A 416 says how big the content is, as RFC 9110 asks, so the client can ask again within it.
-        if (e instanceof ByteRange.Unsatisfiable range) {
-            return ResponseEntity.status(problem.getStatus()).header(HttpHeaders.CONTENT_RANGE, range.contentRange())
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-        }
         if (e instanceof RangeNotSatisfiableException range) {
             return ResponseEntity.status(problem.getStatus()).header(HttpHeaders.CONTENT_RANGE, "bytes */" + range.size())
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);

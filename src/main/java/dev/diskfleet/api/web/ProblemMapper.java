@@ -60,7 +60,9 @@ public final class ProblemMapper {
                     "the storage root has no space left for this image; free space or choose a smaller size");
         }
         if (e instanceof StorageException) {
-            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure", e.getMessage());
+            // Its message names host paths, which are not the client's business: the log has it.
+            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure",
+                    "the storage engine failed to read or write an image file; the failure is logged");
         }
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                 "the service failed unexpectedly; the failure is logged");

@@ -15,6 +15,7 @@ import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import org.springframework.stereotype.Service;
@@ -51,16 +52,23 @@ public class GuestDiskService {
 
         private final UUID mediumId;
         private final DiskRange range;
+        private final boolean partial;
         private final Lock lock;
 
-        private GuestRead(UUID mediumId, DiskRange range, Lock lock) {
+        private GuestRead(UUID mediumId, DiskRange range, boolean partial, Lock lock) {
             this.mediumId = mediumId;
             this.range = range;
+            this.partial = partial;
             this.lock = lock;
         }
 
         public DiskRange range() {
             return range;
+        }
+
+        /** Whether a range was asked for and is served (206), rather than the whole disk (200). */
+        public boolean partial() {
+            return partial;
         }
 
         public void streamTo(OutputStream out) throws IOException {
@@ -73,12 +81,15 @@ public class GuestDiskService {
         }
     }
 
-    /** Opens a read of the range {@code rangeHeader} names (the whole disk when null). */
+    /** Opens a read of the range {@code rangeHeader} names (the whole disk when null or not a valid range). */
     public GuestRead openRead(UUID machineId, UUID attachmentId, String rangeHeader) {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
-            return new GuestRead(medium.getId(), DiskRange.ofRangeHeader(rangeHeader, medium.getSizeBytes()), lock);
+            long size = medium.getSizeBytes();
+            Optional<DiskRange> requested = DiskRange.ofRangeHeader(rangeHeader, size);
+            return new GuestRead(medium.getId(), requested.orElse(new DiskRange(0, size, size)), requested.isPresent(),
+                    lock);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;

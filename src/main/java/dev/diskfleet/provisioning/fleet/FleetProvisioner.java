@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetRepository;
@@ -83,8 +84,9 @@ public class FleetProvisioner {
      * Scales to {@code size}. Down removes the highest-numbered members; running ones only with
      * {@code force}, which stops them first.
      */
-    public Operation scale(UUID id, int size, boolean force) {
+    public Operation scale(UUID id, int size, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.requireReady(id, "scale");
+        ifMatch.check(fleet.getVersion());
         List<FleetMachine> current = fleetService.members(id);
         if (size < current.size()) {
             List<FleetMachine> leaving = current.subList(size, current.size());
@@ -96,31 +98,33 @@ public class FleetProvisioner {
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }
-        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING);
+        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
         return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
     }
 
     /** Deletes the fleet's machines, their disks, its base and its row; the golden image stays. */
-    public void delete(UUID id, boolean force) {
+    public void delete(UUID id, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.require(id);
+        ifMatch.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
             throw FleetRules.busy(fleet, "delete");
         }
         if (!force) {
             members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
         }
-        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
+        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, ifMatch);
         work.removeEverything(id);
     }
 
     /**
      * Moves the fleet to {@code to} if it is in one of the {@code allowed} states, checked again inside
-     * the transaction: of two requests racing for one fleet, the second sees the first's state (409
+     * the transaction (with the client's If-Match): of two requests racing for one fleet, the second sees the first's state (409
      * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
      */
-    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to) {
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to, IfMatch ifMatch) {
         tx.executeWithoutResult(status -> {
             Fleet fleet = fleetService.require(id);
+            ifMatch.check(fleet.getVersion());
             if (!allowed.contains(fleet.getState())) {
                 throw FleetRules.busy(fleet, action);
             }

@@ -46,6 +46,11 @@ public final class Api {
                 .method("PATCH", BodyPublishers.ofString(JSON.writeValueAsString(json))));
     }
 
+    /** Any method without a body, with headers (a DELETE with If-Match). */
+    public Reply send(String method, String path, String... headers) {
+        return send(request(path, headers).method(method, BodyPublishers.noBody()));
+    }
+
     public Reply delete(String path) {
         return send(request(path).DELETE());
     }

@@ -91,6 +91,8 @@ public class ImageController {
             + " the format lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "validation", value = ProblemExamples.VALIDATION),
                     @ExampleObject(name = "unsupported-variant", value = ProblemExamples.UNSUPPORTED_VARIANT)}))
+    @ApiResponse(responseCode = "507", description = "The image would leave less than"
+            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<ImageResponse> create(@Valid @RequestBody CreateImageRequest request) {
         return created(provisioning.createBlank(new ImageDraft(request.name(), request.description(),
                 request.sizeBytes(), request.format(), request.variant(), request.type())));
@@ -110,8 +112,13 @@ public class ImageController {
                     content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                             schema = @Schema(type = "string", format = "binary"))))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new image")
-    @ApiResponse(responseCode = "422", description = "Not a valid image file", content = @Content(
+    @ApiResponse(responseCode = "413", description = "The body is larger than diskfleet.limits.max-upload-size;"
+            + " nothing was stored", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "422", description = "Not a valid image file, or a disk larger than"
+            + " diskfleet.limits.max-virtual-size", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INVALID_IMAGE)))
+    @ApiResponse(responseCode = "507", description = "Storing it would leave less than"
+            + " diskfleet.limits.min-free-space free; nothing was stored", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<ImageResponse> upload(
             @RequestParam @NotBlank @Size(max = 255) @PrintableName @Parameter(example = "ubuntu-24.04-postgres-16") String name,
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
@@ -187,6 +194,8 @@ public class ImageController {
                     examples = @ExampleObject(value = ProblemExamples.UNSUPPORTED_VARIANT)))
     @ApiResponse(responseCode = "409", description = "The source's file is missing", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
+    @ApiResponse(responseCode = "507", description = "The copy may leave less than diskfleet.limits.min-free-space"
+            + " free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<OperationResponse> clone(@PathVariable UUID id, @Valid @RequestBody CloneImageRequest request) {
         var operation = clones.start(id, new ImageDraft(request.name(), request.description(), null,
                 request.format(), request.variant(), request.type()));
@@ -207,6 +216,8 @@ public class ImageController {
                     schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "416", description = "The range lies outside the disk", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.RANGE)))
+    @ApiResponse(responseCode = "507", description = "A vdi or qcow2 export's temporary copy may leave less than"
+            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<StreamingResponseBody> content(@PathVariable UUID id,
             @RequestParam(required = false) @Parameter(description = "raw (default), vdi or qcow2", example = "qcow2")
             String format,

@@ -21,7 +21,8 @@ class ProblemMapperTest {
 
         assertThat(problem.getStatus()).isEqualTo(500);
         assertThat(problem.getType().toString()).endsWith("/storage-failure");
-        assertThat(problem.getDetail()).doesNotContain("/srv").doesNotContain(".vdi").contains("logged");
+        assertThat(problem.getDetail()).doesNotContain("/srv").doesNotContain("diskfleet/images")
+                .contains("cannot write 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a.vdi: Input/output error").contains("logged");
     }
 
     @Test

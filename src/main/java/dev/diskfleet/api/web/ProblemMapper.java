@@ -25,6 +25,9 @@ import org.springframework.http.ProblemDetail;
  */
 public final class ProblemMapper {
 
+    private static final java.util.regex.Pattern HOST_PATH =
+            java.util.regex.Pattern.compile("(?<![\\w.~])/(?:[^\\s/:;,'\"()]+/)*([^\\s/:;,'\"()]+)");
+
     private ProblemMapper() {
     }
 
@@ -60,9 +63,10 @@ public final class ProblemMapper {
                     "the storage root has no space left for this image; free space or choose a smaller size");
         }
         if (e instanceof StorageException) {
-            // Its message names host paths, which are not the client's business: the log has it.
+            // The message says what failed, but names files by their host path, which is not the client's
+            // business: the detail keeps the file's own name only; the log has the whole message.
             return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure",
-                    "the storage engine failed to read or write an image file; the failure is logged");
+                    withoutHostPaths(e.getMessage()) + "; the failure is logged");
         }
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                 "the service failed unexpectedly; the failure is logged");
@@ -101,6 +105,11 @@ public final class ProblemMapper {
             title = "Unprocessable request";
         }
         return Problems.of(status, e.slug(), title, e.getMessage());
+    }
+
+    /** An absolute path ({@code /srv/data/images/x.vdi}) becomes its last element ({@code x.vdi}). */
+    static String withoutHostPaths(String message) {
+        return message == null ? "the storage engine failed" : HOST_PATH.matcher(message).replaceAll("$1");
     }
 
     private static boolean isOutOfSpace(Throwable e) {

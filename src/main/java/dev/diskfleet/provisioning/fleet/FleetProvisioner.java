@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetRepository;
@@ -8,6 +9,7 @@ import dev.diskfleet.domain.fleet.FleetRules;
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.operation.OperationRunner;
@@ -36,6 +38,7 @@ public class FleetProvisioner {
     private final FleetMembers members;
     private final FleetWork work;
     private final OperationRunner runner;
+    private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
     /**
      * Fleets a DELETE is working on in this process. A fleet left DELETING by a failed delete may be deleted
@@ -45,7 +48,9 @@ public class FleetProvisioner {
     private final Set<UUID> deleting = ConcurrentHashMap.newKeySet();
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
-            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, PlatformTransactionManager transactions) {
+            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
+            PlatformTransactionManager transactions) {
+        this.freeSpace = freeSpace;
         this.fleets = fleets;
         this.fleetService = fleetService;
         this.content = content;
@@ -66,6 +71,8 @@ public class FleetProvisioner {
         if (fleets.existsByName(request.name())) {
             throw nameTaken(request.name());
         }
+        // The base is a full copy of the golden; the members' differencing disks are a few KiB each.
+        freeSpace.require(freeSpace.copyEstimate(golden.getId()), "deploy fleet " + request.name());
         Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), UUID.randomUUID(),
                 request.size(), request.machineNamePrefix(), request.autoReset());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
@@ -84,8 +91,9 @@ public class FleetProvisioner {
      * Scales to {@code size}. Down removes the highest-numbered members; running ones only with
      * {@code force}, which stops them first.
      */
-    public Operation scale(UUID id, int size, boolean force) {
+    public Operation scale(UUID id, int size, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.requireReady(id, "scale");
+        ifMatch.check(fleet.getVersion());
         List<FleetMachine> current = fleetService.members(id);
         if (size < current.size()) {
             List<FleetMachine> leaving = current.subList(size, current.size());
@@ -93,16 +101,18 @@ public class FleetProvisioner {
                 members.requireStopped(leaving, "scale fleet " + fleet.getName() + " down to " + size);
             }
         } else {
+            freeSpace.require(0, "scale fleet " + fleet.getName() + " up");
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }
-        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING);
+        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
         return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
     }
 
     /** Deletes the fleet's machines, their disks, its base and its row; the golden image stays. */
-    public void delete(UUID id, boolean force) {
+    public void delete(UUID id, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.require(id);
+        ifMatch.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
             throw FleetRules.busy(fleet, "delete");
         }
@@ -113,7 +123,7 @@ public class FleetProvisioner {
             throw FleetRules.busy(fleet, "delete");
         }
         try {
-            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
+            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, ifMatch);
             if (!work.removeEverything(id)) {
                 // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
                 throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
@@ -126,12 +136,13 @@ public class FleetProvisioner {
 
     /**
      * Moves the fleet to {@code to} if it is in one of the {@code allowed} states, checked again inside
-     * the transaction: of two requests racing for one fleet, the second sees the first's state (409
+     * the transaction (with the client's If-Match): of two requests racing for one fleet, the second sees the first's state (409
      * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
      */
-    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to) {
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to, IfMatch ifMatch) {
         tx.executeWithoutResult(status -> {
             Fleet fleet = fleetService.require(id);
+            ifMatch.check(fleet.getVersion());
             if (!allowed.contains(fleet.getState())) {
                 throw FleetRules.busy(fleet, action);
             }

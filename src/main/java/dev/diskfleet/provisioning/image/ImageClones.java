@@ -6,6 +6,7 @@ import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.operation.Operation;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.operation.OperationContext;
 import dev.diskfleet.provisioning.operation.OperationOutcome;
 import dev.diskfleet.provisioning.operation.OperationRunner;
@@ -32,10 +33,12 @@ public class ImageClones {
     private final ImageProvisioning provisioning;
     private final OperationRunner runner;
     private final FileIntents intents;
+    private final FreeSpace freeSpace;
 
     public ImageClones(ImageContent content, ImageStore store, ImageReaders readers,
-            ImageProvisioning provisioning, OperationRunner runner, FileIntents intents) {
+            ImageProvisioning provisioning, OperationRunner runner, FileIntents intents, FreeSpace freeSpace) {
         this.intents = intents;
+        this.freeSpace = freeSpace;
         this.content = content;
         this.store = store;
         this.readers = readers;
@@ -49,6 +52,9 @@ public class ImageClones {
         String format = provisioning.requireFormat(request.format() == null ? source.getFormat() : request.format());
         Variant variant = provisioning.requireVariant(format, request.variant());
         ImageType type = ApiNames.parse(ImageType.class, request.type(), ImageType.NORMAL);
+        provisioning.requireVirtualSizeWithinLimit(source.getSizeBytes(), "the clone of image " + sourceId);
+        freeSpace.require(variant == Variant.FIXED ? source.getSizeBytes() : freeSpace.copyEstimate(sourceId),
+                "clone image " + sourceId);
         UUID targetId = UUID.randomUUID();
         // Held from now, not from when a worker picks the copy up: a delete in between would pull the source away.
         ImageReaders.Hold hold = readers.hold(sourceId);

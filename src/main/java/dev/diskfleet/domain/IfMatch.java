@@ -3,7 +3,7 @@ package dev.diskfleet.domain;
 /**
  * A client's {@code If-Match}: the versions (ETags) it expects a resource to be at. A row's
  * {@code @Version} changes with every update, so an old tag is refused instead of losing someone's change.
- * Null or {@code *} accepts any version.
+ * Null or {@code *} accepts any version; a weak tag ({@code W/"4"}) matches none.
  */
 public record IfMatch(String header) {
 
@@ -19,12 +19,10 @@ public record IfMatch(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return;
         }
+        // Strong comparison (RFC 9110 §13.1.1): a weak tag never matches, since it does not promise the
+        // byte-identical representation an update must be based on.
         for (String candidate : header.split(",")) {
-            String tag = candidate.trim();
-            if (tag.startsWith("W/")) {
-                tag = tag.substring(2);
-            }
-            if (tag.equals(etag(currentVersion))) {
+            if (candidate.trim().equals(etag(currentVersion))) {
                 return;
             }
         }

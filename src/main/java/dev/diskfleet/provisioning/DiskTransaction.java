@@ -29,32 +29,73 @@ public class DiskTransaction {
 
     private final ImageStore store;
     private final TransactionTemplate tx;
+    private final FileIntents intents;
 
-    public DiskTransaction(ImageStore store, PlatformTransactionManager transactions) {
+    public DiskTransaction(ImageStore store, PlatformTransactionManager transactions, FileIntents intents) {
         this.store = store;
         this.tx = new TransactionTemplate(transactions);
+        this.intents = intents;
     }
 
-    /** What the work did to files, for the commit or rollback to finish. */
-    public static final class Journal {
+    /**
+     * What the work does to files, for the commit or rollback to finish. Every file change is declared as an
+     * intent (committed at once, in its own transaction) before it happens, so a kill at any point is
+     * settled by {@link FileIntents#recover} at the next start.
+     */
+    public final class Journal {
 
         private final List<UUID> made = new ArrayList<>();
         private final List<UUID> toDelete = new ArrayList<>();
+        private final List<UUID[]> mergedChildren = new ArrayList<>();
+        private final List<UUID> toReset = new ArrayList<>();
+        private final List<UUID> declared = new ArrayList<>();
 
-        /** A file that was just published for a row this transaction inserts. */
+        /** Call before making the file of a row this transaction inserts; then {@link #made}. */
+        public void willMake(UUID imageId) {
+            declare("make", imageId);
+        }
+
+        /**
+         * A file that was just published for a row this transaction inserts; its intent was declared before
+         * it was made, by {@link #willMake} or by the caller ({@link FileIntents#declare}, for a batch).
+         */
         public void made(UUID imageId) {
+            declared.add(imageId);
             made.add(imageId);
         }
 
         /** A file whose row this transaction deletes: removed once the deletion is committed. */
         public void deleteAfterCommit(UUID imageId) {
+            declare("remove", imageId);
             toDelete.add(imageId);
+        }
+
+        /**
+         * A child merged into its parent (its file kept, see {@link ImageStore#mergeIntoParentKeepingChild}),
+         * whose row this transaction deletes: its file goes once the deletion is committed.
+         */
+        public void deleteMergedChildAfterCommit(UUID childId, UUID parentId) {
+            declare("remove", childId);
+            mergedChildren.add(new UUID[] {childId, parentId});
+        }
+
+        /** A differencing image to empty once the transaction commits (a restore), redone by recovery if cut short. */
+        public void resetAfterCommit(UUID imageId) {
+            intents.declareWithCurrentTransaction("reset", List.of(imageId));
+            declared.add(imageId);
+            toReset.add(imageId);
+        }
+
+        private void declare(String action, UUID imageId) {
+            intents.declare(action, List.of(imageId));
+            declared.add(imageId);
         }
     }
 
     public <T> T run(Function<Journal, T> work) {
         return tx.execute(status -> {
             Journal files = new Journal();
+            CrashPoints.reach("disk-transaction.begun");
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int outcome) {
@@ -67,9 +108,31 @@ public class DiskTransaction {
 
     private void finish(Journal files, int outcome) {
         if (outcome == TransactionSynchronization.STATUS_COMMITTED) {
-            files.toDelete.forEach(id -> deleteQuietly(id, "its row was deleted"));
+            CrashPoints.reach("disk-transaction.committed");
+            try {
+                files.toReset.forEach(id -> {
+                    store.reset(id);
+                    CrashPoints.reach("disk-transaction.reset-done");
+                });
+                files.mergedChildren.forEach(pair -> {
+                    CrashPoints.reach("disk-transaction.before-merged-child-delete");
+                    store.deleteMergedChild(pair[0], pair[1]);
+                });
+            } catch (RuntimeException e) {
+                // The intents stay open: the next start redoes the reset and removes the merged child.
+                log.error("file work after a commit failed; startup recovery finishes it", e);
+                return;
+            }
+            files.toDelete.forEach(id -> {
+                CrashPoints.reach("disk-transaction.before-file-delete");
+                deleteQuietly(id, "its row was deleted");
+            });
         } else if (outcome == TransactionSynchronization.STATUS_ROLLED_BACK) {
             files.made.forEach(id -> deleteQuietly(id, "its row was not committed"));
+        }
+        if (outcome != TransactionSynchronization.STATUS_UNKNOWN) {
+            // Inside the completion callback: settle now (a callback registered here would never run).
+            intents.settleNow(files.declared);
         } else if (!files.made.isEmpty() || !files.toDelete.isEmpty()) {
             log.error("the outcome of a transaction is unknown; image files {} (made) and {} (to delete) are left"
                     + " as they are, and startup reconciliation will report any mismatch", files.made, files.toDelete);

@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 /** Positional whole-buffer I/O on a {@link FileChannel}, with failures turned into {@link StorageException}s. */
 public final class FileIo {
 
+    private static final int PREALLOCATE_CHUNK = 4 << 20;
+
     private FileIo() {
     }
 
@@ -35,6 +37,18 @@ public final class FileIo {
             }
         } catch (IOException e) {
             throw ioFailure("write", file, e);
+        }
+    }
+
+    /**
+     * Writes zeros over {@code [from, to)} in large chunks, so the file system allocates every block now
+     * (a fixed image is preallocated: it cannot run out of space later, in the middle of a guest's write).
+     */
+    public static void preallocate(FileChannel channel, long from, long to, Path file) {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(PREALLOCATE_CHUNK);
+        for (long pos = from; pos < to; pos += PREALLOCATE_CHUNK) {
+            zeros.clear().limit((int) Math.min(PREALLOCATE_CHUNK, to - pos));
+            writeFully(channel, zeros, pos, file);
         }
     }
 

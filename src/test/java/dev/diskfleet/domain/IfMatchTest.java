@@ -22,8 +22,15 @@ class IfMatchTest {
     }
 
     @Test
-    void theCurrentTagAnywhereInTheListWeakOrStrongMatches() {
-        assertThatCode(() -> ETags.ifMatch("\"1\", W/\"4\"").check(4)).doesNotThrowAnyException();
+    void theCurrentStrongTagAnywhereInTheListMatches() {
+        assertThatCode(() -> ETags.ifMatch("\"1\", \"4\"").check(4)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aWeakTagNeverMatchesSinceIfMatchComparesStrongly() {
+        assertThatThrownBy(() -> ETags.ifMatch("W/\"4\"").check(4)).isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> ETags.ifMatch("\"1\", W/\"4\"").check(4))
+                .isInstanceOf(PreconditionFailedException.class);
     }
 
     @Test

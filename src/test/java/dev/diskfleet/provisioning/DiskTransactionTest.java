@@ -26,7 +26,8 @@ class DiskTransactionTest {
     @BeforeEach
     void open() {
         store = ImageStore.withDefaultFormats(root);
-        disks = new DiskTransaction(store, new CallbacksOnly());
+        CallbacksOnly transactions = new CallbacksOnly();
+        disks = new DiskTransaction(store, transactions, new UnrecordedIntents(transactions, store));
     }
 
     @AfterEach
@@ -72,6 +73,26 @@ class DiskTransactionTest {
             return null;
         });
         assertThat(store.listImageIds()).contains(kept).doesNotContain(gone);
+    }
+
+    /** Intents without a database: this test is about the files, {@code FileIntents} has its own. */
+    private static final class UnrecordedIntents extends FileIntents {
+
+        UnrecordedIntents(CallbacksOnly transactions, ImageStore store) {
+            super(new org.springframework.jdbc.core.JdbcTemplate(), transactions, store);
+        }
+
+        @Override
+        public void declare(String action, java.util.Collection<UUID> imageIds) {
+        }
+
+        @Override
+        public void declareWithCurrentTransaction(String action, java.util.Collection<UUID> imageIds) {
+        }
+
+        @Override
+        public void settleNow(java.util.Collection<UUID> imageIds) {
+        }
     }
 
     /** Begins, commits and rolls back nothing, but runs the synchronizations as a real manager does. */

@@ -84,6 +84,11 @@ public final class DiskfleetClient {
                 .method("PATCH", jsonBody(json)));
     }
 
+    /** Any method without a body, with headers (a DELETE with If-Match). */
+    public Reply send(String method, String path, String... headers) {
+        return send(request(path, headers).method(method, BodyPublishers.noBody()));
+    }
+
     public Reply delete(String path, String... headers) {
         return send(request(path, headers).DELETE());
     }

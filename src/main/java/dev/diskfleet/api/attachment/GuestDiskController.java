@@ -2,6 +2,7 @@ package dev.diskfleet.api.attachment;
 
 import dev.diskfleet.api.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import dev.diskfleet.api.web.ContentRanges;
 import dev.diskfleet.domain.attachment.DiskRange;
 import dev.diskfleet.provisioning.attachment.GuestDiskService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -38,18 +39,21 @@ public class GuestDiskController {
 
     @GetMapping
     @Operation(operationId = "readGuestDisk", summary = "Read the disk through the guest's chain; one Range"
-            + " (bytes=first-last, first-, -suffix) gives 206, none streams the whole disk")
+            + " (bytes=first-last, first-, -suffix) gives 206; none, or one that is not a single valid byte range,"
+            + " or any If-Range, streams the whole disk")
     @ApiResponse(responseCode = "200", description = "The whole disk", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     public void read(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
             @Parameter(example = "bytes=0-511") @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
+            @RequestHeader(value = HttpHeaders.IF_RANGE, required = false) String ifRange,
             HttpServletResponse response) throws IOException {
-        try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId, range)) {
+        try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId,
+                ContentRanges.effectiveRange(range, ifRange))) {
             DiskRange slice = read.range();
-            response.setStatus(range == null ? HttpStatus.OK.value() : HttpStatus.PARTIAL_CONTENT.value());
-            if (range != null) {
+            response.setStatus(read.partial() ? HttpStatus.PARTIAL_CONTENT.value() : HttpStatus.OK.value());
+            if (read.partial()) {
                 response.setHeader(HttpHeaders.CONTENT_RANGE, slice.contentRange());
             }
             response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");

@@ -1,5 +1,6 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.fleet.FleetLimits;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
@@ -12,7 +13,7 @@ import java.util.UUID;
 
 @Schema(description = "A fleet to deploy: N identical machines from one golden image")
 public record CreateFleetRequest(
-        @NotBlank @Size(max = 255) @Schema(example = "pg-test") String name,
+        @NotBlank @Size(max = 255) @PrintableName @Schema(example = "pg-test") String name,
         @NotNull @Schema(description = "The golden image. A normal or write-through golden is cloned into the fleet's immutable"
                 + " base and stays editable; an immutable golden is the base itself, with no copy",
                 example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a") UUID goldenImageId,

@@ -17,6 +17,7 @@ import dev.diskfleet.provisioning.fleet.FleetPower.MemberOutcome;
 import dev.diskfleet.provisioning.fleet.FleetProvisioner;
 import dev.diskfleet.api.web.ETags;
 import dev.diskfleet.api.web.PageResponse;
+import dev.diskfleet.api.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,6 +42,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -82,6 +85,9 @@ public class FleetController {
             content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "fleet-name-taken", value = ProblemExamples.FLEET_NAME_TAKEN),
                     @ExampleObject(name = "image-in-use", value = ProblemExamples.GOLDEN_IN_USE)}))
+    @ApiResponse(responseCode = "507", description = "The base clone would leave less than"
+            + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
@@ -105,17 +111,23 @@ public class FleetController {
     @PatchMapping("/{id}")
     @Operation(operationId = "scaleFleet", summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
             + "lowest free numbers, powered off; scaling down removes the highest-numbered machines and their disks, "
-            + "running ones only with force=true (stopped first)")
+            + "running ones only with force=true (stopped first); honours If-Match")
     @ApiResponse(responseCode = "202", description = "Scaling; Location names the operation (kind fleet.scale)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = OperationResponse.class),
                     examples = @ExampleObject(value = ProblemExamples.SCALE_ACCEPTED)))
+    @ApiResponse(responseCode = "412", description = "If-Match names another version than the fleet's current ETag",
+            content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
             + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
                     examples = @ExampleObject(value = MACHINES_RUNNING)))
+    @ApiResponse(responseCode = "507", description = "The new machines' disks would leave less than"
+            + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<OperationResponse> scale(@PathVariable UUID id, @Valid @RequestBody ScaleFleetRequest request,
             @Parameter(description = "Stop running machines that scaling down removes")
-            @RequestParam(defaultValue = "false") boolean force) {
-        return accepted(provisioner.scale(id, request.size(), force));
+            @RequestParam(defaultValue = "false") boolean force,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) @Parameter(example = "\"3\"") String ifMatch) {
+        return accepted(provisioner.scale(id, request.size(), force, ETags.ifMatch(ifMatch)));
     }
 
     @PostMapping("/{id}/start")
@@ -148,13 +160,16 @@ public class FleetController {
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteFleet", summary = "Delete a fleet: its machines, their disks and its base clone"
             + " (the golden image stays, also when it is the base). "
-            + "Refused while machines run unless force=true (they are stopped first)")
+            + "Refused while machines run unless force=true (they are stopped first); honours If-Match")
     @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
+    @ApiResponse(responseCode = "412", description = "If-Match names another version than the fleet's current ETag",
+            content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = MACHINES_RUNNING)))
     public ResponseEntity<Void> delete(@PathVariable UUID id,
-            @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force) {
-        provisioner.delete(id, force);
+            @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) @Parameter(example = "\"3\"") String ifMatch) {
+        provisioner.delete(id, force, ETags.ifMatch(ifMatch));
         return ResponseEntity.noContent().build();
     }
 

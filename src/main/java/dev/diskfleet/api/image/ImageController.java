@@ -1,5 +1,7 @@
 package dev.diskfleet.api.image;
 
+import dev.diskfleet.api.web.PrintableName;
+import dev.diskfleet.api.web.PrintableText;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
@@ -12,7 +14,8 @@ import dev.diskfleet.api.operation.OperationResponses;
 import dev.diskfleet.provisioning.image.ImageClones;
 import dev.diskfleet.provisioning.image.ImageUploads;
 import dev.diskfleet.provisioning.image.ImageProvisioning;
-import dev.diskfleet.api.web.ByteRange;
+import dev.diskfleet.api.web.ContentRanges;
+import dev.diskfleet.domain.attachment.DiskRange;
 import dev.diskfleet.api.web.ETags;
 import dev.diskfleet.api.web.PageResponse;
 import dev.diskfleet.api.web.ProblemExamples;
@@ -24,6 +27,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -93,6 +97,8 @@ public class ImageController {
             + " the format lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "validation", value = ProblemExamples.VALIDATION),
                     @ExampleObject(name = "unsupported-variant", value = ProblemExamples.UNSUPPORTED_VARIANT)}))
+    @ApiResponse(responseCode = "507", description = "The image would leave less than"
+            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<ImageResponse> create(@Valid @RequestBody CreateImageRequest request) {
         return created(provisioning.createBlank(new ImageDraft(request.name(), request.description(),
                 request.sizeBytes(), request.format(), request.variant(), request.type())));
@@ -112,12 +118,13 @@ public class ImageController {
                             schema = @Schema(type = "string", format = "binary"))))
     @UploadResponses
     public ResponseEntity<ImageResponse> upload(
-            @RequestParam @NotBlank @Size(max = 255) @Parameter(example = "ubuntu-24.04-postgres-16") String name,
+            @RequestParam @NotBlank @Size(max = 255) @PrintableName @Parameter(example = "ubuntu-24.04-postgres-16") String name,
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
             @Parameter(description = "Write mode; default normal", example = "normal") String type,
-            @RequestParam(required = false) @Size(max = 2000) @Parameter(example = "golden disk") String description,
-            @Parameter(hidden = true) InputStream body) {
-        return created(uploads.upload(name, description, ApiNames.parse(ImageType.class, type, ImageType.NORMAL), body));
+            @RequestParam(required = false) @Size(max = 2000) @PrintableText @Parameter(example = "golden disk") String description,
+            @Parameter(hidden = true) InputStream body, @Parameter(hidden = true) HttpServletRequest request) {
+        return created(uploads.upload(name, description, ApiNames.parse(ImageType.class, type, ImageType.NORMAL), body,
+                request.getContentLengthLong()));
     }
 
     @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -127,12 +134,12 @@ public class ImageController {
                             schema = @Schema(type = "string", format = "binary"))))
     @UploadResponses
     public ResponseEntity<ImageResponse> uploadByPost(
-            @RequestParam @NotBlank @Size(max = 255) @Parameter(example = "ubuntu-24.04-postgres-16") String name,
+            @RequestParam @NotBlank @Size(max = 255) @PrintableName @Parameter(example = "ubuntu-24.04-postgres-16") String name,
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
             @Parameter(description = "Write mode; default normal", example = "normal") String type,
-            @RequestParam(required = false) @Size(max = 2000) @Parameter(example = "golden disk") String description,
-            @Parameter(hidden = true) InputStream body) {
-        return upload(name, type, description, body);
+            @RequestParam(required = false) @Size(max = 2000) @PrintableText @Parameter(example = "golden disk") String description,
+            @Parameter(hidden = true) InputStream body, @Parameter(hidden = true) HttpServletRequest request) {
+        return upload(name, type, description, body, request);
     }
 
     /** What both uploads answer: springdoc reads the {@code @ApiResponse}s this annotation carries. */
@@ -142,9 +149,13 @@ public class ImageController {
     @ApiResponse(responseCode = "400", description = "The upload broke off before its end", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(name = "upload-interrupted",
                     value = ProblemExamples.UPLOAD_INTERRUPTED)))
-    @ApiResponse(responseCode = "422", description = "Not a valid image file", content = @Content(
+    @ApiResponse(responseCode = "413", description = "The body is larger than diskfleet.limits.max-upload-size;"
+            + " nothing was stored", content = @Content(mediaType = PROBLEM))
+    @ApiResponse(responseCode = "422", description = "Not a valid image file, or a disk larger than"
+            + " diskfleet.limits.max-virtual-size", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INVALID_IMAGE)))
-    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+    @ApiResponse(responseCode = "507", description = "The storage root is full, or storing it would leave less than"
+            + " diskfleet.limits.min-free-space free; nothing was stored", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     @interface UploadResponses {
     }
@@ -156,7 +167,7 @@ public class ImageController {
             @Parameter(example = "immutable") String type,
             @RequestParam(required = false) @Parameter(description = "Only differencing images on this parent")
             UUID parentId,
-            @RequestParam(required = false) @Parameter(description = "Case-insensitive substring of the name",
+            @RequestParam(required = false) @PrintableName @Parameter(description = "Case-insensitive substring of the name",
                     example = "ubuntu") String name,
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
@@ -216,6 +227,8 @@ public class ImageController {
                     examples = @ExampleObject(value = ProblemExamples.UNSUPPORTED_VARIANT)))
     @ApiResponse(responseCode = "409", description = "The source's file is missing", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
+    @ApiResponse(responseCode = "507", description = "The copy may leave less than diskfleet.limits.min-free-space"
+            + " free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<OperationResponse> clone(@PathVariable UUID id, @Valid @RequestBody CloneImageRequest request) {
         var operation = clones.start(id, new ImageDraft(request.name(), request.description(), null,
                 request.format(), request.variant(), request.type()));
@@ -226,7 +239,8 @@ public class ImageController {
     @GetMapping("/{id}/content")
     @Operation(operationId = "downloadImage", summary = "Download the virtual disk, streamed",
             description = "Raw bytes of the disk as a guest sees it (the differencing chain flattened), with"
-                    + " single-range support (bytes=a-b, bytes=a-, bytes=-n). With format=vdi or format=qcow2 a"
+                    + " single-range support (bytes=a-b, bytes=a-, bytes=-n; a Range that is not one valid byte range,"
+                    + " or any If-Range, gets the whole disk). With format=vdi or format=qcow2 a"
                     + " standalone image file of the flattened disk instead, without ranges.")
     @ApiResponse(responseCode = "200", description = "The whole disk", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
@@ -235,31 +249,37 @@ public class ImageController {
                     schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "409", description = "The file is missing, or the image is being changed",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
+    @ApiResponse(responseCode = "416", description = "The range lies outside the disk", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.RANGE)))
+    @ApiResponse(responseCode = "507", description = "A vdi or qcow2 export's temporary copy may leave less than"
+            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<StreamingResponseBody> content(@PathVariable UUID id,
             @RequestParam(required = false) @Parameter(description = "raw (default), vdi or qcow2", example = "qcow2")
             String format,
             @RequestHeader(value = HttpHeaders.RANGE, required = false) @Parameter(example = "bytes=0-1048575")
-            String range) {
+            String range,
+            @RequestHeader(value = HttpHeaders.IF_RANGE, required = false)
+            @Parameter(description = "Content has no validator, so any If-Range sends the whole disk") String ifRange) {
         if (format != null && !format.equals("raw")) {
             provisioning.requireFormat(format);
-            content.requireAccessible(id);
+            content.requireExportable(id);
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                     .header(HttpHeaders.CONTENT_DISPOSITION, attachment(id, format))
                     .header(HttpHeaders.ACCEPT_RANGES, "none")
                     .body(out -> content.exportTo(id, format, out));
         }
         long size = content.virtualSize(id);
-        Optional<ByteRange> requested = ByteRange.parse(range, size);
-        ByteRange served = requested.orElse(new ByteRange(0, size - 1));
+        Optional<DiskRange> requested = DiskRange.ofRangeHeader(ContentRanges.effectiveRange(range, ifRange), size);
+        DiskRange served = requested.orElse(new DiskRange(0, size, size));
         ResponseEntity.BodyBuilder response = requested.isPresent()
                 ? ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).header(HttpHeaders.CONTENT_RANGE,
-                        served.contentRange(size))
+                        served.contentRange())
                 : ResponseEntity.ok();
         return response.contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .contentLength(served.length())
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes")
                 .header(HttpHeaders.CONTENT_DISPOSITION, attachment(id, "raw"))
-                .body(out -> content.copyRawTo(id, served.first(), served.length(), out));
+                .body(out -> content.copyRawTo(id, served.offset(), served.length(), out));
     }
 
     @PostMapping("/{id}/check")

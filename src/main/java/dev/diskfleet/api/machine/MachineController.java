@@ -2,6 +2,8 @@ package dev.diskfleet.api.machine;
 
 import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.provisioning.guest.Guests;
+import dev.diskfleet.api.web.PrintableName;
+import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineService;
 import dev.diskfleet.provisioning.machine.PowerService;
 import dev.diskfleet.api.web.ETags;
@@ -78,7 +80,7 @@ public class MachineController {
     public PageResponse<MachineResponse> list(
             @RequestParam(required = false) @Pattern(regexp = "poweredOff|running",
                     message = "must be poweredOff or running") String state,
-            @RequestParam(required = false) String name,
+            @RequestParam(required = false) @PrintableName String name,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
         return PageResponse.of(machines.list(state, name, PageRequest.of(page, size, Sort.by("createdAt", "id"))),

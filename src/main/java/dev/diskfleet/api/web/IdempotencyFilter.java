@@ -43,6 +43,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static final String ANONYMOUS = "anonymous";
     /** PUTs that create a resource (not the ones that write into one, such as guest disk data). */
     static final java.util.Set<String> CREATING_PUTS = java.util.Set.of("/api/images/uploads");
+    private static final int MAX_TARGET_LENGTH = 2048;
 
     private final IdempotencyStore store;
     private final HandlerExceptionResolver problems;
@@ -69,7 +70,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         try {
             String key = validKey(req.getHeader(HEADER));
             String principal = req.getUserPrincipal() == null ? ANONYMOUS : req.getUserPrincipal().getName();
-            String target = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+            String target = requestTarget(req);
             DigestingRequest request = new DigestingRequest(req);
             Optional<StoredAnswer> existing = store.claim(principal, key, req.getMethod(), target);
             if (existing.isPresent()) {
@@ -131,6 +132,24 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static void setIfPresent(HttpServletResponse res, String name, String value) {
         if (value != null) {
             res.setHeader(name, value);
+        }
+    }
+
+    /**
+     * Path and query as the record keeps them; a target longer than the column (2048) is kept as its
+     * SHA-256, which compares just as well and fits.
+     */
+    private static String requestTarget(HttpServletRequest req) {
+        String target = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+        if (target.length() <= MAX_TARGET_LENGTH) {
+            return target;
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(target.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

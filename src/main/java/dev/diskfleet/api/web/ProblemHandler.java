@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
@@ -60,10 +62,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             log.error("request failed", e);
         }
         // A 416 says how big the content is, as RFC 9110 asks, so the client can ask again within it.
-        if (e instanceof ByteRange.Unsatisfiable range) {
-            return ResponseEntity.status(problem.getStatus()).header(HttpHeaders.CONTENT_RANGE, range.contentRange())
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-        }
         if (e instanceof RangeNotSatisfiableException range) {
             return ResponseEntity.status(problem.getStatus()).header(HttpHeaders.CONTENT_RANGE, "bytes */" + range.size())
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
@@ -91,10 +89,39 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        Throwable cause = e.getMostSpecificCause();
-        String reason = cause.getMessage() == null ? "" : cause.getMessage().lines().findFirst().orElse("");
         return problem(Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
-                "the request body could not be read as the expected JSON: " + reason));
+                "the request body could not be read as the expected JSON: " + unreadable(e.getMostSpecificCause())));
+    }
+
+    /**
+     * What was wrong with a body, in the API's words: Jackson's own messages name Java types and
+     * constructors, which say nothing to a client and expose the implementation.
+     */
+    private static String unreadable(Throwable cause) {
+        if (cause instanceof MismatchedInputException mismatch) {
+            String field = fieldPath(mismatch.getPath());
+            String expected = mismatch.getTargetType() == null ? "a value of another type"
+                    : expected(mismatch.getTargetType());
+            return field.isEmpty() ? "the body must be a JSON object" : "field '" + field + "' must be " + expected;
+        }
+        if (cause instanceof JacksonException json && json.getLocation() != null
+                && json.getLocation().getLineNr() > 0) {
+            return "it is not well-formed JSON (line " + json.getLocation().getLineNr() + ", column "
+                    + json.getLocation().getColumnNr() + ")";
+        }
+        return "it is missing or not JSON of the expected shape";
+    }
+
+    private static String fieldPath(List<JacksonException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference reference : path) {
+            if (reference.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.toString();
     }
 
     @Override
@@ -218,6 +245,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "a whole number";
         }
+        if (type == String.class) {
+            return "a string";
+        }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
@@ -225,7 +255,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return "one of " + java.util.Arrays.stream(type.getEnumConstants())
                     .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList();
         }
-        return "a valid " + type.getSimpleName();
+        // Our own types are JSON objects to a client; their Java names are nobody's business.
+        return type.getName().startsWith("java.") ? "a valid " + type.getSimpleName() : "a JSON object";
     }
 
     private static String path(WebRequest request) {

@@ -2,7 +2,9 @@ package dev.diskfleet.api.web;
 
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
+import dev.diskfleet.domain.InsufficientStorageException;
 import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.PreconditionFailedException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;
@@ -11,7 +13,9 @@ import dev.diskfleet.provisioning.guest.GuestStartFailedException;
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ImageNotFoundException;
+import dev.diskfleet.storage.ImageNotWritableException;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.VirtualSizeLimitException;
 import java.io.IOException;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -24,6 +28,9 @@ import org.springframework.http.ProblemDetail;
  */
 public final class ProblemMapper {
 
+    private static final java.util.regex.Pattern HOST_PATH =
+            java.util.regex.Pattern.compile("(?<![\\w.~])/(?:[^\\s/:;,'\"()]+/)*([^\\s/:;,'\"()]+)");
+
     private ProblemMapper() {
     }
 
@@ -33,6 +40,11 @@ public final class ProblemMapper {
         }
         if (e instanceof ApiException api) {
             return Problems.of(api.status(), api.type(), api.title(), api.getMessage());
+        }
+        if (e instanceof VirtualSizeLimitException) {
+            // The store's bound is diskfleet.limits.max-virtual-size: the same refusal as a create's or an upload's.
+            return Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "virtual-size-too-large", "Limit exceeded",
+                    withoutHostPaths(e.getMessage()) + " (diskfleet.limits.max-virtual-size)");
         }
         if (e instanceof ImageFormatException) {
             return Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-image", "Invalid image file", e.getMessage());
@@ -44,6 +56,11 @@ public final class ProblemMapper {
             // The row is there but its file is gone: the image cannot be read until the file is restored.
             return Problems.of(HttpStatus.CONFLICT, "image-inaccessible", "Image inaccessible", e.getMessage()
                     + "; restore the file and restart the service, or delete the image");
+        }
+        if (e instanceof ImageNotWritableException) {
+            // A file the driver can read but not change (e.g. a qcow2 with internal snapshots): the image's state.
+            return Problems.of(HttpStatus.CONFLICT, "image-not-writable", "Image not writable",
+                    withoutHostPaths(e.getMessage()));
         }
         if (e instanceof ConcurrencyFailureException) {
             return Problems.of(HttpStatus.CONFLICT, "concurrent-update", "Concurrent update",
@@ -63,7 +80,10 @@ public final class ProblemMapper {
                     "the storage root has no space left for this image; free space or choose a smaller size");
         }
         if (e instanceof StorageException) {
-            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure", e.getMessage());
+            // The message says what failed, but names files by their host path, which is not the client's
+            // business: the detail keeps the file's own name only; the log has the whole message.
+            return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure", "Storage failure",
+                    withoutHostPaths(e.getMessage()) + "; the failure is logged");
         }
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
                 "the service failed unexpectedly; the failure is logged");
@@ -88,6 +108,12 @@ public final class ProblemMapper {
         } else if (e instanceof RangeNotSatisfiableException) {
             status = HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
             title = "Range not satisfiable";
+        } else if (e instanceof InsufficientStorageException) {
+            status = HttpStatus.INSUFFICIENT_STORAGE;
+            title = "Insufficient storage";
+        } else if (e instanceof LimitExceededException) {
+            status = HttpStatus.UNPROCESSABLE_CONTENT;
+            title = "Limit exceeded";
         } else if (e instanceof TooLargeException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
             title = "Content too large";
@@ -96,6 +122,11 @@ public final class ProblemMapper {
             title = "Unprocessable request";
         }
         return Problems.of(status, e.slug(), title, e.getMessage());
+    }
+
+    /** An absolute path ({@code /srv/data/images/x.vdi}) becomes its last element ({@code x.vdi}). */
+    static String withoutHostPaths(String message) {
+        return message == null ? "the storage engine failed" : HOST_PATH.matcher(message).replaceAll("$1");
     }
 
     private static boolean isOutOfSpace(Throwable e) {

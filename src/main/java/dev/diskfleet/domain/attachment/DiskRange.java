@@ -2,14 +2,16 @@ package dev.diskfleet.domain.attachment;
 
 import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A byte range of a guest's disk, parsed from HTTP's {@code Range} (reads) or {@code Content-Range}
- * (writes), RFC 9110 §14. Stricter than a download's range: a script seeding or inspecting a disk should
- * hear about a mistyped range, so syntax errors are 400 (never "the whole disk instead"), and a
- * well-formed range that does not fit the disk is 416.
+ * A byte range of a disk, parsed from HTTP's {@code Range} (reads of image content and of a guest's disk)
+ * or {@code Content-Range} (guest writes), RFC 9110 §14. One rule for every read: a {@code Range} that is
+ * not one syntactically valid byte range is ignored and the whole content is sent (200), as RFC 9110 lets a
+ * server do; a valid range that lies outside the content is 416. A write's {@code Content-Range} says where
+ * bytes go, so it must be valid: anything else is 400.
  */
 public record DiskRange(long offset, long length, long diskSize) {
 
@@ -29,37 +31,43 @@ public record DiskRange(long offset, long length, long diskSize) {
         return "bytes " + offset + "-" + last() + "/" + diskSize;
     }
 
-    /** The whole disk when {@code header} is null; else its one range, clipped to the disk as RFC 9110 says. */
-    public static DiskRange ofRangeHeader(String header, long diskSize) {
+    /**
+     * The one range {@code header} asks for, clipped to the disk as RFC 9110 says; empty to send the whole
+     * disk: no header, or one that is not a single syntactically valid byte range (another unit, several
+     * ranges, a range that ends before it starts), which RFC 9110 §14.2 lets a server ignore.
+     *
+     * @throws RangeNotSatisfiableException for a valid range that lies wholly outside the disk (416)
+     */
+    public static Optional<DiskRange> ofRangeHeader(String header, long diskSize) {
         if (header == null) {
-            return new DiskRange(0, diskSize, diskSize);
+            return Optional.empty();
         }
-        String value = header.trim();
-        if (value.contains(",")) {
-            throw malformed("Range '" + header + "' asks for several ranges; ask for one range per request");
-        }
-        Matcher m = RANGE.matcher(value);
+        Matcher m = RANGE.matcher(header.trim());
         if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
-            throw malformed("Range '" + header + "' is not of the form bytes=first-last, bytes=first- or bytes=-suffix");
+            return Optional.empty();
         }
-        if (m.group(1).isEmpty()) {
-            long suffix = parse(m.group(2), header);
-            if (suffix == 0) {
-                throw unsatisfiable("Range '" + header + "' asks for the last 0 bytes", diskSize);
+        try {
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                if (suffix == 0 || diskSize == 0) {
+                    throw unsatisfiable("Range '" + header + "' asks for the last 0 bytes", diskSize);
+                }
+                long length = Math.min(suffix, diskSize);
+                return Optional.of(new DiskRange(diskSize - length, length, diskSize));
             }
-            long length = Math.min(suffix, diskSize);
-            return new DiskRange(diskSize - length, length, diskSize);
+            long first = Long.parseLong(m.group(1));
+            long last = m.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(m.group(2));
+            if (last < first) {
+                return Optional.empty();
+            }
+            if (first >= diskSize) {
+                throw unsatisfiable("Range '" + header + "' starts at or past the end of the " + diskSize
+                        + "-byte content; ask for bytes between 0 and " + (diskSize - 1), diskSize);
+            }
+            return Optional.of(new DiskRange(first, Math.min(last, diskSize - 1) - first + 1, diskSize));
+        } catch (NumberFormatException tooLarge) {
+            return Optional.empty();
         }
-        long first = parse(m.group(1), header);
-        long last = m.group(2).isEmpty() ? Long.MAX_VALUE : parse(m.group(2), header);
-        if (last < first) {
-            throw malformed("Range '" + header + "' ends before it starts");
-        }
-        if (first >= diskSize) {
-            throw unsatisfiable("Range '" + header + "' starts at or past the end of the " + diskSize
-                    + "-byte disk", diskSize);
-        }
-        return new DiskRange(first, Math.min(last, diskSize - 1) - first + 1, diskSize);
     }
 
     /** {@code bytes first-last/*} or {@code bytes first-last/size}; the range must lie inside the disk. */

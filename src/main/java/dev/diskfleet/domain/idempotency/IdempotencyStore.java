@@ -83,6 +83,12 @@ public class IdempotencyStore {
         }
     }
 
+    /** Forgets completed answers older than the retention period, whoever's key they were; returns how many. */
+    public int forgetExpired() {
+        return jdbc.sql("DELETE FROM idempotency_keys WHERE state = ? AND created_at < ?")
+                .params(COMPLETED, OffsetDateTime.now().minus(retention)).update();
+    }
+
     private Optional<StoredAnswer> find(String principal, String key) {
         record Row(StoredAnswer answer, OffsetDateTime createdAt) {
         }

@@ -2,7 +2,6 @@ package dev.diskfleet.provisioning.attachment;
 
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.ConflictException;
-import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.TooLargeException;
 import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.attachment.Attachment;
@@ -13,11 +12,12 @@ import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLocks;
 import dev.diskfleet.domain.machine.MachineRepository;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import org.springframework.stereotype.Service;
@@ -34,7 +34,6 @@ public class GuestDiskService {
 
     /** The most one PUT may write; larger seeds are several PUTs. */
     public static final long MAX_WRITE_BYTES = 256L << 20;
-    private static final int CHUNK = 1 << 20;
 
     private final AttachmentCatalog attachments;
     private final ImageRepository images;
@@ -42,9 +41,11 @@ public class GuestDiskService {
     private final ImageStore store;
     private final MachineRepository machines;
     private final GuestHeldDisks heldDisks;
+    private final FreeSpace freeSpace;
 
     public GuestDiskService(AttachmentCatalog attachments, ImageRepository images, MachineLocks locks,
-            ImageStore store, MachineRepository machines, GuestHeldDisks heldDisks) {
+            ImageStore store, MachineRepository machines, GuestHeldDisks heldDisks, FreeSpace freeSpace) {
+        this.freeSpace = freeSpace;
         this.attachments = attachments;
         this.images = images;
         this.locks = locks;
@@ -58,16 +59,23 @@ public class GuestDiskService {
 
         private final UUID mediumId;
         private final DiskRange range;
+        private final boolean partial;
         private final Lock lock;
 
-        private GuestRead(UUID mediumId, DiskRange range, Lock lock) {
+        private GuestRead(UUID mediumId, DiskRange range, boolean partial, Lock lock) {
             this.mediumId = mediumId;
             this.range = range;
+            this.partial = partial;
             this.lock = lock;
         }
 
         public DiskRange range() {
             return range;
+        }
+
+        /** Whether a range was asked for and is served (206), rather than the whole disk (200). */
+        public boolean partial() {
+            return partial;
         }
 
         public void streamTo(OutputStream out) throws IOException {
@@ -80,7 +88,7 @@ public class GuestDiskService {
         }
     }
 
-    /** Opens a read of the range {@code rangeHeader} names (the whole disk when null). */
+    /** Opens a read of the range {@code rangeHeader} names (the whole disk when null or not a valid range). */
     public GuestRead openRead(UUID machineId, UUID attachmentId, String rangeHeader) {
         Lock lock = locks.guestIo(machineId);
         try {
@@ -90,7 +98,10 @@ public class GuestDiskService {
                 // block tables it has since changed. A VDI chain reaches the guest through our own NBD export.
                 heldDisks.requireFree(machine(machineId), "read the disks of");
             }
-            return new GuestRead(medium.getId(), DiskRange.ofRangeHeader(rangeHeader, medium.getSizeBytes()), lock);
+            long size = medium.getSizeBytes();
+            Optional<DiskRange> requested = DiskRange.ofRangeHeader(rangeHeader, size);
+            return new GuestRead(medium.getId(), requested.orElse(new DiskRange(0, size, size)), requested.isPresent(),
+                    lock);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
@@ -99,8 +110,8 @@ public class GuestDiskService {
 
     /**
      * Writes the body into the range {@code contentRange} names. {@code declaredLength} is the request's
-     * Content-Length (-1 when chunked): checked before anything is written. A chunked body that ends early
-     * or runs long is refused after the part that fit was written, as a guest write cut short would be.
+     * Content-Length (-1 when chunked): checked before anything is written. The body is received whole
+     * before the first byte is written, so one that ends early, runs long or breaks off changes nothing.
      */
     public DiskRange write(UUID machineId, UUID attachmentId, String contentRange, long declaredLength,
             InputStream body) throws IOException {
@@ -116,34 +127,16 @@ public class GuestDiskService {
                                 + "' asks for " + range.length() + "; split the write into several PUTs");
             }
             if (declaredLength >= 0 && declaredLength != range.length()) {
-                throw lengthMismatch("the body is " + declaredLength + " bytes (Content-Length), but Content-Range '"
+                throw SpooledBody.lengthMismatch("the body is " + declaredLength + " bytes (Content-Length), but Content-Range '"
                         + contentRange + "' covers " + range.length() + " bytes; nothing was written");
             }
-            copy(body, medium.getId(), range);
+            freeSpace.require(range.length(), "write into the disk of machine " + machineId);
+            try (SpooledBody received = SpooledBody.receive(body, range.length(), "machine " + machineId)) {
+                received.forEachChunk((at, chunk) -> store.write(medium.getId(), range.offset() + at, chunk));
+            }
             return range;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void copy(InputStream body, UUID mediumId, DiskRange range) throws IOException {
-        byte[] chunk = new byte[(int) Math.min(CHUNK, range.length())];
-        long written = 0;
-        while (written < range.length()) {
-            int want = (int) Math.min(chunk.length, range.length() - written);
-            int got = body.readNBytes(chunk, 0, want);
-            if (got > 0) {
-                store.write(mediumId, range.offset() + written, ByteBuffer.wrap(chunk, 0, got));
-                written += got;
-            }
-            if (got < want) {
-                throw lengthMismatch("the body ended after " + written + " of the " + range.length()
-                        + " bytes Content-Range announced; the " + written + " bytes received were written");
-            }
-        }
-        if (body.read() != -1) {
-            throw lengthMismatch("the body is longer than the " + range.length() + " bytes Content-Range announced;"
-                    + " the announced bytes were written, the rest was refused");
         }
     }
 
@@ -176,9 +169,5 @@ public class GuestDiskService {
             throw new ConflictException("medium-not-writable", "image " + medium.getId()
                     + " is immutable or has differencing images on it; it cannot take guest writes");
         }
-    }
-
-    private static InvalidRequestException lengthMismatch(String detail) {
-        return new InvalidRequestException("body-length-mismatch", detail);
     }
 }

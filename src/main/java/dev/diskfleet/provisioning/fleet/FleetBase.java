@@ -9,6 +9,8 @@ import dev.diskfleet.provisioning.image.ImageReaders;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageRules;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Progress;
@@ -44,9 +46,11 @@ class FleetBase {
     private final ImageProvisioning provisioning;
     private final ImageStore store;
     private final TransactionTemplate tx;
+    private final FileIntents intents;
 
     FleetBase(ImageRules imageRules, ImageContent content, ImageReaders readers, ImageRepository images,
-            ImageProvisioning provisioning, ImageStore store, PlatformTransactionManager transactions) {
+            ImageProvisioning provisioning, ImageStore store, PlatformTransactionManager transactions, FileIntents intents) {
+        this.intents = intents;
         this.imageRules = imageRules;
         this.content = content;
         this.readers = readers;
@@ -74,11 +78,18 @@ class FleetBase {
         }
         String format = store.format(golden.getFormat()).supportsDifferencing() ? golden.getFormat() : FALLBACK_FORMAT;
         UUID id = fleet.getBaseImageId();
-        ImageSummary file;
-        // a read hold keeps the golden from being deleted while it is copied
-        try (ImageReaders.Hold hold = readers.hold(golden.getId())) {
-            file = store.clone(golden.getId(), id, format, Variant.DYNAMIC, progress);
-        }
+        return intents.making(java.util.List.of(id), () -> {
+            ImageSummary file;
+            // a read hold keeps the golden from being deleted while it is copied
+            try (ImageReaders.Hold hold = readers.hold(golden.getId())) {
+                file = store.clone(golden.getId(), id, format, Variant.DYNAMIC, progress);
+            }
+            CrashPoints.reach("fleet-base.file-made");
+            return record(fleet, golden, id, file);
+        });
+    }
+
+    private Image record(Fleet fleet, Image golden, UUID id, ImageSummary file) {
         return provisioning.record(id, () -> Image.base(id, fleet.getName() + "-base",
                 "immutable base of fleet " + fleet.getName() + ", a full clone of golden image " + golden.getName()
                 + " (" + golden.getId() + ")", file, ImageType.IMMUTABLE));
@@ -93,12 +104,15 @@ class FleetBase {
             return;
         }
         UUID id = fleet.getBaseImageId();
+        intents.declare("remove", java.util.List.of(id));
         tx.executeWithoutResult(status -> images.findById(id).ifPresent(image -> {
             imageRules.requireUnused(image, "delete");
             images.delete(image);
             images.flush();
         }));
+        CrashPoints.reach("fleet-base.row-deleted");
         store.delete(id);
+        intents.settleNow(java.util.List.of(id));
     }
 
     /**

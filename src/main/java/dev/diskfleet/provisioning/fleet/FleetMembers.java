@@ -1,7 +1,9 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.machine.MachineDisks;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
@@ -56,9 +58,12 @@ class FleetMembers {
     private final DiskTransaction disks;
     private final FleetMachineRepository links;
     private final ImageStore store;
+    private final FileIntents intents;
 
     FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
-            PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store) {
+            PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store,
+            FileIntents intents) {
+        this.intents = intents;
         this.store = store;
         this.machineService = machineService;
         this.machines = machines;
@@ -77,6 +82,8 @@ class FleetMembers {
      */
     CompletableFuture<List<ImageSummary>> prepareDisks(Fleet fleet, int count) {
         List<UUID> ids = Stream.generate(UUID::randomUUID).limit(count).toList();
+        // Declared before the files exist; settled when the batch's transaction completes (or at the next start).
+        intents.declare("make", ids);
         return CompletableFuture.supplyAsync(() -> store.createDifferencing(ids, fleet.getBaseImageId()), task -> {
             Thread thread = new Thread(task, "fleet-disks-" + fleet.getId());
             thread.setDaemon(true);
@@ -110,9 +117,11 @@ class FleetMembers {
             try {
                 store.delete(disk.id());
             } catch (RuntimeException e) {
-                log.warn("unused fleet disk {} could not be removed; it is now an orphan file", disk.id(), e);
+                log.warn("unused fleet disk {} could not be removed; the next start removes it", disk.id(), e);
+                return;
             }
         }
+        intents.settleNow(prepared.stream().map(ImageSummary::id).toList());
     }
 
     /**
@@ -129,6 +138,7 @@ class FleetMembers {
             return disks.run(files -> {
                 prepared.forEach(disk -> files.made(disk.id()));
                 journaled.set(true);
+                CrashPoints.reach("fleet-members.batch-journaled");
                 List<Member> members = new ArrayList<>();
                 for (int i = 0; i < ordinals.size(); i++) {
                     int ordinal = ordinals.get(i);
@@ -143,6 +153,7 @@ class FleetMembers {
                     Member member = new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
                     members.add(member);
                     made.accept(member);
+                    CrashPoints.reach("fleet-members.member-rows-written");
                 }
                 return members;
             });

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetRepository;
@@ -8,12 +9,14 @@ import dev.diskfleet.domain.fleet.FleetRules;
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -35,10 +38,19 @@ public class FleetProvisioner {
     private final FleetMembers members;
     private final FleetWork work;
     private final OperationRunner runner;
+    private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
+    /**
+     * Fleets a DELETE is working on in this process. A fleet left DELETING by a failed delete may be deleted
+     * again, so the state alone cannot keep two deletes apart; this set does (one process per storage root,
+     * see StorageRootLock, so a set in this process is enough).
+     */
+    private final Set<UUID> deleting = ConcurrentHashMap.newKeySet();
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
-            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, PlatformTransactionManager transactions) {
+            ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
+            PlatformTransactionManager transactions) {
+        this.freeSpace = freeSpace;
         this.fleets = fleets;
         this.fleetService = fleetService;
         this.content = content;
@@ -66,6 +78,10 @@ public class FleetProvisioner {
         if (fleets.existsByName(request.name())) {
             throw nameTaken(request.name());
         }
+        if (!base.equals(golden.getId())) {
+            // A cloned base is a full copy of the golden; the members' differencing disks are a few KiB each.
+            freeSpace.require(freeSpace.copyEstimate(golden.getId()), "deploy fleet " + request.name());
+        }
         Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), base,
                 request.size(), request.machineNamePrefix(), request.autoReset());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
@@ -84,8 +100,9 @@ public class FleetProvisioner {
      * Scales to {@code size}. Down removes the highest-numbered members; running ones only with
      * {@code force}, which stops them first.
      */
-    public Operation scale(UUID id, int size, boolean force) {
+    public Operation scale(UUID id, int size, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.requireReady(id, "scale");
+        ifMatch.check(fleet.getVersion());
         List<FleetMachine> current = fleetService.members(id);
         if (size < current.size()) {
             List<FleetMachine> leaving = current.subList(size, current.size());
@@ -93,34 +110,48 @@ public class FleetProvisioner {
                 members.requireStopped(leaving, "scale fleet " + fleet.getName() + " down to " + size);
             }
         } else {
+            freeSpace.require(0, "scale fleet " + fleet.getName() + " up");
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }
-        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING);
+        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
         return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
     }
 
     /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
-    public void delete(UUID id, boolean force) {
+    public void delete(UUID id, boolean force, IfMatch ifMatch) {
         Fleet fleet = fleetService.require(id);
+        ifMatch.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
             throw FleetRules.busy(fleet, "delete");
         }
         if (!force) {
             members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
         }
-        claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING);
-        work.removeEverything(id);
+        if (!deleting.add(id)) {
+            throw FleetRules.busy(fleet, "delete");
+        }
+        try {
+            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, ifMatch);
+            if (!work.removeEverything(id)) {
+                // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
+                throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
+                        + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+            }
+        } finally {
+            deleting.remove(id);
+        }
     }
 
     /**
      * Moves the fleet to {@code to} if it is in one of the {@code allowed} states, checked again inside
-     * the transaction: of two requests racing for one fleet, the second sees the first's state (409
+     * the transaction (with the client's If-Match): of two requests racing for one fleet, the second sees the first's state (409
      * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
      */
-    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to) {
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to, IfMatch ifMatch) {
         tx.executeWithoutResult(status -> {
             Fleet fleet = fleetService.require(id);
+            ifMatch.check(fleet.getVersion());
             if (!allowed.contains(fleet.getState())) {
                 throw FleetRules.busy(fleet, action);
             }

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.fleet;
 
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
@@ -70,14 +71,17 @@ public class FleetWork {
         List<FleetMembers.Member> made = new ArrayList<>();
         try {
             base.make(fleet, (done, total) -> context.progress(share(done, total, 0, CLONE_SHARE)));
+            CrashPoints.reach("fleet-deploy.base-made");
             List<Integer> ordinals = IntStream.rangeClosed(1, size).boxed().toList();
             makeMembers(fleet, ordinals, made, result, context, CLONE_SHARE, MACHINES_SHARE);
             if (start) {
                 for (FleetMembers.Member member : made) {
                     result.set(result.get().with(members.start(member).asResult()));
                     context.result(result.get());
+                    CrashPoints.reach("fleet-deploy.member-started");
                 }
             }
+            CrashPoints.reach("fleet-deploy.before-ready");
             finish(id, size);
             return new OperationOutcome("/api/fleets/" + id, result.get());
         } catch (RuntimeException e) {
@@ -106,8 +110,10 @@ public class FleetWork {
                             fleet.machineName(member.getOrdinal()), member.getMachineId(), "removed")));
                     context.result(result.get());
                     context.progress(share(++removed, leaving.size(), 0, 100));
+                    CrashPoints.reach("fleet-scale.member-removed");
                 }
             }
+            CrashPoints.reach("fleet-scale.before-ready");
             finish(id, size);
             return new OperationOutcome("/api/fleets/" + id, result.get());
         } catch (RuntimeException e) {
@@ -145,6 +151,7 @@ public class FleetWork {
                 members.discard(next);
                 throw e;
             }
+            CrashPoints.reach("fleet.batch-committed");
             context.result(result.get());
             context.progress(share(made.size(), total, from, width));
         }
@@ -161,7 +168,9 @@ public class FleetWork {
         if (!removeAll(machines)) {
             return false;
         }
+        CrashPoints.reach("fleet-delete.members-removed");
         base.remove(fleet);
+        CrashPoints.reach("fleet-delete.base-removed");
         tx.executeWithoutResult(status -> fleets.findById(id).ifPresent(fleets::delete));
         return true;
     }

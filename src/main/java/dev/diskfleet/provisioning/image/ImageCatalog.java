@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.image;
 
 import dev.diskfleet.domain.ApiNames;
+import dev.diskfleet.domain.NameFilter;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
@@ -12,7 +13,6 @@ import dev.diskfleet.storage.StorageException;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -49,7 +49,7 @@ public class ImageCatalog {
                 where.add(cb.equal(root.get("parentId"), parentId));
             }
             if (name != null) {
-                where.add(cb.like(cb.lower(root.get("name")), "%" + escapeLike(name.toLowerCase(Locale.ROOT)) + "%", '\\'));
+                where.add(cb.like(cb.lower(root.get("name")), NameFilter.containing(name), NameFilter.ESCAPE));
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
@@ -78,10 +78,5 @@ public class ImageCatalog {
             parent = images.findById(parent).map(Image::getParentId).orElse(null);
         }
         return depth;
-    }
-
-    /** A name filter matches literally: % and _ in it are not wildcards. */
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -4,6 +4,7 @@ import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageState;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +18,11 @@ public class ImageContent {
     private final ImageCatalog images;
     private final ImageStore store;
     private final ImageReaders readers;
+    private final FreeSpace freeSpace;
 
-    public ImageContent(ImageCatalog images, ImageStore store, ImageReaders readers) {
+    public ImageContent(ImageCatalog images, ImageStore store, ImageReaders readers, FreeSpace freeSpace) {
         this.images = images;
+        this.freeSpace = freeSpace;
         this.store = store;
         this.readers = readers;
     }
@@ -32,6 +35,16 @@ public class ImageContent {
                     + " was missing when the service started; restore " + id + "." + image.getFormat()
                     + " in the storage root and restart, or delete the image");
         }
+        return image;
+    }
+
+    /**
+     * The image, once an export may start: a VDI or qcow2 export is built as a temporary file in the storage
+     * root, as large as what the chain holds, so it is refused (507) when that would eat the reserve.
+     */
+    public Image requireExportable(UUID id) {
+        Image image = requireAccessible(id);
+        freeSpace.require(freeSpace.copyEstimate(id), "export image " + id);
         return image;
     }
 

@@ -3,10 +3,15 @@ package dev.diskfleet.provisioning.image;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageRules;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
+import dev.diskfleet.provisioning.FreeSpace;
+import dev.diskfleet.provisioning.LimitsProperties;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
@@ -34,11 +39,18 @@ public class ImageProvisioning {
     private final ImageRules rules;
     private final ImageStore store;
     private final ImageReaders readers;
+    private final LimitsProperties limits;
+    private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
+    private final FileIntents intents;
 
     public ImageProvisioning(ImageRepository images, ImageCatalog catalog, ImageRules rules, ImageStore store,
-            ImageReaders readers, PlatformTransactionManager transactions) {
+            ImageReaders readers, LimitsProperties limits, FreeSpace freeSpace, PlatformTransactionManager transactions,
+            FileIntents intents) {
+        this.intents = intents;
         this.images = images;
+        this.limits = limits;
+        this.freeSpace = freeSpace;
         this.catalog = catalog;
         this.rules = rules;
         this.store = store;
@@ -50,9 +62,18 @@ public class ImageProvisioning {
         String format = requireFormat(draft.format() == null ? "vdi" : draft.format());
         Variant variant = requireVariant(format, draft.variant());
         ImageType type = ApiNames.parse(ImageType.class, draft.type(), ImageType.NORMAL);
+        if (draft.sizeBytes() > limits.maxVirtualSize().toBytes()) {
+            throw new InvalidRequestException("virtual-size-too-large", "sizeBytes " + draft.sizeBytes()
+                    + " is larger than the largest disk this service makes, " + describeMaxVirtualSize());
+        }
+        // A fixed image writes every block now; a dynamic one only its tables.
+        freeSpace.require(variant == Variant.FIXED ? draft.sizeBytes() : 0, "create the image");
         UUID id = UUID.randomUUID();
-        ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
-        return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
+        return intents.making(List.of(id), () -> {
+            ImageSummary file = store.create(id, format, draft.sizeBytes(), variant);
+            CrashPoints.reach("image-create.file-made");
+            return record(id, () -> Image.base(id, draft.name(), draft.description(), file, type));
+        });
     }
 
     /**
@@ -81,6 +102,7 @@ public class ImageProvisioning {
 
     /** Deletes an unused image that no clone or download is reading: the row first, then the file. */
     public void delete(UUID id) {
+        intents.declare("remove", List.of(id));
         tx.executeWithoutResult(status -> {
             Image image = catalog.require(id);
             rules.requireUnused(image, "delete");
@@ -88,21 +110,49 @@ public class ImageProvisioning {
             images.delete(image);
             images.flush();
         });
+        CrashPoints.reach("image-delete.row-committed");
         try {
             store.delete(id);
         } catch (RuntimeException e) {
-            log.warn("image {} was deleted but its file could not be removed; it is now an orphan", id, e);
+            // The intent stays open: the next start removes the file, since no row names it.
+            log.warn("image {} was deleted but its file could not be removed; the next start removes it", id, e);
+            return;
         }
+        intents.settleNow(List.of(id));
     }
 
     /** Inserts the row for a file that was just published; on failure the file goes again. */
     public Image record(UUID id, Supplier<Image> row) {
         try {
-            return tx.execute(status -> images.saveAndFlush(row.get()));
+            Image saved = tx.execute(status -> images.saveAndFlush(row.get()));
+            CrashPoints.reach("image.row-committed");
+            return saved;
         } catch (RuntimeException e) {
             store.delete(id);
             throw e;
         }
+    }
+
+    /**
+     * Refuses an image that an upload or a clone would make larger than {@code diskfleet.limits.max-virtual-size}:
+     * the same limit as for a blank image.
+     */
+    public void requireVirtualSizeWithinLimit(long virtualSize, String what) {
+        if (virtualSize > limits.maxVirtualSize().toBytes()) {
+            throw virtualSizeTooLarge(virtualSize, what);
+        }
+    }
+
+    /** The refusal of {@link #requireVirtualSizeWithinLimit}, for a caller that learnt the size elsewhere. */
+    public LimitExceededException virtualSizeTooLarge(long virtualSize, String what) {
+        return new LimitExceededException("virtual-size-too-large", what + " is a disk of "
+                + Long.toUnsignedString(virtualSize) + " bytes, larger than the largest disk this service keeps, "
+                + describeMaxVirtualSize());
+    }
+
+    private String describeMaxVirtualSize() {
+        long max = limits.maxVirtualSize().toBytes();
+        return max + " bytes (" + (max >> 30) + " GiB, diskfleet.limits.max-virtual-size)";
     }
 
     public String requireFormat(String format) {

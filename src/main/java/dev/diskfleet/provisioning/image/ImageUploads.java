@@ -1,12 +1,19 @@
 package dev.diskfleet.provisioning.image;
 
+import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.InvalidRequestException;
+import dev.diskfleet.domain.TooLargeException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.provisioning.CrashPoints;
+import dev.diskfleet.provisioning.FileIntents;
+import dev.diskfleet.provisioning.FreeSpace;
+import dev.diskfleet.provisioning.LimitsProperties;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.VirtualSizeLimitException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,31 +24,59 @@ import org.springframework.stereotype.Service;
 
 /**
  * Golden images in: a request body streamed into the store (never held in memory), validated by its
- * driver, then recorded. A refused or broken upload leaves neither a file nor a row.
+ * driver, then recorded. A refused or broken upload leaves neither a file nor a row. The body is cut off
+ * at {@code diskfleet.limits.max-upload-size}, and the free space is looked at again every
+ * {@value #SPACE_CHECK_INTERVAL} bytes, since a body without Content-Length announces nothing.
  */
 @Service
 public class ImageUploads {
 
     private static final Logger log = LoggerFactory.getLogger(ImageUploads.class);
     private static final int SECTOR = 512;
+    private static final long SPACE_CHECK_INTERVAL = 64L << 20;
 
     private final ImageStore store;
     private final ImageProvisioning provisioning;
+    private final FileIntents intents;
+    private final LimitsProperties limits;
+    private final FreeSpace freeSpace;
 
-    public ImageUploads(ImageStore store, ImageProvisioning provisioning) {
+    public ImageUploads(ImageStore store, ImageProvisioning provisioning, FileIntents intents, LimitsProperties limits,
+            FreeSpace freeSpace) {
+        this.intents = intents;
         this.store = store;
         this.provisioning = provisioning;
+        this.limits = limits;
+        this.freeSpace = freeSpace;
     }
 
-    public Image upload(String name, String description, ImageType type, InputStream body) {
+    /** @param declaredLength the body's Content-Length, or -1 when it is sent chunked */
+    public Image upload(String name, String description, ImageType type, InputStream body, long declaredLength) {
+        long maxBytes = limits.maxUploadSize().toBytes();
+        if (declaredLength > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
+        freeSpace.require(Math.max(0, declaredLength), "store the upload");
         UUID id = UUID.randomUUID();
-        CountingBody counted = new CountingBody(body);
+        return intents.making(java.util.List.of(id), () -> store(id, name, description, type, body, maxBytes));
+    }
+
+    private Image store(UUID id, String name, String description, ImageType type, InputStream body, long maxBytes) {
+        CountingBody counted = new CountingBody(body, maxBytes);
         ImageSummary file;
         try {
             file = store.importImage(id, counted);
+        } catch (VirtualSizeLimitException e) {
+            // The store refused the header before reading its tables: the same limit and answer as below.
+            throw provisioning.virtualSizeTooLarge(e.virtualSize(), "the uploaded " + formatNamed(e.getMessage(), id)
+                    + "image");
         } catch (ImageFormatException e) {
             throw new ImageFormatException(withoutTemporaryNames(e.getMessage(), id));
         } catch (StorageException e) {
+            if (counted.refusal != null) {
+                log.info("upload {} refused after {} bytes: {}", name, counted.bytes, counted.refusal.getMessage());
+                throw counted.refusal;
+            }
             if (counted.failure != null) {
                 throw new InvalidRequestException("upload-interrupted", "the upload broke off after " + counted.bytes
                         + " bytes (" + counted.failure.getMessage() + "); nothing was stored, send it again");
@@ -54,6 +89,13 @@ public class ImageUploads {
                     + " format, so it would be a raw disk, but a raw disk is whole 512-byte sectors; check that"
                     + " the file is complete and is a disk image");
         }
+        try {
+            provisioning.requireVirtualSizeWithinLimit(file.virtualSize(), "the uploaded " + file.format() + " image");
+        } catch (RuntimeException e) {
+            store.delete(id);
+            throw e;
+        }
+        CrashPoints.reach("upload.file-made");
         Image image = provisioning.record(id, () -> Image.base(id, name, description, file, type));
         log.info("stored upload {} as {} image {} ({} bytes received, {} bytes virtual)", name, file.format(), id,
                 counted.bytes, file.virtualSize());
@@ -65,14 +107,33 @@ public class ImageUploads {
         return message == null ? null : message.replaceAll("\\.?" + id + "\\.[a-z0-9]+(\\.upload)?\\.tmp", "upload");
     }
 
-    /** Counts what arrived and remembers whether the client's stream itself failed. */
-    private static final class CountingBody extends FilterInputStream {
+    /** The format in the temporary name a driver's message gives ({@code .<id>.qcow2.tmp}), with a space, or "". */
+    private static String formatNamed(String message, UUID id) {
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile(id + "\\.([a-z0-9]+)\\.")
+                .matcher(message == null ? "" : message);
+        return named.find() ? named.group(1) + " " : "";
+    }
 
+    private static TooLargeException tooLarge(long maxBytes) {
+        return new TooLargeException("upload-too-large", "an upload may be at most " + maxBytes
+                + " bytes (diskfleet.limits.max-upload-size); nothing was stored");
+    }
+
+    /**
+     * Counts what arrived, remembers whether the client's stream itself failed, and stops the copy (by
+     * failing the read) at the upload limit or when the volume runs short of its reserve.
+     */
+    private final class CountingBody extends FilterInputStream {
+
+        private final long maxBytes;
         private long bytes;
+        private long nextSpaceCheck = SPACE_CHECK_INTERVAL;
         private IOException failure;
+        private DomainException refusal;
 
-        CountingBody(InputStream in) {
+        CountingBody(InputStream in, long maxBytes) {
             super(in);
+            this.maxBytes = maxBytes;
         }
 
         @Override
@@ -85,15 +146,33 @@ public class ImageUploads {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n;
             try {
-                n = super.read(buffer, offset, length);
+                // One byte past the limit is all it takes to know the body is too large: read no further.
+                n = super.read(buffer, offset, (int) Math.min(length, maxBytes - bytes + 1));
             } catch (IOException e) {
                 failure = e;
                 throw e;
             }
             if (n > 0) {
                 bytes += n;
+                refuseBeyondLimits();
             }
             return n;
+        }
+
+        /** Past the limit not one more byte is kept: the read fails, and the store deletes what it has. */
+        private void refuseBeyondLimits() throws IOException {
+            try {
+                if (bytes > maxBytes) {
+                    throw tooLarge(maxBytes);
+                }
+                if (bytes >= nextSpaceCheck) {
+                    nextSpaceCheck += SPACE_CHECK_INTERVAL;
+                    freeSpace.require(0, "store more of the upload");
+                }
+            } catch (DomainException e) {
+                refusal = e;
+                throw new IOException(e.getMessage());
+            }
         }
     }
 }

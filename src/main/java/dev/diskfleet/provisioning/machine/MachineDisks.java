@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.snapshot.SnapshotDisks;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
@@ -101,8 +102,10 @@ public class MachineDisks {
                     ImageSummary file = ownDisk;
                     if (file == null) {
                         medium = UUID.randomUUID();
+                        files.willMake(medium);
                         file = store.createDifferencing(medium, image.getId());
                         files.made(medium);
+                        CrashPoints.reach("attach.own-disk-made");
                     } else {
                         medium = file.id();
                     }
@@ -164,7 +167,8 @@ public class MachineDisks {
             }
             machine.setState(MachineState.RUNNING);
             machines.flush();
-            toReset.forEach(store::reset);
+            // Emptied once the start is committed, under the same lock; a kill in between is redone at startup.
+            toReset.forEach(files::resetAfterCommit);
             return machine;
         }));
     }
@@ -181,6 +185,7 @@ public class MachineDisks {
             for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId)) {
                 remove(attachment, false, files);
             }
+            CrashPoints.reach("machine-delete.disks-detached");
             machines.delete(machine);
             machines.flush();
             return null;
@@ -191,6 +196,7 @@ public class MachineDisks {
     private void remove(Attachment attachment, boolean keepDisk, DiskTransaction.Journal files) {
         attachments.delete(attachment);
         attachments.flush();
+        CrashPoints.reach("detach.row-deleted");
         if (attachment.ownsMedium() && !keepDisk) {
             images.deleteById(attachment.getMediumId());
             images.flush();

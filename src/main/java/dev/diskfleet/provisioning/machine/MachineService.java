@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.NameFilter;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLimits;
@@ -12,7 +13,6 @@ import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -70,7 +70,7 @@ public class MachineService {
                 where.add(cb.equal(root.get("state"), MachineState.fromApiName(state)));
             }
             if (name != null) {
-                where.add(cb.like(cb.lower(root.get("name")), "%" + name.toLowerCase(Locale.ROOT) + "%"));
+                where.add(cb.like(cb.lower(root.get("name")), NameFilter.containing(name), NameFilter.ESCAPE));
             }
             return cb.and(where.toArray(Predicate[]::new));
         };

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.recovery;
 
 import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.provisioning.image.StorageReconciler;
@@ -20,8 +21,12 @@ import org.springframework.stereotype.Component;
  *       off (before step 4, which may stop and delete machines of interrupted fleets);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
  *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
+ *   <li>open intent records are settled: a file an interrupted change made or was removing stays exactly
+ *       when an image row names it, and a restore that committed has its disk emptied (after step 4, whose
+ *       removals declare intents of their own);</li>
  *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
- *       reported as orphans (after step 3, which deleted the unrecorded disks of interrupted fleets);</li>
+ *       reported as orphans (after steps 4 and 5, which deleted the unrecorded disks of interrupted fleets
+ *       and settled interrupted file changes);</li>
  *   <li>idempotency keys claimed by requests that died with the process are released.</li>
  * </ol>
  */
@@ -33,9 +38,11 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final FleetWork fleets;
     private final IdempotencyStore idempotencyKeys;
     private final GuestAdoption guests;
+    private final FileIntents intents;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
-            IdempotencyStore idempotencyKeys, GuestAdoption guests) {
+            IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents) {
+        this.intents = intents;
         this.storage = storage;
         this.operations = operations;
         this.fleets = fleets;
@@ -54,6 +61,7 @@ public class StartupRecovery implements SmartInitializingSingleton {
         operations.failInterruptedOperations();
         guests.adoptRunningGuests();
         fleets.recoverInterrupted();
+        intents.recover();
         storage.reconcile();
         idempotencyKeys.releaseInterruptedClaims();
     }

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.snapshot;
 
 import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.domain.attachment.Attachment;
 import dev.diskfleet.domain.attachment.AttachmentRepository;
@@ -66,6 +67,7 @@ public class SnapshotDisks {
     /** Freezes every normal disk's medium under a new differencing child, which the machine writes from now on. */
     public Snapshot take(UUID machineId, String name, String description) {
         return locks.withLayoutChange(machineId, () -> disks.run(files -> {
+            CrashPoints.reach("snapshot-take.begun");
             Machine machine = lockMachine(machineId);
             heldDisks.requireFree(machine, "take a snapshot of");
             List<Attachment> normal = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
@@ -120,7 +122,8 @@ public class SnapshotDisks {
             machine.disksChanged();
             machines.flush();
             images.flush();
-            toReset.forEach(store::reset);
+            // The disk is emptied only once these rows are committed; a kill in between is redone at startup.
+            toReset.forEach(files::resetAfterCommit);
             return snapshot;
         }));
     }
@@ -153,7 +156,9 @@ public class SnapshotDisks {
                     case DELETE -> deleteRow(step.medium(), files);
                     case MERGE_CHILD -> {
                         absorb(step.medium(), step.child());
-                        fileWork.add(() -> store.mergeIntoParent(step.child()));
+                        // The child's file goes only after the rows naming it are gone (committed).
+                        files.deleteMergedChildAfterCommit(step.child(), step.medium());
+                        fileWork.add(() -> store.mergeIntoParentKeepingChild(step.child()));
                     }
                     case MERGE_INTO_CHILD -> {
                         bypass(step.medium(), step.child(), files);
@@ -167,8 +172,12 @@ public class SnapshotDisks {
                     }
                 }
             }
-            // Every row is flushed; now the file changes, which cannot be undone.
-            fileWork.forEach(Runnable::run);
+            // Every row is flushed; now the file changes, which keep every chain reading as before.
+            CrashPoints.reach("snapshot-delete.rows-flushed");
+            fileWork.forEach(work -> {
+                work.run();
+                CrashPoints.reach("snapshot-delete.file-step-done");
+            });
             return null;
         }));
     }
@@ -223,13 +232,21 @@ public class SnapshotDisks {
                     deleteRow(branch, files);
                 }
             }
-            for (UUID layer : currentChain) {
+            for (int i = 0; i < currentChain.size(); i++) {
+                UUID layer = currentChain.get(i);
+                UUID parent = i + 1 < currentChain.size() ? currentChain.get(i + 1) : attachment.getImageId();
                 images.deleteById(layer);
                 images.flush();
                 merges.add(layer);
+                // Each merged layer's file goes only after these deletions commit; until then it still reads.
+                files.deleteMergedChildAfterCommit(layer, parent);
             }
         }
-        merges.forEach(store::mergeIntoParent);
+        CrashPoints.reach("machine-delete.snapshot-rows-gone");
+        for (UUID layer : merges) {
+            store.mergeIntoParentKeepingChild(layer);
+            CrashPoints.reach("machine-delete.layer-merged");
+        }
     }
 
     /** The medium absorbs its only child: whatever used the child uses the medium, and the child's row goes. */
@@ -260,8 +277,10 @@ public class SnapshotDisks {
 
     private Image makeChild(Image parent, String name, String description, DiskTransaction.Journal files) {
         UUID id = UUID.randomUUID();
+        files.willMake(id);
         ImageSummary file = store.createDifferencing(id, parent.getId());
         files.made(id);
+        CrashPoints.reach("snapshot.child-made");
         // The flag follows the chain: a disk that is emptied at power-on stays so after a snapshot.
         return images.save(Image.differencing(file, parent, name, description,
                 parent.isDifferencing() && parent.isAutoReset()));

@@ -5,6 +5,7 @@ import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.NewImage;
+import dev.diskfleet.storage.Variant;
 import dev.diskfleet.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -59,8 +60,12 @@ public final class RawFormat implements ImageFormat {
         }
         FileChannel channel = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        // One byte at the very end makes the file its full length; the rest stays a hole.
-        FileIo.writeFully(channel, ByteBuffer.allocate(1), spec.virtualSize() - 1, file);
+        if (spec.variant() == Variant.FIXED) {
+            FileIo.preallocate(channel, 0, spec.virtualSize(), file);
+        } else {
+            // One byte at the very end makes the file its full length; the rest stays a hole.
+            FileIo.writeFully(channel, ByteBuffer.allocate(1), spec.virtualSize() - 1, file);
+        }
         return new RawImage(this, file, channel, spec.virtualSize(), true);
     }
 

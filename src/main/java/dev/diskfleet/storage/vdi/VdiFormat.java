@@ -97,9 +97,12 @@ public final class VdiFormat implements ImageFormat {
         try {
             FileIo.writeFully(channel, header.toSector(), 0, file);
             FileIo.writeFully(channel, map.encode(0, map.size()), mapOffset, file);
-            // A fixed image's blocks are reserved as a sparse extent: reads give zeros, as VirtualBox's would.
-            long length = fixed ? header.blockOffset(blocks) : dataOffset;
-            FileIo.writeFully(channel, ByteBuffer.allocate(1), length - 1, file);
+            if (fixed) {
+                // Preallocated, as VirtualBox's fixed images are: every block written (as zeros) now.
+                FileIo.preallocate(channel, dataOffset, header.blockOffset(blocks), file);
+            } else {
+                FileIo.writeFully(channel, ByteBuffer.allocate(1), dataOffset - 1, file);
+            }
             VdiImage image = new VdiImage(this, file, channel, header, map, true, false);
             if (spec.parent() instanceof VdiImage parent) {
                 parent.childRecordedModificationId();

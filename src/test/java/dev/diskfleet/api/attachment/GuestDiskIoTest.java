@@ -88,11 +88,21 @@ class GuestDiskIoTest extends FullStackTest {
     }
 
     @Test
-    void aMalformedRangeIs400() {
-        assertProblem(getRange("bytes=9-3"), 400, "malformed-range", "ends before it starts");
-        assertProblem(getRange("sectors=0-1"), 400, "malformed-range", "bytes=first-last");
-        assertProblem(getRange("bytes=0-1,5-9"), 400, "malformed-range", "one range per request");
-        assertProblem(getRange("bytes=99999999999999999999-"), 400, "malformed-range");
+    void aRangeThatIsNotOneValidByteRangeIsIgnoredAndTheWholeDiskSent() {
+        for (String ignored : new String[] {"bytes=9-3", "sectors=0-1", "bytes=0-1,5-9", "bytes=99999999999999999999-",
+            "bytes=a-b"}) {
+            Reply whole = getRange(ignored);
+            assertThat(whole.status()).as(ignored).isEqualTo(200);
+            assertThat(whole.header("Content-Range")).as(ignored).isEmpty();
+            assertThat(whole.bytes()).as(ignored).isEqualTo(expectedDisk());
+        }
+    }
+
+    @Test
+    void anIfRangeNeverMatchesSoTheWholeDiskIsSent() {
+        Reply whole = api.get(dataPath(machine, attachment), "Range", "bytes=0-9", "If-Range", "\"garbage\"");
+        assertThat(whole.status()).isEqualTo(200);
+        assertThat(whole.bytes()).isEqualTo(expectedDisk());
     }
 
     @Test
@@ -130,7 +140,9 @@ class GuestDiskIoTest extends FullStackTest {
 
         Reply shortChunked = put(dataPath(machine, attachment), "bytes 0-9/*", "application/octet-stream",
                 BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[5])));
-        assertProblem(shortChunked, 400, "body-length-mismatch", "ended after 5 of the 10 bytes");
+        assertProblem(shortChunked, 400, "body-length-mismatch", "ended after 5 of the 10 bytes", "nothing was written");
+        assertThat(getRange("bytes=0-9").bytes()).as("nothing of the short body was applied")
+                .isEqualTo(Arrays.copyOf(SEED, 10));
     }
 
     @Test

@@ -124,7 +124,7 @@ class ImageControllerTest {
     @Test
     void uploadLabelledAsAFormByCurlReachesTheServiceAsTheRawBody() throws Exception {
         AtomicReference<byte[]> received = new AtomicReference<>();
-        when(uploads.upload(eq("golden"), eq(null), eq(ImageType.IMMUTABLE), any())).thenAnswer(call -> {
+        when(uploads.upload(eq("golden"), eq(null), eq(ImageType.IMMUTABLE), any(), anyLong())).thenAnswer(call -> {
             received.set(call.getArgument(3, InputStream.class).readAllBytes());
             return image();
         });
@@ -137,7 +137,7 @@ class ImageControllerTest {
 
     @Test
     void uploadByPutWithoutContentTypeIsAcceptedAsCurlTSendsIt() throws Exception {
-        when(uploads.upload(eq("disk"), eq(null), eq(ImageType.NORMAL), any())).thenReturn(image());
+        when(uploads.upload(eq("disk"), eq(null), eq(ImageType.NORMAL), any(), anyLong())).thenReturn(image());
         mvc.perform(put("/api/images/uploads?name=disk").content(new byte[] {1, 2, 3}))
                 .andExpect(status().isCreated());
     }

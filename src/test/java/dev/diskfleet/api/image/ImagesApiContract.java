@@ -395,8 +395,8 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         Reply invalid = api.post("/api/images", body("name", "", "sizeBytes", 1000, "variant", "sparse"));
         assertThat(invalid.expectProblem(400, "validation")).contains("name").contains("sizeBytes").contains("variant");
         assertThat(invalid.json().path("errors").size()).isEqualTo(3);
-        assertThat(api.post("/api/images", body("name", "x", "sizeBytes", 1L << 60)).expectProblem(400, "validation"))
-                .contains("8 TiB");
+        assertThat(api.post("/api/images", body("name", "x", "sizeBytes", 1L << 60))
+                .expectProblem(400, "virtual-size-too-large")).contains("8796093022208").contains("max-virtual-size");
         assertThat(api.post("/api/images", body("name", "x", "sizeBytes", MIB, "format", "vhd"))
                 .expectProblem(400, "unsupported-format")).contains("vdi");
         api.upload("POST", "/api/images", BodyPublishers.ofString("{\"name\":"), "Content-Type", "application/json")

@@ -1,0 +1,31 @@
+package dev.diskfleet.domain.idempotency;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the idempotency table bounded while the service runs: expired answers are deleted every
+ * {@code diskfleet.idempotency.purge-interval} (default 1h), not only at the next start.
+ */
+@Component
+class IdempotencyPurge {
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyPurge.class);
+
+    private final IdempotencyStore store;
+
+    IdempotencyPurge(IdempotencyStore store) {
+        this.store = store;
+    }
+
+    @Scheduled(fixedDelayString = "${diskfleet.idempotency.purge-interval:1h}",
+            initialDelayString = "${diskfleet.idempotency.purge-interval:1h}")
+    void purgeExpired() {
+        int forgotten = store.forgetExpired();
+        if (forgotten > 0) {
+            log.info("idempotency keys: forgot {} expired answer(s)", forgotten);
+        }
+    }
+}

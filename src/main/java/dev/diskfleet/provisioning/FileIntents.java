@@ -1,0 +1,152 @@
+package dev.diskfleet.provisioning;
+
+import dev.diskfleet.storage.ImageStore;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Intent records: before any image file is made or removed, a row naming its image UUID is committed in
+ * its own transaction (so it is on disk even while the caller's transaction is open), and it is deleted
+ * only once the caller's transaction has completed and the file work after it is done. Whatever a kill
+ * interrupts, {@link #recover} at the next start finds the open rows and settles each file by one rule:
+ * the file stays exactly when an image row names it. That finishes a delete whose row was committed, and
+ * undoes a create, upload, clone or fleet disk whose row never was. Files nobody declared (copied in by
+ * hand) are never touched here; they stay orphans to report.
+ */
+@Component
+public class FileIntents {
+
+    private static final Logger log = LoggerFactory.getLogger(FileIntents.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final ImageStore store;
+
+    public FileIntents(JdbcTemplate jdbc, PlatformTransactionManager transactions, ImageStore store) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.store = store;
+    }
+
+    /** Commits one intent row per image before the caller makes ({@code "make"}) or removes its file. */
+    public void declare(String action, Collection<UUID> imageIds) {
+        if (imageIds.isEmpty()) {
+            return;
+        }
+        ownTransaction.executeWithoutResult(status -> insert(action, imageIds));
+        CrashPoints.reach("intent." + action + ".declared");
+    }
+
+    /**
+     * Writes intent rows in the caller's transaction, so they exist exactly when its rows commit: for work
+     * that must happen only after a commit and be redone if a kill cuts it short (a restore's reset).
+     */
+    public void declareWithCurrentTransaction(String action, Collection<UUID> imageIds) {
+        insert(action, imageIds);
+    }
+
+    private void insert(String action, Collection<UUID> imageIds) {
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.batchUpdate("INSERT INTO file_intents (id, image_id, action, created_at) VALUES (?, ?, ?, ?)",
+                imageIds.stream().map(id -> new Object[] {UUID.randomUUID(), id, action, now}).toList());
+    }
+
+    /**
+     * Runs {@code work}, which makes the files {@code imageIds} and commits their rows (or removes the files
+     * again when it fails), between declaring and settling their intents. If {@code work} joins an open
+     * transaction, the intents stay until that transaction has completed.
+     */
+    public <T> T making(Collection<UUID> imageIds, Supplier<T> work) {
+        declare("make", imageIds);
+        try {
+            return work.get();
+        } finally {
+            settleWhenDone(imageIds);
+        }
+    }
+
+    /** Deletes the intents of {@code imageIds} now, or when the current transaction has completed. */
+    public void settleWhenDone(Collection<UUID> imageIds) {
+        if (imageIds.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = List.copyOf(imageIds);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int outcome) {
+                    settle(ids);
+                }
+            });
+        } else {
+            settle(ids);
+        }
+    }
+
+    /** Deletes the intents of {@code imageIds} now: for code that runs after a transaction has completed. */
+    public void settleNow(Collection<UUID> imageIds) {
+        if (!imageIds.isEmpty()) {
+            settle(List.copyOf(imageIds));
+        }
+    }
+
+    private void settle(List<UUID> ids) {
+        CrashPoints.reach("intent.before-settle");
+        try {
+            ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate("DELETE FROM file_intents WHERE image_id = ?",
+                    ids.stream().map(id -> new Object[] {id}).toList()));
+        } catch (RuntimeException e) {
+            log.warn("intents for {} could not be settled; the next start settles them", ids, e);
+        }
+    }
+
+    /**
+     * At startup, before rows and files are matched: every open intent's file is kept if an image row names
+     * it and removed otherwise, then the intents go. Returns the files removed.
+     */
+    public List<UUID> recover() {
+        Set<UUID> open = new HashSet<>(jdbc.queryForList("SELECT DISTINCT image_id FROM file_intents", UUID.class));
+        if (open.isEmpty()) {
+            return List.of();
+        }
+        // A restore committed its rows but was cut short before emptying the disk it made current: redo it.
+        for (UUID id : jdbc.queryForList("SELECT DISTINCT i.image_id FROM file_intents i JOIN images m ON m.id = i.image_id"
+                + " WHERE i.action = 'reset'", UUID.class)) {
+            if (store.exists(id)) {
+                log.info("emptying differencing image {}: a restore committed but did not finish", id);
+                store.reset(id);
+            }
+        }
+        Set<UUID> recorded = new HashSet<>();
+        for (UUID id : open) {
+            Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM images WHERE id = ?", Integer.class, id);
+            if (rows != null && rows > 0) {
+                recorded.add(id);
+            }
+        }
+        List<UUID> removed = open.stream().filter(id -> !recorded.contains(id) && store.exists(id)).toList();
+        for (UUID id : removed) {
+            log.info("removing image file {}: an interrupted change made or was removing it and no image row names it",
+                    id);
+            store.delete(id);
+        }
+        jdbc.batchUpdate("DELETE FROM file_intents WHERE image_id = ?", open.stream().map(id -> new Object[] {id}).toList());
+        return removed;
+    }
+}

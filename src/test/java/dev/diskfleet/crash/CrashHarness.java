@@ -1,0 +1,148 @@
+package dev.diskfleet.crash;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Kills the real service again and again on one data directory and checks what each restart finds. Every
+ * kill is one start of the service: armed with a named crash point (it halts there) or killed with
+ * SIGKILL after a delay; the next start (recovery runs first, as in production) checks the
+ * {@link Invariants} and what the interrupted {@link Workload} had been told, then runs the next round.
+ * A problem is charged to the kill after which it first shows.
+ */
+final class CrashHarness {
+
+    /** One kill: at a named crash point ({@code name} or {@code name#n}), or {@code delay} after the round began. */
+    record Kill(String crashPoint, Duration delay) {
+
+        static Kill at(String crashPoint) {
+            return new Kill(crashPoint, null);
+        }
+
+        static Kill after(Duration delay) {
+            return new Kill(null, delay);
+        }
+
+        String label() {
+            return crashPoint != null ? crashPoint : "random delay " + delay.toMillis() + " ms";
+        }
+    }
+
+    record Outcome(Kill kill, String struck, List<String> problems) {
+
+        boolean survived() {
+            return problems.isEmpty();
+        }
+
+        String line() {
+            return (survived() ? "survived " : "FAILED   ") + kill.label() + " (" + struck + ")"
+                    + (survived() ? "" : ": " + String.join("; ", problems));
+        }
+    }
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Path dataDir;
+    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+
+    CrashHarness(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    List<Outcome> run(List<Kill> kills) {
+        List<Outcome> outcomes = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        Kill previousKill = null;
+        Workload previous = null;
+        String previousStruck = null;
+        try {
+            for (int round = 0; round <= kills.size(); round++) {
+                Kill kill = round < kills.size() ? kills.get(round) : null;
+                ServiceProcess service;
+                try {
+                    service = ServiceProcess.start(dataDir, dataDir.resolve("logs/round-" + round + ".log"),
+                            kill == null ? null : kill.crashPoint(), START_TIMEOUT);
+                } catch (IllegalStateException e) {
+                    if (previousKill != null) {
+                        outcomes.add(new Outcome(previousKill, previousStruck, List.of("no restart: " + e.getMessage())));
+                    }
+                    return outcomes;
+                }
+                try (service) {
+                    Client api = new Client(service.baseUrl());
+                    if (previousKill != null) {
+                        List<String> problems = new ArrayList<>(check(api, previous, previousStruck));
+                        problems.removeIf(problem -> !known.add(problem));
+                        outcomes.add(new Outcome(previousKill, previousStruck, problems));
+                    }
+                    if (kill == null) {
+                        return outcomes;
+                    }
+                    Workload workload = new Workload(api, round);
+                    previousStruck = runUntilKilled(service, workload, kill);
+                    previous = workload;
+                    previousKill = kill;
+                }
+            }
+            return outcomes;
+        } finally {
+            killer.shutdownNow();
+        }
+    }
+
+    /** Runs a round and returns where the kill struck; the service is dead when it returns. */
+    private String runUntilKilled(ServiceProcess service, Workload workload, Kill kill) {
+        if (kill.delay() != null) {
+            killer.schedule(service::kill, kill.delay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        String error = null;
+        boolean completed = false;
+        try {
+            workload.run();
+            completed = true;
+        } catch (ServiceGone gone) {
+            // the kill we are here for
+        } catch (RuntimeException e) {
+            error = "workload error: " + e.getMessage();
+        }
+        if (kill.crashPoint() != null && !service.awaitDeath(Duration.ofSeconds(5))) {
+            service.kill();
+        } else if (kill.delay() != null) {
+            service.awaitDeath(kill.delay().plusSeconds(30));
+        }
+        service.kill();
+        String where = completed ? "after the round"
+                : "during " + (workload.steps().isEmpty() ? "startup" : workload.steps().get(workload.steps().size() - 1));
+        if (error != null) {
+            return error + ", " + where;
+        }
+        if (kill.crashPoint() != null) {
+            return service.log().contains("CRASH POINT REACHED: ") ? "halted at the point " + where
+                    : "point NOT REACHED; killed after the round";
+        }
+        return "killed " + where;
+    }
+
+    private List<String> check(Client api, Workload interrupted, String struck) {
+        List<String> problems = new ArrayList<>();
+        if (struck.contains("workload error") || struck.contains("NOT REACHED")) {
+            problems.add(struck);
+        }
+        try {
+            problems.addAll(Invariants.check(api, dataDir.resolve("images")));
+            if (interrupted != null) {
+                problems.addAll(interrupted.checkDisk(api));
+            }
+        } catch (RuntimeException e) {
+            problems.add("check failed: " + e);
+        }
+        return problems;
+    }
+}

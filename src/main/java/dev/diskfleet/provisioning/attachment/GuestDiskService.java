@@ -11,6 +11,7 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.machine.MachineLocks;
+import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +38,11 @@ public class GuestDiskService {
     private final ImageRepository images;
     private final MachineLocks locks;
     private final ImageStore store;
+    private final DiskfleetMeters meters;
 
     public GuestDiskService(AttachmentCatalog attachments, ImageRepository images, MachineLocks locks,
-            ImageStore store) {
+            ImageStore store, DiskfleetMeters meters) {
+        this.meters = meters;
         this.attachments = attachments;
         this.images = images;
         this.locks = locks;
@@ -65,6 +68,7 @@ public class GuestDiskService {
 
         public void streamTo(OutputStream out) throws IOException {
             store.streamRaw(mediumId, range.offset(), range.length(), out);
+            meters.guestRead(range.length());
         }
 
         @Override
@@ -122,6 +126,7 @@ public class GuestDiskService {
             if (got > 0) {
                 store.write(mediumId, range.offset() + written, ByteBuffer.wrap(chunk, 0, got));
                 written += got;
+                meters.guestWritten(got);
             }
             if (got < want) {
                 throw lengthMismatch("the body ended after " + written + " of the " + range.length()

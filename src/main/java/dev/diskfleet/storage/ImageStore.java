@@ -373,7 +373,13 @@ public final class ImageStore implements Closeable {
 
     // ---- internals ---------------------------------------------------------------------------------
 
-    private Chain chain(UUID id) {
+    /**
+     * The image's chain for long-lived guest I/O (an NBD export): reads go through every layer, writes
+     * copy-on-write into the top, exactly as {@link #read} and {@link #write} do, but without a forced
+     * flush per write (call {@link Chain#flush()}). The chain shares the store's open files: never close
+     * it; closing the store closes them.
+     */
+    public Chain chain(UUID id) {
         return images.chain(id);
     }
 

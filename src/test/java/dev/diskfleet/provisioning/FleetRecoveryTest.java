@@ -3,7 +3,7 @@ package dev.diskfleet.provisioning;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.FleetTestSupport;
+import dev.diskfleet.support.FullStackFleetTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  * (and possibly a member's disk file published but never committed). The next start must finish the
  * job: these tests put a fleet in that situation and run the startup recovery.
  */
-class FleetRecoveryTest extends FleetTestSupport {
+class FleetRecoveryTest extends FullStackFleetTest {
 
     @Autowired
     FleetWork work;
@@ -37,8 +37,8 @@ class FleetRecoveryTest extends FleetTestSupport {
         work.recoverInterrupted();
 
         assertThat(leftovers()).isEqualTo(before);
-        assertThat(get("/api/fleets/" + fleet.get("id").asString()).statusCode()).isEqualTo(404);
-        assertThat(get("/api/images/" + golden).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/fleets/" + fleet.get("id").asString()).status()).isEqualTo(404);
+        assertThat(api.get("/api/images/" + golden).status()).isEqualTo(200);
     }
 
     @Test
@@ -50,7 +50,7 @@ class FleetRecoveryTest extends FleetTestSupport {
         work.recoverInterrupted();
 
         assertThat(leftovers()).isEqualTo(before);
-        JsonNode after = json(get("/api/fleets/" + fleet.get("id").asString()));
+        JsonNode after = api.get("/api/fleets/" + fleet.get("id").asString()).json();
         assertThat(after.get("state").asString()).isEqualTo("ready");
         assertThat(after.get("machines")).hasSize(2);
     }

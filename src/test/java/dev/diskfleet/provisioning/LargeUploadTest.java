@@ -3,7 +3,7 @@ package dev.diskfleet.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
-import dev.diskfleet.support.Api;
+import dev.diskfleet.support.DiskfleetClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -59,6 +59,7 @@ class LargeUploadTest {
         service = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 DiskfleetApplication.class.getName(), "--server.port=" + port, "--diskfleet.data-dir=" + data,
+                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN,
                 "--spring.main.banner-mode=off"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitHealthy(port, log);
@@ -67,6 +68,7 @@ class LargeUploadTest {
         HttpRequest upload = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/api/images/uploads?name=big&type=immutable"))
                 .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + DiskfleetClient.TEST_ADMIN_TOKEN)
                 .POST(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(GeneratedDisk::new), SIZE))
                 .timeout(Duration.ofMinutes(5))
                 .build();
@@ -78,7 +80,7 @@ class LargeUploadTest {
         assertThat(service.isAlive()).as("the service survived the upload").isTrue();
 
         long offset = 2 * DATA_EVERY + 1000;
-        byte[] piece = new Api(port).get("/api/images/" + image.path("id").asString() + "/content",
+        byte[] piece = new DiskfleetClient(port).get("/api/images/" + image.path("id").asString() + "/content",
                 "Range", "bytes=" + offset + "-" + (offset + 9999)).expect(206).bytes();
         byte[] expected = new byte[10_000];
         for (int i = 0; i < expected.length; i++) {

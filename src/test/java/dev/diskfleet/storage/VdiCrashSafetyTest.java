@@ -59,6 +59,7 @@ class VdiCrashSafetyTest {
     @EnumSource(CrashPoint.class)
     void baseImageInterruptedWhileAllocatingReadsOldOrNewDataAndChecksCleanAfterReopening(CrashPoint crash)
             throws Exception {
+        QemuTools.require("qemu-img");
         Allocation allocation = allocateInBase();
         Path root = Files.createDirectory(dir.resolve("crashed"));
         Path file = root.resolve(allocation.id() + ".vdi");
@@ -75,7 +76,6 @@ class VdiCrashSafetyTest {
         }
         assertThat(getInt(file, BLOCKS_ALLOCATED)).as("header counter after a writable open")
                 .isEqualTo(crash == CrashPoint.MAP_ENTRY_WRITTEN_COUNTER_NOT ? counterOnDisk + 1 : counterOnDisk);
-        QemuTools.require("qemu-img");
         assertCheckClean(file);
 
         // The image keeps working: the next allocation neither loses nor reuses a referenced block.

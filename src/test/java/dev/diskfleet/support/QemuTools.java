@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs qemu-img and qemu-io, the outside judges of our image files, for every test that needs them.
+ * Runs qemu-img and qemu-io, the outside judges of our image files, for every test that needs them (and
+ * checks for any other program a test runs).
  * Without them a test skips locally but fails when {@code CI=true}: CI installs qemu-utils, so a missing
  * tool there is a broken build, not a reason to pass.
  */
@@ -31,12 +32,20 @@ public final class QemuTools {
 
     /** Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}). */
     public static void require(String... tools) {
+        requireOnPath("Debian package qemu-utils", tools);
+    }
+
+    /**
+     * Call first in a test that runs other programs: fails under {@code CI=true}, skips locally, when one is
+     * missing. A check in the middle of a test would mark all it had already checked as skipped.
+     */
+    public static void requireOnPath(String whereFrom, String... tools) {
         for (String tool : tools) {
             if (!onPath(tool)) {
                 if ("true".equals(System.getenv("CI"))) {
-                    fail(tool + " is required when CI=true (Debian package qemu-utils)");
+                    fail(tool + " is required when CI=true (" + whereFrom + ")");
                 }
-                Assumptions.abort(tool + " is not installed (Debian package qemu-utils); skipped outside CI");
+                Assumptions.abort(tool + " is not installed (" + whereFrom + "); skipped outside CI");
             }
         }
     }

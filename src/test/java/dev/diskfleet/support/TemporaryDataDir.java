@@ -23,6 +23,10 @@ public class TemporaryDataDir implements ApplicationContextInitializer<Configura
         Path dir = create("diskfleet-test-");
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("temporary-data-dir",
                 Map.of("diskfleet.data-dir", dir.toString(), "diskfleet.storage.root", dir.resolve("images").toString())));
+        // Last, where application.yml reads it as ${DISKFLEET_ADMIN_TOKEN}: a test that configures its own
+        // diskfleet.security.admin-token (or none) still wins.
+        context.getEnvironment().getPropertySources().addLast(new MapPropertySource("test-admin-token",
+                Map.of("DISKFLEET_ADMIN_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN)));
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
                 deleteTree(dir);

@@ -1,6 +1,5 @@
 package dev.diskfleet.api.security;
 
-import dev.diskfleet.support.TestHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,7 @@ final class BearerClient {
             request.header("Content-Type", "application/json");
         }
         request.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
-        return TestHttp.send(http, request.build(), BodyHandlers.ofString());
+        return send(request.build());
     }
 
     /** A raw body with the given Content-Type, as an upload or a guest disk write is sent. */
@@ -46,7 +45,7 @@ final class BearerClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return TestHttp.send(http, request.build(), BodyHandlers.ofString());
+        return send(request.build());
     }
 
     HttpResponse<String> get(String path, String token) {
@@ -66,5 +65,16 @@ final class BearerClient {
 
     static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

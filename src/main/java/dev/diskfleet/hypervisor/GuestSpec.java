@@ -1,0 +1,32 @@
+package dev.diskfleet.hypervisor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What a guest is made of.
+ *
+ * @param machineId the guest's identity: QEMU passes it as the SMBIOS serial number and system UUID, and an
+ *     adopted process must carry it
+ * @param disks in boot order: the firmware boots the first
+ * @param runDirectory the machine's own folder under the data folder, for its monitor socket, pid file and
+ *     console log; it is created if missing
+ */
+public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks,
+        Path runDirectory) {
+
+    public GuestSpec {
+        Objects.requireNonNull(machineId, "machineId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(runDirectory, "runDirectory");
+        if (cpus < 1) {
+            throw new IllegalArgumentException("a guest needs at least one CPU, not " + cpus);
+        }
+        if (memoryMb < 16) {
+            throw new IllegalArgumentException("a guest needs at least 16 MiB of memory, not " + memoryMb);
+        }
+        disks = List.copyOf(disks);
+    }
+}

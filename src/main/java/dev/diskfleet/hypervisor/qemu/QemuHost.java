@@ -1,0 +1,96 @@
+package dev.diskfleet.hypervisor.qemu;
+
+import dev.diskfleet.hypervisor.Accelerator;
+import dev.diskfleet.hypervisor.HypervisorException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The QEMU binary, its version and the accelerator guests get. Detect once per service: the KVM probe
+ * takes up to {@link #KVM_PROBE_SECONDS} seconds.
+ */
+public record QemuHost(Path binary, String version, Accelerator accelerator) {
+
+    public static final String BINARY_NAME = "qemu-system-x86_64";
+
+    /**
+     * A machine with KVM runs the probe's empty firmware boot in well under a second. On a host where
+     * /dev/kvm exists but does not really work (nested virtualisation without hardware support, as on the
+     * machine this was written on) the same boot takes 7 s or hangs: that host gets TCG.
+     */
+    static final int KVM_PROBE_SECONDS = 3;
+    private static final Pattern VERSION = Pattern.compile("version (\\d+\\.\\d+(?:\\.\\d+)?)");
+
+    /** {@code qemu-system-x86_64} as found on the PATH. */
+    public static Optional<Path> findOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, BINARY_NAME);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static QemuHost detect(Path binary) {
+        return new QemuHost(binary, version(binary), kvmWorks(binary) ? Accelerator.KVM : Accelerator.TCG);
+    }
+
+    static String version(Path binary) {
+        Outcome outcome = run(List.of(binary.toString(), "--version"), 30);
+        Matcher matcher = VERSION.matcher(outcome.output());
+        if (outcome.exitCode() != 0 || !matcher.find()) {
+            throw new HypervisorException(binary + " --version did not name a version: " + outcome.output());
+        }
+        return matcher.group(1);
+    }
+
+    /**
+     * Boots an empty PC under KVM: SeaBIOS finds no disk and, told to reboot at once, makes QEMU exit (it
+     * runs with reboots turned into exits). Only a quick clean exit means KVM works.
+     */
+    static boolean kvmWorks(Path binary) {
+        Path kvm = Path.of("/dev/kvm");
+        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
+            return false;
+        }
+        Outcome outcome = run(List.of(binary.toString(), "-accel", "kvm", "-machine", "pc", "-m", "16",
+                "-nodefaults", "-no-user-config", "-display", "none", "-serial", "none", "-monitor", "none",
+                "-no-reboot", "-boot", "reboot-timeout=0"), KVM_PROBE_SECONDS);
+        return outcome.exitCode() == 0;
+    }
+
+    private record Outcome(int exitCode, String output) {
+    }
+
+    /** Runs a short command; one that outlives {@code seconds} is killed and reported as exit code -1. */
+    private static Outcome run(List<String> command, int seconds) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                return new Outcome(-1, "");
+            }
+            return new Outcome(process.exitValue(),
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted running " + command.get(0), e);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.diskfleet.hypervisor.qemu;
+
+import dev.diskfleet.hypervisor.ConsoleTail;
+import dev.diskfleet.hypervisor.GuestAlreadyRunningException;
+import dev.diskfleet.hypervisor.GuestExit;
+import dev.diskfleet.hypervisor.GuestExitListener;
+import dev.diskfleet.hypervisor.GuestSpec;
+import dev.diskfleet.hypervisor.GuestState;
+import dev.diskfleet.hypervisor.HostInfo;
+import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.hypervisor.HypervisorException;
+import dev.diskfleet.hypervisor.RunDirectory;
+import dev.diskfleet.hypervisor.StopOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** One {@code qemu-system-x86_64} per running guest; see the package description. */
+public final class QemuHypervisor implements Hypervisor {
+
+    /** QEMU sets a guest up (opens its disks, binds its sockets) and detaches well within this. */
+    private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
+    /** How long {@code quit} may take before the process is killed. */
+    private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
+    private static final Duration ADOPT_CONNECT = Duration.ofSeconds(5);
+
+    private final QemuHost host;
+    private final Map<UUID, QemuGuest> guests = new ConcurrentHashMap<>();
+    private final List<GuestExitListener> listeners = new CopyOnWriteArrayList<>();
+
+    public QemuHypervisor(QemuHost host) {
+        this.host = host;
+    }
+
+    @Override
+    public String name() {
+        return "qemu";
+    }
+
+    @Override
+    public void start(GuestSpec spec) {
+        UUID id = spec.machineId();
+        RunDirectory dir = new RunDirectory(spec.runDirectory());
+        dir.create();
+        if (guests.containsKey(id) || QemuProcess.fromPidFile(dir.pidFile())
+                .filter(p -> p.alive() && p.runsGuestOf(id)).isPresent()) {
+            throw new GuestAlreadyRunningException(id);
+        }
+        removeLeftovers(dir);
+        QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, id);
+        QemuGuest guest = new QemuGuest(id, dir, process, this::guestExited);
+        if (guests.putIfAbsent(id, guest) != null) {
+            process.kill();
+            throw new GuestAlreadyRunningException(id);
+        }
+        try {
+            guest.connect();
+            guest.monitor().execute("cont");
+        } catch (RuntimeException e) {
+            guest.markStopRequested();
+            guest.release();
+            process.kill();
+            process.awaitExit(QUIT_GRACE);
+            guests.remove(id, guest);
+            throw new HypervisorException("QEMU for machine " + id + " started but could not be run", e);
+        }
+    }
+
+    @Override
+    public StopOutcome stop(UUID machineId, Duration timeout) {
+        QemuGuest guest = guests.get(machineId);
+        if (guest == null) {
+            return StopOutcome.NOT_RUNNING;
+        }
+        try {
+            guest.monitor().execute("system_powerdown");
+        } catch (QmpException e) {
+            // it may be exiting already; the wait below tells
+        }
+        if (guest.awaitExit(timeout) != null) {
+            return StopOutcome.GUEST_POWERED_OFF;
+        }
+        hardStop(guest);
+        return StopOutcome.HARD_AFTER_TIMEOUT;
+    }
+
+    @Override
+    public StopOutcome forceStop(UUID machineId) {
+        QemuGuest guest = guests.get(machineId);
+        if (guest == null) {
+            return StopOutcome.NOT_RUNNING;
+        }
+        hardStop(guest);
+        return StopOutcome.HARD;
+    }
+
+    @Override
+    public GuestState state(UUID machineId) {
+        QemuGuest guest = guests.get(machineId);
+        if (guest == null || guest.hasExited()) {
+            return GuestState.STOPPED;
+        }
+        try {
+            Object status = guest.monitor().execute("query-status");
+            String runState = status instanceof Map<?, ?> map ? String.valueOf(map.get("status")) : "";
+            return switch (runState) {
+                case "running" -> GuestState.RUNNING;
+                case "shutdown" -> GuestState.STOPPED;
+                default -> GuestState.PAUSED;
+            };
+        } catch (QmpException e) {
+            return guest.process().alive() ? GuestState.RUNNING : GuestState.STOPPED;
+        }
+    }
+
+    @Override
+    public List<UUID> runningGuests() {
+        return List.copyOf(guests.keySet());
+    }
+
+    @Override
+    public boolean adopt(UUID machineId, Path runDirectory) {
+        if (guests.containsKey(machineId)) {
+            return true;
+        }
+        RunDirectory dir = new RunDirectory(runDirectory);
+        Optional<QemuProcess> process = QemuProcess.fromPidFile(dir.pidFile())
+                .filter(p -> p.alive() && p.runsGuestOf(machineId));
+        if (process.isEmpty()) {
+            return false;
+        }
+        QemuGuest guest = new QemuGuest(machineId, dir, process.get(), this::guestExited);
+        if (guests.putIfAbsent(machineId, guest) != null) {
+            return true;
+        }
+        try {
+            guest.connect();
+        } catch (RuntimeException e) {
+            guests.remove(machineId, guest);
+            if (!process.get().alive()) {
+                return false;
+            }
+            throw new HypervisorException("the guest of machine " + machineId + " runs as pid "
+                    + process.get().pid() + " but its monitor " + dir.monitorSocket() + " does not answer", e);
+        }
+        return true;
+    }
+
+    @Override
+    public List<String> consoleTail(Path runDirectory, int lines) {
+        return ConsoleTail.read(new RunDirectory(runDirectory).consoleLog(), lines);
+    }
+
+    @Override
+    public void addExitListener(GuestExitListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public HostInfo host() {
+        return new HostInfo(name(), Optional.of(host.version()), host.accelerator());
+    }
+
+    @Override
+    public void close() {
+        guests.values().forEach(QemuGuest::release);
+        guests.clear();
+    }
+
+    private void hardStop(QemuGuest guest) {
+        guest.markStopRequested();
+        try {
+            guest.monitor().execute("quit");
+        } catch (QmpException e) {
+            // a monitor that does not answer is no reason to keep the guest: it is killed below
+        }
+        if (guest.awaitExit(QUIT_GRACE) == null) {
+            guest.process().kill();
+            if (guest.awaitExit(QUIT_GRACE) == null) {
+                throw new HypervisorException("QEMU " + guest.process().pid() + " of machine "
+                        + guest.machineId() + " survived SIGKILL");
+            }
+        }
+    }
+
+    private void guestExited(QemuGuest guest, GuestExit exit) {
+        guests.remove(exit.machineId(), guest);
+        for (GuestExitListener listener : listeners) {
+            try {
+                listener.guestExited(exit);
+            } catch (RuntimeException e) {
+                // one listener's failure must not keep the others from learning of the exit
+            }
+        }
+    }
+
+    /** Runs QEMU's launcher, which exits once the daemonized guest process is set up. */
+    private static QemuProcess launch(List<String> command, RunDirectory dir, UUID id) {
+        try {
+            Process launcher = new ProcessBuilder(command).directory(dir.path().toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.processLog().toFile()).start();
+            launcher.getOutputStream().close();
+            if (!launcher.waitFor(LAUNCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+                QemuProcess.fromPidFile(dir.pidFile()).ifPresent(QemuProcess::kill);
+                throw new HypervisorException("QEMU for machine " + id + " did not start within " + LAUNCH_TIMEOUT);
+            }
+            if (launcher.exitValue() != 0) {
+                throw new HypervisorException("QEMU for machine " + id + " failed to start (exit "
+                        + launcher.exitValue() + "): " + Files.readString(dir.processLog()).strip());
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted starting QEMU for machine " + id, e);
+        }
+        return QemuProcess.fromPidFile(dir.pidFile()).orElseThrow(() -> new HypervisorException(
+                "QEMU for machine " + id + " started but wrote no pid file " + dir.pidFile()));
+    }
+
+    /** A socket or pid file of a guest that is gone would confuse QEMU and a later adopt. */
+    private static void removeLeftovers(RunDirectory dir) {
+        try {
+            Files.deleteIfExists(dir.monitorSocket());
+            Files.deleteIfExists(dir.pidFile());
+        } catch (IOException e) {
+            throw new HypervisorException("cannot clean the run directory " + dir.path(), e);
+        }
+    }
+}

@@ -7,6 +7,7 @@ import dev.diskfleet.provisioning.event.EventJournal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
@@ -27,6 +28,20 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Tag(name = "Events", description = "A live stream of what changes")
 public class EventStreamController {
 
+    private static final String STREAM = """
+            :diskfleet events
+
+            id:42
+            event:machine.state
+            data:{"id":"9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d","reason":"started","state":"running"}
+
+            :heartbeat
+            """;
+    private static final String TOO_MANY = """
+            {"type":"https://diskfleet.dev/problems/too-many-event-streams","title":"Too many event streams",\
+            "status":503,"detail":"the service holds as many event streams as it allows; close one or retry later",\
+            "instance":"/api/events"}""";
+
     private final EventJournal journal;
     private final ConsoleLogs consoleLogs;
     private final Duration heartbeat;
@@ -46,9 +61,9 @@ public class EventStreamController {
                     + " get what you missed. A comment line is sent as a heartbeat every 15 s. Browsers: EventSource"
                     + " cannot send the Authorization header; read the stream with fetch().")
     @ApiResponse(responseCode = "200", description = "The stream",
-            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE))
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, examples = @ExampleObject(value = STREAM)))
     @ApiResponse(responseCode = "503", description = "Too many open streams", content = @Content(
-            mediaType = "application/problem+json"))
+            mediaType = "application/problem+json", examples = @ExampleObject(value = TOO_MANY)))
     public SseEmitter events(
             @Parameter(description = "Comma-separated event types or kinds (machine, machine.state, operation …)")
             @RequestParam(required = false) String types,

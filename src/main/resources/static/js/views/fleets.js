@@ -24,7 +24,7 @@ function fleetCard(fleet, ctx) {
     const result = await post(`/api/fleets/${fleet.id}/${action}`);
     announce(`${fleet.name}: ${action} ${result.succeeded ?? ''} succeeded`);
   }, error, 'secondary');
-  const sizeInput = h('input', { type: 'number', min: '0', max: '1000', value: fleet.size, id: `size-${fleet.id}`, 'aria-label': `New size of ${fleet.name}` });
+  const sizeInput = h('input', { type: 'number', min: '0', max: '1000', value: fleet.size, id: `size-${fleet.id}` });
   return h('section', { class: 'card fleet', 'data-fleet': fleet.name, 'aria-label': `Fleet ${fleet.name}` },
     h('div', { class: 'row spread' },
       h('h3', {}, fleet.name, ' ', badge(fleet.state)),
@@ -36,13 +36,13 @@ function fleetCard(fleet, ctx) {
         ['saved', `saved ${bytes(usage.savedBytes)}`]])),
     h('div', { class: 'row' },
       ctx.can('operator') ? [power('start'), power('stop'), power('reset')] : null,
-      ctx.can('admin') ? h('span', { class: 'row' }, sizeInput,
+      ctx.can('admin') ? h('span', { class: 'row' }, h('label', { class: 'inline', for: `size-${fleet.id}`, style: 'margin:0 0 0 .5rem' }, 'Size'), sizeInput,
         actionButton('Scale', `Scale ${fleet.name}`, async () => {
           await patch(`/api/fleets/${fleet.id}`, { size: Number(sizeInput.value) });
           announce(`${fleet.name} scaling to ${sizeInput.value}`);
         }, error, 'secondary')) : null),
     error,
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap members' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', {}, 'Machine'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Disk'), ctx.can('operator') ? h('th', {}, 'Power') : null)),
       h('tbody', {}, fleet.machines.map((m) => memberRow(m, ctx, error))))));
 }

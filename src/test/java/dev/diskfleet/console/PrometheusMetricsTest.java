@@ -53,6 +53,24 @@ class PrometheusMetricsTest {
         send("POST", "/api/machines/" + id + "/stop", null);
     }
 
+    @Test
+    void countsOperationsByKindAndStateAndTimesThem() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        String image = json.readTree(send("POST", "/api/images", "{\"name\":\"metrics-" + UUID.randomUUID()
+                + "\",\"sizeBytes\":1048576,\"format\":\"vdi\",\"type\":\"normal\"}").body()).get("id").asString();
+        String operation = json.readTree(send("POST", "/api/images/" + image + "/clone",
+                "{\"name\":\"metrics-clone-" + UUID.randomUUID() + "\",\"format\":\"vdi\",\"type\":\"immutable\"}").body())
+                .get("id").asString();
+        String kind = json.readTree(send("GET", "/api/operations/" + operation + "/wait?timeout=30", null).body())
+                .get("kind").asString();
+
+        scrape();
+        String metrics = scrape();
+        assertThat(value(metrics, "diskfleet_operations{kind=\"" + kind + "\",state=\"succeeded\"}")).isPositive();
+        assertThat(value(metrics, "diskfleet_operation_duration_seconds_count{kind=\"" + kind + "\",state=\"succeeded\"}"))
+                .isPositive();
+    }
+
     private String scrape() throws Exception {
         HttpResponse<String> response = get("/actuator/prometheus", ConsoleServiceTest.ADMIN_TOKEN);
         assertThat(response.statusCode()).isEqualTo(200);

@@ -7,7 +7,6 @@ import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.storage.ImageStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -17,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -39,7 +40,9 @@ public class Census {
     private final ImageStore store;
     private final TransactionTemplate readOnly;
     private final long intervalNanos;
-    private final MultiGauge operations;
+    private final MeterRegistry registry;
+    /** Operation kind/state pairs with a gauge: kinds are strings known only from the rows. */
+    private final Set<String> operationGauges = ConcurrentHashMap.newKeySet();
     private CensusCount last;
     private long lastTaken;
 
@@ -47,6 +50,7 @@ public class Census {
             @Value("${diskfleet.metrics.census-interval:15s}") Duration interval,
             @Value("${diskfleet.storage.min-free-space:0B}") DataSize minFreeSpace) {
         this.entities = entities;
+        this.registry = registry;
         this.store = store;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
@@ -74,8 +78,18 @@ public class Census {
                 .baseUnit("bytes").description("Usable bytes on the storage root's file system").register(registry);
         Gauge.builder("diskfleet.storage.min.free", minFreeSpace, DataSize::toBytes).baseUnit("bytes")
                 .description("The configured diskfleet.storage.min-free-space").register(registry);
-        this.operations = MultiGauge.builder("diskfleet.operations").description("Operations by kind and state")
-                .register(registry);
+    }
+
+    /**
+     * A gauge per kind and state, added the first time a count sees it and kept (at 0 when no such operation
+     * is left): replacing gauges while a scrape reads them would list one label set twice.
+     */
+    private void registerOperationGauge(String kindAndState) {
+        if (operationGauges.add(kindAndState)) {
+            String[] parts = kindAndState.split("/", 2);
+            gauge(registry, "diskfleet.operations", "Operations by kind and state",
+                    Tags.of("kind", parts[0], "state", parts[1]), c -> c.count(c.operations(), kindAndState));
+        }
     }
 
     private void gauge(MeterRegistry registry, String name, String description, Tags tags,
@@ -90,10 +104,7 @@ public class Census {
         if (last == null || now - lastTaken >= intervalNanos) {
             last = readOnly.execute(status -> take());
             lastTaken = now;
-            operations.register(last.operations().entrySet().stream().map(entry -> {
-                String[] kindAndState = entry.getKey().split("/", 2);
-                return MultiGauge.Row.of(Tags.of("kind", kindAndState[0], "state", kindAndState[1]), entry.getValue());
-            }).toList(), true);
+            last.operations().keySet().forEach(this::registerOperationGauge);
         }
         return last;
     }

@@ -41,6 +41,24 @@ public interface ImageFormat {
     ImageFile open(Path file, boolean writable);
 
     /**
+     * Opens as {@link #open(Path, boolean)} does, refusing a file whose declared virtual size is beyond
+     * {@code limits}. Drivers whose tables grow with the virtual size override this to refuse before those
+     * tables are allocated; this default checks after opening, which suits formats that allocate nothing.
+     *
+     * @throws VirtualSizeLimitException when the file declares a larger disk than {@code limits} allow
+     */
+    default ImageFile open(Path file, boolean writable, StorageLimits limits) {
+        ImageFile image = open(file, writable);
+        try {
+            limits.checkVirtualSize(image.virtualSize(), file);
+            return image;
+        } catch (RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    /**
      * Creates a new image file at {@code file}, which must not exist yet, and returns it opened writable.
      * The new file is meant to be built under a temporary name and published by an atomic rename, so its
      * writes are not ordered by barriers: flush it before publishing. {@link #open} gives ordered writes.

@@ -27,6 +27,7 @@ public final class ImageStore implements Closeable {
     private static final int COPY_CHUNK = 1 << 20;
 
     private final Path root;
+    private final StorageLimits limits;
     private final OpenImages images;
     private final Publisher publisher;
     private final Uploads uploads;
@@ -36,20 +37,38 @@ public final class ImageStore implements Closeable {
      *     upload's first bytes takes it (so a format that recognises anything, like raw, belongs last)
      */
     public ImageStore(Path root, List<ImageFormat> formats) {
+        this(root, formats, StorageLimits.DEFAULT);
+    }
+
+    /**
+     * @param limits bounds every image created, opened or imported here must keep; a file beyond them is
+     *     refused with a {@link VirtualSizeLimitException} before its tables are read
+     */
+    public ImageStore(Path root, List<ImageFormat> formats, StorageLimits limits) {
         this.root = root.toAbsolutePath().normalize();
-        this.images = new OpenImages(this.root, formats);
+        this.limits = limits;
+        this.images = new OpenImages(this.root, formats, limits);
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
             throw FileIo.ioFailure("create the storage root", this.root, e);
         }
         this.publisher = new Publisher(this.root, images);
-        this.uploads = new Uploads(images.formats(), publisher);
+        this.uploads = new Uploads(images.formats(), publisher, limits);
     }
 
     /** A store over every driver registered on the class path ({@link ImageFormats#installed()}). */
     public static ImageStore withDefaultFormats(Path root) {
-        return new ImageStore(root, ImageFormats.installed());
+        return withDefaultFormats(root, StorageLimits.DEFAULT);
+    }
+
+    /** The same, bounded by {@code limits}. */
+    public static ImageStore withDefaultFormats(Path root, StorageLimits limits) {
+        return new ImageStore(root, ImageFormats.installed(), limits);
+    }
+
+    public StorageLimits limits() {
+        return limits;
     }
 
     public Path root() {
@@ -67,6 +86,7 @@ public final class ImageStore implements Closeable {
     // ---- creating ----------------------------------------------------------------------------------
 
     public ImageSummary create(UUID id, String formatName, long virtualSize, Variant variant) {
+        limits.checkVirtualSize(virtualSize, null);
         ImageFormat format = format(formatName);
         return publisher.publish(id, format, temp -> format.create(temp, NewImage.base(id, virtualSize, variant)));
     }
@@ -131,8 +151,10 @@ public final class ImageStore implements Closeable {
 
     /**
      * Stores an uploaded image: streamed to a hidden file, its format detected from the first bytes,
-     * validated by its driver and given the new UUID. A malformed upload, or one that names a parent or a
-     * backing file (those are ours to set), is refused and leaves nothing behind.
+     * validated by its driver and given the new UUID. A malformed upload, one that names a parent or a
+     * backing file (those are ours to set), one larger than {@link #limits()} allow, or one whose tables a
+     * check finds inconsistent ({@link CheckReport#corruptions()}: shared or overlapping clusters, refcounts
+     * below the references) is refused with an {@link ImageFormatException} and leaves nothing behind.
      */
     public ImageSummary importImage(UUID id, InputStream in) {
         return uploads.importImage(id, in);

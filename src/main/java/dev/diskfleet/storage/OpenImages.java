@@ -21,11 +21,13 @@ final class OpenImages {
 
     private final Path root;
     private final List<ImageFormat> formats;
+    private final StorageLimits limits;
     private final Map<UUID, ImageFile> open = new ConcurrentHashMap<>();
 
-    OpenImages(Path root, List<ImageFormat> formats) {
+    OpenImages(Path root, List<ImageFormat> formats, StorageLimits limits) {
         this.root = root;
         this.formats = List.copyOf(formats);
+        this.limits = limits;
     }
 
     List<ImageFormat> formats() {
@@ -69,7 +71,7 @@ final class OpenImages {
             if (path == null) {
                 throw new ImageNotFoundException(key);
             }
-            ImageFile opened = format(extension(path)).open(path, true);
+            ImageFile opened = format(extension(path)).open(path, true, limits);
             if (!opened.id().equals(key)) {
                 // A copied or renamed file: two names for one identity would confuse every chain over it.
                 opened.close();

@@ -22,11 +22,13 @@ final class Uploads {
 
     private final List<ImageFormat> formats;
     private final Publisher publisher;
+    private final StorageLimits limits;
 
     /** @param formats in probe order: the first that recognises an upload's first bytes takes it */
-    Uploads(List<ImageFormat> formats, Publisher publisher) {
+    Uploads(List<ImageFormat> formats, Publisher publisher, StorageLimits limits) {
         this.formats = List.copyOf(formats);
         this.publisher = publisher;
+        this.limits = limits;
     }
 
     ImageSummary importImage(UUID id, InputStream in) {
@@ -37,7 +39,7 @@ final class Uploads {
             Path temp = publisher.tempPath(id, format);
             Files.move(upload, temp);
             try {
-                return publisher.publish(id, format, ignored -> openUpload(id, format, temp), temp);
+                return publisher.publish(id, format, ignored -> openUpload(id, format, temp, limits), temp);
             } finally {
                 // Published, it was renamed away; refused (even before building, e.g. the UUID is taken), it goes.
                 Publisher.deleteQuietly(temp);
@@ -49,19 +51,35 @@ final class Uploads {
         }
     }
 
-    private static ImageFile openUpload(UUID id, ImageFormat format, Path temp) {
-        ImageFile image = format.open(temp, true);
+    /**
+     * Opens the upload as its driver would any image, then checks it whole as {@code qemu-img check} would:
+     * a file whose tables are inconsistent (clusters shared or overlapping, refcounts below the references)
+     * is refused before anything reads its data, so a few KiB cannot pose as terabytes to a clone.
+     */
+    private static ImageFile openUpload(UUID id, ImageFormat format, Path temp, StorageLimits limits) {
+        ImageFile image = format.open(temp, true, limits);
         try {
             if (image.parentLink().isPresent()) {
                 throw new ImageFormatException("the uploaded " + format.name()
                         + " image names a parent or backing file; upload a standalone base image");
             }
+            refuseInconsistent(format, image.check());
             image.reidentify(id);
             return image;
         } catch (RuntimeException e) {
             image.close();
             throw e;
         }
+    }
+
+    private static void refuseInconsistent(ImageFormat format, CheckReport report) {
+        List<String> problems = report.corruptions();
+        if (problems.isEmpty()) {
+            return;
+        }
+        String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
+        String more = problems.size() > 3 ? " (and " + (problems.size() - 3) + " more problems)" : "";
+        throw new ImageFormatException("the uploaded " + format.name() + " image is inconsistent: " + shown + more);
     }
 
     private ImageFormat detect(Path file) {

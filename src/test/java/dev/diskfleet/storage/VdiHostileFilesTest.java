@@ -87,6 +87,10 @@ class VdiHostileFilesTest {
                         "block size (cbBlock) is 134217728, expected 512 bytes to 64 MiB"),
                 new Hostile("block size below a sector", f -> putInt(f, BLOCK_SIZE, 256),
                         "block size (cbBlock) is 256, expected 512 bytes to 64 MiB"),
+                new Hostile("2 MiB blocks", f -> putInt(f, BLOCK_SIZE, 2 * MIB),
+                        "block size (cbBlock) is 2097152; only 1 MiB (1048576-byte) blocks are supported"),
+                new Hostile("4 KiB blocks", f -> putInt(f, BLOCK_SIZE, 4096),
+                        "block size (cbBlock) is 4096; only 1 MiB (1048576-byte) blocks are supported"),
                 new Hostile("per-block extra data", f -> putInt(f, BLOCK_EXTRA, 512),
                         "per-block extra data (cbBlockExtra) is 512, expected 0"),
                 new Hostile("disk size zero", f -> putLong(f, DISK_SIZE, 0), "disk size (cbDisk) is 0, expected"),
@@ -186,6 +190,71 @@ class VdiHostileFilesTest {
             }
         }
         assertThat(messages).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(20);
+    }
+
+    // ---- block maps sized by a crafted header ---------------------------------------------------------
+
+    /**
+     * A header claiming {@code blocks} blocks, its block map a sparse hole in the file and no data: the map
+     * alone would take {@code blocks * 4} bytes of heap (2^29 blocks overflowed an int and failed with an
+     * IllegalArgumentException).
+     */
+    private Path sparseMapFile(long blocks) throws IOException {
+        Path file = dir.resolve("hostile.vdi");
+        Files.write(file, validImage);
+        putInt(file, BLOCKS, (int) blocks);
+        putLong(file, DISK_SIZE, blocks * MIB);
+        putInt(file, BLOCKS_ALLOCATED, 0);
+        long dataOffset = 512 + blocks * 4;
+        putInt(file, OFF_DATA, (int) dataOffset);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(dataOffset);
+        }
+        for (int block = 0; block < 5; block++) {
+            putMapEntry(file, block, 0);
+        }
+        return file;
+    }
+
+    @ParameterizedTest(name = "2^{0} blocks")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {29, 28})
+    void hugeBlockCountBeyondTheStoreLimitIsRefusedBeforeItsMapIsAllocated(int log2Blocks) throws IOException {
+        Path file = sparseMapFile(1L << log2Blocks);
+
+        AllocationMeter.Measured<ImageFile> open = AllocationMeter.measure(() -> new VdiFormat().open(file, false));
+
+        assertThat(open.failure()).isInstanceOf(VirtualSizeLimitException.class)
+                .hasMessage("hostile.vdi: virtual size is " + ((long) MIB << log2Blocks)
+                        + " bytes, more than the 8796093022208-byte limit of this store");
+        assertThat(open.allocatedBytes()).as("bytes allocated by the refused open").isLessThan(1 << 20);
+    }
+
+    @Test
+    void blockMapThatIsAHoleInTheFileIsRefusedBeforeTheMapIsAllocated() throws IOException {
+        // 8 TiB, the largest disk the default limit allows: a 32 MiB map, all of it a hole reading as zeros.
+        Path file = sparseMapFile(1L << 23);
+
+        AllocationMeter.Measured<ImageFile> open = AllocationMeter.measure(() -> new VdiFormat().open(file, false));
+
+        assertThat(open.failure()).isInstanceOf(ImageFormatException.class)
+                .hasMessageContaining("block map entry 0 points at data block 0, but only 0 blocks are allocated");
+        assertThat(open.allocatedBytes()).as("bytes allocated by the refused open").isLessThan(2 << 20);
+    }
+
+    @Test
+    void storeWithASmallerLimitRefusesALargerUpload() throws IOException {
+        Path root = dir.resolve("store");
+        try (ImageStore store = ImageStore.withDefaultFormats(root, new StorageLimits(4L * MIB));
+                InputStream upload = new java.io.ByteArrayInputStream(validImage)) {
+            assertThatThrownBy(() -> store.importImage(UUID.randomUUID(), upload))
+                    .isInstanceOf(VirtualSizeLimitException.class)
+                    .hasMessageContaining("virtual size is 5242880 bytes, more than the 4194304-byte limit");
+            assertThatThrownBy(() -> store.create(UUID.randomUUID(), "vdi", 5L * MIB, Variant.DYNAMIC))
+                    .isInstanceOf(VirtualSizeLimitException.class);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).as("files left in the store").isEmpty();
+        }
     }
 
     // ---- chains ------------------------------------------------------------------------------------

@@ -1,27 +1,38 @@
 package dev.diskfleet.storage.qcow2;
 
 import static dev.diskfleet.storage.qcow2.ClusterGeometry.COPIED;
-import static dev.diskfleet.storage.qcow2.ClusterGeometry.OFFSET_MASK;
 
 import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.storage.UnitState;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * What {@code qemu-img check} does: counts how often each host cluster is referenced (header, tables,
- * refcount structures, data, snapshots) and compares that with the stored refcounts. Fewer refcounts
- * than references is corruption; more is a leak. Copied flags must say "refcount is exactly 1".
+ * What {@code qemu-img check} does, plus what an untrusted file needs: counts how often each host cluster
+ * is referenced (header, tables, refcount structures, data, snapshots) and compares that with the stored
+ * refcounts. Fewer refcounts than references is corruption; more is a leak. Copied flags must say
+ * "refcount is exactly 1". Beyond QEMU's check it reports a cluster used as two kinds of thing (data over
+ * an L1 table, two tables in one cluster: {@link ClusterUse}) and a data cluster that holds more than one
+ * cluster of the active disk: QEMU never writes either, and they let a few KiB of file pose as a full disk
+ * or let guest writes overwrite the image's own tables.
  *
- * <p>Counters are kept for a window of clusters at a time, so the memory used is bounded whatever the
- * file's size; a file larger than one window is walked once per window.
+ * <p>Cost follows the file's real size: every L1 table and every distinct L2 table is read once per
+ * window ({@link L2TableUses}), the refcount blocks once, and nothing is read per L2 entry. Counters are
+ * kept for a window of host clusters at a time (7 bytes each), so memory is bounded whatever the file's
+ * size; a file larger than one window (128 GiB of 64 KiB clusters) is walked once per window.
  */
 final class Qcow2Check {
 
-    private static final int WINDOW = 1 << 23;
+    private static final int WINDOW = 1 << 21;
     private static final int MAX_REPORTED = 100;
+    /**
+     * Compressed chunks of the active disk that may start or end in one host cluster. Deflate cannot shrink
+     * a cluster more than about 1032 to 1, so more chunks than that in one cluster can only be the same
+     * bytes named again.
+     */
+    static final int MAX_COMPRESSED_PER_CLUSTER = 1034;
 
     private final Qcow2Image image;
     private final HostFile host;
@@ -32,8 +43,13 @@ final class Qcow2Check {
     private final List<String> corruptions = new ArrayList<>();
     private long unreported;
     private long fileLength;
+    private long fileClusters;
     private long windowStart;
-    private char[] expected;
+    private int windowLength;
+    private char[] references;
+    private char[] stored;
+    private char[] activeUses;
+    private byte[] uses;
     private boolean firstPass;
     private long dataUnits;
     private long zeroUnits;
@@ -50,12 +66,21 @@ final class Qcow2Check {
 
     CheckReport run() {
         fileLength = host.length();
-        long clusters = g.clustersFor(fileLength);
+        fileClusters = g.clustersFor(fileLength);
+        L2TableUses tables = L2TableUses.collect(host, g, map, snapshots, fileLength, this::report);
         long leaked = 0;
-        for (windowStart = 0; windowStart < Math.max(1, clusters); windowStart += WINDOW) {
+        for (windowStart = 0; windowStart < Math.max(1, fileClusters); windowStart += WINDOW) {
             firstPass = windowStart == 0;
-            expected = new char[(int) Math.min(WINDOW, Math.max(1, clusters - windowStart))];
-            countReferences();
+            windowLength = (int) Math.min(WINDOW, Math.max(1, fileClusters - windowStart));
+            references = new char[windowLength];
+            stored = new char[windowLength];
+            activeUses = new char[windowLength];
+            uses = new byte[windowLength];
+            loadStoredRefcounts();
+            referenceMetadata();
+            for (int t = 0; t < tables.size(); t++) {
+                walkL2(tables, t);
+            }
             leaked += compare();
         }
         if (unreported > 0) {
@@ -66,52 +91,65 @@ final class Qcow2Check {
                 corruptions);
     }
 
-    private void countReferences() {
-        reference(0, g.clusterSize(), "header");
-        reference(map.l1Offset(), map.l1Size() * 8L, "L1 table");
-        reference(refcounts.offset(), (long) refcounts.clusters() << g.clusterBits(), "refcount table");
-        for (int i = 0; i < refcounts.size(); i++) {
-            if (refcounts.block(i) != 0) {
-                reference(refcounts.block(i), g.clusterSize(), "refcount block " + i);
+    /** The window's stored refcounts, each refcount block read once; wider ones saturate at 65535. */
+    private void loadStoredRefcounts() {
+        int perBlock = g.refcountsPerBlock();
+        long end = windowStart + windowLength;
+        for (long b = windowStart / perBlock; b <= (end - 1) / perBlock && b < refcounts.size(); b++) {
+            if (refcounts.block((int) b) == 0) {
+                continue;
             }
-        }
-        if (snapshots.bytes() > 0) {
-            reference(snapshots.offset(), snapshots.bytes(), "snapshot table");
-        }
-        for (SnapshotTable.SnapshotL1 snapshot : snapshots.l1Tables()) {
-            reference(snapshot.offset(), snapshot.size() * 8L, "snapshot L1 table");
-            ByteBuffer l1 = ByteBuffer.allocate(snapshot.size() * 8).order(ByteOrder.BIG_ENDIAN);
-            host.read(l1, snapshot.offset());
-            for (int i = 0; i < snapshot.size(); i++) {
-                walkL2(l1.getLong(i * 8), i, false);
+            ByteBuffer block = refcounts.readBlock((int) b);
+            long first = Math.max(windowStart, b * perBlock);
+            long last = Math.min(end, (b + 1) * perBlock);
+            for (long c = first; c < last; c++) {
+                long value = RefcountCodec.get(block, (int) (c - b * perBlock), g.refcountOrder());
+                stored[(int) (c - windowStart)] = (char) Math.min(value, Character.MAX_VALUE);
             }
-        }
-        for (int i = 0; i < map.l1Size(); i++) {
-            walkL2(map.l1Entry(i), i, true);
         }
     }
 
-    private void walkL2(long l1Entry, int l1Index, boolean active) {
-        String problem = ClusterMap.l1Problem(l1Entry, g, fileLength);
-        if (problem != null) {
-            report("L1 entry " + l1Index + " " + problem);
-            return;
+    private void referenceMetadata() {
+        reference(0, g.clusterSize(), ClusterUse.HEADER, 1, false);
+        reference(map.l1Offset(), map.l1Size() * 8L, ClusterUse.L1_TABLE, 1, false);
+        reference(refcounts.offset(), (long) refcounts.clusters() << g.clusterBits(), ClusterUse.REFCOUNT_TABLE, 1,
+                false);
+        for (int i = 0; i < refcounts.size(); i++) {
+            if (refcounts.block(i) != 0) {
+                reference(refcounts.block(i), g.clusterSize(), ClusterUse.REFCOUNT_BLOCK, 1, false);
+            }
         }
-        long table = l1Entry & OFFSET_MASK;
-        if (table == 0) {
-            return;
+        if (snapshots.bytes() > 0) {
+            reference(snapshots.offset(), snapshots.bytes(), ClusterUse.SNAPSHOT_TABLE, 1, false);
         }
-        reference(table, g.clusterSize(), "L2 table");
+        for (SnapshotTable.SnapshotL1 snapshot : snapshots.l1Tables()) {
+            reference(snapshot.offset(), snapshot.size() * 8L, ClusterUse.L1_TABLE, 1, false);
+        }
+    }
+
+    /** One distinct L2 table: read once, its clusters counted as often as L1 entries name it. */
+    private void walkL2(L2TableUses tables, int t) {
+        long table = tables.tableOffset(t);
+        int count = tables.references(t);
+        int l1Index = tables.activeL1Index(t);
+        boolean active = l1Index >= 0;
+        reference(table, g.clusterSize(), ClusterUse.L2_TABLE, count, false);
         if (active) {
-            checkCopiedFlag(l1Entry, table, "L2 table at offset " + table);
+            checkCopiedFlag(tables.activeL1Entry(t), table, "L2 table at offset " + table);
         }
         ByteBuffer entries = map.readTable(table);
         long firstUnit = (long) l1Index * g.l2Entries();
         for (int i = 0; i < g.l2Entries(); i++) {
             long entry = entries.getLong(i * 8);
-            problem = L2Entry.problem(entry, g, image.version(), fileLength);
+            if (entry == 0) {
+                continue;
+            }
+            String problem = L2Entry.problem(entry, g, image.version(), fileLength);
             if (problem != null) {
-                report("L2 table at offset " + table + ", entry " + i + ": " + problem);
+                if (firstPass) {
+                    int index = i;
+                    report(() -> "L2 table at offset " + table + ", entry " + index + ": " + problem);
+                }
                 continue;
             }
             if (active && firstPass && firstUnit + i < image.unitCount()) {
@@ -120,73 +158,88 @@ final class Qcow2Check {
                 zeroUnits += state == UnitState.ZERO ? 1 : 0;
             }
             if (L2Entry.isCompressed(entry)) {
-                reference(g.compressedOffset(entry), g.compressedSpan(entry), "compressed cluster");
+                reference(g.compressedOffset(entry), g.compressedSpan(entry), ClusterUse.COMPRESSED_DATA, count,
+                        active);
             } else if (L2Entry.hostOffset(entry) != 0) {
-                reference(L2Entry.hostOffset(entry), g.clusterSize(), "data cluster");
+                long data = L2Entry.hostOffset(entry);
+                reference(data, g.clusterSize(), ClusterUse.DATA, count, active);
                 if (active) {
-                    checkCopiedFlag(entry, L2Entry.hostOffset(entry), "data cluster at offset " + L2Entry.hostOffset(entry));
+                    checkCopiedFlag(entry, data, "data cluster at offset " + data);
                 }
             }
         }
     }
 
     private void checkCopiedFlag(long entry, long hostOffset, String what) {
-        if (!firstPass) {
+        long cluster = g.clusterOf(hostOffset);
+        if (cluster < windowStart || cluster >= windowStart + windowLength) {
             return;
         }
-        long refcount = refcounts.get(g.clusterOf(hostOffset));
+        int refcount = stored[(int) (cluster - windowStart)];
         boolean copied = (entry & COPIED) != 0;
         if (copied != (refcount == 1)) {
-            report(what + " has the copied flag " + (copied ? "set" : "clear") + " but refcount " + refcount);
+            report(() -> what + " has the copied flag " + (copied ? "set" : "clear") + " but refcount " + refcount);
         }
     }
 
-    /** Counts one reference to every cluster that bytes {@code [offset, offset + length)} touch. */
-    private void reference(long offset, long length, String what) {
+    /**
+     * Counts {@code count} references to every cluster that bytes {@code [offset, offset + length)} touch,
+     * and reports a cluster put to two uses, or holding more of the active disk than one cluster's worth.
+     */
+    private void reference(long offset, long length, ClusterUse use, int count, boolean active) {
         if (length <= 0) {
             return;
         }
         long first = g.clusterOf(offset);
         long last = g.clusterOf(offset + length - 1);
-        for (long c = Math.max(first, windowStart); c <= last && c < windowStart + expected.length; c++) {
-            int i = (int) (c - windowStart);
-            if (expected[i] < Character.MAX_VALUE) {
-                expected[i]++;
-            }
+        if (firstPass && offset + length > (fileClusters << g.clusterBits())) {
+            report(() -> use.label + " at offset " + offset + " reaches past the end of the file");
         }
-        if (firstPass && offset + length > (g.clustersFor(fileLength) << g.clusterBits())) {
-            report(what + " at offset " + offset + " reaches past the end of the file");
+        long end = Math.min(last, windowStart + windowLength - 1);
+        for (long c = Math.max(first, windowStart); c <= end; c++) {
+            int i = (int) (c - windowStart);
+            long cluster = c;
+            byte earlier = uses[i];
+            if (uses[i] == 0) {
+                uses[i] = use.code();
+            } else if (uses[i] != use.code() || !use.shareable) {
+                report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") is used as "
+                        + ClusterUse.of(earlier).label + " and again as " + use.label);
+            }
+            references[i] = (char) Math.min(Character.MAX_VALUE, references[i] + (long) count);
+            if (active) {
+                activeUses[i] = (char) Math.min(Character.MAX_VALUE, activeUses[i] + 1);
+                int allowed = use == ClusterUse.COMPRESSED_DATA ? MAX_COMPRESSED_PER_CLUSTER : 1;
+                if (activeUses[i] == allowed + 1) {
+                    report(() -> "cluster " + cluster + " (offset " + g.offsetOf(cluster) + ") holds " + use.label
+                            + " of more than " + allowed + " cluster" + (allowed == 1 ? "" : "s") + " of the disk: clusters shared"
+                            + " inside one image (a few bytes posing as many) are not accepted");
+                }
+            }
         }
     }
 
     /** Compares the window's counted references with the stored refcounts; returns the leaked clusters. */
     private long compare() {
         long leaked = 0;
-        int perBlock = g.refcountsPerBlock();
-        ByteBuffer block = null;
-        int blockIndex = -1;
-        for (int i = 0; i < expected.length; i++) {
+        for (int i = 0; i < windowLength; i++) {
             long cluster = windowStart + i;
-            int wanted = (int) (cluster / perBlock);
-            if (wanted != blockIndex) {
-                blockIndex = wanted;
-                block = blockIndex < refcounts.size() && refcounts.block(blockIndex) != 0
-                        ? refcounts.readBlock(blockIndex) : null;
-            }
-            long stored = block == null ? 0 : RefcountCodec.get(block, (int) (cluster % perBlock), g.refcountOrder());
-            if (stored < expected[i]) {
-                report("cluster " + cluster + " is referenced " + (int) expected[i] + " times but its refcount is "
-                        + stored);
-            } else if (stored > expected[i]) {
+            if (stored[i] < references[i]) {
+                int counted = references[i];
+                int refcount = stored[i];
+                report(() -> "cluster " + cluster + " is referenced " + counted + " times but its refcount is "
+                        + refcount);
+            } else if (stored[i] > references[i]) {
                 leaked++;
             }
         }
         return leaked;
     }
 
-    private void report(String corruption) {
+    /** Builds the message only when it is kept: a crafted file may hold millions of the same problem. */
+    private void report(Supplier<String> corruption) {
         if (corruptions.size() < MAX_REPORTED) {
-            corruptions.add(corruption);
+            corruptions.add(corruption.get());
         } else {
             unreported++;
         }

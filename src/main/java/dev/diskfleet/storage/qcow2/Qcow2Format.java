@@ -8,6 +8,7 @@ import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ImageIds;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.StorageLimits;
 import dev.diskfleet.storage.Variant;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,11 +62,17 @@ public final class Qcow2Format implements ImageFormat {
 
     @Override
     public ImageFile open(Path file, boolean writable) {
+        return open(file, writable, StorageLimits.DEFAULT);
+    }
+
+    /** Refuses a disk beyond {@code limits} before its L1 table, which grows with the disk, is read. */
+    @Override
+    public ImageFile open(Path file, boolean writable, StorageLimits limits) {
         FileChannel channel = FileIo.open(file, writable
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ});
         try {
-            return load(new HostFile(file, channel, writable), ImageIds.fromFileName(file), writable);
+            return load(new HostFile(file, channel, writable), ImageIds.fromFileName(file), writable, limits);
         } catch (RuntimeException e) {
             FileIo.closeAfterFailure(channel, e);
             throw e;
@@ -105,14 +112,14 @@ public final class Qcow2Format implements ImageFormat {
         try {
             HostFile host = new HostFile(file, channel, false);
             fresh.writeTo(host);
-            return load(host, spec.id(), true);
+            return load(host, spec.id(), true, StorageLimits.DEFAULT);
         } catch (RuntimeException e) {
             FileIo.closeAfterFailure(channel, e);
             throw e;
         }
     }
 
-    private Qcow2Image load(HostFile host, UUID id, boolean writable) {
+    private Qcow2Image load(HostFile host, UUID id, boolean writable, StorageLimits limits) {
         Path file = host.path();
         long length = host.length();
         if (length < Qcow2Header.V2_LENGTH) {
@@ -125,6 +132,7 @@ public final class Qcow2Format implements ImageFormat {
         Qcow2Header header = Qcow2Header.parse(head.clear());
         Qcow2HeaderValidator validator = new Qcow2HeaderValidator(file, length);
         ClusterGeometry g = validator.validate(header);
+        limits.checkVirtualSize(header.size(), file);
         ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(g.clusterSize(), length));
         host.read(cluster0, 0);
         cluster0.clear();

@@ -8,6 +8,7 @@ import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
+import dev.diskfleet.storage.ImageNotWritableException;
 import dev.diskfleet.storage.ParentLink;
 import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.UnitState;
@@ -317,9 +318,9 @@ final class Qcow2Image implements ImageFile {
             throw new StorageException("image " + id + " is open read-only");
         }
         if (snapshots.l1Tables().size() > 0) {
-            throw new StorageException("qcow2 image " + id + " has " + snapshots.l1Tables().size()
-                    + " internal snapshots, which share its clusters; it can be read but not written."
-                    + " Delete them with 'qemu-img snapshot -d' first");
+            throw new ImageNotWritableException("qcow2 image " + id + " has " + snapshots.l1Tables().size()
+                    + " internal snapshots, which share its clusters; it can be read (and used as a base) but not"
+                    + " written. Delete them with 'qemu-img snapshot -d' first");
         }
         if (!autoclearCleared) {
             // Autoclear features describe data (bitmaps) we do not keep up to date: clear them, as QEMU does.

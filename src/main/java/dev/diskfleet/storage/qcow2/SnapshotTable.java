@@ -22,6 +22,8 @@ record SnapshotTable(long offset, long bytes, List<SnapshotL1> l1Tables) {
     private static final long MAX_EXTRA_DATA = 1024;
     /** QEMU's {@code QCOW_MAX_SNAPSHOTS_SIZE}: 64 MiB of table. */
     private static final long MAX_TABLE_BYTES = 1024L * 65536;
+    /** All snapshots' L1 tables together: as many entries as one L1 table of QEMU's largest. */
+    static final long MAX_SNAPSHOT_L1_ENTRIES = ClusterGeometry.MAX_L1_BYTES / 8;
 
     static SnapshotTable read(HostFile host, ClusterGeometry g, long offset, long count, long fileLength) {
         if (count == 0) {
@@ -30,6 +32,8 @@ record SnapshotTable(long offset, long bytes, List<SnapshotL1> l1Tables) {
         List<SnapshotL1> l1Tables = new ArrayList<>();
         ByteBuffer entry = ByteBuffer.allocate(ENTRY_HEADER).order(ByteOrder.BIG_ENDIAN);
         long position = offset;
+        long end = offset;
+        long l1Entries = 0;
         for (long i = 0; i < count; i++) {
             if (position > fileLength - ENTRY_HEADER) {
                 throw fail(host, "snapshot %d of %d starts at byte %d, past the end of the %d-byte file", i, count,
@@ -53,15 +57,25 @@ record SnapshotTable(long offset, long bytes, List<SnapshotL1> l1Tables) {
                 throw fail(host, "snapshot %d has its L1 table (offset %s, %d entries) outside the file or unaligned",
                         i, Long.toUnsignedString(l1Offset), l1Size);
             }
+            l1Entries += l1Size;
+            // The check walks every snapshot's L1 table; their sum is bounded so that it stays proportional to
+            // the file (QEMU's own limit is per table; many tables of that size cannot all lie in a real file).
+            if (l1Entries > MAX_SNAPSHOT_L1_ENTRIES || l1Entries * 8 > fileLength) {
+                throw fail(host, "the L1 tables of the first %d snapshots hold %d entries, more than %s", i + 1,
+                        l1Entries, l1Entries * 8 > fileLength ? "the " + fileLength + "-byte file can hold"
+                                : MAX_SNAPSHOT_L1_ENTRIES + " in all");
+            }
             l1Tables.add(new SnapshotL1(l1Offset, (int) l1Size));
-            long length = ENTRY_HEADER + extra + idLength + nameLength;
-            position += (length + 7) & ~7L;
-            if (position - offset > MAX_TABLE_BYTES || position > fileLength) {
+            // Each entry is padded to a multiple of 8 bytes, but the padding of the last one need not be in the
+            // file: qemu-img snapshot -c may end the file right after the last entry's name.
+            end = position + ENTRY_HEADER + extra + idLength + nameLength;
+            if (end - offset > MAX_TABLE_BYTES || end > fileLength) {
                 throw fail(host, "snapshot table (offset %d, %d snapshots) runs past the end of the file or"
                         + " QEMU's 64 MiB limit", offset, count);
             }
+            position = (end + 7) & ~7L;
         }
-        return new SnapshotTable(offset, position - offset, List.copyOf(l1Tables));
+        return new SnapshotTable(offset, end - offset, List.copyOf(l1Tables));
     }
 
     private static ImageFormatException fail(HostFile host, String format, Object... args) {

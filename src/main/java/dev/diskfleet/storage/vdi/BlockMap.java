@@ -1,9 +1,11 @@
 package dev.diskfleet.storage.vdi;
 
+import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.UnitState;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -40,20 +42,28 @@ final class BlockMap {
         return new BlockMap(entries);
     }
 
+    /** Entries read per chunk: the map is never held twice in memory, whatever its size. */
+    private static final int CHUNK_ENTRIES = 1 << 16;
+
+    @FunctionalInterface
+    private interface EntryVisitor {
+        void visit(int index, int entry);
+    }
+
     /**
-     * Parses and validates the on-disk entries. An entry may point at a data block below
+     * Reads and validates the on-disk entries. An entry may point at a data block below
      * {@code allocated}, or at block {@code allocated} itself when the file already holds it: that is an
      * allocation interrupted after the entry was written but before the header's counter was (the
      * crash-safe write order), and the block is complete.
      *
-     * @return the map; {@link #recoveredBlocks()} says whether such an entry was found
+     * <p>The map is read twice, in chunks: first to validate every entry, then to fill the in-memory map.
+     * Memory for the map is thus spent only on a valid one, and a valid map is never a hole in the file
+     * (a hole reads as entries 0, which two blocks cannot share): its size is justified by real bytes.
      */
-    static BlockMap parse(ByteBuffer raw, int count, long allocated, long blocksInFile, Path file) {
-        ByteBuffer le = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        AtomicIntegerArray entries = new AtomicIntegerArray(count);
-        BitSet used = new BitSet();
-        for (int i = 0; i < count; i++) {
-            int entry = le.getInt(i * 4);
+    static BlockMap read(FileChannel channel, long offset, int count, long allocated, long blocksInFile, Path file) {
+        // Sized by what may be used, not by the map: allocated blocks lie in the file.
+        BitSet used = new BitSet((int) Math.min(allocated + 1, count));
+        scan(channel, offset, count, file, (i, entry) -> {
             if (entry != FREE && entry != ZERO) {
                 long index = Integer.toUnsignedLong(entry);
                 boolean interrupted = index == allocated && index < blocksInFile;
@@ -69,9 +79,22 @@ final class BlockMap {
                 }
                 used.set((int) index);
             }
-            entries.set(i, entry);
-        }
+        });
+        AtomicIntegerArray entries = new AtomicIntegerArray(count);
+        scan(channel, offset, count, file, entries::set);
         return new BlockMap(entries);
+    }
+
+    private static void scan(FileChannel channel, long offset, int count, Path file, EntryVisitor visitor) {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_ENTRIES * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int first = 0; first < count; first += CHUNK_ENTRIES) {
+            int n = Math.min(CHUNK_ENTRIES, count - first);
+            chunk.clear().limit(n * 4);
+            FileIo.readFully(channel, chunk, offset + first * 4L, file);
+            for (int k = 0; k < n; k++) {
+                visitor.visit(first + k, chunk.getInt(k * 4));
+            }
+        }
     }
 
     int size() {

@@ -7,6 +7,7 @@ import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.storage.StorageLimits;
 import dev.diskfleet.storage.Variant;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,11 +46,17 @@ public final class VdiFormat implements ImageFormat {
 
     @Override
     public ImageFile open(Path file, boolean writable) {
+        return open(file, writable, StorageLimits.DEFAULT);
+    }
+
+    /** Refuses a disk beyond {@code limits} before its block map, which grows with the disk, is read. */
+    @Override
+    public ImageFile open(Path file, boolean writable, StorageLimits limits) {
         FileChannel channel = FileIo.open(file, writable
                 ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ});
         try {
-            VdiImage image = load(file, channel, writable);
+            VdiImage image = load(file, channel, writable, limits);
             image.repairInterruptedAllocation();
             return image;
         } catch (RuntimeException e) {
@@ -104,7 +111,7 @@ public final class VdiFormat implements ImageFormat {
         }
     }
 
-    private VdiImage load(Path file, FileChannel channel, boolean writable) {
+    private VdiImage load(Path file, FileChannel channel, boolean writable, StorageLimits limits) {
         long length = FileIo.size(channel, file);
         int headerEnd = VdiHeader.PRE_HEADER_SIZE + VdiHeader.HEADER_V1;
         if (length < headerEnd) {
@@ -117,12 +124,13 @@ public final class VdiFormat implements ImageFormat {
         sector.clear();
         VdiHeader header = VdiHeader.parse(sector);
         new VdiHeaderValidator(file, length).validate(header);
+        // The map has one entry per block of the disk and may be a sparse hole in the file: it is bounded by
+        // the store's limit before it is allocated, and read in chunks rather than through one map-sized buffer.
+        limits.checkVirtualSize(header.diskSize(), file);
         int count = (int) header.blockCount();
-        // Bounded by the file: the validator checked that the whole map lies inside it.
-        ByteBuffer raw = ByteBuffer.allocate(count * 4);
-        FileIo.readFully(channel, raw, header.blockMapOffset(), file);
         long blocksInFile = (length - header.dataOffset()) / (header.blockSize() + header.blockExtra());
-        BlockMap map = BlockMap.parse(raw.clear(), count, header.allocatedBlocks(), blocksInFile, file);
+        BlockMap map = BlockMap.read(channel, header.blockMapOffset(), count, header.allocatedBlocks(), blocksInFile,
+                file);
         return new VdiImage(this, file, channel, header, map, writable, writable);
     }
 

@@ -56,6 +56,11 @@ final class VdiHeaderValidator {
         if (bs < MIN_BLOCK_SIZE || bs > MAX_BLOCK_SIZE) {
             fail("block size (cbBlock) is %d, expected 512 bytes to 64 MiB (VirtualBox writes 1 MiB)", bs);
         }
+        // QEMU's vdi_open refuses other sizes too; VirtualBox itself writes nothing else. Refusing keeps every
+        // image the store holds one QEMU can open and one our block arithmetic was tested with.
+        if (bs != VdiFormat.BLOCK_SIZE) {
+            fail("block size (cbBlock) is %d; only 1 MiB (1048576-byte) blocks are supported, as in QEMU", bs);
+        }
         if (h.blockExtra() != 0) {
             fail("per-block extra data (cbBlockExtra) is %d, expected 0", h.blockExtra());
         }

@@ -23,7 +23,7 @@ import java.util.UUID;
  * allocates blocks at the end of the data area in the crash-safe order: data block, then block map
  * entry, then the header's counter. A crash between two steps leaves either a block no entry points at
  * (a harmless leak) or an entry pointing at a complete block one past the counter, which
- * {@link BlockMap#parse} accepts and opening writable repairs.
+ * {@link BlockMap#read} accepts and opening writable repairs.
  */
 final class VdiImage implements ImageFile {
 

@@ -143,15 +143,6 @@ class ImageControllerTest {
     }
 
     @Test
-    void uploadAsMultipartIsRefusedSayingWhatToSend() throws Exception {
-        mvc.perform(post("/api/images/uploads?name=disk").contentType(MediaType.MULTIPART_FORM_DATA).content("x"))
-                .andExpect(status().isUnsupportedMediaType())
-                .andExpect(jsonPath("$.type").value(TYPES + "unsupported-media-type"))
-                .andExpect(jsonPath("$.detail").value(containsString("application/octet-stream")));
-        verify(uploads, never()).upload(any(), any(), any(), any());
-    }
-
-    @Test
     void rangeRequestIsAnsweredWithPartialContent() throws Exception {
         UUID id = UUID.randomUUID();
         when(imageContent.virtualSize(id)).thenReturn(1000L);

@@ -121,7 +121,8 @@ class ImageRestartTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(DiskfleetApplication.class).run("--server.port=0",
-                "--diskfleet.data-dir=" + data, "--spring.main.banner-mode=off");
+                "--diskfleet.data-dir=" + data, "--spring.main.banner-mode=off",
+                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN);
     }
 
     private static DiskfleetClient api(ConfigurableApplicationContext service) {

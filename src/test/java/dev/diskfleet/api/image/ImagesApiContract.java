@@ -104,9 +104,9 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         Path vdi = work.resolve("golden.vdi");
         QemuTools.qemuImg("convert", "-f", "raw", "-O", "vdi", source.toString(), vdi.toString());
 
-        // curl --data-binary @golden.vdi labels the body as a form; it must still arrive as the file.
+        // A body labelled as a form is refused (415, see HardeningTest): an upload says what it is.
         Reply uploaded = api.upload("POST", "/api/images/uploads?name=" + prefix + "golden&type=normal",
-                BodyPublishers.ofFile(vdi), "Content-Type", "application/x-www-form-urlencoded").expect(201);
+                BodyPublishers.ofFile(vdi), "Content-Type", "application/octet-stream").expect(201);
         JsonNode golden = uploaded.json();
         assertThat(golden.path("format").asString()).isEqualTo("vdi");
         assertThat(golden.path("sizeBytes").asLong()).isEqualTo(12L * MIB);

@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Named.named;
 
+import dev.diskfleet.storage.AllocationMeter;
+import dev.diskfleet.storage.Chain;
+import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormatException;
+import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.UnitState;
+import dev.diskfleet.storage.Variant;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,9 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -173,6 +184,153 @@ class Qcow2HostileFilesTest {
         assertThat(Files.readAllBytes(file)).as("the file after a read-only open").isEqualTo(broken);
     }
 
+    // ---- crafted files of the review: refused at import, or imported and checked in seconds -------------
+
+    @Test
+    void dedupBombWhoseRefcountsWereNeverRaisedIsRefusedAtImport() throws IOException {
+        Path file = Qcow2Fixtures.base(dir, BITS);
+        Mutator f = new Mutator(file);
+        long shared = f.getLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT));
+        for (int unit = 0; unit < 40; unit++) {
+            f.putLong(f.l2Entry(unit), shared);
+        }
+        assertImportRefused(file, "cluster 4 is referenced 40 times but its refcount is 1");
+    }
+
+    @Test
+    void dedupBombWithHonestRefcountsIsRefusedAtImport() throws IOException {
+        Path file = Qcow2Fixtures.base(dir, BITS);
+        Mutator f = new Mutator(file);
+        long host = f.getLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT)) & ClusterGeometry.OFFSET_MASK;
+        for (int unit = 0; unit < 40; unit++) {
+            f.putLong(f.l2Entry(unit), host);
+        }
+        f.setRefcount(host, 40);
+        // qemu-img check finds nothing wrong here: every reference is counted. One image never shares its
+        // own data clusters, though, and a clone would write 40 clusters from one.
+        assertImportRefused(file, "holds data of more than 1 cluster of the disk");
+    }
+
+    /** Which metadata cluster a crafted L2 entry points at, as data. */
+    @FunctionalInterface
+    interface MetadataCluster {
+        long offset(Mutator file);
+    }
+
+    static Stream<Arguments> metadataUsedAsData() {
+        return Stream.of(
+                Arguments.of(named("the L1 table", (MetadataCluster) f -> f.layout().l1Offset()), "an L1 table"),
+                Arguments.of(named("the refcount table", (MetadataCluster) f -> f.layout().refcountTableOffset()),
+                        "the refcount table"),
+                Arguments.of(named("an L2 table", (MetadataCluster) f -> f.l2Table(0)), "an L2 table"),
+                Arguments.of(named("a refcount block", (MetadataCluster) f -> f.layout().firstRefcountBlock(f.file())),
+                        "a refcount block"));
+    }
+
+    /** Guest writes into such a cluster would overwrite the image's own tables; refcounts are made to agree. */
+    @ParameterizedTest(name = "data over {0}")
+    @MethodSource("metadataUsedAsData")
+    void dataClusterOverMetadataIsRefusedAtImport(MetadataCluster metadata, String label) throws IOException {
+        Path file = Qcow2Fixtures.base(dir, BITS);
+        Mutator f = new Mutator(file);
+        long offset = metadata.offset(f);
+        f.putLong(f.l2Entry(Qcow2Fixtures.DATA_UNIT), offset);
+        f.setRefcount(offset, 2);
+        assertImportRefused(file, "is used as " + label + " and again as data");
+    }
+
+    /**
+     * The review's slow check: an L1 table of a million entries that all name one L2 table full of entries
+     * cost 25 ms per entry (7 hours). Each distinct table is now read once.
+     */
+    @Test
+    void l1TableFullOfEntriesNamingOneL2TableIsCheckedInSecondsAndRefusedAtImport() throws IOException {
+        Path file = Qcow2Fixtures.base(dir, 9);
+        Mutator f = new Mutator(file);
+        long l2 = f.getLong(f.layout().l1Offset()) & ClusterGeometry.OFFSET_MASK;
+        int entries = 1 << 20;
+        long l1 = (f.length() + 511) / 512 * 512;
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        while (chunk.hasRemaining()) {
+            chunk.putLong(COPIED | l2);
+        }
+        for (long at = 0; at < entries * 8L; at += chunk.capacity()) {
+            f.putBytes(l1 + at, chunk.array());
+        }
+        f.putLong(24, (long) entries << 15);
+        f.putInt(36, entries);
+        f.putLong(40, l1);
+
+        try (ImageFile image = new Qcow2Format().open(file, false)) {
+            long start = System.nanoTime();
+            AllocationMeter.Measured<CheckReport> check = AllocationMeter.measure(image::check);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(check.failure()).isNull();
+            assertThat(millis).as("check time in ms").isLessThan(10_000);
+            assertThat(check.allocatedBytes()).as("bytes allocated by the check").isLessThan(48L << 20);
+            assertThat(check.result().corruptions()).anyMatch(c -> c.contains("is named twice by the L1 table"));
+        }
+        assertImportRefused(file, "is named twice by the L1 table of the active image");
+    }
+
+    @Test
+    void emptyAndMagicOnlyQcow2UploadsAreRefusedAndLeaveNothing() throws IOException {
+        byte[] magic = {0x51, 0x46, 0x49, (byte) 0xFB};
+        byte[] magicSector = Arrays.copyOf(magic, 512);
+        Path root = dir.resolve("store");
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            assertThatThrownBy(() -> store.importImage(UUID.randomUUID(), new ByteArrayInputStream(new byte[0])))
+                    .isInstanceOf(ImageFormatException.class).hasMessageContaining("the upload is empty");
+            assertThatThrownBy(() -> store.importImage(UUID.randomUUID(), new ByteArrayInputStream(magic)))
+                    .isInstanceOf(ImageFormatException.class).hasMessageContaining("too short for a qcow2 header");
+            assertThatThrownBy(() -> store.importImage(UUID.randomUUID(), new ByteArrayInputStream(magicSector)))
+                    .isInstanceOf(ImageFormatException.class).hasMessageContaining("version is 0, expected 2 or 3");
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).as("files left in the store").isEmpty();
+        }
+    }
+
+    @Test
+    void acceptedImageWithThousandsOfL2TablesIsCheckedInSeconds() throws IOException {
+        Path source = dir.resolve(UUID.randomUUID() + ".qcow2");
+        int cluster = 512;
+        long perTable = (long) cluster * cluster / 8;
+        long size = 4096 * perTable;
+        try (ImageFile image = new Qcow2Format(9).create(source, NewImage.base(UUID.randomUUID(), size,
+                Variant.DYNAMIC))) {
+            Chain chain = new Chain(List.of(image));
+            for (long at = 0; at < size; at += perTable) {
+                chain.write(at + 7, ByteBuffer.wrap(new byte[] {(byte) (at / perTable), 1}));
+            }
+        }
+        UUID id = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(dir.resolve("store"));
+                InputStream upload = Files.newInputStream(source)) {
+            store.importImage(id, upload);
+            long start = System.nanoTime();
+            CheckReport report = store.check(id);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(report.isClean()).as("%s", report).isTrue();
+            assertThat(report.allocatedUnits()).isEqualTo(4096);
+            assertThat(millis).as("check time in ms").isLessThan(5_000);
+        }
+    }
+
+    /** Imports through the store: refused with the message, and nothing left in the store. */
+    private void assertImportRefused(Path file, String fragment) throws IOException {
+        Path root = dir.resolve("store");
+        try (ImageStore store = ImageStore.withDefaultFormats(root); InputStream upload = Files.newInputStream(file)) {
+            assertThatThrownBy(() -> store.importImage(UUID.randomUUID(), upload))
+                    .isInstanceOf(ImageFormatException.class)
+                    .hasMessageContaining("image is inconsistent")
+                    .hasMessageContaining(fragment);
+        }
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).as("files left in the store").isEmpty();
+        }
+    }
+
     /** Opens read-only, reads every cluster that holds data and runs the check, as an import would. */
     static void useReadOnly(Path file) {
         try (ImageFile image = new Qcow2Format().open(file, false)) {
@@ -221,6 +379,13 @@ class Qcow2HostileFilesTest {
 
         void putByte(long position, int value) {
             putBytes(position, new byte[] {(byte) value});
+        }
+
+        /** Sets the 16-bit refcount of the cluster at {@code hostOffset} (fixtures have one refcount block). */
+        void setRefcount(long hostOffset, int value) {
+            long block = layout().firstRefcountBlock(file);
+            long at = block + (hostOffset >> layout().clusterBits()) * 2;
+            putBytes(at, ByteBuffer.allocate(2).putShort((short) value).array());
         }
 
         void putInt(long position, int value) {

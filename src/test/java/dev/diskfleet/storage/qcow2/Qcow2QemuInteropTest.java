@@ -13,12 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.storage.Chain;
 import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.ImageNotWritableException;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.Progress;
 import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.storage.Variant;
 import dev.diskfleet.support.QemuTools;
+import dev.diskfleet.support.QemuTools.Result;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -314,6 +316,56 @@ class Qcow2QemuInteropTest {
             at += length;
         }
         return content;
+    }
+
+    /**
+     * Judged by {@code qemu-img snapshot -c} (which writes the file, its last snapshot entry unpadded) and
+     * {@code qemu-img convert -O raw} (the active state we must read): the upload imports, reads the same,
+     * serves as a base, and refuses writes before changing a byte.
+     */
+    @Test
+    void qcow2WithTwoInternalSnapshotsImportsReadsItsActiveStateAndRefusesWrites() throws IOException {
+        Path made = root.resolve("made-by-qemu.qcow2");
+        qemuImg("create", "-q", "-f", "qcow2", made.toString(), "4M");
+        qemuIo("-c", "write -P 0x11 0 128k", made.toString());
+        qemuImg("snapshot", "-c", "first", made.toString());
+        qemuIo("-c", "write -P 0x22 64k 128k", made.toString());
+        // The last step: the file then ends right after the last entry's name, without its padding.
+        qemuImg("snapshot", "-c", "second", made.toString());
+        assertThat(Files.size(made) % 8).as("file length mod 8, the last snapshot entry unpadded").isNotZero();
+        Path expected = root.resolve("expected.raw");
+        qemuImg("convert", "-f", "qcow2", "-O", "raw", made.toString(), expected.toString());
+
+        Path storeRoot = root.resolve("store");
+        UUID id = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(storeRoot);
+                java.io.InputStream upload = Files.newInputStream(made)) {
+            store.importImage(id, upload);
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            store.streamRaw(id, 0, store.describe(id).virtualSize(), read);
+            assertThat(read.toByteArray()).isEqualTo(Files.readAllBytes(expected));
+            assertThat(store.check(id).corruptions()).isEmpty();
+
+            byte[] before = Files.readAllBytes(storeRoot.resolve(id + ".qcow2"));
+            assertThatThrownBy(() -> store.write(id, 0, ByteBuffer.wrap(new byte[] {1})))
+                    .isInstanceOf(ImageNotWritableException.class).hasMessageContaining("2 internal snapshots");
+            assertThatThrownBy(() -> store.write(id, 3L << 20, ByteBuffer.wrap(new byte[] {1})))
+                    .isInstanceOf(ImageNotWritableException.class);
+            assertThat(Files.readAllBytes(storeRoot.resolve(id + ".qcow2"))).as("the file after refused writes")
+                    .isEqualTo(before);
+
+            // Safe as a base: a differencing image takes the writes, the base stays as it was.
+            UUID child = UUID.randomUUID();
+            store.createDifferencing(child, id);
+            store.write(child, 0, ByteBuffer.wrap(new byte[] {7}));
+            ByteBuffer first = ByteBuffer.allocate(2);
+            store.read(child, 0, first);
+            assertThat(first.array()).containsExactly(7, 0x11);
+            assertThat(Files.readAllBytes(storeRoot.resolve(id + ".qcow2"))).isEqualTo(before);
+        }
+        assertCheckClean(storeRoot.resolve(id + ".qcow2"));
+        Result snapshots = QemuTools.run("qemu-img", "snapshot", "-l", storeRoot.resolve(id + ".qcow2").toString());
+        assertThat(snapshots.output()).contains("first").contains("second");
     }
 
     private Path raw(String name, byte[] content) throws IOException {

@@ -72,6 +72,20 @@ class EventStreamTest {
     }
 
     @Test
+    void aViewerMayFollowTheStreamAndSeesWhoItIs() throws Exception {
+        String viewer = json(send("POST", "/api/tokens", "{\"name\":\"stream-viewer-" + UUID.randomUUID()
+                + "\",\"role\":\"viewer\"}", 201)).get("token").asString();
+        try (SseClient stream = new SseClient(url("/api/events"), viewer, null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.nextComment(WAIT)).isEqualTo("diskfleet events");
+        }
+        HttpResponse<String> session = http.send(HttpRequest.newBuilder(URI.create(url("/api/session")))
+                .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(session).get("role").asString()).isEqualTo("viewer");
+        assertThat(json(session).get("kind").asString()).isEqualTo("token");
+    }
+
+    @Test
     void needsAToken() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url("/api/events"))).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -79,8 +79,10 @@ async function route() {
     if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
-  const container = document.getElementById('view');
-  container.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  // Each view draws into a container of its own: a slow answer for the view just left lands in a
+  // detached element instead of over the new view.
+  const container = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  document.getElementById('view').replaceChildren(container);
   state.view = factory(container, ctx, rest);
   document.title = `${state.view.title} · Diskfleet`;
   try {

@@ -6,10 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +25,9 @@ class EventStreamTest {
 
     @LocalServerPort
     int port;
+
+    @Value("${diskfleet.data-dir}")
+    Path dataDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -83,6 +89,27 @@ class EventStreamTest {
                 .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json(session).get("role").asString()).isEqualTo("viewer");
         assertThat(json(session).get("kind").asString()).isEqualTo("token");
+    }
+
+    @Test
+    void sendsTheGuestConsoleLinesOnlyToAClientThatAskedForThem() throws Exception {
+        UUID machine = UUID.randomUUID();
+        Path log = dataDir.resolve("guests").resolve(machine.toString()).resolve("console.log");
+        try (SseClient console = new SseClient(url("/api/events?types=console&console=" + machine),
+                ConsoleServiceTest.ADMIN_TOKEN, null);
+                SseClient other = new SseClient(url("/api/events?types=console"), ConsoleServiceTest.ADMIN_TOKEN, null)) {
+            assertThat(console.nextComment(WAIT)).isEqualTo("diskfleet events");
+            assertThat(other.nextComment(WAIT)).isEqualTo("diskfleet events");
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "Welcome to the test guest\nlogin: ");
+
+            SseClient.Event line = console.until(event -> event.type().equals("console"), WAIT).get(0);
+            assertThat(json(line.data()).get("line").asString()).isEqualTo("Welcome to the test guest");
+            assertThat(json(line.data()).get("id").asString()).isEqualTo(machine.toString());
+            assertThat(line.id()).as("console lines are not stored, so they carry no id").isNull();
+            assertThat(other.nextComment(Duration.ofSeconds(2))).isEqualTo("heartbeat");
+            assertThat(other.pendingEvents()).isZero();
+        }
     }
 
     @Test

@@ -94,6 +94,10 @@ final class SseClient implements AutoCloseable {
         throw new AssertionError("no matching event within " + timeout + "; saw " + seen);
     }
 
+    int pendingEvents() {
+        return events.size();
+    }
+
     String nextComment(Duration timeout) throws InterruptedException {
         return comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

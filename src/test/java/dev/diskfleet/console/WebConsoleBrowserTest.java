@@ -27,6 +27,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,9 @@ class WebConsoleBrowserTest {
 
     @LocalServerPort
     int port;
+
+    @Value("${diskfleet.data-dir}")
+    Path dataDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private WebDriver browser;
@@ -106,6 +110,15 @@ class WebConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2']"), "running"));
         assertThat(browser.findElement(fleet).getText()).contains("saved");
+
+        // The machine page: its disk, and the guest console as the guest writes it.
+        browser.findElement(By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2'] a")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "pg-2"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("Disks").contains("immutable");
+        Path log = dataDir.resolve("guests").resolve(second).resolve("console.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "pg-2 login: \n");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.console"), "pg-2 login:"));
 
         browser.findElement(By.linkText("Image tree")).click();
         By tree = By.cssSelector("ul.tree");

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Follows a console log like {@code tail -F}: each call returns the whole lines written since the last one.
- * Starts at the end (a client sees new output, not a guest's whole history), and starts over at the
+ * Starts at the end of an existing log (a client sees new output, not a guest's whole history), at the
+ * beginning of one that appears later, and starts over at the
  * beginning when the file shrinks (a new boot writes a new log). Reads at most 64 KiB per call.
  */
 public final class ConsoleFollower {
@@ -20,22 +21,29 @@ public final class ConsoleFollower {
     private static final int MAX_READ = 64 * 1024;
 
     private final Path log;
-    private long position = -1;
+    private long position;
     private final StringBuilder partial = new StringBuilder();
 
+    /** Follows from now: what the log holds at this moment is history, all that comes after is new. */
     public ConsoleFollower(Path log) {
         this.log = log;
+        long size;
+        try {
+            size = Files.isRegularFile(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            size = 0;
+        }
+        this.position = size;
     }
 
     public List<String> newLines() {
         if (!Files.isRegularFile(log)) {
+            // A log that appears later is all new: the guest booted since.
+            position = 0;
             return List.of();
         }
         try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (position < 0) {
-                position = size;
-            }
             if (size < position) {
                 position = 0;
                 partial.setLength(0);

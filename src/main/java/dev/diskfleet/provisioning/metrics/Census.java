@@ -48,7 +48,7 @@ public class Census {
 
     public Census(EntityManager entities, ImageStore store, PlatformTransactionManager transactions, MeterRegistry registry,
             @Value("${diskfleet.metrics.census-interval:15s}") Duration interval,
-            @Value("${diskfleet.storage.min-free-space:0B}") DataSize minFreeSpace) {
+            @Value("${diskfleet.storage.min-free-space:1GB}") DataSize minFreeSpace) {
         this.entities = entities;
         this.registry = registry;
         this.store = store;

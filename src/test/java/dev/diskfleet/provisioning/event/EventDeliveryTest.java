@@ -63,4 +63,13 @@ class EventDeliveryTest {
         Files.writeString(log, "new\n");
         assertThat(follower.newLines()).containsExactly("new");
     }
+
+    @Test
+    void aConsoleLogThatAppearsLaterIsFollowedFromItsFirstLine(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("console.log");
+        ConsoleFollower follower = new ConsoleFollower(log);
+        assertThat(follower.newLines()).isEmpty();
+        Files.writeString(log, "SeaBIOS\nbooting\n");
+        assertThat(follower.newLines()).containsExactly("SeaBIOS", "booting");
+    }
 }

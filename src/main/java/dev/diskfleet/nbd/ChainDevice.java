@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * A storage {@link Chain} as an NBD device: reads through every layer, writes copy-on-write into the
  * top image, as the HTTP guest-data endpoint does through {@code ImageStore.read/write}, but flushed only
- * on FLUSH or FUA. The chain shares the store's open files, so this device never closes it.
+ * on FLUSH or FUA: writes go through {@link Chain#writeCached}, so a qcow2 top keeps new clusters' L2
+ * entries in memory until the flush (write-back, as qemu-nbd's default cache), and FLUSH writes them back
+ * before it is answered. The chain shares the store's open files, so this device never closes it.
  *
  * <p>WRITE_ZEROES is cheap here: whole units of zeros become zero records (or nothing, where the unit
  * already reads as zeros) without data. TRIM is not offered: no driver can release a unit it stored.
@@ -56,7 +58,7 @@ public final class ChainDevice implements BlockDevice {
     @Override
     public void write(long offset, ByteBuffer src) {
         requireWritable();
-        chain.write(offset, src);
+        chain.writeCached(offset, src);
     }
 
     @Override
@@ -65,7 +67,7 @@ public final class ChainDevice implements BlockDevice {
         long end = offset + length;
         for (long pos = offset; pos < end; ) {
             long stepEnd = Math.min(end, (pos / ZERO_STEP + 1) * ZERO_STEP);
-            chain.write(pos, ZEROS.duplicate().limit((int) (stepEnd - pos)));
+            chain.writeCached(pos, ZEROS.duplicate().limit((int) (stepEnd - pos)));
             pos = stepEnd;
         }
     }

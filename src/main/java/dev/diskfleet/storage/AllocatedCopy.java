@@ -1,6 +1,10 @@
 package dev.diskfleet.storage;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -14,6 +18,15 @@ import java.util.concurrent.BlockingQueue;
  * fast as {@code qemu-img convert}, which keeps several requests in flight too. Reads through a chain
  * are safe on any thread; the target keeps its single writer, the calling thread. Nothing here ever
  * interrupts the reader: an interrupt would close the shared source file's channel.
+ *
+ * <p>Into a target that takes them (a raw export, {@link Chain#acceptsHostExtents}), a chunk that one
+ * layer stores as one plain run of data ({@link Chain#hostExtent}) is not read into the JVM at all: the
+ * writer hands its place in the source file to the target ({@link Chain#allocateFrom}), and the
+ * kernel moves the bytes from file to file ({@code sendfile}), one copy instead of two through our
+ * buffers. The reading thread first pulls such a chunk into the page cache ({@link HostExtent#readAhead}),
+ * so the reads from disk still overlap the writes. Such a chunk is data the source allocated; only its first page is read, to rule out a chunk
+ * of zeros, which is read whole and left out as before. A chunk the target cannot take that way is read
+ * and written.
  */
 final class AllocatedCopy {
 
@@ -24,14 +37,38 @@ final class AllocatedCopy {
     private final Chain source;
     private final long size;
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
-    /** Room for every buffer plus the end marker, so the reader never blocks on handing over. */
-    private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+    /** Chunks in flight: the reader waits when the writer is this far behind. */
+    private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(2 * BUFFERS);
     private volatile boolean cancelled;
+    /** Whether the target takes chunks the kernel moves; set before the reader starts. */
+    private boolean moveExtents;
 
-    private record Chunk(long offset, ByteBuffer data, Throwable failure) {
+    /** Bytes read into {@code data}, or a run of the source file to move ({@code extent}), or the end or a failure. */
+    private record Chunk(long offset, ByteBuffer data, HostExtent extent, Throwable failure) {
 
-        static final Chunk END = new Chunk(-1, null, null);
+        static final Chunk END = new Chunk(-1, null, null, null);
+
+        static Chunk failed(Throwable failure) {
+            return new Chunk(-1, null, null, failure);
+        }
+
+        long length() {
+            return data != null ? data.limit() : extent.length();
+        }
+
+        boolean last() {
+            return this == END || failure != null;
+        }
     }
+
+    private static final Path NULL_DEVICE = Path.of("/dev/null");
+
+    /** Bytes read from a chunk's start to rule out zeros before the kernel moves the rest unread. */
+    private static final int PROBE = 4096;
+    private final ByteBuffer probe = ByteBuffer.allocateDirect(PROBE);
+
+    /** The writer's own buffer for a chunk the target would not take as an extent; made when first needed. */
+    private ByteBuffer fallback;
 
     private AllocatedCopy(Chain source) {
         this.source = source;
@@ -47,6 +84,7 @@ final class AllocatedCopy {
     }
 
     private void into(Chain target, Progress progress) {
+        moveExtents = target.acceptsHostExtents();
         Thread reader = new Thread(this::readAhead, "diskfleet-copy-reader");
         reader.setDaemon(true);
         reader.start();
@@ -57,9 +95,13 @@ final class AllocatedCopy {
                     done = true;
                     throw rethrow(chunk.failure());
                 }
-                target.write(chunk.offset(), chunk.data());
-                progress.update(chunk.offset() + chunk.data().limit(), size);
-                free.add(chunk.data());
+                if (chunk.extent() != null) {
+                    store(chunk.offset(), chunk.extent(), target);
+                } else {
+                    target.write(chunk.offset(), chunk.data());
+                    free.add(chunk.data());
+                }
+                progress.update(chunk.offset() + chunk.length(), size);
             }
             done = true;
             progress.update(size, size);
@@ -72,11 +114,65 @@ final class AllocatedCopy {
         }
     }
 
+    /**
+     * Lets the kernel move a run of the source into the target; where the target would not take it that
+     * way, reads and writes it here (zeros left out).
+     */
+    private void store(long offset, HostExtent extent, Chain target) {
+        if (target.allocateFrom(offset, extent)) {
+            return;
+        }
+        if (fallback == null) {
+            fallback = ByteBuffer.allocateDirect(CHUNK);
+        }
+        ByteBuffer buf = fallback.clear().limit((int) extent.length());
+        source.read(offset, buf);
+        buf.flip();
+        if (!Zeros.isAllZero(buf)) {
+            target.write(offset, buf);
+        }
+    }
+
     private void readAhead() {
+        FileChannel sink = nullDevice();
+        try {
+            readAhead(sink);
+        } finally {
+            if (sink != null) {
+                try {
+                    sink.close();
+                } catch (IOException ignored) {
+                    // the null device holds nothing; the copy's outcome is already handed over
+                }
+            }
+        }
+    }
+
+    /**
+     * The null device, to read extents ahead into the page cache ({@link HostExtent#readAhead}); null where
+     * there is none, and the writer's {@code sendfile} then reads them itself.
+     */
+    private static FileChannel nullDevice() {
+        try {
+            return FileChannel.open(NULL_DEVICE, StandardOpenOption.WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    private void readAhead(FileChannel sink) {
         try {
             for (long pos = 0; pos < size && !cancelled; pos += CHUNK) {
                 int length = (int) Math.min(CHUNK, size - pos);
                 if (!source.holdsAnything(pos, length)) {
+                    continue;
+                }
+                HostExtent extent = moveExtents ? source.hostExtent(pos, length).orElse(null) : null;
+                if (extent != null && startsWithData(pos)) {
+                    if (sink != null) {
+                        extent.readAhead(sink);
+                    }
+                    filled.put(new Chunk(pos, null, extent, null));
                     continue;
                 }
                 ByteBuffer buf = free.take();
@@ -86,14 +182,41 @@ final class AllocatedCopy {
                 if (Zeros.isAllZero(buf)) {
                     free.add(buf);
                 } else {
-                    filled.add(new Chunk(pos, buf, null));
+                    filled.put(new Chunk(pos, buf, null, null));
                 }
             }
-            filled.add(Chunk.END);
+            filled.put(Chunk.END);
         } catch (InterruptedException e) {
-            filled.add(new Chunk(-1, null, new StorageException("copy interrupted", e)));
+            handOver(Chunk.failed(new StorageException("copy interrupted", e)));
         } catch (RuntimeException | Error e) {
-            filled.add(new Chunk(-1, null, e));
+            handOver(Chunk.failed(e));
+        }
+    }
+
+    /**
+     * Whether the chunk at {@code offset} cannot be all zeros: its first {@value #PROBE} bytes are not. A
+     * chunk whose probe reads as zeros is read whole and scanned, so every chunk that reads as zeros still
+     * stays unallocated in the target, at the cost of one small read per chunk moved by the kernel.
+     */
+    private boolean startsWithData(long offset) {
+        probe.clear().limit((int) Math.min(PROBE, size - offset));
+        source.read(offset, probe);
+        return !Zeros.isAllZero(probe.flip());
+    }
+
+    /** Hands the last chunk over even if interrupted: the writer waits for it. */
+    private void handOver(Chunk last) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                filled.put(last);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -118,10 +241,12 @@ final class AllocatedCopy {
                 interrupted = true;
                 continue;
             }
-            if (chunk.data() == null) {
+            if (chunk.last()) {
                 break;
             }
-            free.add(chunk.data());
+            if (chunk.data() != null) {
+                free.add(chunk.data());
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

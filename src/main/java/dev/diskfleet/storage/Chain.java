@@ -3,6 +3,7 @@ package dev.diskfleet.storage;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A virtual disk as a guest sees it: a stack of image files, the top one written, each reading through
@@ -70,6 +71,51 @@ public final class Chain implements Closeable {
     }
 
     /**
+     * Where the layer that supplies {@code [offset, offset + length)} stores it, when that is one plain run
+     * of data in one layer's host file: a copy can then let the kernel move the bytes. Empty otherwise
+     * (zeros, data from several layers or in pieces, a driver that does not say).
+     */
+    public Optional<HostExtent> hostExtent(long offset, long length) {
+        checkRange(offset, length);
+        for (ImageFile layer : layers) {
+            if (offset + length > layer.virtualSize()) {
+                return Optional.empty();
+            }
+            UnitState state = layer.unitState(offset / layer.unitSize());
+            if (state == UnitState.ABSENT && !layerHolds(layer, offset, length)) {
+                continue;
+            }
+            if (state != UnitState.DATA || layer.dataRun(offset, length) < length) {
+                return Optional.empty();
+            }
+            return layer.hostExtent(offset, length);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a copy into this chain should hand its top {@link HostExtent}s: see {@link ImageFile#acceptsHostExtents}. */
+    public boolean acceptsHostExtents() {
+        return top().acceptsHostExtents();
+    }
+
+    /**
+     * Stores {@code source}'s bytes at {@code offset} in the top image as new whole units, letting the kernel
+     * move them. Returns false, having changed nothing, unless the range is whole units the top's driver
+     * can take that way (units it does not hold yet); the caller then writes the bytes with {@link #write}.
+     */
+    public boolean allocateFrom(long offset, HostExtent source) {
+        checkRange(offset, source.length());
+        ImageFile top = top();
+        int unitSize = top.unitSize();
+        if (offset % unitSize != 0 || source.length() % unitSize != 0) {
+            return false;
+        }
+        synchronized (top) {
+            return top.allocateFrom(offset / unitSize, source);
+        }
+    }
+
+    /**
      * Writes into the top image only. A partial write into a unit the top lacks first copies the rest
      * of that unit from below (copy-on-write), so the untouched bytes keep reading as they did.
      */
@@ -77,6 +123,18 @@ public final class Chain implements Closeable {
         checkRange(offset, src.remaining());
         synchronized (top()) {
             writeInto(0, offset, src);
+        }
+    }
+
+    /**
+     * As {@link #write}, with write-back of the top's metadata ({@link ImageFile#deferringMetadata}): the
+     * write is durable only after {@link #flush()}. For a writer that flushes when its guest asks (NBD).
+     */
+    public void writeCached(long offset, ByteBuffer src) {
+        checkRange(offset, src.remaining());
+        ImageFile top = top();
+        synchronized (top) {
+            top.deferringMetadata(() -> writeInto(0, offset, src));
         }
     }
 
@@ -177,6 +235,7 @@ public final class Chain implements Closeable {
         return false;
     }
 
+    /** Makes every write so far durable, {@link #writeCached} ones included. */
     public void flush() {
         top().flush();
     }
@@ -195,11 +254,13 @@ public final class Chain implements Closeable {
                 return;
             }
             ImageFile layer = layers.get(level);
-            int unitSize = layer.unitSize();
-            long unit = offset / unitSize;
-            int length = pieceLength(layer, offset, dst.remaining());
+            long unit = offset / layer.unitSize();
+            UnitState state = layer.unitState(unit);
+            int length = state == UnitState.DATA
+                    ? (int) layer.dataRun(offset, Math.min(dst.remaining(), layer.virtualSize() - offset))
+                    : pieceLength(layer, offset, dst.remaining());
             ByteBuffer piece = dst.slice(dst.position(), length);
-            switch (layer.unitState(unit)) {
+            switch (state) {
                 case DATA -> layer.read(offset, piece);
                 case ZERO -> Zeros.fill(piece);
                 case ABSENT -> readFrom(level + 1, offset, piece);
@@ -231,6 +292,14 @@ public final class Chain implements Closeable {
         int unitSize = layer.unitSize();
         while (src.hasRemaining()) {
             long unit = offset / unitSize;
+            int run = newUnitsAhead(layer, offset, src);
+            if (run > 0) {
+                // Whole units of data the layer lacks: one request for the driver to store them together.
+                layer.allocateRun(unit, src.slice(src.position(), run * unitSize));
+                src.position(src.position() + run * unitSize);
+                offset += (long) run * unitSize;
+                continue;
+            }
             int length = pieceLength(layer, offset, src.remaining());
             ByteBuffer piece = src.slice(src.position(), length);
             writeUnit(level, unit, offset, piece);
@@ -279,6 +348,25 @@ public final class Chain implements Closeable {
         // Exactly one unit of this layer, even when the scratch buffer is larger (layers of other unit sizes).
         whole.flip();
         layer.allocate(unit, whole);
+    }
+
+    /**
+     * How many whole, full-size units from {@code offset} the layer lacks and {@code src} fills with data
+     * that is not all zeros: those {@link #writeUnit} would hand to {@link ImageFile#allocate} one by one.
+     */
+    private static int newUnitsAhead(ImageFile layer, long offset, ByteBuffer src) {
+        int unitSize = layer.unitSize();
+        if (offset % unitSize != 0) {
+            return 0;
+        }
+        int run = 0;
+        long unit = offset / unitSize;
+        while ((run + 1L) * unitSize <= src.remaining() && (unit + run + 1) * unitSize <= layer.virtualSize()
+                && layer.unitState(unit + run) != UnitState.DATA
+                && !Zeros.isAllZero(src.slice(src.position() + run * unitSize, unitSize))) {
+            run++;
+        }
+        return run;
     }
 
     private ByteBuffer scratch(int size) {

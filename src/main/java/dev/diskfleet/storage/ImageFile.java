@@ -43,8 +43,20 @@ public interface ImageFile extends Closeable {
 
     UnitState unitState(long unit);
 
-    /** Reads {@code dst.remaining()} bytes at {@code offset}, all inside one unit in state {@link UnitState#DATA}. */
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset}, all inside one unit in state {@link UnitState#DATA},
+     * or inside a run that {@link #dataRun} offered.
+     */
     void read(long offset, ByteBuffer dst);
+
+    /**
+     * How many bytes from {@code offset}, in a unit in state {@link UnitState#DATA}, one {@link #read} may
+     * take, at most {@code maxLength}: the rest of the unit, or more where the driver stores the next units
+     * right after it on the host, so that a long read is one system call.
+     */
+    default long dataRun(long offset, long maxLength) {
+        return Math.min(maxLength, (offset / unitSize() + 1) * unitSize() - offset);
+    }
 
     /** Overwrites bytes in place, all inside one unit in state {@link UnitState#DATA}. */
     void write(long offset, ByteBuffer src);
@@ -54,6 +66,46 @@ public interface ImageFile extends Closeable {
      * data is stored before the unit is published in the file's tables.
      */
     void allocate(long unit, ByteBuffer src);
+
+    /**
+     * Where the {@code length} bytes at {@code offset} lie in the host file, when they are one plain run
+     * of data this file holds ({@link #dataRun} covers them); empty when they are not, or when the driver
+     * does not say.
+     */
+    default Optional<HostExtent> hostExtent(long offset, long length) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a copy into this file should hand it {@link HostExtent}s ({@link #allocateFrom}) rather than
+     * bytes. Only raw files say yes: into a raw export it saves a copy of every byte, while into a VDI or
+     * qcow2 clone (flushed before it is published) it cost more CPU and time than reading and writing on
+     * the bench machine (docs/benchmarks.md, issue 16).
+     */
+    default boolean acceptsHostExtents() {
+        return false;
+    }
+
+    /**
+     * Stores whole units the file does not hold yet from another file's host bytes, as {@link #allocateRun}
+     * would store them from a buffer, letting the kernel move the bytes. Returns false, having changed
+     * nothing, where the driver cannot (the caller then reads and writes the bytes itself).
+     */
+    default boolean allocateFrom(long firstUnit, HostExtent source) {
+        return false;
+    }
+
+    /**
+     * Stores consecutive whole units that the file does not hold yet ({@code src.remaining()} is a multiple
+     * of {@link #unitSize()}), each as {@link #allocate} would. Drivers may store a run with fewer requests,
+     * in the same crash-safe order.
+     */
+    default void allocateRun(long firstUnit, ByteBuffer src) {
+        int units = src.remaining() / unitSize();
+        for (int i = 0; i < units; i++) {
+            allocate(firstUnit + i, src.slice(src.position() + i * unitSize(), unitSize()));
+        }
+    }
 
     /** Records a unit as zeros without storing data; it then no longer falls through to a parent. */
     void markZero(long unit);
@@ -83,6 +135,17 @@ public interface ImageFile extends Closeable {
      */
     default void changeKeepingView(Runnable change) {
         change.run();
+    }
+
+    /**
+     * Runs writes (the caller holds this image's monitor, as for every change) whose new units may be
+     * published in memory only, their metadata written at the next {@link #flush()} (or earlier, at the
+     * driver's choice): write-back for a guest-facing writer that flushes when the guest asks, as QEMU's
+     * cache=writeback does. Readers see the writes at once. A crash before the flush may lose them, never
+     * expose another unit's bytes. Drivers without such a mode run the writes as usual (durable order).
+     */
+    default void deferringMetadata(Runnable writes) {
+        writes.run();
     }
 
     /**

@@ -19,6 +19,12 @@ final class ResultTable {
         samples.computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
     }
 
+    /** The sample recorded last for {@code metric}; 0 for an untimed round, which records nothing. */
+    double last(String metric, boolean timed) {
+        List<Double> values = samples.get(metric);
+        return timed && values != null ? values.get(values.size() - 1) : 0;
+    }
+
     double median(String metric) {
         double[] values = samples.getOrDefault(metric, List.of()).stream().mapToDouble(Double::doubleValue)
                 .sorted().toArray();

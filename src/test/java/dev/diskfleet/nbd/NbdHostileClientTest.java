@@ -197,7 +197,11 @@ class NbdHostileClientTest {
         try (RawNbdClient client = RawNbdClient.connect(chain.socket)) {
             client.go("rw");
             client.request(0, 1, 1, 0, 0x7FFFFFFFL);
-            client.send(ByteBuffer.allocate(4096));
+            try {
+                client.send(ByteBuffer.allocate(4096));
+            } catch (IOException brokenPipe) {
+                // the server may hang up on the header alone, before this payload is sent: that is the point
+            }
             assertThat(client.hungUp()).isTrue();
         }
         assertThat(fileSizes()).isEqualTo(fileSizesBefore);

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * A hand-driven NBD client for the tests: it sends whatever bytes a test asks for, well-formed or not,
  * and reads the server's answers as proto.md frames them.
  */
-final class RawNbdClient implements AutoCloseable {
+public final class RawNbdClient implements AutoCloseable {
 
     static final long IHAVEOPT = 0x49484156454F5054L;
 
@@ -42,7 +42,7 @@ final class RawNbdClient implements AutoCloseable {
     }
 
     /** Connects and reads the server's greeting, checking its magic numbers and flags. */
-    static RawNbdClient connect(Path socket) throws IOException {
+    public static RawNbdClient connect(Path socket) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(socket));
         RawNbdClient client = new RawNbdClient(channel);
@@ -96,7 +96,7 @@ final class RawNbdClient implements AutoCloseable {
     }
 
     /** The usual way in: fixed newstyle, no zeroes, NBD_OPT_GO; reads the replies up to the ACK. */
-    void go(String name) throws IOException {
+    public void go(String name) throws IOException {
         clientFlags(3);
         enterTransmission(name);
     }
@@ -173,7 +173,7 @@ final class RawNbdClient implements AutoCloseable {
     }
 
     /** Whether the server closes the connection within five seconds without sending anything more. */
-    boolean hungUp() throws IOException {
+    public boolean hungUp() throws IOException {
         channel.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             channel.register(selector, SelectionKey.OP_READ);

@@ -41,6 +41,17 @@ final class CrashPoints {
         }
     }
 
+    private int flushes;
+
+    /** Counts a flush that completed (the crash came later). */
+    synchronized void flushed() {
+        flushes++;
+    }
+
+    synchronized int flushesCompleted() {
+        return flushes;
+    }
+
     synchronized int steps() {
         return steps;
     }

@@ -110,6 +110,11 @@ final class CrashingImageFile implements ImageFile {
     }
 
     @Override
+    public void deferringMetadata(Runnable writes) {
+        file.deferringMetadata(writes);
+    }
+
+    @Override
     public void renewModificationStamp() {
         crashes.step("renewing the modification stamp of " + id());
         file.renewModificationStamp();
@@ -130,6 +135,7 @@ final class CrashingImageFile implements ImageFile {
     public void flush() {
         crashes.step("flushing " + id());
         file.flush();
+        crashes.flushed();
     }
 
     @Override

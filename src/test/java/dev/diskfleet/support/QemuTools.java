@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs qemu-img and qemu-io, the outside judges of our image files, for every test that needs them (and
- * checks for any other program a test runs).
+ * Runs qemu-img and qemu-io (and libnbd's nbdinfo), the outside judges of our image files and NBD
+ * exports, for every test that needs them.
  * Without them a test skips locally but fails when {@code CI=true}: CI installs qemu-utils, so a missing
  * tool there is a broken build, not a reason to pass.
  */
@@ -30,9 +30,14 @@ public final class QemuTools {
     private QemuTools() {
     }
 
-    /** Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}). */
+    /**
+     * Call first in a test that needs {@code tools} ({@code "qemu-img"}, {@code "qemu-io"}, {@code "nbdinfo"},
+     * {@code "nbdcopy"}).
+     */
     public static void require(String... tools) {
-        requireOnPath("Debian package qemu-utils", tools);
+        for (String tool : tools) {
+            requireOnPath("Debian package " + debianPackageOf(tool), tool);
+        }
     }
 
     /**
@@ -48,6 +53,11 @@ public final class QemuTools {
                 Assumptions.abort(tool + " is not installed (" + whereFrom + "); skipped outside CI");
             }
         }
+    }
+
+    /** nbdinfo and nbdcopy come with libnbd, the rest of our judges with QEMU's utilities. */
+    private static String debianPackageOf(String tool) {
+        return tool.startsWith("nbd") ? "libnbd-bin" : "qemu-utils";
     }
 
     /** Runs qemu-img and returns its output; a non-zero exit fails the test with that output. */

@@ -13,7 +13,8 @@ import java.util.UUID;
 @Schema(description = "A fleet to deploy: N identical machines from one golden image")
 public record CreateFleetRequest(
         @NotBlank @Size(max = 255) @Schema(example = "pg-test") String name,
-        @NotNull @Schema(description = "The golden image; it is cloned and stays a normal image",
+        @NotNull @Schema(description = "The golden image. A normal or write-through golden is cloned into the fleet's immutable"
+                + " base and stays editable; an immutable golden is the base itself, with no copy",
                 example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a") UUID goldenImageId,
         @NotNull @Min(1) @Max(FleetLimits.MAX_SIZE) @Schema(description = "Number of machines", example = "10") Integer size,
         @NotBlank @Pattern(regexp = FleetLimits.PREFIX_PATTERN, message = FleetLimits.PREFIX_MESSAGE)

@@ -62,7 +62,8 @@ public class FleetController {
     }
 
     @PostMapping
-    @Operation(summary = "Deploy a fleet: clone the golden image, make N machines on it, start them if asked; "
+    @Operation(summary = "Deploy a fleet: clone the golden image (an immutable golden is used as it is, "
+            + "without a copy), make N machines on it, start them if asked; "
             + "answers 202 with the operation to follow")
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
@@ -117,7 +118,8 @@ public class FleetController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a fleet: its machines, their disks and its base clone (the golden image stays). "
+    @Operation(summary = "Delete a fleet: its machines, their disks and its base clone (the golden image stays, also when it is "
+            + "the base). "
             + "Refused while machines run unless force=true (they are stopped first)")
     @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
     @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",

@@ -8,15 +8,19 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-@Schema(description = "A fleet: its base clone, its machines with their states, and the disk it uses and saves")
+@Schema(description = "A fleet: its base, its machines with their states, and the disk it uses and saves")
 public record FleetResponse(
         @Schema(example = "5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d") UUID id,
         @Schema(example = "pg-test") String name,
         @Schema(example = "ready") String state,
-        @Schema(description = "The image the fleet was cloned from (still a normal image)",
+        @Schema(description = "The image the fleet was deployed from",
                 example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a") UUID goldenImageId,
-        @Schema(description = "The fleet's own immutable full clone of the golden image",
+        @Schema(description = "The immutable image every machine's differencing disk is made on: the golden"
+                + " itself when the golden is immutable, else the fleet's own full clone of it",
                 example = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a") UUID baseImageId,
+        @Schema(description = "True when the base is the golden image itself (an immutable golden: nothing was"
+                + " copied, and deleting the fleet keeps it); false when the base is the fleet's own clone",
+                example = "false") boolean baseIsGolden,
         @Schema(description = "The number of machines asked for", example = "10") int size,
         @Schema(example = "pg") String machineNamePrefix,
         @Schema(example = "true") boolean autoReset,
@@ -32,7 +36,7 @@ public record FleetResponse(
                 member.machine().getState().apiName(), member.disk() == null ? null : member.disk().getId(),
                 member.disk() == null ? null : member.disk().getMediumId(), member.diskBytes())).toList();
         return new FleetResponse(fleet.getId(), fleet.getName(), ApiNames.of(fleet.getState()),
-                fleet.getGoldenImageId(), fleet.getBaseImageId(), fleet.getSize(), fleet.getMachineNamePrefix(),
+                fleet.getGoldenImageId(), fleet.getBaseImageId(), fleet.isLinked(), fleet.getSize(), fleet.getMachineNamePrefix(),
                 fleet.isAutoReset(), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
                         machines.size(), details.fullCopyBytes()), fleet.getCreatedAt(), fleet.getUpdatedAt());
     }

@@ -9,8 +9,9 @@ import jakarta.persistence.Table;
 import java.util.UUID;
 
 /**
- * N machines stamped from one golden image: a full clone of the golden (the fleet's own immutable base,
- * so the golden stays editable) and one differencing disk per machine on it.
+ * N machines stamped from one golden image and one differencing disk per machine on the fleet's base.
+ * The base is a full clone of a normal golden (the fleet's own immutable copy, so the golden stays
+ * editable), or an immutable golden itself: a <em>linked</em> fleet, which copies nothing.
  */
 @Entity
 @Table(name = "fleets")
@@ -77,6 +78,11 @@ public class Fleet extends BaseEntity {
 
     public UUID getBaseImageId() {
         return baseImageId;
+    }
+
+    /** Whether the base is the golden image itself (an immutable golden, used without a copy). */
+    public boolean isLinked() {
+        return baseImageId.equals(goldenImageId);
     }
 
     public int getSize() {

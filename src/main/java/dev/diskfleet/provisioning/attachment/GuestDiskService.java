@@ -139,6 +139,19 @@ public class GuestDiskService {
         }
     }
 
+    /**
+     * The medium guest I/O through the attachment goes to, checked writable when {@code forWriting}: for
+     * other paths to the same disk (an NBD export), which must keep the same rules. Call while holding
+     * the machine's guest-I/O lock.
+     */
+    public Image medium(UUID machineId, UUID attachmentId, boolean forWriting) {
+        Image medium = mediumOf(machineId, attachmentId);
+        if (forWriting) {
+            requireWritable(medium);
+        }
+        return medium;
+    }
+
     private Image mediumOf(UUID machineId, UUID attachmentId) {
         Attachment attachment = attachments.require(machineId, attachmentId);
         return images.findById(attachment.getMediumId()).orElseThrow(() -> new NotFoundException("image",

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.fleet;
 
+import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.image.Image;
@@ -23,9 +24,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A fleet's base: a full clone of the golden image under the UUID the fleet recorded beforehand, marked
- * immutable, so every member gets its own differencing disk on it while the golden stays an ordinary,
- * editable image.
+ * A fleet's base, the immutable image every member gets its own differencing disk on. A normal or
+ * write-through golden is cloned under the UUID the fleet recorded beforehand and the clone marked
+ * immutable (VirtualBox's {@code clonehd} then {@code modifyhd --type immutable}), so the golden stays
+ * an ordinary, editable image. A golden that is already immutable is never written, so it is the base
+ * itself: a linked fleet copies nothing, and its base outlives it.
  */
 @Component
 class FleetBase {
@@ -53,8 +56,22 @@ class FleetBase {
         this.tx = new TransactionTemplate(transactions);
     }
 
+    /** The base a new fleet on {@code golden} records: the golden itself if immutable, else a new clone's id. */
+    static UUID plannedFor(Image golden) {
+        return golden.getType() == ImageType.IMMUTABLE ? golden.getId() : UUID.randomUUID();
+    }
+
     Image make(Fleet fleet, Progress progress) {
         Image golden = content.requireAccessible(fleet.getGoldenImageId());
+        if (fleet.isLinked()) {
+            // the golden may have been retyped between the request and this run; only immutable is shareable
+            if (golden.getType() != ImageType.IMMUTABLE) {
+                throw new ConflictException("golden-not-immutable", "golden image " + golden.getId()
+                        + " is no longer immutable, so fleet " + fleet.getName() + " cannot use it as its base");
+            }
+            progress.update(1, 1);
+            return golden;
+        }
         String format = store.format(golden.getFormat()).supportsDifferencing() ? golden.getFormat() : FALLBACK_FORMAT;
         UUID id = fleet.getBaseImageId();
         ImageSummary file;
@@ -67,8 +84,14 @@ class FleetBase {
                 + " (" + golden.getId() + ")", file, ImageType.IMMUTABLE));
     }
 
-    /** Removes the base's row and file, whichever of them exists (the clone may not have got far). */
+    /**
+     * Removes the base's row and file, whichever of them exists (the clone may not have got far). A linked
+     * fleet's base is the golden, which is not the fleet's to remove.
+     */
     void remove(Fleet fleet) {
+        if (fleet.isLinked()) {
+            return;
+        }
         UUID id = fleet.getBaseImageId();
         tx.executeWithoutResult(status -> images.findById(id).ifPresent(image -> {
             imageRules.requireUnused(image, "delete");

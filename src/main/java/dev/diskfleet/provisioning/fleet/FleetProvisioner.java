@@ -49,17 +49,24 @@ public class FleetProvisioner {
         this.tx = new TransactionTemplate(transactions);
     }
 
-    /** Records the fleet as PROVISIONING (with its base's UUID chosen) and starts the deployment. */
+    /**
+     * Records the fleet as PROVISIONING (with its base's UUID chosen: the golden's own if it is immutable,
+     * else the clone's to come) and starts the deployment.
+     */
     public Operation deploy(FleetPlan request) {
         Image golden = content.requireAccessible(request.goldenImageId());
-        imageUsage.runningHolderOf(golden.getId()).ifPresent(machine -> {
-            throw new ConflictException("image-in-use", "golden image " + golden.getId() + " is in use by running machine "
-                    + machine + "; stop it first so the clone is consistent");
-        });
+        UUID base = FleetBase.plannedFor(golden);
+        // Only a clone needs a still golden; an immutable golden used directly is never written by anyone.
+        if (!base.equals(golden.getId())) {
+            imageUsage.runningHolderOf(golden.getId()).ifPresent(machine -> {
+                throw new ConflictException("image-in-use", "golden image " + golden.getId()
+                        + " is in use by running machine " + machine + "; stop it first so the clone is consistent");
+            });
+        }
         if (fleets.existsByName(request.name())) {
             throw nameTaken(request.name());
         }
-        Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), UUID.randomUUID(),
+        Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), base,
                 request.size(), request.machineNamePrefix(), request.autoReset());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
         Fleet fleet;
@@ -93,7 +100,7 @@ public class FleetProvisioner {
         return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
     }
 
-    /** Deletes the fleet's machines, their disks, its base and its row; the golden image stays. */
+    /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
     public void delete(UUID id, boolean force) {
         Fleet fleet = fleetService.require(id);
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {

@@ -1,6 +1,7 @@
 /**
- * Fleets: deployment (clone of the golden, then members in batches of one transaction each), scaling,
- * fleet-wide power and deletion, all or nothing, and reading fleets with their disk usage. Uses
- * provisioning.image, .machine and .operation, the fleet, machine, attachment and image domains and storage.
+ * Fleets: deployment (a clone of a normal golden, or an immutable golden used as the base as it is;
+ * then members in batches of one transaction each), scaling, fleet-wide power and deletion, all or
+ * nothing, and reading fleets with their disk usage. Uses provisioning.image, .machine and .operation,
+ * the fleet, machine, attachment and image domains and storage.
  */
 package dev.diskfleet.provisioning.fleet;

@@ -147,7 +147,8 @@ public class MachineDisks {
      * stay readable after stop, until the next start.
      */
     public Machine powerOn(UUID machineId, boolean cycle) {
-        return locks.withLayoutChange(machineId, () -> disks.run(files -> {
+        // Empties media in place and swaps none, so an export holding the disks does not stop a power-on.
+        return locks.withMediaReset(machineId, () -> disks.run(files -> {
             Machine machine = lockMachine(machineId);
             if (cycle) {
                 PowerRules.requireRunning(machine, "reset");

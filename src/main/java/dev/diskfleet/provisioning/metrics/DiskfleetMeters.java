@@ -1,15 +1,17 @@
 package dev.diskfleet.provisioning.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
 /**
  * Counters and timers for what happens: services call these as it happens. The NBD server (an engine,
- * without Micrometer) reports its bytes through {@link #nbdRead} and {@link #nbdWritten} from the code that
- * wires it.
+ * without Micrometer) counts its own bytes; {@link #nbdTraffic} turns the export service's totals into
+ * counters.
  */
 @Component
 public class DiskfleetMeters {
@@ -19,8 +21,6 @@ public class DiskfleetMeters {
     private final Counter bootFailures;
     private final Counter guestRead;
     private final Counter guestWritten;
-    private final Counter nbdRead;
-    private final Counter nbdWritten;
 
     public DiskfleetMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -30,8 +30,6 @@ public class DiskfleetMeters {
                 .description("Machine starts and resets that failed").register(registry);
         this.guestRead = ioCounter("diskfleet.guest.io", "read", "Bytes read through the guest disk endpoint");
         this.guestWritten = ioCounter("diskfleet.guest.io", "write", "Bytes written through the guest disk endpoint");
-        this.nbdRead = ioCounter("diskfleet.nbd.io", "read", "Bytes NBD clients read");
-        this.nbdWritten = ioCounter("diskfleet.nbd.io", "write", "Bytes NBD clients wrote");
     }
 
     private Counter ioCounter(String name, String direction, String description) {
@@ -55,12 +53,12 @@ public class DiskfleetMeters {
         guestWritten.increment(bytes);
     }
 
-    public void nbdRead(long bytes) {
-        nbdRead.increment(bytes);
-    }
-
-    public void nbdWritten(long bytes) {
-        nbdWritten.increment(bytes);
+    /** NBD bytes as counters read from {@code source}'s running totals (never decreasing). */
+    public <T> void nbdTraffic(T source, ToDoubleFunction<T> read, ToDoubleFunction<T> written) {
+        FunctionCounter.builder("diskfleet.nbd.io", source, read).baseUnit("bytes").tag("direction", "read")
+                .description("Bytes NBD clients read").register(registry);
+        FunctionCounter.builder("diskfleet.nbd.io", source, written).baseUnit("bytes").tag("direction", "write")
+                .description("Bytes NBD clients wrote").register(registry);
     }
 
     /** How long one operation took, by its kind and how it ended ({@code succeeded}, {@code failed}). */

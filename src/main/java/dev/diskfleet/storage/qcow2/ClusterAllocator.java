@@ -4,6 +4,7 @@ import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.TreeSet;
 
 /**
  * Hands out host clusters at the end of the file, and makes sure each one has a refcount block before
@@ -14,6 +15,11 @@ import java.nio.ByteOrder;
  * cannot describe the next cluster, a larger table and the blocks for its own clusters are written past
  * the end of the file, the header is switched to them in one write, and only then is the old table freed.
  * A crash at any point leaves at most leaked clusters, never a cluster in use with a refcount of zero.
+ *
+ * <p>Clusters this writer freed (their refcount dropped to zero after nothing pointed at them any more,
+ * see {@link Qcow2Image}) are handed out again before the file grows, lowest first, as QEMU's
+ * {@code free_cluster_index} does. Only clusters freed by this writer are reused: a zero refcount read
+ * from a file we did not write could be a damaged refcount of a cluster still in use.
  */
 final class ClusterAllocator {
 
@@ -24,6 +30,11 @@ final class ClusterAllocator {
     private final ClusterGeometry g;
     private final RefcountTable refcounts;
     private long nextFree;
+    private final TreeSet<Long> freed = new TreeSet<>();
+
+    /** Consecutive host clusters handed out together: {@code count} clusters from {@code first}. */
+    record ClusterRun(long first, int count) {
+    }
 
     ClusterAllocator(HostFile host, ClusterGeometry g, RefcountTable refcounts, long fileLength) {
         this.host = host;
@@ -35,6 +46,38 @@ final class ClusterAllocator {
     /** Allocation resumes at the first cluster boundary at or after {@code fileLength}. */
     void restartAfter(long fileLength) {
         nextFree = g.clustersFor(fileLength);
+        freed.clear();
+    }
+
+    /**
+     * Records a cluster whose refcount this writer has just set to zero, after the pointer to it was made
+     * durable: it may be reserved again.
+     */
+    void freed(long cluster) {
+        if (cluster < nextFree) {
+            freed.add(cluster);
+        }
+    }
+
+    /**
+     * Up to {@code wanted} consecutive free clusters (at least one), each with a refcount block, for data
+     * written in one request. A run comes from the end of the file; a freed cluster is handed out alone.
+     */
+    ClusterRun reserveRun(int wanted) {
+        boolean fromEnd = freed.isEmpty();
+        long first = reserve();
+        int count = 1;
+        while (fromEnd && count < wanted && canExtend(first + count)) {
+            nextFree = first + count + 1;
+            count++;
+        }
+        return new ClusterRun(first, count);
+    }
+
+    /** Whether {@code cluster}, the next at the end, is free and has a refcount block already. */
+    private boolean canExtend(long cluster) {
+        return cluster == nextFree && cluster < refcounts.coverage()
+                && refcounts.block((int) (cluster / g.refcountsPerBlock())) != 0 && refcounts.get(cluster) == 0;
     }
 
     /**
@@ -42,6 +85,10 @@ final class ClusterAllocator {
      * content, then sets the refcount to 1, then publishes the cluster.
      */
     long reserve() {
+        Long reused = freed.pollFirst();
+        if (reused != null) {
+            return reused;
+        }
         int skipped = 0;
         while (true) {
             long cluster = nextFree;
@@ -130,7 +177,9 @@ final class ClusterAllocator {
         refcounts.relocated(g.offsetOf(tableStart), table);
         // The old table is no longer referenced: free it (a crash before this only leaks it).
         for (long c = g.clusterOf(oldOffset); c < g.clusterOf(oldOffset) + oldClusters; c++) {
-            refcounts.decrement(c);
+            if (refcounts.decrement(c)) {
+                freed(c);
+            }
         }
         nextFree = end;
     }

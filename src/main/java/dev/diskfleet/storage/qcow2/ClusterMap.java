@@ -6,6 +6,10 @@ import static dev.diskfleet.storage.qcow2.ClusterGeometry.OFFSET_MASK;
 import dev.diskfleet.storage.ImageFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -13,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the file's) and the L2 tables through a bounded {@link L2Cache}, each validated against the file
  * length when it is loaded. Entries are published with volatile writes after what they point at is on
  * disk, so lock-free readers never see an entry before its cluster.
+ *
+ * <p>Deferred metadata (write-back, see {@link Qcow2Image#deferringMetadata}): entries and new tables are
+ * set in memory only, where readers see them at once (their clusters' bytes are already written, if not
+ * yet forced), and the tables that hold them stay pinned in the cache until {@link #writeBack} puts them
+ * on disk in QEMU's order.
  */
 final class ClusterMap {
 
@@ -22,6 +31,9 @@ final class ClusterMap {
     private final long l1Offset;
     private final AtomicLongArray l1;
     private final L2Cache cache;
+    /** Deferred metadata: L1 entries set in memory only, and new L2 tables not yet written at all. */
+    private final Set<Integer> dirtyL1 = new TreeSet<>();
+    private final Set<Long> unwrittenTables = new HashSet<>();
 
     private ClusterMap(HostFile host, ClusterGeometry g, long version, long l1Offset, AtomicLongArray l1) {
         this.host = host;
@@ -115,6 +127,87 @@ final class ClusterMap {
         cache.update(table, index, entry);
     }
 
+    /**
+     * Rewrites consecutive entries of one existing L2 table, from {@code firstUnit}, in one write: on disk
+     * first, then in the cache.
+     */
+    void setEntries(long firstUnit, long[] entries) {
+        long table = l1.get(l1Index(firstUnit)) & OFFSET_MASK;
+        int first = l2Index(firstUnit);
+        if (first + entries.length > g.l2Entries()) {
+            throw new IllegalArgumentException("entries from cluster " + firstUnit + " run past their L2 table");
+        }
+        ByteBuffer raw = ByteBuffer.allocate(entries.length * 8).order(ByteOrder.BIG_ENDIAN);
+        for (long entry : entries) {
+            raw.putLong(entry);
+        }
+        host.write(raw.flip(), table + first * 8L);
+        cache.update(table, first, entries);
+    }
+
+    /** As {@link #setEntries}, in memory only: the table stays pinned until {@link #writeBack}. */
+    void setEntriesDeferred(long firstUnit, long[] entries) {
+        long table = l1.get(l1Index(firstUnit)) & OFFSET_MASK;
+        int first = l2Index(firstUnit);
+        if (first + entries.length > g.l2Entries()) {
+            throw new IllegalArgumentException("entries from cluster " + firstUnit + " run past their L2 table");
+        }
+        AtomicLongArray content = cache.get(table, this::loadTable);
+        cache.pin(table, content);
+        for (int i = 0; i < entries.length; i++) {
+            content.set(first + i, entries[i]);
+        }
+    }
+
+    /** As {@link #publishTable}, in memory only: the table is written, then pointed at, by {@link #writeBack}. */
+    void publishTableDeferred(int l1Index, long tableOffset, ByteBuffer content) {
+        cache.pin(tableOffset, decode(content));
+        unwrittenTables.add(tableOffset);
+        dirtyL1.add(l1Index);
+        l1.set(l1Index, COPIED | tableOffset);
+    }
+
+    /** L2 tables holding entries that are not on disk yet. */
+    int dirtyTables() {
+        return cache.pinnedCount();
+    }
+
+    /**
+     * Puts deferred metadata on disk, after the clusters it points at (their content and refcounts,
+     * already written) and in an order that a crash or power loss at any point cannot turn into a pointer
+     * to a cluster that is not on disk: new L2 tables (nothing points at them yet, so they may reach the
+     * disk with the clusters' content and refcounts), barrier, then the changed tables already linked and
+     * the L1 entries of the new ones. The caller's next barrier (or
+     * force) makes those durable.
+     */
+    void writeBack() {
+        Map<Long, AtomicLongArray> dirty = cache.pinnedTables();
+        for (long table : unwrittenTables) {
+            host.write(encode(dirty.get(table)), table);
+        }
+        host.barrier();
+        for (Map.Entry<Long, AtomicLongArray> table : dirty.entrySet()) {
+            if (!unwrittenTables.contains(table.getKey())) {
+                host.write(encode(table.getValue()), table.getKey());
+            }
+        }
+        for (int index : dirtyL1) {
+            host.write(ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(0, l1.get(index)),
+                    l1Offset + index * 8L);
+        }
+        unwrittenTables.clear();
+        dirtyL1.clear();
+        cache.unpinAll();
+    }
+
+    private ByteBuffer encode(AtomicLongArray table) {
+        ByteBuffer raw = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < g.l2Entries(); i++) {
+            raw.putLong(i * 8, table.get(i));
+        }
+        return raw;
+    }
+
     /** A fresh L2 table holding one entry, ready to be written to a new cluster. */
     ByteBuffer newTable(long unit, long entry) {
         ByteBuffer table = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
@@ -132,6 +225,9 @@ final class ClusterMap {
 
     /** Forgets every table: in memory first (readers then fall through), then on disk. */
     void clear() {
+        if (dirtyTables() > 0) {
+            throw new IllegalStateException("deferred L2 entries must be written back before the tables are cleared");
+        }
         for (int i = 0; i < l1.length(); i++) {
             l1.set(i, 0);
         }

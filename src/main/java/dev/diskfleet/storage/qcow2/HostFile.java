@@ -1,6 +1,7 @@
 package dev.diskfleet.storage.qcow2;
 
 import dev.diskfleet.storage.FileIo;
+import dev.diskfleet.storage.HostExtent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,6 +61,11 @@ final class HostFile {
 
     void write(ByteBuffer src, long position) {
         FileIo.writeFully(channel, src, position, path);
+    }
+
+    /** Where {@code length} bytes at {@code position} lie, for a copy the kernel makes. */
+    HostExtent extent(long position, long length) {
+        return new HostExtent(channel, path, position, length);
     }
 
     /** Makes the writes so far durable before the next step of an ordered update. */

@@ -79,6 +79,11 @@ public final class Qcow2Format implements ImageFormat {
         }
     }
 
+    /** Opens writable over a channel the caller opened (a test records its writes to replay crashes). */
+    ImageFile openWritable(Path file, FileChannel channel) {
+        return load(new HostFile(file, channel, true), ImageIds.fromFileName(file), true, StorageLimits.DEFAULT);
+    }
+
     @Override
     public boolean supportsVariant(Variant variant) {
         return variant == Variant.DYNAMIC;

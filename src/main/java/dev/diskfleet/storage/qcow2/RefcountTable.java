@@ -4,18 +4,34 @@ import dev.diskfleet.storage.ImageFormatException;
 import dev.diskfleet.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The refcount table, held in memory (at most QEMU's 8 MiB, and never more than the file holds), and
- * the refcounts in its blocks, read and written in place. Only the single writer and the check use it,
- * both under the image's monitor, so it needs no locking of its own.
+ * the refcounts in its blocks. Only the single writer and the check use it, both under the image's
+ * monitor, so it needs no locking of its own.
+ *
+ * <p>The most recently used refcount blocks are cached (QEMU's refcount-block cache): the writer is the
+ * only one changing them, so reading a refcount costs no system call, and a change is written through at
+ * once (only the bytes that changed), so the on-disk order the callers rely on is unchanged.
  */
 final class RefcountTable {
+
+    /** Blocks kept at most: 8 blocks of 64 KiB with 16-bit refcounts describe 16 GiB of host file. */
+    static final int CACHED_BLOCKS = 8;
 
     private final HostFile host;
     private final ClusterGeometry g;
     private long offset;
     private long[] blocks;
+    /** Host offset of a refcount block to its content, as on disk. */
+    private final Map<Long, ByteBuffer> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ByteBuffer> eldest) {
+            return size() > CACHED_BLOCKS;
+        }
+    };
 
     private RefcountTable(HostFile host, ClusterGeometry g, long offset, long[] blocks) {
         this.host = host;
@@ -80,33 +96,54 @@ final class RefcountTable {
         if (block == 0) {
             return 0;
         }
-        int index = (int) (cluster % g.refcountsPerBlock());
-        ByteBuffer entry = readEntryBytes(block, index);
-        return RefcountCodec.get(entry, rebased(index), g.refcountOrder());
+        return RefcountCodec.get(cached(block), (int) (cluster % g.refcountsPerBlock()), g.refcountOrder());
     }
 
     /** Sets one refcount; its block must exist ({@link ClusterAllocator} makes sure of it). */
     void set(long cluster, long value) {
-        if (value < 0 || value > RefcountCodec.max(g.refcountOrder())) {
-            throw new StorageException(host.name() + ": refcount of cluster " + cluster + " would become " + value
-                    + ", beyond what " + g.refcountBits() + "-bit refcounts hold");
-        }
-        long block = cluster < coverage() ? blocks[(int) (cluster / g.refcountsPerBlock())] : 0;
-        if (block == 0) {
-            throw new IllegalStateException("cluster " + cluster + " has no refcount block");
-        }
-        int index = (int) (cluster % g.refcountsPerBlock());
-        ByteBuffer entry = readEntryBytes(block, index);
-        RefcountCodec.put(entry, rebased(index), g.refcountOrder(), value);
-        host.write(entry.rewind(), block + RefcountCodec.byteOffset(index, g.refcountOrder()));
+        set(cluster, 1, value);
     }
 
-    /** Lowers a refcount by one; a refcount already at zero is left alone (the file was wrong before). */
-    void decrement(long cluster) {
+    /**
+     * Sets the refcounts of {@code count} consecutive clusters, with one write per refcount block they
+     * touch (one for a run of clusters allocated together). Their blocks must exist.
+     */
+    void set(long firstCluster, int count, long value) {
+        if (value < 0 || value > RefcountCodec.max(g.refcountOrder())) {
+            throw new StorageException(host.name() + ": refcount of cluster " + firstCluster + " would become "
+                    + value + ", beyond what " + g.refcountBits() + "-bit refcounts hold");
+        }
+        long cluster = firstCluster;
+        long end = firstCluster + count;
+        while (cluster < end) {
+            long block = cluster < coverage() ? blocks[(int) (cluster / g.refcountsPerBlock())] : 0;
+            if (block == 0) {
+                throw new IllegalStateException("cluster " + cluster + " has no refcount block");
+            }
+            int first = (int) (cluster % g.refcountsPerBlock());
+            int last = (int) Math.min(g.refcountsPerBlock() - 1L, first + (end - cluster) - 1);
+            ByteBuffer content = cached(block);
+            for (int i = first; i <= last; i++) {
+                RefcountCodec.put(content, i, g.refcountOrder(), value);
+            }
+            int from = RefcountCodec.byteOffset(first, g.refcountOrder());
+            int to = RefcountCodec.byteOffset(last, g.refcountOrder()) + RefcountCodec.byteLength(g.refcountOrder());
+            host.write(content.duplicate().limit(to).position(from), block + from);
+            cluster += last - first + 1;
+        }
+    }
+
+    /**
+     * Lowers a refcount by one; a refcount already at zero is left alone (the file was wrong before).
+     *
+     * @return whether the cluster is now free: its refcount went from one to zero
+     */
+    boolean decrement(long cluster) {
         long current = get(cluster);
         if (current > 0) {
             set(cluster, current - 1);
         }
+        return current == 1;
     }
 
     ByteBuffer readBlock(int index) {
@@ -117,11 +154,14 @@ final class RefcountTable {
 
     void writeBlock(long hostOffset, ByteBuffer content) {
         host.write(content.duplicate().clear(), hostOffset);
+        cache.remove(hostOffset);
     }
 
     /** Points table entry {@code index} at a block on disk, then in memory. */
     void setBlock(int index, long blockOffset) {
         host.write(ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(0, blockOffset), offset + index * 8L);
+        // The cluster a dropped block leaves may hold other data later: its cached content must go.
+        cache.remove(blocks[index]);
         blocks[index] = blockOffset;
     }
 
@@ -129,6 +169,7 @@ final class RefcountTable {
     void relocated(long newOffset, long[] newBlocks) {
         offset = newOffset;
         blocks = newBlocks;
+        cache.clear();
     }
 
     long[] blocksCopy(int length) {
@@ -137,17 +178,16 @@ final class RefcountTable {
         return copy;
     }
 
-    private ByteBuffer readEntryBytes(long block, int index) {
-        ByteBuffer entry = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
-        entry.limit(RefcountCodec.byteLength(g.refcountOrder()));
-        host.read(entry, block + RefcountCodec.byteOffset(index, g.refcountOrder()));
-        return entry.flip();
-    }
-
-    /** The index of refcount {@code index} inside the bytes {@link #readEntryBytes} returned. */
-    private int rebased(int index) {
-        int bits = g.refcountBits();
-        return bits >= 8 ? 0 : index % (8 / bits);
+    /** The content of the refcount block at {@code blockOffset}, read once and then kept up to date. */
+    private ByteBuffer cached(long blockOffset) {
+        ByteBuffer content = cache.get(blockOffset);
+        if (content == null) {
+            content = ByteBuffer.allocate(g.clusterSize()).order(ByteOrder.BIG_ENDIAN);
+            host.read(content, blockOffset);
+            content.clear();
+            cache.put(blockOffset, content);
+        }
+        return content;
     }
 
     private static ImageFormatException fail(HostFile host, String format, Object... args) {

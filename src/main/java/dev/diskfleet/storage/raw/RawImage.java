@@ -3,6 +3,7 @@ package dev.diskfleet.storage.raw;
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.storage.FileIo;
+import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ImageIds;
@@ -92,6 +93,20 @@ final class RawImage implements ImageFile {
     @Override
     public void allocate(long unit, ByteBuffer src) {
         write(unit * RawFormat.UNIT, src.limit((int) Math.min(src.limit(), size - unit * RawFormat.UNIT)));
+    }
+
+    @Override
+    public boolean acceptsHostExtents() {
+        return true;
+    }
+
+    @Override
+    public boolean allocateFrom(long firstUnit, HostExtent source) {
+        if (!writable) {
+            throw new StorageException("image " + id + " is open read-only");
+        }
+        source.transferTo(channel, firstUnit * RawFormat.UNIT, file);
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.diskfleet.storage.vdi;
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
 import dev.diskfleet.storage.FileIo;
+import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ParentLink;
@@ -141,6 +142,15 @@ final class VdiImage implements ImageFile {
         map.set(unit, (int) index);
         barrier();
         writeHeader(h.withAllocatedBlocks(index + 1));
+    }
+
+    @Override
+    public Optional<HostExtent> hostExtent(long offset, long length) {
+        long block = offset / header.blockSize();
+        if (map.state(block) != UnitState.DATA || (offset + length - 1) / header.blockSize() != block) {
+            return Optional.empty();
+        }
+        return Optional.of(new HostExtent(channel, file, hostOffset(offset), length));
     }
 
     @Override

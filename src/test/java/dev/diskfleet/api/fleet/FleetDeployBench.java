@@ -2,6 +2,7 @@ package dev.diskfleet.api.fleet;
 
 import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.TemporaryDataDir;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +47,8 @@ public final class FleetDeployBench {
         Path dir = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")))
                 .resolve("diskfleet-fleet-bench-" + UUID.randomUUID());
         ConfigurableApplicationContext app = SpringApplication.run(DiskfleetApplication.class, "--server.port=0",
-                "--diskfleet.data-dir=" + dir, "--logging.level.root=WARN");
+                "--diskfleet.data-dir=" + dir, "--logging.level.root=WARN",
+                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN);
         try {
             String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
             HttpClient http = HttpClient.newHttpClient();
@@ -125,7 +127,9 @@ public final class FleetDeployBench {
     }
 
     private static JsonNode send(HttpClient http, HttpRequest request) throws Exception {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest authorized = HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Authorization", "Bearer " + DiskfleetClient.TEST_ADMIN_TOKEN).build();
+        HttpResponse<String> response = http.send(authorized, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 400) {
             throw new IllegalStateException(request.uri() + " -> " + response.statusCode() + " " + response.body());
         }

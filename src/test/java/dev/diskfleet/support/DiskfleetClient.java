@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The service as a client sees it: plain HTTP with java.net.http, JSON read with Jackson. Every HTTP
  * suite talks to Diskfleet through this one class. Every request carries {@link #defaultHeaders()}; a
- * header given with a request replaces a default of the same name.
+ * header given with a request replaces a default of the same name. Every reply's status is recorded for
+ * {@link DocumentedStatuses}, which FullStackTest checks against the API document after each class.
  */
 public final class DiskfleetClient {
 
@@ -94,7 +95,10 @@ public final class DiskfleetClient {
 
     public HttpResponse<InputStream> stream(String path, String... headers) {
         try {
-            return http.send(request(path, headers).GET().build(), BodyHandlers.ofInputStream());
+            HttpRequest built = request(path, headers).GET().build();
+            HttpResponse<InputStream> response = http.send(built, BodyHandlers.ofInputStream());
+            DocumentedStatuses.record("GET", built.uri().getPath(), response.statusCode());
+            return response;
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed", e);
         } catch (InterruptedException e) {
@@ -133,6 +137,7 @@ public final class DiskfleetClient {
         HttpRequest built = request.build();
         try {
             HttpResponse<byte[]> response = http.send(built, BodyHandlers.ofByteArray());
+            DocumentedStatuses.record(built.method(), built.uri().getPath(), response.statusCode());
             return new Reply(built.method() + " " + built.uri().getPath(), response);
         } catch (IOException e) {
             throw new AssertionError(built.method() + " " + built.uri() + " failed", e);

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,6 +50,15 @@ public abstract class FullStackTest {
     @BeforeEach
     void connect() {
         api = new DiskfleetClient(port);
+    }
+
+    /** Every status a test of this class received is one the API document gives for that operation. */
+    @AfterAll
+    static void everyStatusReceivedIsDocumented() {
+        assertThat(DocumentedStatuses.undocumented())
+                .as("statuses the HTTP tests received that openapi/openapi.yaml does not list for the operation;"
+                        + " document them (and regenerate the file) or fix the endpoint")
+                .isEmpty();
     }
 
     protected static String unique(String prefix) {

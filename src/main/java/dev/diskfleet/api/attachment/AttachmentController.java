@@ -1,5 +1,9 @@
 package dev.diskfleet.api.attachment;
 
+import dev.diskfleet.api.web.ProblemExamples;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.machine.MachineDisks;
@@ -34,8 +38,18 @@ public class AttachmentController {
     }
 
     @PostMapping
-    @Operation(summary = "Attach an image (machine powered off); an immutable image gets the machine's own"
-            + " differencing image")
+    @Operation(operationId = "attachImage", summary = "Attach an image (machine powered off); an immutable image gets"
+            + " the machine's own differencing image")
+    @ApiResponse(responseCode = "201", description = "Attached; Location names the attachment")
+    @ApiResponse(responseCode = "404", description = "No machine has this id, or no image has imageId",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "image",
+                    value = ProblemExamples.ATTACHED_IMAGE_NOT_FOUND)))
+    @ApiResponse(responseCode = "409", description = "The machine is running, the slot is taken, or a normal image is"
+            + " attached elsewhere", content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "slot-occupied", value = ProblemExamples.SLOT_OCCUPIED),
+                    @ExampleObject(name = "image-attached-elsewhere", value = ProblemExamples.ATTACHED_ELSEWHERE)}))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<AttachmentResponse> attach(@PathVariable UUID machineId,
             @Valid @RequestBody AttachRequest request) {
         AttachmentResponse attached = AttachmentResponse.of(attachments.details(disks.attach(machineId,
@@ -45,20 +59,24 @@ public class AttachmentController {
     }
 
     @GetMapping
-    @Operation(summary = "List the machine's attachments")
+    @Operation(operationId = "listAttachments", summary = "List the machine's attachments")
     public List<AttachmentResponse> list(@PathVariable UUID machineId) {
         return attachments.list(machineId).stream().map(AttachmentResponse::of).toList();
     }
 
     @GetMapping("/{attachmentId}")
-    @Operation(summary = "Get one attachment")
+    @Operation(operationId = "getAttachment", summary = "Get one attachment")
     public AttachmentResponse get(@PathVariable UUID machineId, @PathVariable UUID attachmentId) {
         return AttachmentResponse.of(attachments.get(machineId, attachmentId));
     }
 
     @DeleteMapping("/{attachmentId}")
-    @Operation(summary = "Detach a disk (machine powered off); the machine's own differencing image is deleted"
-            + " unless keepDisk=true")
+    @Operation(operationId = "detachImage", summary = "Detach a disk (machine powered off); the machine's own"
+            + " differencing image is deleted unless keepDisk=true")
+    @ApiResponse(responseCode = "204", description = "Detached")
+    @ApiResponse(responseCode = "409", description = "The machine is running, or a snapshot still holds the disk",
+            content = @Content(mediaType = "application/problem+json",
+                    examples = @ExampleObject(value = ProblemExamples.DETACH_RUNNING)))
     public ResponseEntity<Void> detach(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
             @Parameter(description = "Keep the machine's own differencing image as an unattached image",
                     example = "false") @RequestParam(defaultValue = "false") boolean keepDisk) {

@@ -1,5 +1,7 @@
 package dev.diskfleet.api.attachment;
 
+import dev.diskfleet.api.web.ProblemExamples;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import dev.diskfleet.domain.attachment.DiskRange;
 import dev.diskfleet.provisioning.attachment.GuestDiskService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,8 +37,10 @@ public class GuestDiskController {
     }
 
     @GetMapping
-    @Operation(summary = "Read the disk through the guest's chain; one Range (bytes=first-last, first-, -suffix)"
-            + " gives 206, none streams the whole disk")
+    @Operation(operationId = "readGuestDisk", summary = "Read the disk through the guest's chain; one Range"
+            + " (bytes=first-last, first-, -suffix) gives 206, none streams the whole disk")
+    @ApiResponse(responseCode = "200", description = "The whole disk", content = @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     public void read(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
@@ -56,11 +60,22 @@ public class GuestDiskController {
     }
 
     @PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Write a byte range into the guest's own medium: Content-Range bytes first-last/* (or"
-            + "/size) and a body of exactly last-first+1 bytes, at most 256 MiB")
+    @Operation(operationId = "writeGuestDisk", summary = "Write a byte range into the guest's own medium: Content-Range"
+            + " bytes first-last/* (or /size) and a body of exactly last-first+1 bytes, at most 256 MiB")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "204", description = "Written")
+    @ApiResponse(responseCode = "400", description = "Content-Range is missing or malformed, or the body's length"
+            + " differs from it", content = @Content(mediaType = "application/problem+json",
+                    examples = @ExampleObject(name = "malformed-range", value = ProblemExamples.MALFORMED_RANGE)))
+    @ApiResponse(responseCode = "409", description = "The medium is immutable or has children", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MEDIUM_NOT_WRITABLE)))
+    @ApiResponse(responseCode = "413", description = "More than 256 MiB in one PUT", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.WRITE_TOO_LARGE)))
+    @ApiResponse(responseCode = "416", description = "The range lies outside the disk", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.RANGE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<Void> write(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
             @Parameter(example = "bytes 0-511/*") @RequestHeader(value = HttpHeaders.CONTENT_RANGE, required = false)
             String contentRange, HttpServletRequest request) throws IOException {

@@ -1,13 +1,11 @@
 package dev.diskfleet.api.export;
 
 import dev.diskfleet.api.web.PageResponse;
-import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
@@ -38,18 +36,16 @@ public class ExportController {
     }
 
     @PostMapping("/api/images/{imageId}/exports")
-    @Operation(summary = "Export an image's whole chain read-only over NBD",
+    @Operation(operationId = "exportImage", summary = "Export an image's whole chain read-only over NBD",
             description = "Answers the export with its uri (nbd+unix:///NAME?socket=PATH). The image cannot be"
                     + " deleted while exported. Writes from clients are refused (EPERM).")
     @ApiResponse(responseCode = "201", description = "Exported; Location names the export")
-    @ApiResponse(responseCode = "404", description = "No such image", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     public ResponseEntity<ExportResponse> exportImage(@PathVariable UUID imageId) {
         return created(exports.exportImage(imageId));
     }
 
     @PostMapping("/api/machines/{machineId}/attachments/{attachmentId}/exports")
-    @Operation(summary = "Export a machine's disk over NBD, read-only or writable",
+    @Operation(operationId = "exportMachineDisk", summary = "Export a machine's disk over NBD, read-only or writable",
             description = "Serves the disk as the guest sees it. Writable exports write into the machine's own"
                     + " medium, as guest writes do, and are refused while the machine runs or while the medium"
                     + " has another writable export. While exported, the machine's disks cannot be snapshotted,"
@@ -63,7 +59,7 @@ public class ExportController {
     }
 
     @GetMapping("/api/exports")
-    @Operation(summary = "List the NBD exports, oldest first, paged")
+    @Operation(operationId = "listExports", summary = "List the NBD exports, oldest first, paged")
     public PageResponse<ExportResponse> list(
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
@@ -71,18 +67,14 @@ public class ExportController {
     }
 
     @GetMapping("/api/exports/{id}")
-    @Operation(summary = "Get an export: clients connected now, bytes read and written")
-    @ApiResponse(responseCode = "404", description = "No such export", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
+    @Operation(operationId = "getExport", summary = "Get an export: clients connected now, bytes read and written")
     public ExportResponse get(@PathVariable UUID id) {
         return ExportResponse.of(exports.get(id));
     }
 
     @DeleteMapping("/api/exports/{id}")
-    @Operation(summary = "Close an export: its clients are disconnected and its name is gone")
+    @Operation(operationId = "deleteExport", summary = "Close an export: its clients are disconnected and its name is gone")
     @ApiResponse(responseCode = "204", description = "Closed")
-    @ApiResponse(responseCode = "404", description = "No such export", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     @ApiResponse(responseCode = "409", description = "A running guest boots from it", content = @Content(
             mediaType = PROBLEM))
     public ResponseEntity<Void> delete(@PathVariable UUID id) {

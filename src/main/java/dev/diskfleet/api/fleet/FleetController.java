@@ -1,5 +1,10 @@
 package dev.diskfleet.api.fleet;
 
+import java.lang.annotation.Target;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Retention;
+import java.lang.annotation.ElementType;
+import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
 import dev.diskfleet.api.web.ProblemMapper;
@@ -16,6 +21,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -62,9 +68,19 @@ public class FleetController {
     }
 
     @PostMapping
-    @Operation(summary = "Deploy a fleet: clone the golden image (an immutable golden is used as it is, "
-            + "without a copy), make N machines on it, start them if asked; "
-            + "answers 202 with the operation to follow")
+    @Operation(operationId = "deployFleet", summary = "Deploy a fleet: clone the golden image (an immutable golden is"
+            + " used as it is, without a copy), make N machines on it, start them if asked; answers 202 with the"
+            + " operation to follow")
+    @ApiResponse(responseCode = "202", description = "Deploying; Location names the operation (kind fleet.deploy),"
+            + " whose result lists the machines as they are made", content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = OperationResponse.class),
+                    examples = @ExampleObject(value = ProblemExamples.DEPLOY_ACCEPTED)))
+    @ApiResponse(responseCode = "404", description = "No image has goldenImageId", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.GOLDEN_NOT_FOUND)))
+    @ApiResponse(responseCode = "409", description = "The name is taken, or a running machine uses the golden image",
+            content = @Content(mediaType = PROBLEM, examples = {
+                    @ExampleObject(name = "fleet-name-taken", value = ProblemExamples.FLEET_NAME_TAKEN),
+                    @ExampleObject(name = "image-in-use", value = ProblemExamples.GOLDEN_IN_USE)}))
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
@@ -72,24 +88,26 @@ public class FleetController {
     }
 
     @GetMapping
-    @Operation(summary = "List fleets, paged, with their machines and disk usage")
+    @Operation(operationId = "listFleets", summary = "List fleets, paged, with their machines and disk usage")
     public PageResponse<FleetResponse> list(@RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
         return PageResponse.of(fleets.list(PageRequest.of(page, size, Sort.by("createdAt", "id"))), FleetResponse::of);
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a fleet: base image, machines with their states, bytes used and saved (with its ETag)")
+    @Operation(operationId = "getFleet", summary = "Get a fleet: base image, machines with their states, bytes used and saved (with its ETag)")
     public ResponseEntity<FleetResponse> get(@PathVariable UUID id) {
         Fleet fleet = fleets.require(id);
         return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion())).body(FleetResponse.of(fleets.details(fleet)));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
+    @Operation(operationId = "scaleFleet", summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
             + "lowest free numbers, powered off; scaling down removes the highest-numbered machines and their disks, "
             + "running ones only with force=true (stopped first)")
-    @ApiResponse(responseCode = "202", description = "Scaling; follow the operation")
+    @ApiResponse(responseCode = "202", description = "Scaling; Location names the operation (kind fleet.scale)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OperationResponse.class),
+                    examples = @ExampleObject(value = ProblemExamples.SCALE_ACCEPTED)))
     @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
             + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
                     examples = @ExampleObject(value = MACHINES_RUNNING)))
@@ -100,26 +118,30 @@ public class FleetController {
     }
 
     @PostMapping("/{id}/start")
-    @Operation(summary = "Start every machine of the fleet; one result per machine")
+    @Operation(operationId = "startFleet", summary = "Start every machine of the fleet; one result per machine")
+    @FleetPowerResponses
     public FleetPowerResponse start(@PathVariable UUID id) {
         return power(id, FleetPowerAction.START);
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(summary = "Stop every machine of the fleet; one result per machine")
+    @Operation(operationId = "stopFleet", summary = "Stop every machine of the fleet; one result per machine")
+    @FleetPowerResponses
     public FleetPowerResponse stop(@PathVariable UUID id) {
         return power(id, FleetPowerAction.STOP);
     }
 
     @PostMapping("/{id}/reset")
-    @Operation(summary = "Power-cycle every machine of the fleet (autoReset disks are emptied); one result per machine")
+    @Operation(operationId = "resetFleet", summary = "Power-cycle every machine of the fleet (autoReset disks are emptied);"
+            + " one result per machine")
+    @FleetPowerResponses
     public FleetPowerResponse reset(@PathVariable UUID id) {
         return power(id, FleetPowerAction.RESET);
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a fleet: its machines, their disks and its base clone (the golden image stays, also when it is "
-            + "the base). "
+    @Operation(operationId = "deleteFleet", summary = "Delete a fleet: its machines, their disks and its base clone"
+            + " (the golden image stays, also when it is the base). "
             + "Refused while machines run unless force=true (they are stopped first)")
     @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
     @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",
@@ -128,6 +150,15 @@ public class FleetController {
             @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force) {
         provisioner.delete(id, force);
         return ResponseEntity.noContent().build();
+    }
+
+    /** What the fleet power actions answer: one result per machine, or a refusal while the fleet changes. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @ApiResponse(responseCode = "200", description = "One result per machine: its state, or the problem that kept it")
+    @ApiResponse(responseCode = "409", description = "The fleet is being deployed, scaled or deleted", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.FLEET_BUSY)))
+    @interface FleetPowerResponses {
     }
 
     private FleetPowerResponse power(UUID id, FleetPowerAction action) {

@@ -31,6 +31,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,10 +50,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -81,8 +85,10 @@ public class ImageController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a blank image")
+    @Operation(operationId = "createImage", summary = "Create a blank image")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new image")
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     @ApiResponse(responseCode = "400", description = "Invalid fields, each named; an unknown format, or a variant"
             + " the format lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "validation", value = ProblemExamples.VALIDATION),
@@ -92,10 +98,9 @@ public class ImageController {
                 request.sizeBytes(), request.format(), request.variant(), request.type())));
     }
 
-    /** POST for {@code curl --data-binary @disk.vdi}, PUT for {@code curl -T disk.vdi}: the same upload. */
-    @RequestMapping(path = "/uploads", method = {RequestMethod.POST, RequestMethod.PUT},
-            consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Upload a disk image, streamed (POST, or PUT as curl -T sends it)",
+    /** PUT for {@code curl -T disk.vdi}, POST for {@code curl --data-binary @disk.vdi}: the same upload. */
+    @PutMapping(path = "/uploads", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(operationId = "uploadImage", summary = "Upload a disk image, streamed (PUT, as curl -T sends it)",
             description = "The body is the image file itself: `curl -T disk.vdi` (a PUT) or"
                     + " `curl --data-binary @disk.vdi` (a POST; curl reads the file into memory first, so use -T for"
                     + " big files). The format is detected from the content (VDI or qcow2 by its magic, otherwise raw;"
@@ -105,9 +110,7 @@ public class ImageController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                             schema = @Schema(type = "string", format = "binary"))))
-    @ApiResponse(responseCode = "201", description = "Stored; Location names the new image")
-    @ApiResponse(responseCode = "422", description = "Not a valid image file", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INVALID_IMAGE)))
+    @UploadResponses
     public ResponseEntity<ImageResponse> upload(
             @RequestParam @NotBlank @Size(max = 255) @Parameter(example = "ubuntu-24.04-postgres-16") String name,
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
@@ -117,8 +120,37 @@ public class ImageController {
         return created(uploads.upload(name, description, ApiNames.parse(ImageType.class, type, ImageType.NORMAL), body));
     }
 
+    @PostMapping(path = "/uploads", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(operationId = "uploadImageByPost", summary = "Upload a disk image, streamed (POST, as curl"
+            + " --data-binary sends it; the same as the PUT)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    required = true, content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                            schema = @Schema(type = "string", format = "binary"))))
+    @UploadResponses
+    public ResponseEntity<ImageResponse> uploadByPost(
+            @RequestParam @NotBlank @Size(max = 255) @Parameter(example = "ubuntu-24.04-postgres-16") String name,
+            @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
+            @Parameter(description = "Write mode; default normal", example = "normal") String type,
+            @RequestParam(required = false) @Size(max = 2000) @Parameter(example = "golden disk") String description,
+            @Parameter(hidden = true) InputStream body) {
+        return upload(name, type, description, body);
+    }
+
+    /** What both uploads answer: springdoc reads the {@code @ApiResponse}s this annotation carries. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the new image")
+    @ApiResponse(responseCode = "400", description = "The upload broke off before its end", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(name = "upload-interrupted",
+                    value = ProblemExamples.UPLOAD_INTERRUPTED)))
+    @ApiResponse(responseCode = "422", description = "Not a valid image file", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INVALID_IMAGE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
+    @interface UploadResponses {
+    }
+
     @GetMapping
-    @Operation(summary = "List images, paged and filtered by type, parent or name (substring)")
+    @Operation(operationId = "listImages", summary = "List images, paged and filtered by type, parent or name (substring)")
     public PageResponse<ImageResponse> list(
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
             @Parameter(example = "immutable") String type,
@@ -133,25 +165,24 @@ public class ImageController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get an image (with its ETag)")
+    @Operation(operationId = "getImage", summary = "Get an image (with its ETag)")
     @ApiResponse(responseCode = "200", description = "The image", headers = @Header(name = HttpHeaders.ETAG,
             description = "Give it back in If-Match when you change the image", schema = @Schema(example = "\"3\"")))
-    @ApiResponse(responseCode = "404", description = "No such image", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     public ResponseEntity<ImageResponse> get(@PathVariable UUID id) {
         Image image = images.require(id);
         return ResponseEntity.ok().eTag(ETags.of(image.getVersion())).body(ImageResponse.of(images.details(image)));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Rename, describe, retype or set autoReset; honours If-Match",
+    @Operation(operationId = "updateImage", summary = "Rename, describe, retype or set autoReset; honours If-Match",
             description = "The type can change only while the image has no differencing images and no"
                     + " attachments; autoReset exists only on differencing images.")
     @ApiResponse(responseCode = "200", description = "The changed image, with its new ETag")
+    @ApiResponse(responseCode = "400", description = "Invalid fields; a type for a differencing image, or autoReset"
+            + " for a base", content = @Content(mediaType = PROBLEM, examples = @ExampleObject(name = "type-on-differencing",
+                    value = ProblemExamples.TYPE_ON_DIFFERENCING)))
     @ApiResponse(responseCode = "409", description = "Children or attachments keep the type from changing",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.IN_USE)))
-    @ApiResponse(responseCode = "412", description = "If-Match names an older version", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     public ResponseEntity<ImageResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchImageRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
             @Parameter(example = "\"3\"") String ifMatch) {
@@ -161,22 +192,25 @@ public class ImageController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete an image and its file; refused while it has children or attachments")
+    @Operation(operationId = "deleteImage", summary = "Delete an image and its file; refused while it has children or attachments")
     @ApiResponse(responseCode = "204", description = "Deleted, row and file")
     @ApiResponse(responseCode = "409", description = "Differencing images, attachments or a running clone or"
-            + " download keep it", content = @Content(mediaType = PROBLEM,
-                    examples = @ExampleObject(value = ProblemExamples.IN_USE)))
+            + " download keep it", content = @Content(mediaType = PROBLEM, examples = {
+                    @ExampleObject(name = "image-has-children", value = ProblemExamples.IN_USE),
+                    @ExampleObject(name = "image-busy", value = ProblemExamples.IMAGE_BUSY)}))
     public ResponseEntity<Void> delete(@PathVariable UUID id) {
         provisioning.delete(id);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{id}/clone")
-    @Operation(summary = "Clone an image into a full, independent copy (an operation)",
+    @Operation(operationId = "cloneImage", summary = "Clone an image into a full, independent copy (an operation)",
             description = "A differencing image is flattened into the copy, which may be in another format"
                     + " (vdi, qcow2, raw). Answers 202 with the operation;"
                     + " when it succeeds its resourceUrl names the new image.")
-    @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+    @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation (kind clone-image)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OperationResponse.class),
+                    examples = @ExampleObject(value = ProblemExamples.CLONE_ACCEPTED)))
     @ApiResponse(responseCode = "400", description = "Invalid fields; an unknown format, or a variant the format"
             + " lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM,
                     examples = @ExampleObject(value = ProblemExamples.UNSUPPORTED_VARIANT)))
@@ -190,7 +224,7 @@ public class ImageController {
     }
 
     @GetMapping("/{id}/content")
-    @Operation(summary = "Download the virtual disk, streamed",
+    @Operation(operationId = "downloadImage", summary = "Download the virtual disk, streamed",
             description = "Raw bytes of the disk as a guest sees it (the differencing chain flattened), with"
                     + " single-range support (bytes=a-b, bytes=a-, bytes=-n). With format=vdi or format=qcow2 a"
                     + " standalone image file of the flattened disk instead, without ranges.")
@@ -199,8 +233,8 @@ public class ImageController {
     @ApiResponse(responseCode = "206", description = "The requested range; Content-Range says which",
             content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
                     schema = @Schema(type = "string", format = "binary")))
-    @ApiResponse(responseCode = "416", description = "The range lies outside the disk", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.RANGE)))
+    @ApiResponse(responseCode = "409", description = "The file is missing, or the image is being changed",
+            content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
     public ResponseEntity<StreamingResponseBody> content(@PathVariable UUID id,
             @RequestParam(required = false) @Parameter(description = "raw (default), vdi or qcow2", example = "qcow2")
             String format,
@@ -229,7 +263,8 @@ public class ImageController {
     }
 
     @PostMapping("/{id}/check")
-    @Operation(summary = "Check the image file's consistency (like qemu-img check)")
+    @Operation(operationId = "checkImage", summary = "Check the image file's consistency (like qemu-img check)")
+    @ApiResponse(responseCode = "200", description = "What the check found: leaks, corruptions, the file's figures")
     @ApiResponse(responseCode = "409", description = "The file is missing", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.INACCESSIBLE)))
     public CheckResponse check(@PathVariable UUID id) {

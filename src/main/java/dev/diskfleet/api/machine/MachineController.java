@@ -49,7 +49,9 @@ public class MachineController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a machine (powered off, no disks)")
+    @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
+    @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
+    @ApiResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb());
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
@@ -58,7 +60,7 @@ public class MachineController {
     }
 
     @GetMapping
-    @Operation(summary = "List machines, paged and filtered by state or name (substring)")
+    @Operation(operationId = "listMachines", summary = "List machines, paged and filtered by state or name (substring)")
     public PageResponse<MachineResponse> list(
             @RequestParam(required = false) @Pattern(regexp = "poweredOff|running",
                     message = "must be poweredOff or running") String state,
@@ -70,13 +72,18 @@ public class MachineController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a machine (with its ETag)")
+    @Operation(operationId = "getMachine", summary = "Get a machine (with its ETag)")
     public ResponseEntity<MachineResponse> get(@PathVariable UUID id) {
         return withETag(id, machines.get(id));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Rename, describe, or change CPUs and memory (powered off only); honours If-Match")
+    @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs and memory (powered off only); honours If-Match")
+    @ApiResponse(responseCode = "200", description = "The changed machine, with its new ETag")
+    @ApiResponse(responseCode = "409", description = "The machine is running, or the name is taken", content = @Content(
+            mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_RUNNING_CHANGE),
+                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN)}))
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
@@ -84,7 +91,7 @@ public class MachineController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a powered-off machine; its disks are detached first and normal disks keep the"
+    @Operation(operationId = "deleteMachine", summary = "Delete a powered-off machine; its disks are detached first and normal disks keep the"
             + " newest data of its snapshots; honours If-Match")
     @ApiResponse(responseCode = "204", description = "Deleted, with its own disks")
     @ApiResponse(responseCode = "409", description = "The machine is running", content = @Content(
@@ -96,19 +103,25 @@ public class MachineController {
     }
 
     @PostMapping("/{id}/start")
-    @Operation(summary = "Power on: every attached differencing image with autoReset on is emptied first")
+    @Operation(operationId = "startMachine", summary = "Power on: every attached differencing image with autoReset on is emptied first")
+    @ApiResponse(responseCode = "200", description = "Running")
+    @ApiResponse(responseCode = "409", description = "Already running, or a disk's file is missing", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_ALREADY_RUNNING)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(summary = "Power off; what the guest wrote stays readable until the next start")
+    @Operation(operationId = "stopMachine", summary = "Power off; what the guest wrote stays readable until the next start")
     public ResponseEntity<MachineResponse> stop(@PathVariable UUID id) {
         return withETag(id, power.stop(id));
     }
 
     @PostMapping("/{id}/reset")
-    @Operation(summary = "Power cycle a running machine (stop and start): autoReset disks are emptied")
+    @Operation(operationId = "resetMachine", summary = "Power cycle a running machine (stop and start): autoReset disks are emptied")
+    @ApiResponse(responseCode = "200", description = "Running again, autoReset disks emptied")
+    @ApiResponse(responseCode = "409", description = "The machine is powered off", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_POWERED_OFF)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> reset(@PathVariable UUID id) {
         return withETag(id, power.reset(id));
     }

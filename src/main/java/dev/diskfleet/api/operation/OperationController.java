@@ -2,7 +2,6 @@ package dev.diskfleet.api.operation;
 
 import dev.diskfleet.provisioning.operation.OperationCatalog;
 import dev.diskfleet.api.web.PageResponse;
-import dev.diskfleet.api.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -35,7 +34,7 @@ public class OperationController {
     }
 
     @GetMapping
-    @Operation(summary = "List operations, newest first")
+    @Operation(operationId = "listOperations", summary = "List operations, newest first")
     public PageResponse<OperationResponse> list(
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
@@ -44,17 +43,18 @@ public class OperationController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get an operation: state, progress, the created resource's URL or the error")
-    @ApiResponse(responseCode = "404", description = "No such operation", content = @Content(
-            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
+    @Operation(operationId = "getOperation", summary = "Get an operation: state, progress, the created resource's URL"
+            + " or the error")
+    @ApiResponse(responseCode = "200", description = "The operation as it is now")
     public OperationResponse get(@PathVariable UUID id) {
         return responses.toResponse(operations.get(id));
     }
 
     @GetMapping("/{id}/wait")
-    @Operation(summary = "Long poll: answer when the operation finishes, or after timeout seconds (max 60)")
-    @ApiResponse(responseCode = "404", description = "No such operation", content = @Content(
-            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
+    @Operation(operationId = "waitForOperation", summary = "Long poll: answer when the operation finishes, or after"
+            + " timeout seconds (max 60)")
+    @ApiResponse(responseCode = "200", description = "The operation: finished (succeeded or failed), or still running"
+            + " when the timeout passed")
     public OperationResponse await(@PathVariable UUID id,
             @RequestParam(defaultValue = "30") @Min(0) @Max(60) @Parameter(example = "30") int timeout)
             throws InterruptedException {

@@ -11,7 +11,8 @@ import org.springframework.http.ProblemDetail;
 @Schema(description = "Long work and how far it has got")
 public record OperationResponse(
         @Schema(example = "0b7e3f5c-2d4a-4f6b-9c1d-8e7f6a5b4c3d") UUID id,
-        @Schema(description = "What the work does", example = "clone-image") String kind,
+        @Schema(description = "What the work does: clone-image, fleet.deploy or fleet.scale",
+                example = "clone-image") String kind,
         @Schema(description = "queued, running, succeeded or failed", example = "succeeded") String state,
         @Schema(description = "0-100", example = "100") int progress,
         @Schema(description = "The resource the work acts on", example = "3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a")

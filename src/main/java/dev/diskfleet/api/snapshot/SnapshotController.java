@@ -35,7 +35,14 @@ public class SnapshotController {
     }
 
     @PostMapping
-    @Operation(summary = "Take a snapshot: every normal disk gets a differencing child the machine writes from now on")
+    @Operation(operationId = "takeSnapshot", summary = "Take a snapshot: every normal disk gets a differencing child the"
+            + " machine writes from now on")
+    @ApiResponse(responseCode = "201", description = "Taken; Location names the snapshot")
+    @ApiResponse(responseCode = "409", description = "A normal disk cannot have differencing images (raw)",
+            content = @Content(mediaType = "application/problem+json",
+                    examples = @ExampleObject(value = ProblemExamples.NOT_SNAPSHOTTABLE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<SnapshotResponse> take(@PathVariable UUID machineId,
             @Valid @RequestBody TakeSnapshotRequest request) {
         UUID takenId = disks.take(machineId, request.name(), request.description()).getId();
@@ -45,27 +52,30 @@ public class SnapshotController {
     }
 
     @GetMapping
-    @Operation(summary = "The machine's snapshot tree")
+    @Operation(operationId = "listSnapshots", summary = "The machine's snapshot tree")
     public List<SnapshotResponse> tree(@PathVariable UUID machineId) {
         return snapshots.tree(machineId).stream().map(SnapshotResponse::of).toList();
     }
 
     @GetMapping("/{snapshotId}")
-    @Operation(summary = "One snapshot with the snapshots taken after it")
+    @Operation(operationId = "getSnapshot", summary = "One snapshot with the snapshots taken after it")
     public SnapshotResponse get(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
         return SnapshotResponse.of(snapshots.get(machineId, snapshotId));
     }
 
     @PostMapping("/{snapshotId}/restore")
-    @Operation(summary = "Restore a snapshot (machine powered off): normal disks lose what changed since;"
-            + " write-through disks keep their data")
+    @Operation(operationId = "restoreSnapshot", summary = "Restore a snapshot (machine powered off): normal disks"
+            + " lose what changed since; write-through disks keep their data")
+    @ApiResponse(responseCode = "200", description = "Restored; the snapshot is the machine's current state")
+    @ApiResponse(responseCode = "409", description = "The machine is running", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.RESTORE_RUNNING)))
     public SnapshotResponse restore(@PathVariable UUID machineId, @PathVariable UUID snapshotId) {
         disks.restore(machineId, snapshotId);
         return SnapshotResponse.of(snapshots.get(machineId, snapshotId));
     }
 
     @DeleteMapping("/{snapshotId}")
-    @Operation(summary = "Delete a snapshot, merging its disks' data so the current state and other snapshots"
+    @Operation(operationId = "deleteSnapshot", summary = "Delete a snapshot, merging its disks' data so the current state and other snapshots"
             + " read as before")
     @ApiResponse(responseCode = "204", description = "Deleted; the data it held was merged")
     @ApiResponse(responseCode = "409", description = "Other states branch from its disk (a medium with several"

@@ -23,7 +23,7 @@ public class StorageController {
     }
 
     @GetMapping("/orphans")
-    @Operation(summary = "Image files that no image row knows",
+    @Operation(operationId = "listOrphanFiles", summary = "Image files that no image row knows",
             description = "Files left by a delete whose file removal failed, or copied into the storage root by"
                     + " hand. They are reported, never deleted automatically.")
     public Orphans orphans() {

@@ -4,7 +4,6 @@ import dev.diskfleet.domain.token.Role;
 import dev.diskfleet.provisioning.token.IssuedToken;
 import dev.diskfleet.provisioning.token.TokenService;
 import dev.diskfleet.api.web.PageResponse;
-import dev.diskfleet.api.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -60,8 +59,7 @@ public class TokenController {
 
     @GetMapping("/{id}")
     @Operation(operationId = "getToken", summary = "Get a token (no secret)")
-    @ApiResponse(responseCode = "404", description = "No such token", content = @Content(
-            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
+    @ApiResponse(responseCode = "200", description = "The token: name, role, expiry, last use")
     public TokenResponse get(@PathVariable UUID id) {
         return TokenResponse.of(tokens.get(id));
     }
@@ -69,8 +67,6 @@ public class TokenController {
     @DeleteMapping("/{id}")
     @Operation(operationId = "revokeToken", summary = "Revoke a token: its next request is refused (401)")
     @ApiResponse(responseCode = "204", description = "Revoked (or already revoked)")
-    @ApiResponse(responseCode = "404", description = "No such token", content = @Content(
-            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NOT_FOUND)))
     public ResponseEntity<Void> revoke(@PathVariable UUID id) {
         tokens.revoke(id);
         return ResponseEntity.noContent().build();

@@ -16,7 +16,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * {@code Idempotency-Key} for every {@code POST} under {@code /api/}: a retry with the same key, method,
+ * {@code Idempotency-Key} for every request that creates something: every {@code POST} under {@code /api/}
+ * and the {@code PUT}s in {@link #CREATING_PUTS} ({@code curl -T} uploads). A retry with the same key, method,
  * path and body gets the first answer again (status, Location, ETag, body, plus
  * {@code Idempotent-Replayed: true}) and creates nothing twice; the same key with another request is a
  * 422.
@@ -40,6 +41,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public static final String REPLAYED = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
     private static final String ANONYMOUS = "anonymous";
+    /** PUTs that create a resource (not the ones that write into one, such as guest disk data). */
+    static final java.util.Set<String> CREATING_PUTS = java.util.Set.of("/api/images/uploads");
 
     private final IdempotencyStore store;
     private final HandlerExceptionResolver problems;
@@ -51,8 +54,13 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !request.getRequestURI().startsWith("/api/")
-                || request.getHeader(HEADER) == null;
+        return request.getHeader(HEADER) == null || !honours(request.getMethod(), request.getRequestURI());
+    }
+
+    /** Whether a request with this method and path (or path template) takes an {@code Idempotency-Key}. */
+    public static boolean honours(String method, String path) {
+        return path.startsWith("/api/") && ("POST".equalsIgnoreCase(method)
+                || "PUT".equalsIgnoreCase(method) && CREATING_PUTS.contains(path));
     }
 
     @Override

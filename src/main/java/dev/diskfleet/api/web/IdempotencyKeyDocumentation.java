@@ -2,22 +2,25 @@ package dev.diskfleet.api.web;
 
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
-import org.springdoc.core.customizers.OperationCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.web.bind.annotation.PostMapping;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
 
 /**
- * Documents the {@code Idempotency-Key} header on every POST: {@link IdempotencyFilter} honours it for
- * all of them, so no controller declares it itself.
+ * Documents the {@code Idempotency-Key} header on every operation {@link IdempotencyFilter} honours it for
+ * (every POST, and the PUTs that create), so no controller declares it itself.
  */
-@Configuration
-public class IdempotencyKeyDocumentation {
+@Component
+class IdempotencyKeyDocumentation implements OpenApiCustomizer {
 
-    @Bean
-    OperationCustomizer idempotencyKeyHeader() {
-        return (operation, handler) -> {
-            if (handler.hasMethodAnnotation(PostMapping.class)) {
+    @Override
+    public void customise(io.swagger.v3.oas.models.OpenAPI api) {
+        if (api.getPaths() == null) {
+            return;
+        }
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            boolean documented = operation.getParameters() != null && operation.getParameters().stream()
+                    .anyMatch(p -> IdempotencyFilter.HEADER.equals(p.getName()));
+            if (IdempotencyFilter.honours(method.name(), path) && !documented) {
                 operation.addParametersItem(new HeaderParameter()
                         .name(IdempotencyFilter.HEADER)
                         .required(false)
@@ -28,7 +31,6 @@ public class IdempotencyKeyDocumentation {
                         .schema(new StringSchema().maxLength(255))
                         .example("5f0c6c2e-8d7b-4c4e-9a51-2b7f3e1d9a60"));
             }
-            return operation;
-        };
+        }));
     }
 }

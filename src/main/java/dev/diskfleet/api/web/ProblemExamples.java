@@ -3,11 +3,6 @@ package dev.diskfleet.api.web;
 /** Example problem documents for the API description (annotation values must be constants). */
 public final class ProblemExamples {
 
-    public static final String NOT_FOUND = """
-            {"type":"https://diskfleet.dev/problems/not-found","title":"Not found","status":404,\
-            "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a does not exist",\
-            "instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a"}""";
-
     public static final String VALIDATION = """
             {"type":"https://diskfleet.dev/problems/validation","title":"Invalid request","status":400,\
             "detail":"the request has invalid fields: name must not be blank; sizeBytes must be greater than 0",\
@@ -58,6 +53,136 @@ public final class ProblemExamples {
             from it; like VirtualBox, Diskfleet merges a medium with one child only. Delete the snapshots on the \
             other branches first: ['after-upgrade' (5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d)]",\
             "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots/0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}""";
+
+    public static final String GOLDEN_NOT_FOUND = """
+            {"type":"https://diskfleet.dev/problems/not-found","title":"Not found","status":404,\
+            "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a does not exist","instance":"/api/fleets"}""";
+
+    public static final String ATTACHED_IMAGE_NOT_FOUND = """
+            {"type":"https://diskfleet.dev/problems/not-found","title":"Not found","status":404,\
+            "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a does not exist",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments"}""";
+
+    public static final String OUT_OF_SPACE = """
+            {"type":"https://diskfleet.dev/problems/out-of-space","title":"Out of space","status":507,\
+            "detail":"the storage root has no space left for this image; free space or choose a smaller size",\
+            "instance":"/api/images/uploads"}""";
+
+    public static final String UPLOAD_INTERRUPTED = """
+            {"type":"https://diskfleet.dev/problems/upload-interrupted","title":"Bad request","status":400,\
+            "detail":"the upload broke off after 1048576 bytes (Connection reset); nothing was stored, send it again",\
+            "instance":"/api/images/uploads"}""";
+
+    public static final String IMAGE_BUSY = """
+            {"type":"https://diskfleet.dev/problems/image-busy","title":"Conflict","status":409,\
+            "detail":"cannot delete image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a: 1 clone(s) or download(s) are \
+            reading it; retry when they have finished","instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a"}""";
+
+    public static final String TYPE_ON_DIFFERENCING = """
+            {"type":"https://diskfleet.dev/problems/type-on-differencing","title":"Bad request","status":400,\
+            "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a is a differencing image; its write mode follows \
+            its base","instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a"}""";
+
+    public static final String MACHINE_NAME_TAKEN = """
+            {"type":"https://diskfleet.dev/problems/machine-name-taken","title":"Conflict","status":409,\
+            "detail":"a machine named 'pg-1' already exists; machine names are unique","instance":"/api/machines"}""";
+
+    public static final String MACHINE_POWERED_OFF = """
+            {"type":"https://diskfleet.dev/problems/machine-powered-off","title":"Conflict","status":409,\
+            "detail":"cannot reset machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): it is powered off; start it \
+            first (POST /api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start)",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/reset"}""";
+
+    public static final String MACHINE_RUNNING_CHANGE = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"cannot change the hardware of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) while it is \
+            running; stop it first (POST /api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/stop)",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7"}""";
+
+    public static final String SLOT_OCCUPIED = """
+            {"type":"https://diskfleet.dev/problems/slot-occupied","title":"Conflict","status":409,\
+            "detail":"port 0 device 0 of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) already holds image \
+            3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a (attachment 0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b); detach it first \
+            or choose another port or device","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments"}""";
+
+    public static final String ATTACHED_ELSEWHERE = """
+            {"type":"https://diskfleet.dev/problems/image-attached-elsewhere","title":"Conflict","status":409,\
+            "detail":"normal image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a is already attached to machine pg-2 \
+            (attachment 0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b); a normal image is attached to one machine at a time: \
+            detach it there first, or make it immutable to share it",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments"}""";
+
+    public static final String DETACH_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"cannot detach a disk from machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) while it is \
+            running; stop it first","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments/\
+            0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}""";
+
+    public static final String MALFORMED_RANGE = """
+            {"type":"https://diskfleet.dev/problems/malformed-range","title":"Bad request","status":400,\
+            "detail":"Content-Range 'bytes 0-511' is not of the form 'bytes first-last/*' or 'bytes first-last/size'",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments/\
+            3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/data"}""";
+
+    public static final String MEDIUM_NOT_WRITABLE = """
+            {"type":"https://diskfleet.dev/problems/medium-not-writable","title":"Conflict","status":409,\
+            "detail":"image 9b2d7c3e-1f4a-4b5c-8d6e-7f8a9b0c1d2e is immutable or has differencing images on it; it \
+            cannot take guest writes","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments/\
+            3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/data"}""";
+
+    public static final String WRITE_TOO_LARGE = """
+            {"type":"https://diskfleet.dev/problems/write-too-large","title":"Content too large","status":413,\
+            "detail":"one PUT writes at most 268435456 bytes; Content-Range 'bytes 0-536870911/*' asks for 536870912; \
+            split the write into several PUTs","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/\
+            attachments/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/data"}""";
+
+    public static final String NOT_SNAPSHOTTABLE = """
+            {"type":"https://diskfleet.dev/problems/not-snapshottable","title":"Conflict","status":409,\
+            "detail":"cannot take a snapshot of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): its normal disk at \
+            0:0 is raw image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a, which cannot have differencing images; make that \
+            image write-through to leave it out of snapshots, or attach a vdi or qcow2 image",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots"}""";
+
+    public static final String RESTORE_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"cannot restore a snapshot of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) while it is \
+            running; stop it first","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots/\
+            0e6f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b/restore"}""";
+
+    public static final String MACHINE_ALREADY_RUNNING = """
+            {"type":"https://diskfleet.dev/problems/machine-running","title":"Conflict","status":409,\
+            "detail":"machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) is already running",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start"}""";
+
+    public static final String FLEET_NAME_TAKEN = """
+            {"type":"https://diskfleet.dev/problems/fleet-name-taken","title":"Conflict","status":409,\
+            "detail":"a fleet named 'pg-test' already exists; choose another name","instance":"/api/fleets"}""";
+
+    public static final String GOLDEN_IN_USE = """
+            {"type":"https://diskfleet.dev/problems/image-in-use","title":"Conflict","status":409,\
+            "detail":"golden image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a is in use by running machine pg-1; stop it \
+            first so the clone is consistent","instance":"/api/fleets"}""";
+
+    public static final String FLEET_BUSY = """
+            {"type":"https://diskfleet.dev/problems/fleet-busy","title":"Conflict","status":409,\
+            "detail":"cannot start fleet pg-test (5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d): it is provisioning; wait for \
+            the operation changing it to finish, then retry","instance":"/api/fleets/5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d/start"}""";
+
+    /** Operations as their 202 answers show them: each kind with the fields it has at that moment. */
+    public static final String CLONE_ACCEPTED = """
+            {"id":"0b7e3f5c-2d4a-4f6b-9c1d-8e7f6a5b4c3d","kind":"clone-image","state":"queued","progress":0,\
+            "targetId":"3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a","createdAt":"2026-01-15T10:00:00Z",\
+            "updatedAt":"2026-01-15T10:00:00Z"}""";
+
+    public static final String DEPLOY_ACCEPTED = """
+            {"id":"1c8f4a6d-3e5b-4a7c-8d2e-9f0a1b2c3d4e","kind":"fleet.deploy","state":"queued","progress":0,\
+            "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
+            "updatedAt":"2026-01-15T10:00:00Z"}""";
+
+    public static final String SCALE_ACCEPTED = """
+            {"id":"2d9a5b7e-4f6c-4b8d-9e3f-0a1b2c3d4e5f","kind":"fleet.scale","state":"queued","progress":0,\
+            "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
+            "updatedAt":"2026-01-15T10:00:00Z"}""";
 
     private ProblemExamples() {
     }

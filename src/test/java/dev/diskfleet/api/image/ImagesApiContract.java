@@ -104,7 +104,7 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         Path vdi = work.resolve("golden.vdi");
         QemuTools.qemuImg("convert", "-f", "raw", "-O", "vdi", source.toString(), vdi.toString());
 
-        // A body labelled as a form is refused (415, see HardeningTest): an upload says what it is.
+        // As the README's curl sends it: --data-binary with the type named (a form label is refused, HardeningTest).
         Reply uploaded = api.upload("POST", "/api/images/uploads?name=" + prefix + "golden&type=normal",
                 BodyPublishers.ofFile(vdi), "Content-Type", "application/octet-stream").expect(201);
         JsonNode golden = uploaded.json();

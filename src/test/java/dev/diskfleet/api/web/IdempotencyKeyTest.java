@@ -130,6 +130,26 @@ class IdempotencyKeyTest extends FullStackTest {
     }
 
     @Test
+    void twoIdenticalPutUploadsWithAKeyMakeOneImage() {
+        String name = "idem-put-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        byte[] disk = new byte[1 << 20];
+        new java.util.Random(11).nextBytes(disk);
+        java.util.function.Supplier<Reply> put = () -> api.upload("PUT", "/api/images/uploads?name=" + name,
+                BodyPublishers.ofByteArray(disk), "Content-Type", "application/octet-stream", "Idempotency-Key", key);
+
+        Reply first = put.get();
+        Reply retry = put.get();
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(first.header("Idempotent-Replayed")).isEmpty();
+        assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(imagesNamed(name)).isEqualTo(1);
+    }
+
+    @Test
     void aMalformedKeyIsA400Problem() {
         Reply response = api.post("/api/images", imageJson("idem-bad", 1 << 20),
                 "Idempotency-Key", "x".repeat(300));

@@ -58,6 +58,31 @@ class OpenApiDocumentTest extends FullStackTest {
         assertThat(((Map<String, Object>) document.get("info")).get("title")).isEqualTo("Diskfleet API");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOperationHasANamedIdASuccessAndItsRefusals() {
+        Map<String, Object> document = new Yaml().load(api.get("/v3/api-docs.yaml").expect(200).text());
+        List<String> flawed = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        ((Map<String, Map<String, Object>>) document.get("paths")).forEach((path, operations) ->
+                operations.forEach((method, operation) -> {
+                    Map<String, Object> op = (Map<String, Object>) operation;
+                    String id = String.valueOf(op.get("operationId"));
+                    Set<String> statuses = ((Map<String, Object>) op.get("responses")).keySet();
+                    String where = method.toUpperCase() + " " + path + " (" + id + ")";
+                    if (id.matches(".*_\\d+") || !ids.add(id)) {
+                        flawed.add(where + ": an auto-numbered or repeated operationId");
+                    }
+                    if (statuses.stream().noneMatch(status -> status.startsWith("2"))) {
+                        flawed.add(where + ": no success response");
+                    }
+                    if (path.startsWith("/api/") && !statuses.containsAll(List.of("401", "403"))) {
+                        flawed.add(where + ": no 401/403");
+                    }
+                }));
+        assertThat(flawed).isEmpty();
+    }
+
     /** Whether an example appears in the operation or in a schema it refers to. */
     @SuppressWarnings("unchecked")
     private static boolean hasExample(Object node, Map<String, Object> schemas, Set<String> seen) {

@@ -125,15 +125,20 @@ public final class QemuTools {
     }
 
     private static boolean onPath(String tool) {
+        return onPathAt(tool) != null;
+    }
+
+    /** Where {@code tool} is on the PATH (a browser test hands these to Selenium), or null. */
+    public static String onPathAt(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
-            return false;
+            return null;
         }
         for (String dir : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
+                return Path.of(dir, tool).toString();
             }
         }
-        return false;
+        return null;
     }
 }

@@ -25,7 +25,7 @@ final class EndpointRoles {
         // A forward to the error page or the second half of an async download was authorized as the request.
         rules.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll();
 
-        // Public: liveness, the API document and its UI, the future web console's page and static files.
+        // Public: liveness, the API document and its UI, the web console's page and static files.
         rules.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll();
         rules.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                 "/swagger-ui/**", "/swagger-ui.html", "/", "/index.html").permitAll();

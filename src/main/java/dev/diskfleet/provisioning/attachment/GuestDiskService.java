@@ -13,6 +13,7 @@ import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLocks;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.provisioning.FreeSpace;
+import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +43,13 @@ public class GuestDiskService {
     private final MachineRepository machines;
     private final GuestHeldDisks heldDisks;
     private final FreeSpace freeSpace;
+    private final DiskfleetMeters meters;
 
     public GuestDiskService(AttachmentCatalog attachments, ImageRepository images, MachineLocks locks,
-            ImageStore store, MachineRepository machines, GuestHeldDisks heldDisks, FreeSpace freeSpace) {
+            ImageStore store, MachineRepository machines, GuestHeldDisks heldDisks, FreeSpace freeSpace,
+            DiskfleetMeters meters) {
         this.freeSpace = freeSpace;
+        this.meters = meters;
         this.attachments = attachments;
         this.images = images;
         this.locks = locks;
@@ -80,6 +84,7 @@ public class GuestDiskService {
 
         public void streamTo(OutputStream out) throws IOException {
             store.streamRaw(mediumId, range.offset(), range.length(), out);
+            meters.guestRead(range.length());
         }
 
         @Override
@@ -134,6 +139,7 @@ public class GuestDiskService {
             try (SpooledBody received = SpooledBody.receive(body, range.length(), "machine " + machineId)) {
                 received.forEachChunk((at, chunk) -> store.write(medium.getId(), range.offset() + at, chunk));
             }
+            meters.guestWritten(range.length());
             return range;
         } finally {
             lock.unlock();

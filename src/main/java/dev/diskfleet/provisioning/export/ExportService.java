@@ -17,6 +17,7 @@ import dev.diskfleet.provisioning.attachment.GuestDiskService;
 import dev.diskfleet.provisioning.attachment.GuestHeldDisks;
 import dev.diskfleet.provisioning.image.ImageCatalog;
 import dev.diskfleet.provisioning.image.ImageReaders;
+import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import dev.diskfleet.storage.ImageStore;
 import java.time.Instant;
 import java.util.Comparator;
@@ -55,12 +56,14 @@ public class ExportService implements AutoCloseable {
     private final ImageStore store;
     private final GuestHeldDisks heldDisks;
     private final Map<UUID, ServedExport> served = new ConcurrentHashMap<>();
+    /** Bytes read [0] and written [1] by exports already closed; the lock also orders closing against totals. */
+    private final long[] traffic = new long[2];
     /** The writable export of each medium that has one: the medium's only writer besides HTTP PUTs. */
     private final Map<UUID, UUID> writers = new ConcurrentHashMap<>();
 
     public ExportService(Exports exports, NbdServer server, Endpoint endpoint, ImageCatalog images,
             ImageReaders readers, GuestDiskService guestDisks, MachineRepository machines, MachineLocks locks,
-            ImageStore store, GuestHeldDisks heldDisks) {
+            ImageStore store, GuestHeldDisks heldDisks, DiskfleetMeters meters) {
         this.exports = exports;
         this.server = server;
         this.endpoint = endpoint;
@@ -71,6 +74,7 @@ public class ExportService implements AutoCloseable {
         this.locks = locks;
         this.store = store;
         this.heldDisks = heldDisks;
+        meters.nbdTraffic(this, ExportService::bytesReadTotal, ExportService::bytesWrittenTotal);
     }
 
     /** Serves the image's whole chain read-only; the image cannot be deleted until the export is. */
@@ -236,10 +240,31 @@ public class ExportService implements AutoCloseable {
     }
 
     private void close(UUID id) {
-        ServedExport export = served.remove(id);
+        ServedExport export;
+        synchronized (traffic) {
+            export = served.remove(id);
+            if (export != null) {
+                ExportStats stats = export.export().stats();
+                traffic[0] += stats.bytesRead();
+                traffic[1] += stats.bytesWritten();
+            }
+        }
         if (export != null) {
             exports.remove(export.export().name());
             export.release().run();
+        }
+    }
+
+    /** Bytes NBD clients read from every export since the start: closed exports' and live ones'. */
+    long bytesReadTotal() {
+        synchronized (traffic) {
+            return traffic[0] + served.values().stream().mapToLong(e -> e.export().stats().bytesRead()).sum();
+        }
+    }
+
+    long bytesWrittenTotal() {
+        synchronized (traffic) {
+            return traffic[1] + served.values().stream().mapToLong(e -> e.export().stats().bytesWritten()).sum();
         }
     }
 

@@ -11,6 +11,7 @@ import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.provisioning.event.Events;
 import com.sun.management.OperatingSystemMXBean;
 import jakarta.annotation.PreDestroy;
 import java.lang.management.ManagementFactory;
@@ -59,9 +60,12 @@ public class Guests {
         return thread;
     });
 
+    private final Events events;
+
     public Guests(Hypervisor hypervisor, GuestSpecs specs, GuestRunDirectories runDirectories,
-            MachineRepository machines, PlatformTransactionManager transactions,
+            MachineRepository machines, PlatformTransactionManager transactions, Events events,
             @Value("${diskfleet.hypervisor.stop-guests-on-shutdown:false}") boolean stopGuestsOnShutdown) {
+        this.events = events;
         this.stopGuestsOnShutdown = stopGuestsOnShutdown;
         this.hypervisor = hypervisor;
         this.specs = specs;
@@ -194,6 +198,7 @@ public class Guests {
         tx.executeWithoutResult(status -> machines.lockById(machineId).ifPresent(machine -> {
             if (machine.isRunning()) {
                 machine.guestEnded(exit);
+                events.machineState(machineId, "poweredOff", exit.reason());
             }
         }));
     }

@@ -3,7 +3,9 @@ package dev.diskfleet.provisioning.machine;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.provisioning.event.Events;
 import dev.diskfleet.provisioning.guest.Guests;
+import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -14,7 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Power actions, through the hypervisor. Start empties autoReset media ({@link MachineDisks#powerOn}) and
  * then boots the guest; stop asks the guest to power off and records the machine powered off, so what
  * the guest wrote stays readable until the next start; reset is a hard power cycle. Each runs under the
- * machine's power lock and returns the machine as it is afterwards.
+ * machine's power lock and returns the machine as it is afterwards. A boot announces the machine running
+ * (a power-off is announced where every one is recorded, {@link Guests}) and counts as a boot or a boot
+ * failure.
  */
 @Service
 public class PowerService {
@@ -27,9 +31,13 @@ public class PowerService {
     private final MachineService machineService;
     private final Guests guests;
     private final TransactionTemplate readOnly;
+    private final Events events;
+    private final DiskfleetMeters meters;
 
     public PowerService(MachineRepository machines, MachineDisks disks, MachineService machineService, Guests guests,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, Events events, DiskfleetMeters meters) {
+        this.events = events;
+        this.meters = meters;
         this.machines = machines;
         this.disks = disks;
         this.machineService = machineService;
@@ -42,7 +50,7 @@ public class PowerService {
     public MachineDetails start(UUID id) {
         return guests.withPowerLock(id, () -> {
             disks.powerOn(id, false);
-            guests.boot(id);
+            boot(id, "started");
             return machineService.get(id);
         });
     }
@@ -53,7 +61,7 @@ public class PowerService {
             requireRunning(id, "reset");
             guests.stop(id, Duration.ZERO, true);
             disks.powerOn(id, false);
-            guests.boot(id);
+            boot(id, "reset");
             return machineService.get(id);
         });
     }
@@ -73,6 +81,17 @@ public class PowerService {
             guests.stop(id, timeout, force);
             return machineService.get(id);
         });
+    }
+
+    private void boot(UUID id, String reason) {
+        try {
+            guests.boot(id);
+        } catch (RuntimeException e) {
+            meters.bootFailed();
+            throw e;
+        }
+        meters.booted();
+        events.machineState(id, "running", reason);
     }
 
     private void requireRunning(UUID id, String action) {

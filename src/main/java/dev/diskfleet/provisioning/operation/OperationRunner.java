@@ -1,8 +1,15 @@
 package dev.diskfleet.provisioning.operation;
 
+import dev.diskfleet.domain.event.DomainEvent;
+import dev.diskfleet.domain.event.EventTypes;
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.domain.operation.OperationRepository;
 import dev.diskfleet.domain.operation.OperationState;
+import dev.diskfleet.provisioning.event.Events;
+import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +39,8 @@ public class OperationRunner {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final FailureDescriber failures;
+    private final Events events;
+    private final DiskfleetMeters meters;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "diskfleet-operation");
         thread.setDaemon(true);
@@ -39,8 +48,10 @@ public class OperationRunner {
     });
 
     public OperationRunner(OperationRepository operations, PlatformTransactionManager transactions, JsonMapper json,
-            FailureDescriber failures) {
+            FailureDescriber failures, Events events, DiskfleetMeters meters) {
         this.failures = failures;
+        this.events = events;
+        this.meters = meters;
         this.operations = operations;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -49,7 +60,7 @@ public class OperationRunner {
 
     /** Records a queued operation and starts its work; returns the committed row. */
     public Operation submit(String kind, UUID targetId, OperationWork work) {
-        Operation operation = tx.execute(status -> operations.save(new Operation(UUID.randomUUID(), kind, targetId)));
+        Operation operation = tx.execute(status -> announce(operations.save(new Operation(UUID.randomUUID(), kind, targetId))));
         workers.submit(() -> execute(operation.getId(), work));
         return operation;
     }
@@ -78,12 +89,14 @@ public class OperationRunner {
     }
 
     private void execute(UUID id, OperationWork work) {
+        long started = System.nanoTime();
         update(id, Operation::start);
         Context context = new Context(id);
         try {
             OperationOutcome outcome = work.run(context);
             String result = outcome.result() == null ? context.lastResultJson : toJson(outcome.result());
             update(id, operation -> operation.succeed(outcome.resourceUrl(), result));
+            finished(id, started);
         } catch (Throwable e) {
             Throwable cause = e instanceof OperationFailure failure && failure.getCause() != null ? failure.getCause() : e;
             FailureDescriber.OperationError problem = failures.describe(cause);
@@ -94,11 +107,40 @@ public class OperationRunner {
                     ? toJson(failure.result()) : context.lastResultJson;
             update(id, operation -> operation.fail(problem.status(), problem.type(), problem.title(),
                     problem.detail(), result));
+            finished(id, started);
         }
     }
 
+    private void finished(UUID id, long startedNanos) {
+        operations.findById(id).ifPresent(operation -> meters.operationFinished(operation.getKind(),
+                operation.getState().name().toLowerCase(Locale.ROOT), Duration.ofNanos(System.nanoTime() - startedNanos)));
+    }
+
+    /**
+     * Tells the event stream where an operation stands, sent when the change commits: progress while it
+     * runs, one {@code operation.finished} with its result when it ends.
+     */
+    private Operation announce(Operation operation) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("kind", operation.getKind());
+        data.put("state", operation.getState().name().toLowerCase(Locale.ROOT));
+        data.put("progress", operation.getProgress());
+        data.put("targetId", operation.getTargetId());
+        data.put("resourceUrl", operation.getResourceUrl());
+        if (operation.getErrorTitle() != null) {
+            data.put("error", operation.getErrorTitle() + ": " + operation.getErrorDetail());
+        }
+        boolean done = operation.getState() == OperationState.SUCCEEDED || operation.getState() == OperationState.FAILED;
+        events.publish(new DomainEvent(done ? EventTypes.OPERATION_FINISHED : EventTypes.OPERATION_PROGRESS,
+                operation.getId(), data));
+        return operation;
+    }
+
     private void update(UUID id, java.util.function.Consumer<Operation> change) {
-        tx.executeWithoutResult(status -> operations.findById(id).ifPresent(change));
+        tx.executeWithoutResult(status -> operations.findById(id).ifPresent(operation -> {
+            change.accept(operation);
+            announce(operation);
+        }));
     }
 
     private String toJson(Object value) {

@@ -63,6 +63,8 @@ class EndpointRolesTest {
                 Arguments.of("GET", "/api/operations", "viewer"),
                 Arguments.of("GET", "/api/operations/" + ID, "viewer"),
                 Arguments.of("GET", "/api/operations/" + ID + "/wait?timeout=0", "viewer"),
+                Arguments.of("GET", "/api/images/tree", "viewer"),
+                Arguments.of("GET", "/api/session", "viewer"),
                 // disk bytes, power, snapshots, exports: operator
                 Arguments.of("GET", "/api/images/" + ID + "/content", "operator"),
                 Arguments.of("GET", m + "/attachments/" + ID + "/data", "operator"),
@@ -98,6 +100,7 @@ class EndpointRolesTest {
                 Arguments.of("GET", "/api/audit", "admin"),
                 Arguments.of("GET", "/api/storage/orphans", "admin"),
                 Arguments.of("GET", "/actuator/info", "admin"),
+                Arguments.of("GET", "/actuator/prometheus", "admin"),
                 Arguments.of("POST", "/api/no-such-thing", "admin"));
     }
 

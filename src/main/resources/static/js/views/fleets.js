@@ -1,0 +1,67 @@
+// Fleets: members with live state, power buttons, scale, and the space the fleet uses against what it saves.
+import { all, patch, post } from '../api.js';
+import { actionButton, announce, badge, bar, bytes, h, legend } from '../ui.js';
+
+export function fleetsView(container, ctx) {
+  const view = {
+    title: 'Fleets',
+    async refresh() {
+      const fleets = await all('/api/fleets');
+      container.replaceChildren(
+        h('div', { class: 'row spread' }, h('h2', {}, 'Fleets'),
+          ctx.can('admin') ? h('a', { class: 'button', href: '#/deploy' }, 'Deploy a fleet') : null),
+        fleets.length === 0 ? h('p', { class: 'muted' }, 'No fleets yet.') : h('div', { class: 'grid' }, fleets.map((f) => fleetCard(f, ctx))));
+    },
+    onEvent: (event) => /^(fleet|machine|attachment)\./.test(event.type),
+  };
+  return view;
+}
+
+function fleetCard(fleet, ctx) {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const usage = fleet.usage;
+  const power = (action) => actionButton(`${capital(action)} all`, `${capital(action)} every machine of ${fleet.name}`, async () => {
+    const result = await post(`/api/fleets/${fleet.id}/${action}`);
+    announce(`${fleet.name}: ${action} ${result.succeeded ?? ''} succeeded`);
+  }, error, 'secondary');
+  const sizeInput = h('input', { type: 'number', min: '0', max: '1000', value: fleet.size, id: `size-${fleet.id}` });
+  return h('section', { class: 'card fleet', 'data-fleet': fleet.name, 'aria-label': `Fleet ${fleet.name}` },
+    h('div', { class: 'row spread' },
+      h('h3', {}, fleet.name, ' ', badge(fleet.state)),
+      h('span', { class: 'muted' }, `${fleet.machines.length} of ${fleet.size} machines · prefix ${fleet.machineNamePrefix}`)),
+    h('div', { style: 'margin:.6rem 0' },
+      bar([{ value: usage.totalBytes, cls: 'used', label: 'used' }, { value: Math.max(0, usage.savedBytes), cls: 'saved', label: 'saved' }],
+        usage.fullClonesBytes, `${bytes(usage.totalBytes)} used, ${bytes(usage.savedBytes)} saved against ${bytes(usage.fullClonesBytes)} of full copies`),
+      legend([['used', `used ${bytes(usage.totalBytes)} (base ${bytes(usage.baseBytes)} + disks ${bytes(usage.machineDisksBytes)})`],
+        ['saved', `saved ${bytes(usage.savedBytes)}`]])),
+    h('div', { class: 'row' },
+      ctx.can('operator') ? [power('start'), power('stop'), power('reset')] : null,
+      ctx.can('admin') ? h('span', { class: 'row' }, h('label', { class: 'inline', for: `size-${fleet.id}`, style: 'margin:0 0 0 .5rem' }, 'Size'), sizeInput,
+        actionButton('Scale', `Scale ${fleet.name}`, async () => {
+          await patch(`/api/fleets/${fleet.id}`, { size: Number(sizeInput.value) });
+          announce(`${fleet.name} scaling to ${sizeInput.value}`);
+        }, error, 'secondary')) : null),
+    error,
+    h('div', { class: 'table-wrap members' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Machine'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Disk'), ctx.can('operator') ? h('th', {}, 'Power') : null)),
+      h('tbody', {}, fleet.machines.map((m) => memberRow(m, ctx, error))))));
+}
+
+function memberRow(member, ctx, error) {
+  const running = member.state === 'running';
+  const act = (action, enabled) => actionButton(capital(action), `${capital(action)} ${member.name}`, async () => {
+    await post(`/api/machines/${member.machineId}/${action}`);
+    announce(`${member.name}: ${action}`);
+  }, error, 'secondary');
+  const buttons = [act('start'), act('stop'), act('reset')];
+  buttons[0].disabled = running;
+  buttons[1].disabled = !running;
+  buttons[2].disabled = !running;
+  return h('tr', { 'data-machine': member.name },
+    h('td', {}, h('a', { href: `#/machines/${member.machineId}` }, member.name)),
+    h('td', { class: 'state' }, badge(member.state)),
+    h('td', { class: 'num' }, bytes(member.diskBytes)),
+    ctx.can('operator') ? h('td', {}, h('div', { class: 'row' }, buttons)) : null);
+}
+
+const capital = (text) => text[0].toUpperCase() + text.slice(1);

@@ -1,0 +1,80 @@
+// Machines: a list with power buttons; one machine's disks, snapshots and live console tail.
+import { all, get, post } from '../api.js';
+import { openEvents } from '../events.js';
+import { actionButton, announce, badge, h } from '../ui.js';
+
+export function machinesView(container, ctx, [machineId]) {
+  return machineId ? machineDetail(container, ctx, machineId) : machineList(container, ctx);
+}
+
+function powerButtons(machine, ctx, error) {
+  if (!ctx.can('operator')) return null;
+  const running = machine.state === 'running';
+  const act = (action, disabled) => {
+    const button = actionButton(action[0].toUpperCase() + action.slice(1), `${action} ${machine.name}`, async () => {
+      await post(`/api/machines/${machine.id}/${action}`);
+      announce(`${machine.name}: ${action}`);
+    }, error, 'secondary');
+    button.disabled = disabled;
+    return button;
+  };
+  return h('div', { class: 'row' }, act('start', running), act('stop', !running), act('reset', !running));
+}
+
+function machineList(container, ctx) {
+  return {
+    title: 'Machines',
+    async refresh() {
+      const machines = await all('/api/machines');
+      const error = h('p', { class: 'error', role: 'alert' });
+      container.replaceChildren(h('h2', {}, 'Machines'), error,
+        machines.length === 0 ? h('p', { class: 'muted' }, 'No machines yet.') : h('div', { class: 'card table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'State'), h('th', { class: 'num hide-narrow' }, 'CPUs'),
+            h('th', { class: 'num hide-narrow' }, 'Memory'), h('th', { class: 'num' }, 'Disks'), ctx.can('operator') ? h('th', {}, 'Power') : null)),
+          h('tbody', {}, machines.map((m) => h('tr', { 'data-machine': m.name },
+            h('td', {}, h('a', { href: `#/machines/${m.id}` }, m.name)), h('td', {}, badge(m.state)),
+            h('td', { class: 'num hide-narrow' }, m.cpus), h('td', { class: 'num hide-narrow' }, `${m.memoryMb} MiB`),
+            h('td', { class: 'num' }, m.attachments.length), ctx.can('operator') ? h('td', {}, powerButtons(m, ctx, error)) : null))))));
+    },
+    onEvent: (event) => /^(machine|attachment)\./.test(event.type),
+  };
+}
+
+function machineDetail(container, ctx, id) {
+  const consoleLines = h('pre', { class: 'console', 'aria-label': 'Guest console', tabindex: '0' });
+  const closeConsole = openEvents(`console=${id}&types=console&resource=${id}`, (event) => {
+    if (event.type !== 'console') return;
+    consoleLines.append(`${event.data.line}\n`);
+    while (consoleLines.childNodes.length > 500) consoleLines.firstChild.remove();
+    consoleLines.scrollTop = consoleLines.scrollHeight;
+  });
+  return {
+    title: 'Machine',
+    async refresh() {
+      const [machine, snapshots] = await Promise.all([get(`/api/machines/${id}`), get(`/api/machines/${id}/snapshots`)]);
+      const error = h('p', { class: 'error', role: 'alert' });
+      container.replaceChildren(
+        h('p', {}, h('a', { href: '#/machines' }, '← Machines')),
+        h('section', { class: 'card' },
+          h('div', { class: 'row spread' }, h('h2', {}, machine.name, ' ', badge(machine.state)), powerButtons(machine, ctx, error)),
+          error,
+          h('p', { class: 'muted' }, `${machine.cpus} CPUs · ${machine.memoryMb} MiB · id ${machine.id}`),
+          h('h3', {}, 'Disks'),
+          machine.attachments.length === 0 ? h('p', { class: 'muted' }, 'No disks attached.') : h('div', { class: 'table-wrap' }, h('table', {},
+            h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'Type'), h('th', {}, 'Image'), h('th', {}, 'Autoreset'))),
+            h('tbody', {}, machine.attachments.map((a) => h('tr', {}, h('td', {}, `${a.port}:${a.device}`), h('td', {}, a.type),
+              h('td', {}, h('code', {}, a.imageId)), h('td', {}, a.autoReset ? 'yes' : 'no'))))))),
+        h('section', { class: 'card' }, h('h3', {}, 'Snapshots'),
+          flattenSnapshots(snapshots).length === 0 ? h('p', { class: 'muted' }, 'No snapshots.')
+            : h('ul', {}, flattenSnapshots(snapshots).map((s) => h('li', {}, `${'— '.repeat(s.depth)}${s.name}${s.current ? ' (current)' : ''}`)))),
+        h('section', { class: 'card' }, h('h3', {}, 'Console'), h('p', { class: 'muted' }, 'New lines of the guest console, live.'), consoleLines));
+    },
+    onEvent: (event) => (event.data?.id === id || event.data?.machineId === id) && event.type !== 'console',
+    dispose: closeConsole,
+  };
+}
+
+function flattenSnapshots(list, depth = 0) {
+  const items = Array.isArray(list) ? list : list?.items || (list ? [list] : []);
+  return items.flatMap((s) => [{ ...s, depth }, ...flattenSnapshots(s.children || [], depth + 1)]);
+}

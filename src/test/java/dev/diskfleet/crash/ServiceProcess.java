@@ -76,6 +76,9 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(List.of("-cp", serviceClassPath(), "dev.diskfleet.DiskfleetApplication",
                 "--diskfleet.data-dir=" + dataDir, "--server.port=0",
                 "--diskfleet.security.admin-token=" + ADMIN_TOKEN, "--spring.main.banner-mode=off",
+                // The workload's machines have no bootable disk and write into running machines' disks over
+                // HTTP: records only, as the rest of the suite (guests are RealGuestsTest's subject).
+                "--diskfleet.hypervisor=none",
                 "--logging.level.root=WARN", "--logging.level.org.springframework.boot.tomcat=INFO",
                 "--logging.level.org.springframework.boot.web=INFO", "--logging.level.dev.diskfleet=INFO"));
         try {

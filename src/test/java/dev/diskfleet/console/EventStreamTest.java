@@ -51,7 +51,7 @@ class EventStreamTest {
                     "machine.state");
             assertThat(mine.stream().filter(event -> event.type().equals("machine.state"))
                     .map(event -> json(event.data()).get("state").asString() + "/" + json(event.data()).get("reason").asString()))
-                    .containsExactly("running/started", "poweredOff/stopped");
+                    .containsExactly("running/started", "poweredOff/stoppedByHost");
             assertThat(mine).allSatisfy(event -> assertThat(event.type()).startsWith("machine."));
             List<Long> ids = seen.stream().map(event -> Long.parseLong(event.id())).toList();
             assertThat(ids).isSorted().doesNotHaveDuplicates();

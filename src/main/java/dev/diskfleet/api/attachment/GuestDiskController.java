@@ -45,6 +45,9 @@ public class GuestDiskController {
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(
             mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "409", description = "The machine's guest runs under QEMU and the disk is qcow2 or raw,"
+            + " which QEMU writes itself (reads of VDI disks go through the service's own NBD export)", content = @Content(
+            mediaType = "application/problem+json"))
     public void read(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
             @Parameter(example = "bytes=0-511") @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
             @RequestHeader(value = HttpHeaders.IF_RANGE, required = false) String ifRange,

@@ -2,6 +2,7 @@ package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FullStackFleetTest;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -69,6 +71,123 @@ abstract class FleetRaceContract extends FullStackFleetTest {
         } else {
             assertThat(after.status()).isEqualTo(404);
         }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE state <> 'READY'").query(Long.class).single())
+                .as("no fleet row in a transitional state").isZero();
+    }
+
+    @Test
+    void tenParallelScalesToOneSizeLeaveTheFleetReadyWithThatManyMachines() throws Exception {
+        UUID golden = goldenImage();
+        JsonNode fleet = deploy(unique("scale"), golden, 1, unique("sc"), false);
+        String id = fleet.get("id").asString();
+
+        List<Reply> answers = race(RACERS, () -> api.patch("/api/fleets/" + id, "{\"size\":3}"));
+        int accepted = 0;
+        for (Reply answer : answers) {
+            if (answer.status() == 202) {
+                accepted++;
+                assertThat(awaitOperation(answer).get("state").asString()).as(answer.text()).isEqualTo("succeeded");
+            } else {
+                // The provisioner's claim: a loser finds the fleet busy, or loses the version check.
+                assertThat(answer.status()).as(answer.text()).isEqualTo(409);
+                assertThat(answer.json().get("type").asString()).as(answer.text()).isIn(
+                        "https://diskfleet.dev/problems/fleet-busy", "https://diskfleet.dev/problems/concurrent-update");
+            }
+        }
+        assertThat(accepted).as("at least one scale is accepted").isPositive();
+
+        JsonNode after = api.get("/api/fleets/" + id).expect(200).json();
+        assertThat(after.get("state").asString()).as(after.toString()).isEqualTo("ready");
+        assertThat(after.get("size").asInt()).isEqualTo(3);
+        assertThat(after.get("machines")).as(after.toString()).hasSize(3);
+        for (JsonNode member : after.get("machines")) {
+            JsonNode machine = api.get("/api/machines/" + member.get("machineId").asString()).expect(200).json();
+            assertThat(machine.get("attachments")).as("each member has exactly its one disk").hasSize(1);
+            assertThat(machine.get("attachments").get(0).get("id").asString())
+                    .isEqualTo(member.get("attachmentId").asString());
+            api.get("/api/images/" + member.get("diskImageId").asString()).expect(200);
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM fleet_machines WHERE fleet_id = ?").param(UUID.fromString(id))
+                .query(Long.class).single()).as("no extra member rows").isEqualTo(3);
+        assertNoTransitionalFleet();
+    }
+
+    @Test
+    void tenParallelStartsThenStopsOfOneMachineAgreeOnItsState() throws Exception {
+        UUID machine = createMachine();
+        String path = "/api/machines/" + machine;
+
+        List<Reply> starts = race(RACERS, () -> api.postEmpty(path + "/start"));
+        assertThat(starts.stream().filter(answer -> answer.status() == 200).toList())
+                .as("one start succeeds; any other 200 shows the same running machine")
+                .isNotEmpty().allSatisfy(answer -> assertThat(answer.json().get("state").asString()).isEqualTo("running"));
+        starts.stream().filter(answer -> answer.status() != 200)
+                .forEach(answer -> assertThat(answer.status()).as(answer.text()).isEqualTo(409));
+        assertThat(api.get(path).expect(200).json().get("state").asString()).isEqualTo("running");
+
+        List<Reply> stops = race(RACERS, () -> api.postEmpty(path + "/stop?force=true"));
+        assertThat(stops.stream().filter(answer -> answer.status() == 200).toList())
+                .as("one stop succeeds; any other 200 shows the same powered-off machine")
+                .isNotEmpty().allSatisfy(answer -> assertThat(answer.json().get("state").asString()).isEqualTo("poweredOff"));
+        stops.stream().filter(answer -> answer.status() != 200)
+                .forEach(answer -> assertThat(answer.status()).as(answer.text()).isEqualTo(409));
+        assertThat(api.get(path).expect(200).json().get("state").asString()).isEqualTo("poweredOff");
+    }
+
+    @Test
+    void tenParallelFleetStartsLeaveEveryMemberRunning() throws Exception {
+        UUID golden = goldenImage();
+        JsonNode fleet = deploy(unique("start"), golden, 3, unique("st"), false);
+        String id = fleet.get("id").asString();
+
+        List<Reply> answers = race(RACERS, () -> api.postEmpty("/api/fleets/" + id + "/start"));
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.text()).isIn(200, 409));
+
+        JsonNode after = api.get("/api/fleets/" + id).expect(200).json();
+        assertThat(after.get("state").asString()).as(after.toString()).isEqualTo("ready");
+        assertThat(after.get("machines")).hasSize(3)
+                .allSatisfy(member -> assertThat(member.get("state").asString()).isEqualTo("running"));
+        assertNoTransitionalFleet();
+        api.postEmpty("/api/fleets/" + id + "/stop?force=true").expect(200);
+    }
+
+    @Test
+    void tenParallelSnapshotsLeaveAConsistentTreeAndAReadableDisk() throws Exception {
+        UUID machine = createMachine();
+        UUID attachment = id(attached(machine, createImage("normal"), 0), "id");
+        byte[] content = pattern(7, 4096);
+        written(machine, attachment, 0, content);
+        String path = "/api/machines/" + machine + "/snapshots";
+        String prefix = unique("snap");
+        AtomicInteger numbers = new AtomicInteger();
+
+        List<Reply> answers = race(RACERS, () -> api.post(path,
+                DiskfleetClient.body("name", prefix + "-" + numbers.incrementAndGet())));
+        List<String> taken = new ArrayList<>();
+        for (Reply answer : answers) {
+            assertThat(answer.status()).as(answer.text()).isIn(201, 409);
+            if (answer.status() == 201) {
+                taken.add(answer.json().get("id").asString());
+            }
+        }
+        assertThat(taken).as("at least one snapshot is taken").isNotEmpty();
+
+        List<String> listed = new ArrayList<>();
+        collectIds(api.get(path).expect(200).json(), listed);
+        assertThat(listed).as("the tree lists exactly the snapshots answered 201").containsExactlyInAnyOrderElementsOf(taken);
+        assertThat(read(machine, attachment, 0, content.length)).as("the disk reads through its chain").isEqualTo(content);
+        api.get(dataPath(machine, attachment)).expect(200);
+    }
+
+    /** The ids of a snapshot tree, depth first: each node lists the snapshots taken after it as children. */
+    private static void collectIds(JsonNode nodes, List<String> ids) {
+        for (JsonNode node : nodes) {
+            ids.add(node.get("id").asString());
+            collectIds(node.path("children"), ids);
+        }
+    }
+
+    private void assertNoTransitionalFleet() {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE state <> 'READY'").query(Long.class).single())
                 .as("no fleet row in a transitional state").isZero();
     }

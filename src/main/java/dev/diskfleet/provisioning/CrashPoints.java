@@ -21,6 +21,12 @@ public final class CrashPoints {
     private static final String ARMED_NAME;
     private static final int ARMED_HIT;
     private static final ConcurrentMap<String, AtomicInteger> HITS = new ConcurrentHashMap<>();
+    /**
+     * Points count only once startup recovery is done: the harness arms the next round's point in the same
+     * process that recovers from the last kill, and a point passed while recovering would both shift the
+     * counts it learned from a clean start and halt the restart it needs to check that kill.
+     */
+    private static volatile boolean counting;
 
     static {
         String armed = System.getProperty(PROPERTY);
@@ -32,9 +38,14 @@ public final class CrashPoints {
     private CrashPoints() {
     }
 
+    /** Called by startup recovery when it is done: from now on points count. */
+    public static void startupRecovered() {
+        counting = true;
+    }
+
     /** Halts the JVM if this is the armed point (at its armed hit); otherwise does nothing. */
     public static void reach(String name) {
-        if (ARMED_NAME == null) {
+        if (ARMED_NAME == null || !counting) {
             return;
         }
         if (ARMED_NAME.equals(LIST_ALL)) {

@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.recovery;
 
 import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
@@ -64,5 +65,6 @@ public class StartupRecovery implements SmartInitializingSingleton {
         intents.recover();
         storage.reconcile();
         idempotencyKeys.releaseInterruptedClaims();
+        CrashPoints.startupRecovered();
     }
 }

@@ -15,12 +15,15 @@ public class OperationCatalog {
 
     /** Long polls wait at most this long, whatever the client asks. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
-    private static final long POLL_MILLIS = 50;
+    /** Rows changed by something else than this process's runner (startup recovery) are re-read this often. */
+    private static final Duration REREAD = Duration.ofSeconds(1);
 
     private final OperationRepository operations;
+    private final OperationChanges changes;
 
-    public OperationCatalog(OperationRepository operations) {
+    public OperationCatalog(OperationRepository operations, OperationChanges changes) {
         this.operations = operations;
+        this.changes = changes;
     }
 
     public Operation get(UUID id) {
@@ -35,11 +38,13 @@ public class OperationCatalog {
     public Operation await(UUID id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), MAX_WAIT.toNanos());
         while (true) {
+            long seen = changes.generation();
             Operation operation = get(id);
-            if (operation.getState().isFinished() || System.nanoTime() >= deadline) {
+            long left = deadline - System.nanoTime();
+            if (operation.getState().isFinished() || left <= 0) {
                 return operation;
             }
-            Thread.sleep(POLL_MILLIS);
+            changes.awaitChangeAfter(seen, Duration.ofNanos(Math.min(left, REREAD.toNanos())));
         }
     }
 }

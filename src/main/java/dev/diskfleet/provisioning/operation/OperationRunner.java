@@ -41,6 +41,7 @@ public class OperationRunner {
     private final FailureDescriber failures;
     private final Events events;
     private final DiskfleetMeters meters;
+    private final OperationChanges changes;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "diskfleet-operation");
         thread.setDaemon(true);
@@ -48,8 +49,9 @@ public class OperationRunner {
     });
 
     public OperationRunner(OperationRepository operations, PlatformTransactionManager transactions, JsonMapper json,
-            FailureDescriber failures, Events events, DiskfleetMeters meters) {
+            FailureDescriber failures, Events events, DiskfleetMeters meters, OperationChanges changes) {
         this.failures = failures;
+        this.changes = changes;
         this.events = events;
         this.meters = meters;
         this.operations = operations;
@@ -141,6 +143,7 @@ public class OperationRunner {
             change.accept(operation);
             announce(operation);
         }));
+        changes.committed();
     }
 
     private String toJson(Object value) {

@@ -74,7 +74,8 @@ final class AllocatedCopy {
         this.source = source;
         this.size = source.virtualSize();
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(ByteBuffer.allocateDirect(CHUNK));
+            // aligned, so a target being built can write them past the page cache (DirectWrites)
+            free.add(DirectWrites.allocateAligned(CHUNK));
         }
     }
 
@@ -161,7 +162,7 @@ final class AllocatedCopy {
     }
 
     private void readAhead(FileChannel sink) {
-        try {
+        try (ColdReads coldReads = new ColdReads()) {
             for (long pos = 0; pos < size && !cancelled; pos += CHUNK) {
                 int length = (int) Math.min(CHUNK, size - pos);
                 if (!source.holdsAnything(pos, length)) {
@@ -177,7 +178,9 @@ final class AllocatedCopy {
                 }
                 ByteBuffer buf = free.take();
                 buf.clear().limit(length);
-                source.read(pos, buf);
+                if (!coldReads.read(source, pos, buf)) {
+                    source.read(pos, buf);
+                }
                 buf.flip();
                 if (Zeros.isAllZero(buf)) {
                     free.add(buf);

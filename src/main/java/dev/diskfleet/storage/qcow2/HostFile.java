@@ -1,5 +1,6 @@
 package dev.diskfleet.storage.qcow2;
 
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.HostExtent;
 import java.io.IOException;
@@ -17,11 +18,18 @@ final class HostFile {
     private final Path path;
     private final FileChannel channel;
     private final boolean barriers;
+    /** Runs of data clusters of a file being built go past the page cache; null for a published file. */
+    private final DirectWrites directData;
 
     HostFile(Path path, FileChannel channel, boolean barriers) {
+        this(path, channel, barriers, null);
+    }
+
+    HostFile(Path path, FileChannel channel, boolean barriers, DirectWrites directData) {
         this.path = path;
         this.channel = channel;
         this.barriers = barriers;
+        this.directData = directData;
     }
 
     Path path() {
@@ -63,6 +71,15 @@ final class HostFile {
         FileIo.writeFully(channel, src, position, path);
     }
 
+    /** Writes clusters of guest data: past the page cache while the file is being built, where aligned. */
+    void writeData(ByteBuffer src, long position) {
+        if (directData != null) {
+            directData.write(channel, src, position);
+        } else {
+            FileIo.writeFully(channel, src, position, path);
+        }
+    }
+
     /** Where {@code length} bytes at {@code position} lie, for a copy the kernel makes. */
     HostExtent extent(long position, long length) {
         return new HostExtent(channel, path, position, length);
@@ -84,6 +101,9 @@ final class HostFile {
     }
 
     void close() {
+        if (directData != null) {
+            directData.close();
+        }
         FileIo.close(channel, path);
     }
 }

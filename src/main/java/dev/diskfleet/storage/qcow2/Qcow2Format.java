@@ -1,6 +1,7 @@
 package dev.diskfleet.storage.qcow2;
 
 import dev.diskfleet.storage.ChainException;
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
@@ -115,7 +116,7 @@ public final class Qcow2Format implements ImageFormat {
         FileChannel channel = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            HostFile host = new HostFile(file, channel, false);
+            HostFile host = new HostFile(file, channel, false, DirectWrites.open(file));
             fresh.writeTo(host);
             return load(host, spec.id(), true, StorageLimits.DEFAULT);
         } catch (RuntimeException e) {

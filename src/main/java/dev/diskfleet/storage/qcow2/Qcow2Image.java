@@ -345,7 +345,7 @@ final class Qcow2Image implements ImageFile {
             writeBackIfDirty();
         }
         ClusterAllocator.ClusterRun run = allocator.reserveRun(wanted);
-        host.write(data.duplicate().limit(data.position() + run.count() * g.clusterSize()), g.offsetOf(run.first()));
+        host.writeData(data.duplicate().limit(data.position() + run.count() * g.clusterSize()), g.offsetOf(run.first()));
         publishRun(unit, run);
         return run.count();
     }
@@ -455,7 +455,7 @@ final class Qcow2Image implements ImageFile {
                 throw new IllegalArgumentException("a cluster of " + id + " needs " + g.clusterSize()
                         + " bytes, got " + data.remaining());
             }
-            host.write(data.duplicate().limit(data.position() + g.clusterSize()), g.offsetOf(dataCluster));
+            host.writeData(data.duplicate().limit(data.position() + g.clusterSize()), g.offsetOf(dataCluster));
         }
         ByteBuffer table = newTable ? map.newTable(unit, entry) : null;
         if (newTable && !defer) {

@@ -1,5 +1,6 @@
 package dev.diskfleet.storage.vdi;
 
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
@@ -103,7 +104,8 @@ public final class VdiFormat implements ImageFormat {
             } else {
                 FileIo.writeFully(channel, ByteBuffer.allocate(1), dataOffset - 1, file);
             }
-            VdiImage image = new VdiImage(this, file, channel, header, map, true, false);
+            VdiImage image = new VdiImage(this, file, channel, header, map, true, false,
+                    fixed ? null : DirectWrites.open(file));
             if (spec.parent() instanceof VdiImage parent) {
                 parent.childRecordedModificationId();
             }
@@ -134,7 +136,7 @@ public final class VdiFormat implements ImageFormat {
         long blocksInFile = (length - header.dataOffset()) / (header.blockSize() + header.blockExtra());
         BlockMap map = BlockMap.read(channel, header.blockMapOffset(), count, header.allocatedBlocks(), blocksInFile,
                 file);
-        return new VdiImage(this, file, channel, header, map, writable, writable);
+        return new VdiImage(this, file, channel, header, map, writable, writable, null);
     }
 
 

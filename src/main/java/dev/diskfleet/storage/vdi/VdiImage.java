@@ -2,6 +2,7 @@ package dev.diskfleet.storage.vdi;
 
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
@@ -35,6 +36,8 @@ final class VdiImage implements ImageFile {
     private final boolean writable;
     /** Force data to disk between the ordered steps of an allocation (off while building a temporary file). */
     private final boolean barriers;
+    /** Data blocks of a file being built go past the page cache; null for a published file. */
+    private final DirectWrites directData;
     private volatile VdiHeader header;
     /**
      * VirtualBox gives an image a new modification UUID on its first change after opening. Cleared again
@@ -43,8 +46,9 @@ final class VdiImage implements ImageFile {
     private volatile boolean modificationIdRenewed;
 
     VdiImage(VdiFormat format, Path file, FileChannel channel, VdiHeader header, BlockMap map,
-            boolean writable, boolean barriers) {
+            boolean writable, boolean barriers, DirectWrites directData) {
         this.format = format;
+        this.directData = directData;
         this.file = file;
         this.channel = channel;
         this.header = header;
@@ -136,7 +140,11 @@ final class VdiImage implements ImageFile {
         beginChange();
         VdiHeader h = header;
         long index = h.allocatedBlocks();
-        FileIo.writeFully(channel, src, h.blockOffset(index), file);
+        if (directData != null) {
+            directData.write(channel, src, h.blockOffset(index));
+        } else {
+            FileIo.writeFully(channel, src, h.blockOffset(index), file);
+        }
         barrier();
         writeMapEntry(unit, (int) index);
         map.set(unit, (int) index);
@@ -283,6 +291,9 @@ final class VdiImage implements ImageFile {
 
     @Override
     public void close() {
+        if (directData != null) {
+            directData.close();
+        }
         FileIo.close(channel, file);
     }
 

@@ -1,0 +1,92 @@
+package dev.diskfleet.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The I/O a copy does past the page cache: a clone's data written directly ({@link DirectWrites}) and a
+ * cold source read directly ({@link ColdReads}). Whatever path a run takes, the bytes are the same; what
+ * is cached, unaligned or refused takes the ordinary path.
+ */
+class DirectIoTest {
+
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aCloneIsWrittenPastTheCacheSoACloneOfItReadsItsSourceDirectlyAndBothMatch() throws Exception {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            store.create(base, "vdi", 8L * MIB, Variant.DYNAMIC);
+            ByteBuffer data = noise(new Random(7), 3 * MIB);
+            store.write(base, MIB, data.duplicate());
+            UUID clone = UUID.randomUUID();
+            store.clone(base, clone, "vdi", Variant.DYNAMIC, Progress.NONE);
+
+            ImageFormat vdi = ImageFormats.installed().stream().filter(f -> f.name().equals("vdi")).findFirst().orElseThrow();
+            try (ImageFile layer = vdi.open(root.resolve(clone + ".vdi"), false); ColdReads cold = new ColdReads()) {
+                Chain chain = new Chain(List.of(layer));
+                ByteBuffer direct = DirectWrites.allocateAligned(MIB);
+                assertThat(cold.read(chain, 2L * MIB, direct)).as("the clone's block, never cached, is read directly")
+                        .isTrue();
+                assertThat(direct.flip()).isEqualTo(data.duplicate().position(MIB).limit(2 * MIB));
+
+                ByteBuffer cached = DirectWrites.allocateAligned(MIB);
+                chain.read(2L * MIB, cached);
+                assertThat(cold.read(chain, 2L * MIB, DirectWrites.allocateAligned(MIB)))
+                        .as("once read through the cache, the block is read from there").isFalse();
+                assertThat(cold.read(chain, 3L * MIB + 512, DirectWrites.allocateAligned(4096)))
+                        .as("an unaligned offset").isFalse();
+                assertThat(cold.read(chain, 6L * MIB, DirectWrites.allocateAligned(MIB)))
+                        .as("a block the image does not hold").isFalse();
+            }
+
+            UUID second = UUID.randomUUID();
+            store.clone(clone, second, "qcow2", Variant.DYNAMIC, Progress.NONE);
+            ByteBuffer expected = ByteBuffer.allocate(8 * MIB);
+            ByteBuffer actual = ByteBuffer.allocate(8 * MIB);
+            store.read(base, 0, expected);
+            store.read(second, 0, actual);
+            assertThat(actual.flip()).isEqualTo(expected.flip());
+            assertThat(store.check(second).isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void directWritesTakeAlignedRunsAndLeaveTheRestToTheBufferedChannel() throws Exception {
+        Path file = root.resolve("built");
+        try (FileChannel buffered = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); DirectWrites direct = DirectWrites.open(file)) {
+            ByteBuffer aligned = DirectWrites.allocateAligned(64 * 1024);
+            aligned.put(noise(new Random(1), 64 * 1024)).flip();
+            direct.write(buffered, aligned, 4096);
+            assertThat(aligned.hasRemaining()).isFalse();
+            ByteBuffer heap = noise(new Random(2), 1000);
+            direct.write(buffered, heap, 4096 + 64 * 1024 + 3);
+            assertThat(heap.hasRemaining()).isFalse();
+
+            byte[] written = Files.readAllBytes(file);
+            assertThat(written).hasSize(4096 + 64 * 1024 + 3 + 1000);
+            assertThat(ByteBuffer.wrap(written, 4096, 64 * 1024)).isEqualTo(aligned.flip());
+            assertThat(ByteBuffer.wrap(written, 4096 + 64 * 1024 + 3, 1000)).isEqualTo(heap.flip());
+        }
+    }
+
+    private static ByteBuffer noise(Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+}

@@ -75,7 +75,8 @@ public class DiskTransaction {
          * whose row this transaction deletes: its file goes once the deletion is committed.
          */
         public void deleteMergedChildAfterCommit(UUID childId, UUID parentId) {
-            declare("remove", childId);
+            intents.declareMergedChild(childId, parentId);
+            declared.add(childId);
             mergedChildren.add(new UUID[] {childId, parentId});
         }
 
@@ -116,10 +117,14 @@ public class DiskTransaction {
                 });
                 files.mergedChildren.forEach(pair -> {
                     CrashPoints.reach("disk-transaction.before-merged-child-delete");
+                    store.delete(pair[0]);
+                    // The parent's stamp is still the one the child recorded: recovery renews it if a kill lands here.
+                    CrashPoints.reach("disk-transaction.merged-child-deleted");
                     store.deleteMergedChild(pair[0], pair[1]);
                 });
             } catch (RuntimeException e) {
-                // The intents stay open: the next start redoes the reset and removes the merged child.
+                // The intents stay open: the next start redoes the reset, removes the merged child and renews
+                // its parent's stamp.
                 log.error("file work after a commit failed; startup recovery finishes it", e);
                 return;
             }

@@ -3,6 +3,7 @@ package dev.diskfleet.provisioning;
 import dev.diskfleet.storage.ImageStore;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,18 @@ public class FileIntents {
         }
         ownTransaction.executeWithoutResult(status -> insert(action, imageIds));
         CrashPoints.reach("intent." + action + ".declared");
+    }
+
+    /**
+     * Commits the removal intent of a child merged into {@code parentId} (its file kept until its rows are
+     * gone, see {@link ImageStore#deleteMergedChild}): when recovery finishes the removal, it also renews the
+     * parent's modification stamp, which the merge kept so that the child stayed verifiable.
+     */
+    public void declareMergedChild(UUID childId, UUID parentId) {
+        ownTransaction.executeWithoutResult(status -> jdbc.update("INSERT INTO file_intents"
+                + " (id, image_id, action, created_at, merged_into) VALUES (?, ?, 'remove', ?, ?)",
+                UUID.randomUUID(), childId, Timestamp.from(Instant.now()), parentId));
+        CrashPoints.reach("intent.remove.declared");
     }
 
     /**
@@ -118,7 +131,10 @@ public class FileIntents {
 
     /**
      * At startup, before rows and files are matched: every open intent's file is kept if an image row names
-     * it and removed otherwise, then the intents go. Returns the files removed.
+     * it and removed otherwise, then the intents go. Returns the files removed. Each step can be cut short
+     * by another kill and redone by the next start: a reset empties an emptied disk again, a removal finds
+     * its file gone, a renewed stamp is renewed once more (no child recorded it in between: nothing else
+     * runs before recovery is done), and the intents stay until the last step.
      */
     public List<UUID> recover() {
         Set<UUID> open = new HashSet<>(jdbc.queryForList("SELECT DISTINCT image_id FROM file_intents", UUID.class));
@@ -131,22 +147,60 @@ public class FileIntents {
             if (store.exists(id)) {
                 log.info("emptying differencing image {}: a restore committed but did not finish", id);
                 store.reset(id);
+                CrashPoints.reach("intent-recovery.reset-redone");
             }
         }
         Set<UUID> recorded = new HashSet<>();
         for (UUID id : open) {
-            Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM images WHERE id = ?", Integer.class, id);
-            if (rows != null && rows > 0) {
+            if (hasRow(id)) {
                 recorded.add(id);
             }
         }
-        List<UUID> removed = open.stream().filter(id -> !recorded.contains(id) && store.exists(id)).toList();
+        List<UUID> removed = new ArrayList<>(open.stream().filter(id -> !recorded.contains(id) && store.exists(id)).toList());
+        finishMerges(recorded);
         for (UUID id : removed) {
-            log.info("removing image file {}: an interrupted change made or was removing it and no image row names it",
-                    id);
-            store.delete(id);
+            if (store.exists(id)) {
+                log.info("removing image file {}: an interrupted change made or was removing it and no image row names"
+                        + " it", id);
+                store.delete(id);
+                CrashPoints.reach("intent-recovery.file-removed");
+            }
         }
         jdbc.batchUpdate("DELETE FROM file_intents WHERE image_id = ?", open.stream().map(id -> new Object[] {id}).toList());
         return removed;
+    }
+
+    /**
+     * A merge whose rows committed (the child's row is gone) but whose request was cut short: the child's
+     * file goes, then its parent's modification stamp is renewed, as {@link ImageStore#deleteMergedChild}
+     * does for a request that completes. A child whose row is still there was not merged for good (its
+     * transaction never committed): its parent keeps the stamp the child recorded, so a retry can finish.
+     */
+    private void finishMerges(Set<UUID> recorded) {
+        List<UUID[]> merges = jdbc.query("SELECT DISTINCT image_id, merged_into FROM file_intents WHERE merged_into IS NOT NULL",
+                (row, n) -> new UUID[] {row.getObject("image_id", UUID.class), row.getObject("merged_into", UUID.class)});
+        for (UUID[] merge : merges) {
+            UUID child = merge[0];
+            UUID parent = merge[1];
+            if (recorded.contains(child)) {
+                continue;
+            }
+            if (store.exists(child)) {
+                log.info("removing image file {}: merged into {}, its row deleted", child, parent);
+                store.delete(child);
+                CrashPoints.reach("intent-recovery.merged-child-removed");
+            }
+            // A parent that went too (its own row deleted) is removed below; it needs no new stamp.
+            if (hasRow(parent) && store.exists(parent)) {
+                log.info("renewing the modification stamp of image {}: {} was merged into it", parent, child);
+                store.deleteMergedChild(child, parent);
+                CrashPoints.reach("intent-recovery.parent-stamp-renewed");
+            }
+        }
+    }
+
+    private boolean hasRow(UUID imageId) {
+        Integer rows = jdbc.queryForObject("SELECT COUNT(*) FROM images WHERE id = ?", Integer.class, imageId);
+        return rows != null && rows > 0;
     }
 }

@@ -15,27 +15,40 @@ import java.util.concurrent.TimeUnit;
  * kill is one start of the service: armed with a named crash point (it halts there) or killed with
  * SIGKILL after a delay; the next start (recovery runs first, as in production) checks the
  * {@link Invariants} and what the interrupted {@link Workload} had been told, then runs the next round.
- * A problem is charged to the kill after which it first shows.
+ * A kill may be followed by a second one inside the recovery from it: a start armed with a recovery point
+ * halts there, and the start after it has to finish a recovery cut short before it checks.
+ * A problem is charged to the kill after which it first shows. Every start lists the recovery points it
+ * passes ({@link Outcome#recoveryPassed}), where kills inside recovery can be planned.
  */
 final class CrashHarness {
 
-    /** One kill: at a named crash point ({@code name} or {@code name#n}), or {@code delay} after the round began. */
-    record Kill(String crashPoint, Duration delay) {
+    /**
+     * One kill: at a named crash point ({@code name} or {@code name#n}), or {@code delay} after the round
+     * began; then, if {@code recoveryPoint} is set, at that point of the recovery from it.
+     */
+    record Kill(String crashPoint, Duration delay, String recoveryPoint) {
 
         static Kill at(String crashPoint) {
-            return new Kill(crashPoint, null);
+            return new Kill(crashPoint, null, null);
         }
 
         static Kill after(Duration delay) {
-            return new Kill(null, delay);
+            return new Kill(null, delay, null);
+        }
+
+        /** This kill, then a kill at {@code point} of the startup recovery that follows it. */
+        Kill thenInRecovery(String point) {
+            return new Kill(crashPoint, delay, point);
         }
 
         String label() {
-            return crashPoint != null ? crashPoint : "random delay " + delay.toMillis() + " ms";
+            String first = crashPoint != null ? crashPoint : "random delay " + delay.toMillis() + " ms";
+            return recoveryPoint == null ? first : first + " > in recovery " + recoveryPoint;
         }
     }
 
-    record Outcome(Kill kill, String struck, List<String> problems) {
+    /** What the restart after a kill found, and which recovery points that restart passed on its way up. */
+    record Outcome(Kill kill, String struck, List<String> problems, List<String> recoveryPassed) {
 
         boolean survived() {
             return problems.isEmpty();
@@ -48,9 +61,12 @@ final class CrashHarness {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** Every start lists the recovery points it passes (and halts at none). */
+    private static final String LIST_RECOVERY_POINTS = "*";
 
     private final Path dataDir;
-    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+    /** Rounds run so far on this data directory: names and logs stay distinct across {@link #run} calls. */
+    private int rounds;
 
     CrashHarness(Path dataDir) {
         this.dataDir = dataDir;
@@ -62,16 +78,19 @@ final class CrashHarness {
         Kill previousKill = null;
         Workload previous = null;
         String previousStruck = null;
+        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
-            for (int round = 0; round <= kills.size(); round++) {
-                Kill kill = round < kills.size() ? kills.get(round) : null;
+            for (int i = 0; i <= kills.size(); i++) {
+                Kill kill = i < kills.size() ? kills.get(i) : null;
+                int round = rounds++;
                 ServiceProcess service;
                 try {
                     service = ServiceProcess.start(dataDir, dataDir.resolve("logs/round-" + round + ".log"),
-                            kill == null ? null : kill.crashPoint(), START_TIMEOUT);
+                            kill == null ? null : kill.crashPoint(), LIST_RECOVERY_POINTS, START_TIMEOUT);
                 } catch (IllegalStateException e) {
                     if (previousKill != null) {
-                        outcomes.add(new Outcome(previousKill, previousStruck, List.of("no restart: " + e.getMessage())));
+                        outcomes.add(new Outcome(previousKill, previousStruck, List.of("no restart: " + e.getMessage()),
+                                List.of()));
                     }
                     return outcomes;
                 }
@@ -80,15 +99,19 @@ final class CrashHarness {
                     if (previousKill != null) {
                         List<String> problems = new ArrayList<>(check(api, previous, previousStruck));
                         problems.removeIf(problem -> !known.add(problem));
-                        outcomes.add(new Outcome(previousKill, previousStruck, problems));
+                        outcomes.add(new Outcome(previousKill, previousStruck, problems,
+                                CrashPointCatalogue.parseRecovery(service.log())));
                     }
                     if (kill == null) {
                         return outcomes;
                     }
                     Workload workload = new Workload(api, round);
-                    previousStruck = runUntilKilled(service, workload, kill);
+                    previousStruck = runUntilKilled(service, workload, kill, killer);
                     previous = workload;
                     previousKill = kill;
+                }
+                if (kill.recoveryPoint() != null) {
+                    previousStruck += ", " + killInRecovery(round, kill.recoveryPoint());
                 }
             }
             return outcomes;
@@ -97,8 +120,20 @@ final class CrashHarness {
         }
     }
 
+    /** Starts the service armed with {@code point} of its startup recovery; says whether it halted there. */
+    private String killInRecovery(int round, String point) {
+        Path log = dataDir.resolve("logs/round-" + round + "-recovery.log");
+        if (ServiceProcess.haltsInRecovery(dataDir, log, point, START_TIMEOUT)) {
+            return "then halted in recovery";
+        }
+        String text = ServiceProcess.read(log);
+        return text.contains("Tomcat started") ? "recovery point NOT REACHED: the service started"
+                : "recovery point NOT REACHED: the service died or hung, see " + log;
+    }
+
     /** Runs a round and returns where the kill struck; the service is dead when it returns. */
-    private String runUntilKilled(ServiceProcess service, Workload workload, Kill kill) {
+    private String runUntilKilled(ServiceProcess service, Workload workload, Kill kill,
+            ScheduledExecutorService killer) {
         if (kill.delay() != null) {
             killer.schedule(service::kill, kill.delay().toMillis(), TimeUnit.MILLISECONDS);
         }

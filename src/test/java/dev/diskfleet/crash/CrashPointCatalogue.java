@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 final class CrashPointCatalogue {
 
     private static final Pattern PASSED = Pattern.compile("CRASH POINT PASSED: (\\S+)#(\\d+)");
+    private static final Pattern PASSED_IN_RECOVERY = Pattern.compile("CRASH POINT PASSED IN RECOVERY: (\\S+)#(\\d+)");
 
     private CrashPointCatalogue() {
     }
@@ -30,8 +31,20 @@ final class CrashPointCatalogue {
     }
 
     static List<String> parse(String log) {
+        return parse(log, PASSED);
+    }
+
+    /**
+     * The points the startup recovery of a service armed with recovery point {@code *} passed, as its log
+     * lists them: where a kill inside that recovery can strike after the kill it recovered from.
+     */
+    static List<String> parseRecovery(String log) {
+        return parse(log, PASSED_IN_RECOVERY);
+    }
+
+    private static List<String> parse(String log, Pattern pattern) {
         List<String> points = new ArrayList<>();
-        Matcher passed = PASSED.matcher(log);
+        Matcher passed = pattern.matcher(log);
         while (passed.find()) {
             String point = passed.group(2).equals("1") ? passed.group(1) : passed.group(1) + "#" + passed.group(2);
             if (!points.contains(point)) {

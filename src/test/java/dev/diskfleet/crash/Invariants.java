@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What must hold after a restart, whatever the kill interrupted: no orphan file and no temporary file; every
- * image ready, its file clean by the service's check and, for a base image, by {@code qemu-img check}; every
+ * image ready, its file clean (no corruption, no leaked unit) by the service's check and, for a base image,
+ * by {@code qemu-img check}; every
  * fleet ready with its size in machines; every machine's disks readable through their chains; no operation
  * left queued or running. Each broken promise is one line of the answer.
  */
@@ -71,9 +72,9 @@ final class Invariants {
             return;
         }
         Client.Answer check = api.postEmpty("/api/images/" + id + "/check");
-        // A kill between writing a new unit's data and its map entry leaves that unit leaked: wasted space
-        // that nothing reads, not a corruption. Leaks are tolerated; corruptions are not.
-        if (!check.ok() || !check.json().path("corruptions").isEmpty()) {
+        // Neither corruptions nor leaks: a unit a kill left written but never entered in the map is cut off
+        // when the service opens the file again, so none may remain.
+        if (!check.ok() || !check.json().path("clean").asBoolean(false)) {
             problems.add("image " + name + " (" + id + ") check: " + check.status() + " " + check.text());
         }
         Path file = storageRoot.resolve(id + "." + image.path("format").asString());

@@ -45,7 +45,15 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits until it answers HTTP; {@code crashPoint} may be null. */
     static ServiceProcess start(Path dataDir, Path log, String crashPoint, Duration timeout) {
-        Process process = launch(dataDir, log, crashPoint);
+        return start(dataDir, log, crashPoint, null, timeout);
+    }
+
+    /**
+     * Starts the service armed with {@code crashPoint} (counted once startup recovery is done) and
+     * {@code recoveryPoint} (counted while it runs), either may be null, and waits until it answers HTTP.
+     */
+    static ServiceProcess start(Path dataDir, Path log, String crashPoint, String recoveryPoint, Duration timeout) {
+        Process process = launch(dataDir, log, crashPoint, recoveryPoint);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             String text = read(log);
@@ -64,14 +72,45 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("the service did not start in " + timeout + ":\n" + tail(read(log)));
     }
 
+    /**
+     * Starts the service armed with {@code recoveryPoint} and waits until it halts there, during its startup
+     * recovery: true then; false when it finished its start instead (it is killed) or died of another cause.
+     */
+    static boolean haltsInRecovery(Path dataDir, Path log, String recoveryPoint, Duration timeout) {
+        Process process = launch(dataDir, log, null, recoveryPoint);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    return read(log).contains("CRASH POINT REACHED IN RECOVERY: ");
+                }
+                if (STARTED.matcher(read(log)).find()) {
+                    return false;
+                }
+                sleep(100);
+            }
+            return false;
+        } finally {
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(30));
+        }
+    }
+
     /** Starts a process that is expected to stop by itself; the caller waits for it. */
     static Process launch(Path dataDir, Path log, String crashPoint) {
+        return launch(dataDir, log, crashPoint, null);
+    }
+
+    private static Process launch(Path dataDir, Path log, String crashPoint, String recoveryPoint) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Small and quick to start: two cores are shared with other builds, and the harness starts it often.
         command.addAll(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"));
         if (crashPoint != null) {
             command.add("-Ddiskfleet.crash-point=" + crashPoint);
+        }
+        if (recoveryPoint != null) {
+            command.add("-Ddiskfleet.crash-point.recovery=" + recoveryPoint);
         }
         command.addAll(List.of("-cp", serviceClassPath(), "dev.diskfleet.DiskfleetApplication",
                 "--diskfleet.data-dir=" + dataDir, "--server.port=0",

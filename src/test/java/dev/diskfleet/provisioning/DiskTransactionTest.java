@@ -87,6 +87,10 @@ class DiskTransactionTest {
         }
 
         @Override
+        public void declareMergedChild(UUID childId, UUID parentId) {
+        }
+
+        @Override
         public void declareWithCurrentTransaction(String action, java.util.Collection<UUID> imageIds) {
         }
 

@@ -72,10 +72,14 @@ class VdiCrashSafetyTest {
             expected.assertReads(store, allocation.id());
             CheckReport report = store.check(allocation.id());
             assertThat(report.corruptions()).isEmpty();
+            assertThat(report.leakedUnits()).as("blocks no entry references, after a writable open").isZero();
             assertThat(report.allocatedUnits()).isEqualTo(crash.readsNewData ? 2 : 1);
         }
         assertThat(getInt(file, BLOCKS_ALLOCATED)).as("header counter after a writable open")
                 .isEqualTo(crash == CrashPoint.MAP_ENTRY_WRITTEN_COUNTER_NOT ? counterOnDisk + 1 : counterOnDisk);
+        assertThat(Files.size(file)).as("the file ends after its last referenced block: a block whose entry was"
+                + " never written is cut off, one whose entry was is kept")
+                .isEqualTo(crash.readsNewData ? allocation.after().length : allocation.before().length);
         assertCheckClean(file);
 
         // The image keeps working: the next allocation neither loses nor reuses a referenced block.
@@ -128,7 +132,8 @@ class VdiCrashSafetyTest {
         DiskModel expected = crash.readsNewData ? childDisk : oldDisk;
         try (ImageStore store = ImageStore.withDefaultFormats(root)) {
             expected.assertReads(store, child);
-            assertThat(store.check(child).corruptions()).isEmpty();
+            assertThat(store.check(child).isClean()).as("no corruption and no leaked block").isTrue();
+            assertThat(Files.size(file)).isEqualTo(crash.readsNewData ? after.length : before.length);
             byte[] more = pattern(0, 3, 3);
             store.write(child, 3L * MIB + 1, ByteBuffer.wrap(more));
             expected.write(3L * MIB + 1, more);
@@ -136,12 +141,12 @@ class VdiCrashSafetyTest {
         try (ImageStore store = ImageStore.withDefaultFormats(root)) {
             expected.assertReads(store, child);
             parentDisk.assertReads(store, base);
-            assertThat(store.check(child).corruptions()).isEmpty();
+            assertThat(store.check(child).isClean()).isTrue();
         }
     }
 
     @Test
-    void resetInterruptedAfterFreeingTheEntriesReadsAsTheParentAndKeepsWorking() throws Exception {
+    void resetInterruptedAfterFreeingTheEntriesIsCompletedByTheNextWritableOpen() throws Exception {
         UUID base = UUID.randomUUID();
         UUID child = UUID.randomUUID();
         DiskModel parentDisk = new DiskModel(DISK);
@@ -158,15 +163,59 @@ class VdiCrashSafetyTest {
         for (int i = 0; i < blocks; i++) {
             putMapEntry(file, i, FREE);
         }
+        long dataOffset = Integer.toUnsignedLong(getInt(file, OFF_DATA));
+        try (ImageFile readOnly = new VdiFormat().open(file, false)) {
+            CheckReport report = readOnly.check();
+            assertThat(report.corruptions()).isEmpty();
+            assertThat(report.leakedUnits()).as("counted in the header, referenced by no entry").isEqualTo(2);
+        }
+        assertThat(Files.size(file)).as("a read-only open changes nothing").isEqualTo(dataOffset + 2L * MIB);
         try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
             parentDisk.assertReads(store, child);
-            CheckReport report = store.check(child);
-            assertThat(report.corruptions()).isEmpty();
-            assertThat(report.leakedUnits()).isEqualTo(2);
-            store.reset(child);
             assertThat(store.check(child).isClean()).isTrue();
+            assertThat(getInt(file, BLOCKS_ALLOCATED)).isZero();
+            assertThat(Files.size(file)).as("cut back to an empty data area, as the reset would have")
+                    .isEqualTo(dataOffset);
+            byte[] more = pattern(MIB, 5, 6);
+            store.write(child, MIB, ByteBuffer.wrap(more));
+            parentDisk.write(MIB, more);
             parentDisk.assertReads(store, child);
+            assertThat(store.check(child).isClean()).isTrue();
         }
+    }
+
+    @Test
+    void trailingBytesBeyondTheLastReferencedBlockAreCutButNoReferencedBlockEverIs() throws Exception {
+        QemuTools.require("qemu-img");
+        UUID id = UUID.randomUUID();
+        DiskModel disk = new DiskModel(DISK);
+        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
+            store.create(id, "vdi", DISK, Variant.DYNAMIC);
+            for (long offset : new long[] {3L * MIB, 0, MIB}) {
+                byte[] data = pattern(offset, MIB, 10);
+                store.write(id, offset, ByteBuffer.wrap(data));
+                disk.write(offset, data);
+            }
+        }
+        Path file = dir.resolve(id + ".vdi");
+        long complete = Files.size(file);
+        // Block 1 (data block 2, the last one appended) lost its entry and the count its last increment, as
+        // an allocation cut short would leave them; then a block and a half of bytes were appended.
+        putMapEntry(file, 1, FREE);
+        putInt(file, BLOCKS_ALLOCATED, 2);
+        Files.write(file, pattern(0, MIB + MIB / 2, 11), java.nio.file.StandardOpenOption.APPEND);
+        disk.write(MIB, new byte[MIB]);
+
+        try (ImageStore store = ImageStore.withDefaultFormats(dir)) {
+            disk.assertReads(store, id);
+            CheckReport report = store.check(id);
+            assertThat(report.isClean()).isTrue();
+            assertThat(report.allocatedUnits()).isEqualTo(2);
+        }
+        assertThat(Files.size(file)).as("data blocks 0 and 1 kept, everything from data block 2 on cut off")
+                .isEqualTo(complete - MIB);
+        assertCheckClean(file);
+        assertIdentical(file, disk.writeRaw(dir.resolve("expected.raw")));
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

@@ -56,14 +56,24 @@ public class StartupRecovery implements SmartInitializingSingleton {
         run();
     }
 
-    /** The steps above, in order; public so a test can run them again after making a mess on purpose. */
+    /**
+     * The steps above, in order; public so a test can run them again after making a mess on purpose. A kill
+     * anywhere in them (the crash harness kills at the points between them, and at those inside) leaves
+     * what the next start's run finishes: each step redoes whatever part of its work is still to do.
+     */
     public void run() {
         storage.removeTemporaryFiles();
+        CrashPoints.reach("recovery.temporary-files-removed");
         operations.failInterruptedOperations();
+        CrashPoints.reach("recovery.operations-failed");
         guests.adoptRunningGuests();
+        CrashPoints.reach("recovery.guests-adopted");
         fleets.recoverInterrupted();
+        CrashPoints.reach("recovery.fleets-recovered");
         intents.recover();
+        CrashPoints.reach("recovery.intents-settled");
         storage.reconcile();
+        CrashPoints.reach("recovery.reconciled");
         idempotencyKeys.releaseInterruptedClaims();
         CrashPoints.startupRecovered();
     }

@@ -58,7 +58,7 @@ public final class VdiFormat implements ImageFormat {
                 : new StandardOpenOption[] {StandardOpenOption.READ});
         try {
             VdiImage image = load(file, channel, writable, limits);
-            image.repairInterruptedAllocation();
+            image.repairInterruptedChange();
             return image;
         } catch (RuntimeException e) {
             FileIo.closeAfterFailure(channel, e);

@@ -24,8 +24,9 @@ import java.util.UUID;
  * An open VDI file. Reads are lock-free positional reads; the single writer (see {@link ImageFile})
  * allocates blocks at the end of the data area in the crash-safe order: data block, then block map
  * entry, then the header's counter. A crash between two steps leaves either a block no entry points at
- * (a harmless leak) or an entry pointing at a complete block one past the counter, which
- * {@link BlockMap#read} accepts and opening writable repairs.
+ * past the counter, which the next writable open cuts off, or an entry pointing at a complete block one
+ * past the counter, which {@link BlockMap#read} accepts and the next writable open counts (see
+ * {@link #repairInterruptedChange}).
  */
 final class VdiImage implements ImageFile {
 
@@ -180,7 +181,8 @@ final class VdiImage implements ImageFile {
         for (int i = 0; i < map.size(); i++) {
             map.set(i, BlockMap.FREE);
         }
-        // Entries first, counter second, truncation last: a crash in between only leaks blocks.
+        // Entries first, counter second, truncation last: a crash in between leaves only blocks no entry
+        // references, which the next writable open cuts off (repairInterruptedChange).
         FileIo.writeFully(channel, map.encode(0, map.size()), header.blockMapOffset(), file);
         barrier();
         writeHeader(header.withAllocatedBlocks(0));
@@ -305,14 +307,33 @@ final class VdiImage implements ImageFile {
         modificationIdRenewed = false;
     }
 
-    /** After opening: complete an allocation a crash interrupted before its header update. */
-    void repairInterruptedAllocation() {
+    /**
+     * After opening: settles what a crash left at the end of the data area. An allocation interrupted after
+     * its map entry gets its header count (read-only, in memory only). Opened writable, a dynamic image
+     * also loses what no map entry references past its last referenced block: a block appended but never
+     * entered (a kill between data and entry, whole or partly written) and blocks a reset freed but did not
+     * cut off (entries written, count and truncation not). Only the count and the file's end move, never a
+     * referenced block: the count is lowered to the highest referenced block plus one and forced before the
+     * file is cut there, so a kill in between leaves a file the count still fits and the next open redoes it.
+     */
+    void repairInterruptedChange() {
         long referenced = map.referencedBlocks();
         if (referenced > header.allocatedBlocks()) {
             header = header.withAllocatedBlocks(referenced);
             if (writable) {
                 writeHeader(header);
             }
+        }
+        if (!writable || header.imageType() == VdiImageType.FIXED) {
+            return;
+        }
+        if (referenced < header.allocatedBlocks()) {
+            writeHeader(header.withAllocatedBlocks(referenced));
+        }
+        long end = header.blockOffset(header.allocatedBlocks());
+        if (FileIo.size(channel, file) > end) {
+            FileIo.force(channel, file);
+            FileIo.truncate(channel, end, file);
         }
     }
 

@@ -49,6 +49,13 @@ public interface Hypervisor extends AutoCloseable {
      */
     boolean adopt(UUID machineId, Path runDirectory);
 
+    /**
+     * Removes the run directory of a machine that is gone (deleted): its console log, pid file and monitor
+     * socket. A guest of that machine still running from it (started or adopted here, or left running by an
+     * earlier service) keeps it: then nothing is removed and the answer is {@code false}.
+     */
+    boolean removeRunDirectory(UUID machineId, Path runDirectory);
+
     /** The last {@code lines} lines of the guest's console in its current or last boot; empty if none. */
     List<String> consoleTail(Path runDirectory, int lines);
 

@@ -3,6 +3,8 @@ package dev.diskfleet.hypervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The files of one machine's guest in its run directory. The layout is fixed so that a later service finds
@@ -40,6 +42,23 @@ public record RunDirectory(Path path) {
     /** The {@code none} driver's record that a guest is "running". */
     public Path record() {
         return path.resolve("guest.record");
+    }
+
+    /**
+     * Removes the directory with everything in it; nothing if it is not there. Only for a machine whose guest
+     * no longer runs: QEMU's monitor socket and pid file are among what goes.
+     */
+    public void delete() {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot remove the run directory " + path, e);
+        }
     }
 
     public void create() {

@@ -108,7 +108,9 @@ class RealGuestsTest {
         for (JsonNode member : members) {
             String machine = member.path("machineId").asString();
             JsonNode off = awaitState(machine, "poweredOff");
-            assertThat(off.path("lastExit").path("reason").asString()).as(off.toString()).isEqualTo("guestPoweredOff");
+            // The console in the message: a guest that reboots instead (a panic with panic=-1) says why there.
+            assertThat(off.path("lastExit").path("reason").asString())
+                    .as(() -> off + "\nconsole:\n" + String.join("\n", console(machine))).isEqualTo("guestPoweredOff");
             assertThat(console(machine)).contains(TestGuest.foundLine(machine, TestGuest.GOLDEN_WRITER),
                     TestGuest.wroteLine(machine));
         }

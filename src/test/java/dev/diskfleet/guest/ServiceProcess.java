@@ -55,13 +55,23 @@ final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: Spring's orderly shutdown. */
+    /**
+     * SIGTERM: Spring's orderly shutdown. Returns whether the service exited by itself within a minute; if
+     * not, it is killed.
+     */
+    boolean terminate() throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            return true;
+        }
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return false;
+    }
+
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        terminate();
     }
 
     private void awaitReady(Path log) throws InterruptedException, IOException {

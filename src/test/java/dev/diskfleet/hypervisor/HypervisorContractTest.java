@@ -158,6 +158,33 @@ public abstract class HypervisorContractTest {
     }
 
     @Test
+    void theRunDirectoryOfAStoppedGuestCanBeRemovedAndThenIsGone() {
+        Hypervisor driver = driver();
+        GuestSpec spec = idleGuest(UUID.randomUUID());
+        driver.start(spec);
+        driver.forceStop(spec.machineId());
+
+        assertThat(driver.removeRunDirectory(spec.machineId(), spec.runDirectory())).isTrue();
+
+        assertThat(spec.runDirectory()).doesNotExist();
+        assertThat(driver.removeRunDirectory(spec.machineId(), spec.runDirectory())).as("again").isTrue();
+    }
+
+    @Test
+    void theRunDirectoryOfARunningGuestIsKeptEvenWhenAnEarlierServiceStartedIt() {
+        Hypervisor before = driver();
+        GuestSpec spec = idleGuest(UUID.randomUUID());
+        before.start(spec);
+        assertThat(before.removeRunDirectory(spec.machineId(), spec.runDirectory())).isFalse();
+        before.close();
+
+        Hypervisor after = driver();
+        assertThat(after.removeRunDirectory(spec.machineId(), spec.runDirectory())).isFalse();
+
+        assertThat(after.adopt(spec.machineId(), spec.runDirectory())).as("still found there").isTrue();
+    }
+
+    @Test
     void aRunDirectoryThatNeverBootedHasAnEmptyConsole() {
         assertThat(driver().consoleTail(data.resolve("never-started"), 10)).isEmpty();
     }

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -44,6 +45,8 @@ public abstract class FullStackTest {
     protected int port;
     @Autowired
     protected ImageStore store;
+    @Value("${diskfleet.data-dir}")
+    private Path dataDir;
 
     protected DiskfleetClient api;
 
@@ -164,6 +167,11 @@ public abstract class FullStackTest {
 
     protected Path storageRoot() {
         return store.root();
+    }
+
+    /** Where a machine's guest keeps its console log, pid file and monitor socket (the README's run directory). */
+    protected Path runDirectory(UUID machine) {
+        return dataDir.resolve("guests").resolve(machine.toString());
     }
 
     /** A VDI image's file in the storage root. */

@@ -56,9 +56,15 @@ import org.junit.jupiter.api.Assumptions;
  *   <li>with {@link Behaviour#POWER_OFF} (kernel command line {@code diskfleet.poweroff=1}) it prints
  *       {@code DISKFLEET-GUEST <serial> powering off} and powers the machine off; with
  *       {@link Behaviour#STAY_UP} it prints {@code DISKFLEET-GUEST <serial> staying up} and runs until it is
- *       powered off from outside, ignoring the ACPI power button (busybox has no acpid).</li>
+ *       powered off from outside, ignoring the ACPI power button (busybox has no acpid); with
+ *       {@link Behaviour#TICKING} it remounts {@code /data} writable, prints
+ *       {@code DISKFLEET-GUEST <serial> ticking} and then, every second until it is powered off from outside,
+ *       tick n = 1, 2, ...: writes {@code DISKFLEET-TICK-<n>} (padded to 4 KiB) into {@code /data/tick} with
+ *       O_DIRECT and fsync, reads it back with O_DIRECT and prints {@code DISKFLEET-GUEST <serial> tick <n> ok}
+ *       or {@code DISKFLEET-GUEST <serial> tick <n> failed: <why>}. A tick whose disk does not answer
+ *       waits (no line) until it does.</li>
  * </ol>
- * The two behaviours are two disks that differ only in {@code syslinux.cfg}.
+ * The behaviours are disks that differ only in {@code syslinux.cfg}.
  *
  * <p>Without a build tool the tests that need the guest skip locally and fail when {@code CI=true}.
  */
@@ -66,7 +72,8 @@ public final class TestGuest {
 
     public enum Behaviour {
         POWER_OFF("diskfleet.poweroff=1"),
-        STAY_UP("diskfleet.poweroff=0");
+        STAY_UP("diskfleet.poweroff=0"),
+        TICKING("diskfleet.poweroff=0 diskfleet.ticks=1");
 
         private final String kernelArgument;
 
@@ -77,6 +84,8 @@ public final class TestGuest {
 
     public static final String GOLDEN_WRITER = "golden";
     public static final long DISK_BYTES = 64L << 20;
+    /** What a tick writes into {@code /data/tick}, followed by spaces up to 4 KiB: group 1 is its number. */
+    public static final Pattern TICK_ON_DISK = Pattern.compile("DISKFLEET-TICK-(\\d+) ");
 
     private static final Path CACHE = Path.of("target", "test-guest").toAbsolutePath();
     private static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_pci_legacy_dev",
@@ -105,6 +114,11 @@ public final class TestGuest {
 
     public static String stayingUpLine(String serial) {
         return "DISKFLEET-GUEST " + serial + " staying up";
+    }
+
+    /** Matches the tick lines of {@code serial}: group 1 is the tick's number, group 2 {@code ok} or the failure. */
+    public static Pattern tickLines(String serial) {
+        return Pattern.compile("DISKFLEET-GUEST " + Pattern.quote(serial) + " tick (\\d+) (ok|failed: .*)");
     }
 
     /** Skips (locally) or fails (CI) unless {@code qemu-system-x86_64} is installed. */

@@ -82,6 +82,16 @@ public final class RecordsOnlyHypervisor implements Hypervisor {
     }
 
     @Override
+    public boolean removeRunDirectory(UUID machineId, Path runDirectory) {
+        RunDirectory dir = new RunDirectory(runDirectory);
+        if (running.containsKey(machineId) || recorded(dir).filter(machineId::equals).isPresent()) {
+            return false;
+        }
+        dir.delete();
+        return true;
+    }
+
+    @Override
     public List<String> consoleTail(Path runDirectory, int lines) {
         return List.of();
     }

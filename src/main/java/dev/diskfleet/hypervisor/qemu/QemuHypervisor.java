@@ -155,6 +155,17 @@ public final class QemuHypervisor implements Hypervisor {
     }
 
     @Override
+    public boolean removeRunDirectory(UUID machineId, Path runDirectory) {
+        RunDirectory dir = new RunDirectory(runDirectory);
+        if (guests.containsKey(machineId) || QemuProcess.fromPidFile(dir.pidFile())
+                .filter(p -> p.alive() && p.runsGuestOf(machineId)).isPresent()) {
+            return false;
+        }
+        dir.delete();
+        return true;
+    }
+
+    @Override
     public List<String> consoleTail(Path runDirectory, int lines) {
         return ConsoleTail.read(new RunDirectory(runDirectory).consoleLog(), lines);
     }

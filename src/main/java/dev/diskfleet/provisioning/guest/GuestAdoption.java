@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * The startup step that gives machines recorded running their guests back: a guest still running (as its
  * run directory records it, identity checked) is adopted and watched again; a machine whose guest is gone
- * is powered off, with that as its last exit. Guests keep running while the service is down.
+ * is powered off, with that as its last exit. Guests keep running while the service is down. Then the run
+ * directories of machines that no longer exist are removed (a service killed between deleting a machine
+ * and removing its directory leaves one).
  */
 @Component
 public class GuestAdoption {
@@ -19,10 +21,12 @@ public class GuestAdoption {
 
     private final MachineRepository machines;
     private final Guests guests;
+    private final GuestRunDirectories runDirectories;
 
-    public GuestAdoption(MachineRepository machines, Guests guests) {
+    public GuestAdoption(MachineRepository machines, Guests guests, GuestRunDirectories runDirectories) {
         this.machines = machines;
         this.guests = guests;
+        this.runDirectories = runDirectories;
     }
 
     public void adoptRunningGuests() {
@@ -37,6 +41,11 @@ public class GuestAdoption {
         }
         if (adopted + gone > 0) {
             LOG.info("guests at startup: {} adopted, {} gone (their machines powered off)", adopted, gone);
+        }
+        for (UUID machineId : runDirectories.machineIds()) {
+            if (!machines.existsById(machineId)) {
+                guests.removeRunDirectory(machineId);
+            }
         }
     }
 }

@@ -31,8 +31,14 @@ public class GuestSpecs {
     private final AttachmentRepository attachments;
     private final ImageRepository images;
     private final ImageStore store;
-    /** How long a guest's disk I/O waits for a restarted service (and its NBD server) before it fails. */
-    public static final int RECONNECT_SECONDS = 60;
+    /**
+     * How long a guest's disk I/O waits for a restarted service (and its NBD server) before it fails, counted
+     * from its first request that found the server gone. QEMU retries after 1, 2, 4, 8, 16, 16 ... s, so the
+     * service must be back about 16 s before this ends. 60 s was too short: the service takes 35 s to start
+     * on a loaded 2-core host, and a guest whose I/O fails may remount its file systems read-only; hanging
+     * I/O is what a guest survives (as on an NFS hard mount).
+     */
+    public static final int RECONNECT_SECONDS = 300;
 
     private final ExportService exports;
     private final GuestRunDirectories runDirectories;

@@ -160,6 +160,26 @@ public class Guests {
         return false;
     }
 
+    /**
+     * After the machine is deleted its run directory goes too (console log, pid file, monitor socket). A
+     * guest of it that still runs keeps the directory, so that it can still be found: the machine was
+     * recorded powered off, so that can only be a guest the service failed to adopt; a warning names it.
+     * A failure is only logged: the machine is gone already, and the next start removes what is left.
+     */
+    public void removeRunDirectory(UUID machineId) {
+        withPowerLock(machineId, () -> {
+            try {
+                if (!hypervisor.removeRunDirectory(machineId, runDirectories.of(machineId))) {
+                    LOG.warn("machine {} is deleted but a guest of it still runs; its run directory {} stays",
+                            machineId, runDirectories.of(machineId));
+                }
+            } catch (HypervisorException e) {
+                LOG.warn("cannot remove the run directory of deleted machine {}: {}", machineId, e.getMessage());
+            }
+            return null;
+        });
+    }
+
     /** The hypervisor, this host's CPUs and memory, and the guests running now (by machine name). */
     public HostDetails host() {
         List<HostDetails.RunningGuest> running = hypervisor.runningGuests().stream()

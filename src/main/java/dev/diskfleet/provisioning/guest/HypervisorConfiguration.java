@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
  * Wires the hypervisor engine into Spring: the one place that picks a driver. {@code diskfleet.hypervisor}
  * is {@code auto} (the default: qemu when {@code qemu-system-x86_64} is on the PATH, else none),
  * {@code qemu} or {@code none}. The driver is closed, not stopped, with the context: guests keep running
- * for the next service to adopt ({@link GuestShutdown} stops them first when asked to).
+ * for the next service to adopt ({@link Guests} stops them first when
+ * {@code diskfleet.hypervisor.stop-guests-on-shutdown=true}).
  */
 @Configuration
 public class HypervisorConfiguration {

@@ -10,6 +10,7 @@ import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
+import dev.diskfleet.provisioning.guest.Guests;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +31,16 @@ public class MachineService {
     private final MachineRepository machines;
     private final AttachmentCatalog attachments;
     private final MachineDisks disks;
+    private final Guests guests;
     private final TransactionTemplate tx;
     private final TransactionTemplate readOnly;
 
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            PlatformTransactionManager transactions) {
+            Guests guests, PlatformTransactionManager transactions) {
         this.machines = machines;
         this.attachments = attachments;
         this.disks = disks;
+        this.guests = guests;
         this.tx = new TransactionTemplate(transactions);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
@@ -104,10 +107,14 @@ public class MachineService {
         }));
     }
 
-    /** Deletes a powered-off machine after detaching everything (see {@link MachineDisks#deleteMachine}). */
+    /**
+     * Deletes a powered-off machine after detaching everything (see {@link MachineDisks#deleteMachine}), then
+     * its guest's run directory.
+     */
     public void delete(UUID id, IfMatch ifMatch) {
         ifMatch.check(require(id).getVersion());
         disks.deleteMachine(id);
+        guests.removeRunDirectory(id);
     }
 
     public MachineDetails details(Machine machine) {

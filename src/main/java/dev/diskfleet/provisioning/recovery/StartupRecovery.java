@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
  *   <li>machines recorded running get their guests back: each guest still running is adopted (its pid
  *       and monitor found in its run directory, its identity checked), the others' machines are powered
- *       off (before step 4, which may stop and delete machines of interrupted fleets);</li>
+ *       off, and the run directories of deleted machines are removed (before step 4, which may stop and
+ *       delete machines of interrupted fleets);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
  *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
  *   <li>open intent records are settled: a file an interrupted change made or was removing stays exactly

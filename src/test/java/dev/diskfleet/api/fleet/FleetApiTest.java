@@ -208,6 +208,9 @@ class FleetApiTest extends FullStackFleetTest {
         JsonNode fleet = deploy(unique("fleet"), golden, 2, unique("del"), true);
         String url = "/api/fleets/" + fleet.get("id").asString();
         String base = fleet.get("baseImageId").asString();
+        for (JsonNode machine : fleet.get("machines")) {
+            assertThat(runDirectory(id(machine, "machineId"))).as("a started member's run directory").isDirectory();
+        }
 
         assertThat(api.delete(url).status()).isEqualTo(409);
         assertThat(api.delete(url + "?force=true").status()).isEqualTo(204);
@@ -217,6 +220,7 @@ class FleetApiTest extends FullStackFleetTest {
         for (JsonNode machine : fleet.get("machines")) {
             assertThat(api.get("/api/machines/" + machine.get("machineId").asString()).status()).isEqualTo(404);
             assertThat(api.get("/api/images/" + machine.get("diskImageId").asString()).status()).isEqualTo(404);
+            assertThat(runDirectory(id(machine, "machineId"))).doesNotExist();
         }
         assertThat(storageFiles()).noneMatch(file -> file.startsWith(base));
         assertThat(api.get("/api/images/" + golden).status()).isEqualTo(200);

@@ -2,13 +2,20 @@ package dev.diskfleet.api.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FullStackTest;
+import java.nio.file.Files;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class MachineLifecycleTest extends FullStackTest {
+
+    /** The startup step that adopts guests and removes what deleted machines left. */
+    @Autowired
+    GuestAdoption startup;
 
     @Test
     void aNewMachineIsPoweredOffWithDefaultHardwareAndAnETag() {
@@ -118,6 +125,34 @@ class MachineLifecycleTest extends FullStackTest {
 
         assertProblem(api.delete("/api/machines/" + machine), 409, "machine-running", "cannot delete", machine.toString());
         assertThat(api.get("/api/machines/" + machine).status()).isEqualTo(200);
+        assertThat(runDirectory(machine)).isDirectory();
+    }
+
+    @Test
+    void deletingAMachineRemovesTheRunDirectoryOfItsGuest() {
+        UUID machine = createMachine();
+        power(machine, "start");
+        power(machine, "stop");
+        assertThat(runDirectory(machine)).isDirectory();
+
+        assertThat(api.delete("/api/machines/" + machine).status()).isEqualTo(204);
+
+        assertThat(runDirectory(machine)).doesNotExist();
+    }
+
+    @Test
+    void startupRemovesTheRunDirectoriesOfMachinesThatNoLongerExistOnly() throws Exception {
+        UUID kept = createMachine();
+        power(kept, "start");
+        power(kept, "stop");
+        UUID deleted = UUID.randomUUID();
+        Files.createDirectories(runDirectory(deleted));
+        Files.writeString(runDirectory(deleted).resolve("console.log"), "left by a service killed mid-delete\n");
+
+        startup.adoptRunningGuests();
+
+        assertThat(runDirectory(deleted)).doesNotExist();
+        assertThat(runDirectory(kept)).isDirectory();
     }
 
     @Test

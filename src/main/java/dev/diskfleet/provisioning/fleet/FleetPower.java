@@ -30,8 +30,10 @@ public class FleetPower {
     private final FleetCatalog catalog;
     private final MachineRepository machines;
     private final PowerService power;
+    private final FleetActivity activity;
 
-    public FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power) {
+    public FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power, FleetActivity activity) {
+        this.activity = activity;
         this.catalog = catalog;
         this.machines = machines;
         this.power = power;
@@ -58,8 +60,20 @@ public class FleetPower {
      * {@code force}.
      */
     public List<MemberOutcome> apply(UUID fleetId, FleetPowerAction action, Duration stopTimeout, boolean force) {
-        Fleet fleet = catalog.requireReady(fleetId, action.apiName());
-        List<FleetMachine> members = catalog.members(fleet.getId());
+        // Checked before and after registering: before for the state's own message, after for a delete or
+        // scale that claimed the fleet in between.
+        activity.beginPower(catalog.requireReady(fleetId, action.apiName()), action.apiName());
+        try {
+            return applyToMembers(catalog.requireReady(fleetId, action.apiName()), action, stopTimeout, force);
+        } finally {
+            activity.endPower(fleetId);
+        }
+    }
+
+    private List<MemberOutcome> applyToMembers(Fleet fleet, FleetPowerAction action, Duration stopTimeout,
+            boolean force) {
+        UUID fleetId = fleet.getId();
+        List<FleetMachine> members = catalog.members(fleetId);
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLELISM, members.size())),
                 runnable -> {
                     Thread thread = new Thread(runnable, "fleet-power-" + fleetId.toString().substring(0, 8));

@@ -16,7 +16,6 @@ import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -41,15 +40,15 @@ public class FleetProvisioner {
     private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
     /**
-     * Fleets a DELETE is working on in this process. A fleet left DELETING by a failed delete may be deleted
-     * again, so the state alone cannot keep two deletes apart; this set does (one process per storage root,
-     * see StorageRootLock, so a set in this process is enough).
+     * Keeps a delete or scale from overlapping another, or a power action on the members. A fleet left
+     * DELETING by a failed delete may be deleted again, so the state alone cannot keep two deletes apart.
      */
-    private final Set<UUID> deleting = ConcurrentHashMap.newKeySet();
+    private final FleetActivity activity;
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
             ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, FleetActivity activity) {
+        this.activity = activity;
         this.freeSpace = freeSpace;
         this.fleets = fleets;
         this.fleetService = fleetService;
@@ -114,8 +113,20 @@ public class FleetProvisioner {
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }
-        claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
-        return runner.submit("fleet.scale", id, context -> work.scale(id, size, context));
+        activity.beginExclusive(fleet, "scale");
+        try {
+            claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
+            return runner.submit("fleet.scale", id, context -> {
+                try {
+                    return work.scale(id, size, context);
+                } finally {
+                    activity.endExclusive(id);
+                }
+            });
+        } catch (RuntimeException e) {
+            activity.endExclusive(id);
+            throw e;
+        }
     }
 
     /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
@@ -128,9 +139,7 @@ public class FleetProvisioner {
         if (!force) {
             members.requireStopped(fleetService.members(id), "delete fleet " + fleet.getName());
         }
-        if (!deleting.add(id)) {
-            throw FleetRules.busy(fleet, "delete");
-        }
+        activity.beginExclusive(fleet, "delete");
         try {
             claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, ifMatch);
             if (!work.removeEverything(id)) {
@@ -139,7 +148,7 @@ public class FleetProvisioner {
                         + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
             }
         } finally {
-            deleting.remove(id);
+            activity.endExclusive(id);
         }
     }
 

@@ -35,6 +35,11 @@ public final class DirectWrites implements AutoCloseable {
         this.direct = direct;
     }
 
+    /** Every write through the buffered channel: for a published file, which other readers share. */
+    public static DirectWrites none(Path file) {
+        return new DirectWrites(file, null);
+    }
+
     /** Opens a second, direct channel on {@code file}, or none where the file system will not. */
     public static DirectWrites open(Path file) {
         try {

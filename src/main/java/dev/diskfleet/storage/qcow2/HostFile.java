@@ -18,11 +18,11 @@ final class HostFile {
     private final Path path;
     private final FileChannel channel;
     private final boolean barriers;
-    /** Runs of data clusters of a file being built go past the page cache; null for a published file. */
+    /** Runs of data clusters of a file being built go past the page cache; a published file's go through it. */
     private final DirectWrites directData;
 
     HostFile(Path path, FileChannel channel, boolean barriers) {
-        this(path, channel, barriers, null);
+        this(path, channel, barriers, DirectWrites.none(path));
     }
 
     HostFile(Path path, FileChannel channel, boolean barriers, DirectWrites directData) {
@@ -73,11 +73,7 @@ final class HostFile {
 
     /** Writes clusters of guest data: past the page cache while the file is being built, where aligned. */
     void writeData(ByteBuffer src, long position) {
-        if (directData != null) {
-            directData.write(channel, src, position);
-        } else {
-            FileIo.writeFully(channel, src, position, path);
-        }
+        directData.write(channel, src, position);
     }
 
     /** Where {@code length} bytes at {@code position} lie, for a copy the kernel makes. */
@@ -101,9 +97,7 @@ final class HostFile {
     }
 
     void close() {
-        if (directData != null) {
-            directData.close();
-        }
+        directData.close();
         FileIo.close(channel, path);
     }
 }

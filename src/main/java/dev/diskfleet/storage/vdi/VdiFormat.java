@@ -105,7 +105,7 @@ public final class VdiFormat implements ImageFormat {
                 FileIo.writeFully(channel, ByteBuffer.allocate(1), dataOffset - 1, file);
             }
             VdiImage image = new VdiImage(this, file, channel, header, map, true, false,
-                    fixed ? null : DirectWrites.open(file));
+                    fixed ? DirectWrites.none(file) : DirectWrites.open(file));
             if (spec.parent() instanceof VdiImage parent) {
                 parent.childRecordedModificationId();
             }
@@ -136,7 +136,8 @@ public final class VdiFormat implements ImageFormat {
         long blocksInFile = (length - header.dataOffset()) / (header.blockSize() + header.blockExtra());
         BlockMap map = BlockMap.read(channel, header.blockMapOffset(), count, header.allocatedBlocks(), blocksInFile,
                 file);
-        return new VdiImage(this, file, channel, header, map, writable, writable, null);
+        return new VdiImage(this, file, channel, header, map, writable, writable,
+                DirectWrites.none(file));
     }
 
 

@@ -37,7 +37,7 @@ final class VdiImage implements ImageFile {
     private final boolean writable;
     /** Force data to disk between the ordered steps of an allocation (off while building a temporary file). */
     private final boolean barriers;
-    /** Data blocks of a file being built go past the page cache; null for a published file. */
+    /** Data blocks of a file being built go past the page cache; a published file's go through it. */
     private final DirectWrites directData;
     private volatile VdiHeader header;
     /**
@@ -141,11 +141,7 @@ final class VdiImage implements ImageFile {
         beginChange();
         VdiHeader h = header;
         long index = h.allocatedBlocks();
-        if (directData != null) {
-            directData.write(channel, src, h.blockOffset(index));
-        } else {
-            FileIo.writeFully(channel, src, h.blockOffset(index), file);
-        }
+        directData.write(channel, src, h.blockOffset(index));
         barrier();
         writeMapEntry(unit, (int) index);
         map.set(unit, (int) index);
@@ -293,9 +289,7 @@ final class VdiImage implements ImageFile {
 
     @Override
     public void close() {
-        if (directData != null) {
-            directData.close();
-        }
+        directData.close();
         FileIo.close(channel, file);
     }
 

@@ -19,14 +19,16 @@ import java.util.concurrent.BlockingQueue;
  * are safe on any thread; the target keeps its single writer, the calling thread. Nothing here ever
  * interrupts the reader: an interrupt would close the shared source file's channel.
  *
- * <p>Into a target that takes them (a raw export, {@link Chain#acceptsHostExtents}), a chunk that one
- * layer stores as one plain run of data ({@link Chain#hostExtent}) is not read into the JVM at all: the
- * writer hands its place in the source file to the target ({@link Chain#allocateFrom}), and the
- * kernel moves the bytes from file to file ({@code sendfile}), one copy instead of two through our
- * buffers. The reading thread first pulls such a chunk into the page cache ({@link HostExtent#readAhead}),
- * so the reads from disk still overlap the writes. Such a chunk is data the source allocated; only its first page is read, to rule out a chunk
- * of zeros, which is read whole and left out as before. A chunk the target cannot take that way is read
- * and written.
+ * <p>A chunk that one layer stores as one plain, aligned run ({@link Chain#hostExtent}) and that is not in
+ * the page cache is read past it ({@link ColdReads}), and a target being built writes it past the cache
+ * too ({@link DirectWrites}): the bytes go from disk to our buffer to disk by DMA, and the copy costs
+ * almost no CPU. Into a target that takes them (a raw export, {@link Chain#acceptsHostExtents}), such a
+ * chunk that <em>is</em> cached is not read into the JVM at all: the writer hands its place in the source
+ * file to the target ({@link Chain#allocateFrom}), and the kernel moves the bytes from file to file
+ * ({@code sendfile}), one copy from memory. The reading thread makes sure such a chunk is still cached
+ * ({@link HostExtent#readAhead}), so the reads from disk still overlap the writes. Only its first page is
+ * read here, to rule out a chunk of zeros, which is read whole and left out as before. A chunk the target
+ * cannot take that way is read and written.
  */
 final class AllocatedCopy {
 
@@ -169,7 +171,9 @@ final class AllocatedCopy {
                     continue;
                 }
                 HostExtent extent = moveExtents ? source.hostExtent(pos, length).orElse(null) : null;
-                if (extent != null && startsWithData(pos)) {
+                // A cold run is read past the cache into our buffer instead: moved by the kernel, it would
+                // first be read into the cache, a fresh page for every 4 KiB, which costs more than the copy.
+                if (extent != null && !coldReads.readsDirectly(extent) && startsWithData(pos)) {
                     if (sink != null) {
                         extent.readAhead(sink);
                     }

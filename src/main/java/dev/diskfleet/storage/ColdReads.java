@@ -49,11 +49,17 @@ final class ColdReads implements AutoCloseable {
             return false;
         }
         HostExtent extent = source.hostExtent(offset, length).orElse(null);
-        if (extent == null || extent.position() % DirectWrites.ALIGNMENT != 0 || cached(extent)) {
-            return false;
-        }
-        FileChannel channel = directChannel(extent.file());
-        return channel != null && readDirect(channel, extent, dst);
+        return extent != null && extent.length() == length && readsDirectly(extent)
+                && readDirect(directChannel(extent.file()), extent, dst);
+    }
+
+    /**
+     * Whether {@link #read} would take this run past the cache: it starts and ends on an aligned boundary,
+     * none of it is cached, and its file opens for direct reads.
+     */
+    boolean readsDirectly(HostExtent extent) {
+        return extent.position() % DirectWrites.ALIGNMENT == 0 && extent.length() % DirectWrites.ALIGNMENT == 0
+                && !cached(extent) && directChannel(extent.file()) != null;
     }
 
     private static boolean aligned(ByteBuffer dst, long offset, int length) {

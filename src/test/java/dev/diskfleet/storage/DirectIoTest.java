@@ -3,6 +3,7 @@ package dev.diskfleet.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,57 @@ class DirectIoTest {
             store.read(second, 0, actual);
             assertThat(actual.flip()).isEqualTo(expected.flip());
             assertThat(store.check(second).isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aRawExportOfAColdImageBypassesTheCacheBothWaysWhileACachedImageIsMovedByTheKernel() throws Exception {
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            store.create(base, "vdi", 8L * MIB, Variant.DYNAMIC);
+            ByteBuffer data = noise(new Random(11), 3 * MIB);
+            store.write(base, MIB, data.duplicate());
+            UUID clone = UUID.randomUUID();
+            store.clone(base, clone, "vdi", Variant.DYNAMIC, Progress.NONE);
+            Path cloneFile = root.resolve(clone + ".vdi");
+            long cachedBefore = cachedPages(cloneFile);
+
+            Path cold = root.resolve("cold.raw");
+            store.export(clone, "raw", cold);
+            assertThat(cachedPages(cloneFile)).as("the clone's blocks were read past the cache").isEqualTo(cachedBefore);
+            assertThat(cachedPages(cold)).as("the export's data was written past the cache (only its last byte, "
+                    + "which sets its length, went through it)").isLessThanOrEqualTo(1);
+            assertReadsAs(cold, data);
+
+            store.read(clone, 0, ByteBuffer.allocateDirect(8 * MIB));
+            Path warm = root.resolve("warm.raw");
+            store.export(clone, "raw", warm);
+            assertThat(cachedPages(warm)).as("a cached source is moved by the kernel, through the cache")
+                    .isGreaterThanOrEqualTo(3 * MIB / 4096);
+            assertReadsAs(warm, data);
+        }
+    }
+
+    /** A raw disk of 8 MiB holding {@code data} at 1 MiB and zeros elsewhere, with holes where the zeros are. */
+    private static void assertReadsAs(Path raw, ByteBuffer data) throws Exception {
+        byte[] bytes = Files.readAllBytes(raw);
+        assertThat(bytes).hasSize(8 * MIB);
+        assertThat(ByteBuffer.wrap(bytes, MIB, 3 * MIB)).isEqualTo(data.duplicate());
+        assertThat(ByteBuffer.wrap(bytes, 4 * MIB, 4 * MIB)).isEqualTo(ByteBuffer.allocate(4 * MIB));
+        assertThat(KernelCopyTest.diskUsage(raw)).as("zeros stay holes").isLessThan(4L * MIB);
+    }
+
+    /** Pages of {@code file} in the page cache, as the kernel reports them (mincore through a mapping). */
+    private static long cachedPages(Path file) throws Exception {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MappedByteBuffer pages = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            long cached = 0;
+            for (int page = 0; page < pages.capacity(); page += 4096) {
+                if (pages.slice(page, Math.min(4096, pages.capacity() - page)).isLoaded()) {
+                    cached++;
+                }
+            }
+            return cached;
         }
     }
 

@@ -83,7 +83,7 @@ class KernelCopyTest {
     }
 
     /** Bytes the file occupies (st_blocks × 512): the JDK has no attribute for it, {@code stat} does. */
-    private static long diskUsage(Path file) throws Exception {
+    static long diskUsage(Path file) throws Exception {
         Process stat = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
         String blocks = new String(stat.getInputStream().readAllBytes()).trim();
         assertThat(stat.waitFor()).isZero();

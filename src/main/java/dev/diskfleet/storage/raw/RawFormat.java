@@ -1,5 +1,6 @@
 package dev.diskfleet.storage.raw;
 
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.ImageFile;
 import dev.diskfleet.storage.ImageFormat;
@@ -50,7 +51,7 @@ public final class RawFormat implements ImageFormat {
             FileIo.close(channel, file);
             throw new ImageFormatException(file.getFileName() + ": raw image is empty (0 bytes)");
         }
-        return new RawImage(this, file, channel, size, writable);
+        return new RawImage(this, file, channel, size, writable, DirectWrites.none(file));
     }
 
     @Override
@@ -66,7 +67,8 @@ public final class RawFormat implements ImageFormat {
             // One byte at the very end makes the file its full length; the rest stays a hole.
             FileIo.writeFully(channel, ByteBuffer.allocate(1), spec.virtualSize() - 1, file);
         }
-        return new RawImage(this, file, channel, spec.virtualSize(), true);
+        // A new file nobody reads yet: its data may go past the page cache, as a new VDI's or qcow2's does.
+        return new RawImage(this, file, channel, spec.virtualSize(), true, DirectWrites.open(file));
     }
 
 }

@@ -2,6 +2,7 @@ package dev.diskfleet.storage.raw;
 
 import dev.diskfleet.storage.ChainException;
 import dev.diskfleet.storage.CheckReport;
+import dev.diskfleet.storage.DirectWrites;
 import dev.diskfleet.storage.FileIo;
 import dev.diskfleet.storage.HostExtent;
 import dev.diskfleet.storage.ImageFile;
@@ -27,14 +28,17 @@ final class RawImage implements ImageFile {
     private final long size;
     private final boolean writable;
     private final UUID id;
+    /** Data of a file being built goes past the page cache; an opened file's goes through it. */
+    private final DirectWrites directData;
 
-    RawImage(RawFormat format, Path file, FileChannel channel, long size, boolean writable) {
+    RawImage(RawFormat format, Path file, FileChannel channel, long size, boolean writable, DirectWrites directData) {
         this.format = format;
         this.file = file;
         this.channel = channel;
         this.size = size;
         this.writable = writable;
         this.id = ImageIds.fromFileName(file);
+        this.directData = directData;
     }
 
     @Override
@@ -87,7 +91,7 @@ final class RawImage implements ImageFile {
         if (!writable) {
             throw new StorageException("image " + id + " is open read-only");
         }
-        FileIo.writeFully(channel, src, offset, file);
+        directData.write(channel, src, offset);
     }
 
     @Override
@@ -138,6 +142,7 @@ final class RawImage implements ImageFile {
 
     @Override
     public void close() {
+        directData.close();
         FileIo.close(channel, file);
     }
 }

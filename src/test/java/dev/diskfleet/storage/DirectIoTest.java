@@ -46,8 +46,15 @@ class DirectIoTest {
 
                 ByteBuffer cached = DirectWrites.allocateAligned(MIB);
                 chain.read(2L * MIB, cached);
-                assertThat(cold.read(chain, 2L * MIB, DirectWrites.allocateAligned(MIB)))
-                        .as("once read through the cache, the block is read from there").isFalse();
+                chain.read(3L * MIB, cached.clear());
+                assertThat(cold.read(chain, 3L * MIB, DirectWrites.allocateAligned(MIB)))
+                        .as("a block cached after this copy first looked (as read-ahead caches one) is still read "
+                                + "directly").isTrue();
+                chain.read(0, ByteBuffer.allocateDirect(8 * MIB));
+                try (ColdReads later = new ColdReads()) {
+                    assertThat(later.read(chain, 2L * MIB, DirectWrites.allocateAligned(MIB)))
+                            .as("a block already cached when a copy looks is read from the cache").isFalse();
+                }
                 assertThat(cold.read(chain, 3L * MIB + 512, DirectWrites.allocateAligned(4096)))
                         .as("an unaligned offset").isFalse();
                 assertThat(cold.read(chain, 6L * MIB, DirectWrites.allocateAligned(MIB)))

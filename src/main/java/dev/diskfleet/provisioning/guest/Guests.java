@@ -1,6 +1,5 @@
 package dev.diskfleet.provisioning.guest;
 
-import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
@@ -19,13 +18,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +48,7 @@ public class Guests {
     private final MachineRepository machines;
     private final TransactionTemplate tx;
     private final boolean stopGuestsOnShutdown;
-    private final Map<UUID, ReentrantLock> powerLocks = new ConcurrentHashMap<>();
+    private final PowerLocks powerLocks = new PowerLocks(Duration.ofSeconds(POWER_LOCK_SECONDS));
     private final ExecutorService exitRecorder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "guest-exits");
         thread.setDaemon(true);
@@ -81,21 +76,7 @@ public class Guests {
 
     /** Runs a power action with the machine's power lock held: power actions on one machine never interleave. */
     public <T> T withPowerLock(UUID machineId, Supplier<T> work) {
-        ReentrantLock lock = powerLocks.computeIfAbsent(machineId, id -> new ReentrantLock());
-        try {
-            if (!lock.tryLock(POWER_LOCK_SECONDS, TimeUnit.SECONDS)) {
-                throw new ConflictException("machine-busy", "machine " + machineId + " is busy: another power"
-                        + " action on it has not finished within " + POWER_LOCK_SECONDS + " seconds; retry later");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConflictException("machine-busy", "interrupted waiting for machine " + machineId);
-        }
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
+        return powerLocks.with(machineId, work);
     }
 
     /**

@@ -170,10 +170,10 @@ final class AllocatedCopy {
                 if (!source.holdsAnything(pos, length)) {
                     continue;
                 }
-                HostExtent extent = moveExtents ? source.hostExtent(pos, length).orElse(null) : null;
+                HostExtent extent = source.hostExtent(pos, length).orElse(null);
                 // A cold run is read past the cache into our buffer instead: moved by the kernel, it would
                 // first be read into the cache, a fresh page for every 4 KiB, which costs more than the copy.
-                if (extent != null && !coldReads.readsDirectly(extent) && startsWithData(pos)) {
+                if (moveExtents && extent != null && !coldReads.readsDirectly(extent) && startsWithData(pos)) {
                     if (sink != null) {
                         extent.readAhead(sink);
                     }
@@ -182,7 +182,7 @@ final class AllocatedCopy {
                 }
                 ByteBuffer buf = free.take();
                 buf.clear().limit(length);
-                if (!coldReads.read(source, pos, buf)) {
+                if (!coldReads.read(extent, buf)) {
                     source.read(pos, buf);
                 }
                 buf.flip();

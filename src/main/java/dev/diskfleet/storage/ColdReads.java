@@ -53,17 +53,29 @@ final class ColdReads implements AutoCloseable {
     /** Which granules of a span of the file were wholly cached when the copy first got there. */
     private record Window(long start, long length, BitSet cachedGranules) {
 
-        static Window of(FileChannel channel, long start, long fileSize) throws IOException {
-            long length = Math.min(WINDOW + OVERLAP, fileSize - start);
-            MappedByteBuffer pages = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
-            BitSet cached = new BitSet();
-            for (int granule = 0; (long) granule * GRANULE < length; granule++) {
-                int from = granule * GRANULE;
-                if (pages.slice(from, (int) Math.min(GRANULE, length - from)).isLoaded()) {
-                    cached.set(granule);
+        /** Looks the span up; a file that cannot be mapped gets a window that covers nothing. */
+        static Window of(FileChannel channel, long start) {
+            try {
+                long length = Math.max(0, Math.min(WINDOW + OVERLAP, channel.size() - start));
+                BitSet cached = new BitSet();
+                if (length > 0) {
+                    MappedByteBuffer pages = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
+                    for (int granule = 0; (long) granule * GRANULE < length; granule++) {
+                        int from = granule * GRANULE;
+                        if (pages.slice(from, (int) Math.min(GRANULE, length - from)).isLoaded()) {
+                            cached.set(granule);
+                        }
+                    }
                 }
+                return new Window(start, length, cached);
+            } catch (IOException | UnsupportedOperationException e) {
+                return new Window(start, 0, new BitSet());
             }
-            return new Window(start, length, cached);
+        }
+
+        /** Whether the run lies in the file as it was when the window was made, and within the window's reach. */
+        boolean covers(long position, long runLength) {
+            return position + runLength <= start + length;
         }
 
         boolean cached(long position, long runLength) {
@@ -74,16 +86,12 @@ final class ColdReads implements AutoCloseable {
     }
 
     /**
-     * Reads {@code dst.remaining()} bytes of {@code source} at {@code offset} directly when they are one
-     * aligned, uncached run; returns false, having read nothing, when the caller should read them itself.
+     * Reads the run into {@code dst} (its {@code remaining()} bytes, as many as the run holds) directly when
+     * {@link #readsDirectly} says so and the buffer suits direct I/O; returns false, having read nothing, when
+     * the caller should read the run itself. A null run (nothing one layer stores as one run) is never read.
      */
-    boolean read(Chain source, long offset, ByteBuffer dst) {
-        int length = dst.remaining();
-        if (!aligned(dst, offset, length)) {
-            return false;
-        }
-        HostExtent extent = source.hostExtent(offset, length).orElse(null);
-        return extent != null && extent.length() == length && readsDirectly(extent)
+    boolean read(HostExtent extent, ByteBuffer dst) {
+        return extent != null && dst.remaining() == extent.length() && aligned(dst) && readsDirectly(extent)
                 && readDirect(directChannel(extent.file()), extent, dst);
     }
 
@@ -96,32 +104,20 @@ final class ColdReads implements AutoCloseable {
                 && !cached(extent) && directChannel(extent.file()) != null;
     }
 
-    private static boolean aligned(ByteBuffer dst, long offset, int length) {
-        return dst.isDirect() && length % DirectWrites.ALIGNMENT == 0 && offset % DirectWrites.ALIGNMENT == 0
+    private static boolean aligned(ByteBuffer dst) {
+        return dst.isDirect() && dst.remaining() % DirectWrites.ALIGNMENT == 0
                 && dst.alignmentOffset(dst.position(), DirectWrites.ALIGNMENT) == 0;
     }
 
     /**
-     * Whether every page of the run was in the page cache when this copy first looked at its part of the file;
-     * a run the file does not wholly hold (a short last cluster), one longer than {@link #OVERLAP}, or a file
-     * that cannot be mapped counts as cached, and is read the ordinary way.
+     * Whether every page of the run was in the page cache when this copy first looked at its part of the file.
+     * A run the file does not wholly hold (a short last cluster), one reaching past its window (longer than
+     * {@link #OVERLAP}), or one in a file that cannot be mapped counts as cached, and is read the ordinary way.
      */
     private boolean cached(HostExtent extent) {
-        try {
-            long fileSize = extent.channel().size();
-            if (extent.length() > OVERLAP || extent.position() + extent.length() > fileSize) {
-                return true;
-            }
-            long start = extent.position() / WINDOW * WINDOW;
-            Window window = windows.get(new WindowKey(extent.file(), start));
-            if (window == null) {
-                window = Window.of(extent.channel(), start, fileSize);
-                windows.put(new WindowKey(extent.file(), start), window);
-            }
-            return window.cached(extent.position(), extent.length());
-        } catch (IOException | UnsupportedOperationException e) {
-            return true;
-        }
+        long start = extent.position() / WINDOW * WINDOW;
+        Window window = windows.computeIfAbsent(new WindowKey(extent.file(), start), key -> Window.of(extent.channel(), start));
+        return !window.covers(extent.position(), extent.length()) || window.cached(extent.position(), extent.length());
     }
 
     private FileChannel directChannel(Path file) {

@@ -91,6 +91,11 @@ public final class NbdServer implements Closeable {
         return endpoint.uri(percentEncode(exportName), port);
     }
 
+    /** The bound TCP port; -1 on a Unix socket. */
+    public int port() {
+        return port;
+    }
+
     /** Clients connected now, in any phase. */
     public int connectionCount() {
         return connections.size();

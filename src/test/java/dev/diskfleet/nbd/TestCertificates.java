@@ -15,9 +15,9 @@ import java.nio.file.Path;
  * server with, but a client certificate from a CA of its own). The server certificate names 127.0.0.1 and
  * localhost, which QEMU and libnbd check against the host they connect to.
  */
-record TestCertificates(Path server, Path client, Path stranger) {
+public record TestCertificates(Path server, Path client, Path stranger) {
 
-    static TestCertificates make(Path root) throws IOException {
+    public static TestCertificates make(Path root) throws IOException {
         QemuTools.requireOnPath("Debian package openssl", "openssl");
         Path work = Files.createDirectories(root.resolve("pki"));
         authority(work, "ca", "Diskfleet test CA");

@@ -8,6 +8,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,7 @@ import jdk.net.UnixDomainPrincipal;
 public final class NbdServer implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(NbdServer.class.getName());
+    private static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofMinutes(1);
 
     private final Exports exports;
     private final Endpoint endpoint;
@@ -42,6 +44,9 @@ public final class NbdServer implements Closeable {
     private final Thread acceptor;
     private final ScheduledExecutorService deadlines;
     private final int port;
+    /** Touched by the acceptor thread only. */
+    private long lastRefusalReport;
+    private long refusedSinceReport;
 
     private NbdServer(Exports exports, Endpoint endpoint, ConnectionLimits limits, Optional<TlsCredentials> tls)
             throws IOException {
@@ -122,10 +127,8 @@ public final class NbdServer implements Closeable {
                 SocketChannel client = listener.accept();
                 Object peer = peerOf(client);
                 if (!admission.admit(peer)) {
-                    LOG.log(System.Logger.Level.WARNING, "NBD client " + peer + " turned away: "
-                            + admission.total() + " connections held (at most " + limits.maxConnections()
-                            + ", " + limits.maxConnectionsPerClient() + " per client)");
                     Wire.closeQuietly(client);
+                    reportRefusal(peer);
                     continue;
                 }
                 serve(client, peer);
@@ -135,6 +138,20 @@ public final class NbdServer implements Closeable {
                 }
             }
         }
+    }
+
+    /** One line per {@link #REFUSAL_REPORT_INTERVAL} at most: a flood of connections must not flood the log. */
+    private void reportRefusal(Object peer) {
+        refusedSinceReport++;
+        long now = System.nanoTime();
+        if (lastRefusalReport != 0 && now - lastRefusalReport < REFUSAL_REPORT_INTERVAL.toNanos()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "NBD clients turned away: " + refusedSinceReport + " connection(s)"
+                + " since the last report, the latest from " + peer + "; " + admission.total() + " held (at most "
+                + limits.maxConnections() + ", " + limits.maxConnectionsPerClient() + " per client)");
+        lastRefusalReport = now;
+        refusedSinceReport = 0;
     }
 
     private void serve(SocketChannel client, Object peer) throws IOException {

@@ -221,6 +221,45 @@ class NbdTcpAccessTest {
         }
     }
 
+    @Test
+    void fiveHundredFifteenIdleConnectionsLockNobodyOutForLongerThanTheHandshakeTimeout() throws Exception {
+        ConnectionLimits defaults = ConnectionLimits.DEFAULT;
+        NbdServer tcp = tcpServer(new ConnectionLimits(Duration.ofSeconds(3), defaults.maxConnections(),
+                defaults.maxConnectionsPerClient()), Optional.empty());
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 515; i++) {
+                idle.add(connectFrom("127.0.0.1", tcp.port()));
+                assertThat(tcp.connectionCount()).isLessThanOrEqualTo(defaults.maxConnectionsPerClient());
+            }
+            awaitNoConnections(tcp);
+            try (RawNbdClient good = RawNbdClient.connect(tcp.port())) {
+                good.go(SECRET);
+                assertThat(good.size).isEqualTo(ExportedChain.SIZE);
+            }
+        } finally {
+            for (SocketChannel channel : idle) {
+                channel.close();
+            }
+        }
+    }
+
+    @Test
+    void theUnixSocketCapsConnectionsPerUserId() throws Exception {
+        Path socket = scratch.resolve("capped.sock");
+        NbdServer unix = NbdServer.start(chain.exports, Endpoint.unixSocket(socket),
+                new ConnectionLimits(Duration.ofSeconds(30), 512, 2), Optional.empty());
+        toClose.add(unix);
+        try (RawNbdClient first = RawNbdClient.connect(socket); RawNbdClient second = RawNbdClient.connect(socket)) {
+            assertThatThrownBy(() -> RawNbdClient.connect(socket).close()).isInstanceOf(EOFException.class);
+            first.go(SECRET);
+        }
+        awaitNoConnections(unix);
+        try (RawNbdClient again = RawNbdClient.connect(socket)) {
+            again.go(SECRET);
+        }
+    }
+
     private static SocketChannel connectFrom(String source, int port) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.bind(new InetSocketAddress(InetAddress.getByName(source), 0));

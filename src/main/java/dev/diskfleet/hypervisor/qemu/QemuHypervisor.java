@@ -11,6 +11,7 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.hypervisor.seed.SeedImageTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +34,17 @@ public final class QemuHypervisor implements Hypervisor {
     private static final Duration ADOPT_CONNECT = Duration.ofSeconds(5);
 
     private final QemuHost host;
+    private final SeedImageTool seeds;
     private final Map<UUID, QemuGuest> guests = new ConcurrentHashMap<>();
     private final List<GuestExitListener> listeners = new CopyOnWriteArrayList<>();
 
     public QemuHypervisor(QemuHost host) {
+        this(host, SeedImageTool.onPath());
+    }
+
+    public QemuHypervisor(QemuHost host, SeedImageTool seeds) {
         this.host = host;
+        this.seeds = seeds;
     }
 
     @Override
@@ -55,6 +62,9 @@ public final class QemuHypervisor implements Hypervisor {
             throw new GuestAlreadyRunningException(id);
         }
         removeLeftovers(dir);
+        if (spec.seed() != null) {
+            seeds.write(spec.seed(), dir.seedImage());
+        }
         QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, id);
         QemuGuest guest = new QemuGuest(id, dir, process, this::guestExited);
         if (guests.putIfAbsent(id, guest) != null) {
@@ -243,6 +253,8 @@ public final class QemuHypervisor implements Hypervisor {
         try {
             Files.deleteIfExists(dir.monitorSocket());
             Files.deleteIfExists(dir.pidFile());
+            // a start without a seed (or whose seed cannot be built) leaves none of an earlier start behind
+            Files.deleteIfExists(dir.seedImage());
         } catch (IOException e) {
             throw new HypervisorException("cannot clean the run directory " + dir.path(), e);
         }

@@ -1,11 +1,19 @@
 package dev.diskfleet.domain.fleet;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.machine.CloudInit;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -40,6 +48,22 @@ public class Fleet extends BaseEntity {
     @Column(nullable = false)
     private FleetState state;
 
+    /** The cloud-init setting every member gets, on deploy and on scale; each member's seed names it. */
+    @Column(name = "cloud_init_enabled", nullable = false)
+    private boolean cloudInitEnabled = true;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "fleet_cloud_init_meta_data", joinColumns = @JoinColumn(name = "fleet_id"))
+    @MapKeyColumn(name = "meta_key")
+    @Column(name = "meta_value", nullable = false)
+    private Map<String, String> cloudInitMetaData = new HashMap<>();
+
+    @Column(name = "cloud_init_user_data")
+    private String cloudInitUserData;
+
+    @Column(name = "cloud_init_network_config")
+    private String cloudInitNetworkConfig;
+
     protected Fleet() {
     }
 
@@ -66,6 +90,18 @@ public class Fleet extends BaseEntity {
 
     public void resize(int newSize) {
         size = newSize;
+    }
+
+    public CloudInit memberCloudInit() {
+        return new CloudInit(cloudInitEnabled, cloudInitMetaData, cloudInitUserData, cloudInitNetworkConfig);
+    }
+
+    public void setMemberCloudInit(CloudInit cloudInit) {
+        cloudInitEnabled = cloudInit.enabled();
+        cloudInitMetaData.clear();
+        cloudInitMetaData.putAll(cloudInit.metaData());
+        cloudInitUserData = cloudInit.userData();
+        cloudInitNetworkConfig = cloudInit.networkConfig();
     }
 
     public String getName() {

@@ -1,18 +1,25 @@
 package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A guest: its hardware, its power state and where it stands in its snapshot tree. */
+/** A guest: its hardware, its cloud-init seed, its power state and where it stands in its snapshot tree. */
 @Entity
 @Table(name = "machines")
 public class Machine extends BaseEntity {
@@ -48,6 +55,22 @@ public class Machine extends BaseEntity {
     /** The console lines, newline-separated, cut to the column's size from the start. */
     @Column(name = "last_exit_console")
     private String lastExitConsole;
+
+    @Column(name = "cloud_init_enabled", nullable = false)
+    private boolean cloudInitEnabled = true;
+
+    /** Extra meta-data entries of the seed; read with the row: every start and every answer needs them. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "machine_cloud_init_meta_data", joinColumns = @JoinColumn(name = "machine_id"))
+    @MapKeyColumn(name = "meta_key")
+    @Column(name = "meta_value", nullable = false)
+    private Map<String, String> cloudInitMetaData = new HashMap<>();
+
+    @Column(name = "cloud_init_user_data")
+    private String cloudInitUserData;
+
+    @Column(name = "cloud_init_network_config")
+    private String cloudInitNetworkConfig;
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -103,6 +126,18 @@ public class Machine extends BaseEntity {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    public CloudInit cloudInit() {
+        return new CloudInit(cloudInitEnabled, cloudInitMetaData, cloudInitUserData, cloudInitNetworkConfig);
+    }
+
+    public void setCloudInit(CloudInit cloudInit) {
+        cloudInitEnabled = cloudInit.enabled();
+        cloudInitMetaData.clear();
+        cloudInitMetaData.putAll(cloudInit.metaData());
+        cloudInitUserData = cloudInit.userData();
+        cloudInitNetworkConfig = cloudInit.networkConfig();
     }
 
     public String getName() {

@@ -169,6 +169,30 @@ public final class TestGuest {
         }
     }
 
+    /**
+     * The golden exactly as a newcomer builds it ({@code build-golden.sh golden.qcow2}, no options: Redis
+     * starts, the guest stays up), built once and then taken from the cache.
+     */
+    public static synchronized Path exampleGolden() {
+        requireTools();
+        QemuTools.require("qemu-img");
+        try {
+            Files.createDirectories(CACHE);
+            try (FileChannel lock = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                Path golden = CACHE.resolve("golden-" + fingerprint(Files.readString(BUILDER), Files.readString(INIT))
+                        + ".qcow2");
+                if (!Files.exists(golden)) {
+                    run(CACHE, null, "bash", BUILDER.toString(), "--cache", CACHE.resolve("cache").toString(),
+                            golden.toString());
+                }
+                return golden;
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot build the example golden under " + CACHE, e);
+        }
+    }
+
     private static Path cachedDisk(Behaviour behaviour) throws IOException {
         Path disk = CACHE.resolve("guest-" + behaviour.name().toLowerCase() + "-" + fingerprint(
                 Files.readString(BUILDER), Files.readString(INIT), behaviour.kernelArgument) + ".raw");

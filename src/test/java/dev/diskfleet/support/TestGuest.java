@@ -30,13 +30,13 @@ import org.junit.jupiter.api.Assumptions;
  * On the serial console, where {@code <serial>} is the SMBIOS system serial number (the machine id: the
  * qemu driver passes {@code -smbios type=1,serial=<machine id>}):
  * <ol>
- *   <li>{@code DISKFLEET-GUEST <serial> found: <content of /last-writer on partition 2>};</li>
- *   <li>it writes {@code <serial>} into {@code /last-writer}, syncs, remounts read-only and prints
- *       {@code DISKFLEET-GUEST <serial> wrote};</li>
  *   <li>with a cloud-init seed attached (a disk labelled {@code cidata}):
  *       {@code DISKFLEET-GUEST <serial> hostname <local-hostname> instance <instance-id>}, and it sets that
  *       hostname;</li>
  *   <li>with a NIC: {@code DISKFLEET-GUEST <serial> address <ip>} from DHCP;</li>
+ *   <li>{@code DISKFLEET-GUEST <serial> found: <content of /last-writer on partition 2>};</li>
+ *   <li>it writes {@code <serial>} into {@code /last-writer}, syncs, remounts read-only and prints
+ *       {@code DISKFLEET-GUEST <serial> wrote};</li>
  *   <li>with {@link Behaviour#DATABASE} ({@code diskfleet.db=1}) it remounts the data partition writable,
  *       starts Redis on 0.0.0.0:6379 with its data in {@code /data/redis} (append-only file, fsync at every
  *       write), prints {@code DISKFLEET-GUEST <serial> database ready}, runs {@code redis-cli incr

@@ -2,18 +2,16 @@ package dev.diskfleet.domain.fleet;
 
 import dev.diskfleet.domain.BaseEntity;
 import dev.diskfleet.domain.machine.CloudInit;
-import jakarta.persistence.CollectionTable;
+import dev.diskfleet.domain.machine.CloudInitColumns;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.FetchType;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -49,20 +47,10 @@ public class Fleet extends BaseEntity {
     private FleetState state;
 
     /** The cloud-init setting every member gets, on deploy and on scale; each member's seed names it. */
-    @Column(name = "cloud_init_enabled", nullable = false)
-    private boolean cloudInitEnabled = true;
-
-    @ElementCollection(fetch = FetchType.EAGER)
-    @CollectionTable(name = "fleet_cloud_init_meta_data", joinColumns = @JoinColumn(name = "fleet_id"))
-    @MapKeyColumn(name = "meta_key")
-    @Column(name = "meta_value", nullable = false)
-    private Map<String, String> cloudInitMetaData = new HashMap<>();
-
-    @Column(name = "cloud_init_user_data")
-    private String cloudInitUserData;
-
-    @Column(name = "cloud_init_network_config")
-    private String cloudInitNetworkConfig;
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "fleet_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "fleet_id")))
+    private CloudInitColumns memberCloudInit = new CloudInitColumns();
 
     protected Fleet() {
     }
@@ -93,15 +81,11 @@ public class Fleet extends BaseEntity {
     }
 
     public CloudInit memberCloudInit() {
-        return new CloudInit(cloudInitEnabled, cloudInitMetaData, cloudInitUserData, cloudInitNetworkConfig);
+        return memberCloudInit.value();
     }
 
     public void setMemberCloudInit(CloudInit cloudInit) {
-        cloudInitEnabled = cloudInit.enabled();
-        cloudInitMetaData.clear();
-        cloudInitMetaData.putAll(cloudInit.metaData());
-        cloudInitUserData = cloudInit.userData();
-        cloudInitNetworkConfig = cloudInit.networkConfig();
+        memberCloudInit.set(cloudInit);
     }
 
     public String getName() {

@@ -1,21 +1,18 @@
 package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
-import jakarta.persistence.CollectionTable;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.FetchType;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -56,21 +53,10 @@ public class Machine extends BaseEntity {
     @Column(name = "last_exit_console")
     private String lastExitConsole;
 
-    @Column(name = "cloud_init_enabled", nullable = false)
-    private boolean cloudInitEnabled = true;
-
-    /** Extra meta-data entries of the seed; read with the row: every start and every answer needs them. */
-    @ElementCollection(fetch = FetchType.EAGER)
-    @CollectionTable(name = "machine_cloud_init_meta_data", joinColumns = @JoinColumn(name = "machine_id"))
-    @MapKeyColumn(name = "meta_key")
-    @Column(name = "meta_value", nullable = false)
-    private Map<String, String> cloudInitMetaData = new HashMap<>();
-
-    @Column(name = "cloud_init_user_data")
-    private String cloudInitUserData;
-
-    @Column(name = "cloud_init_network_config")
-    private String cloudInitNetworkConfig;
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "machine_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "machine_id")))
+    private CloudInitColumns cloudInit = new CloudInitColumns();
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -129,15 +115,11 @@ public class Machine extends BaseEntity {
     }
 
     public CloudInit cloudInit() {
-        return new CloudInit(cloudInitEnabled, cloudInitMetaData, cloudInitUserData, cloudInitNetworkConfig);
+        return cloudInit.value();
     }
 
-    public void setCloudInit(CloudInit cloudInit) {
-        cloudInitEnabled = cloudInit.enabled();
-        cloudInitMetaData.clear();
-        cloudInitMetaData.putAll(cloudInit.metaData());
-        cloudInitUserData = cloudInit.userData();
-        cloudInitNetworkConfig = cloudInit.networkConfig();
+    public void setCloudInit(CloudInit changed) {
+        cloudInit.set(changed);
     }
 
     public String getName() {

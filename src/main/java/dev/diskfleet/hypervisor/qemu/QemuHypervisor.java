@@ -11,6 +11,7 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.hypervisor.seed.SeedImageException;
 import dev.diskfleet.hypervisor.seed.SeedImageTool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +64,11 @@ public final class QemuHypervisor implements Hypervisor {
         }
         removeLeftovers(dir);
         if (spec.seed() != null) {
-            seeds.write(spec.seed(), dir.seedImage());
+            try {
+                seeds.write(spec.seed(), dir.seedImage());
+            } catch (SeedImageException e) {
+                throw new HypervisorException(e.getMessage(), e);
+            }
         }
         QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, id);
         QemuGuest guest = new QemuGuest(id, dir, process, this::guestExited);

@@ -1,6 +1,5 @@
 package dev.diskfleet.hypervisor.seed;
 
-import dev.diskfleet.hypervisor.HypervisorException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ public record SeedImageTool(List<String> command) {
      */
     public void write(NoCloudSeed seed, Path target) {
         if (!installed()) {
-            throw new HypervisorException("cannot build the cloud-init seed: neither genisoimage nor xorriso is"
+            throw new SeedImageException("cannot build the cloud-init seed: neither genisoimage nor xorriso is"
                     + " installed on the service's host (Debian package genisoimage); install one, or turn the"
                     + " machine's cloud-init seed off");
         }
@@ -77,7 +76,7 @@ public record SeedImageTool(List<String> command) {
             ownerOnly(partial, "rw-------");
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new HypervisorException("cannot write the cloud-init seed " + target, e);
+            throw new SeedImageException("cannot write the cloud-init seed " + target, e);
         } finally {
             // the files may hold the user's secrets: they do not outlive the image that carries them
             try {
@@ -97,18 +96,18 @@ public record SeedImageTool(List<String> command) {
         try {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new HypervisorException(args.get(0) + " did not write the cloud-init seed within "
+                throw new SeedImageException(args.get(0) + " did not write the cloud-init seed within "
                         + TIMEOUT_SECONDS + " s");
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new HypervisorException("interrupted writing the cloud-init seed", e);
+            throw new SeedImageException("interrupted writing the cloud-init seed", e);
         }
         String output = Files.readString(log).strip();
         Files.deleteIfExists(log);
         if (process.exitValue() != 0) {
-            throw new HypervisorException(args.get(0) + " could not write the cloud-init seed (exit "
+            throw new SeedImageException(args.get(0) + " could not write the cloud-init seed (exit "
                     + process.exitValue() + "): " + output);
         }
     }

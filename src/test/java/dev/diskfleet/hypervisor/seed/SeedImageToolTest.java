@@ -3,7 +3,6 @@ package dev.diskfleet.hypervisor.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.support.QemuTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ class SeedImageToolTest {
         Path image = dir.resolve("seed.iso");
 
         assertThatThrownBy(() -> SeedImageTool.missing().write(new NoCloudSeed("i", "h", Map.of(), null, null), image))
-                .isInstanceOf(HypervisorException.class)
+                .isInstanceOf(SeedImageException.class)
                 .hasMessageContaining("genisoimage").hasMessageContaining("xorriso");
         assertThat(image).doesNotExist();
     }

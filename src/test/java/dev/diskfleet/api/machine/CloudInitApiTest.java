@@ -40,6 +40,8 @@ class CloudInitApiTest extends FullStackTest {
         assertThat(api.get("/api/machines/" + id).expect(200).text()).doesNotContain("hunter2");
         assertThat(api.get("/api/machines?name=" + created.json().path("name").asString()).expect(200).text())
                 .doesNotContain("hunter2").contains(sha256(USER_DATA));
+        api.delete("/api/machines/" + id).expect(204);
+        api.get("/api/machines/" + id).expect(404);
     }
 
     @Test

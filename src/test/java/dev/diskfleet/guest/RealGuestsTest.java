@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.GuestTest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +45,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "diskfleet.hypervisor=qemu")
+@GuestTest
 @ContextConfiguration(initializers = TemporaryDataDir.class)
 class RealGuestsTest {
 

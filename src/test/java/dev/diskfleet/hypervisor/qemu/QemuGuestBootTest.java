@@ -1,5 +1,6 @@
 package dev.diskfleet.hypervisor.qemu;
 
+import dev.diskfleet.support.GuestTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own console lines, QEMU's exit events,
  * SHA-256 of the golden file, {@code qemu-img check} of the overlays, and /proc for leftover processes.
  */
+@GuestTest
 class QemuGuestBootTest {
 
     /** Under TCG a boot takes about 7 s on a quiet machine; this leaves room for a loaded one. */

@@ -219,6 +219,12 @@ public final class QemuHypervisor implements Hypervisor {
 
     private void guestExited(QemuGuest guest, GuestExit exit) {
         guests.remove(exit.machineId(), guest);
+        try {
+            // the seed may carry the user-data's secrets: it lives no longer than the guest that reads it
+            Files.deleteIfExists(guest.dir().seedImage());
+        } catch (IOException e) {
+            // the next start replaces it, deleting the machine removes it
+        }
         for (GuestExitListener listener : listeners) {
             try {
                 listener.guestExited(exit);

@@ -228,7 +228,9 @@ class QemuGuestBootTest {
                 TestGuest.databaseReadyLine(serial));
 
         // Pulling the plug: Redis fsyncs each write, so the count it wrote is on the overlay.
+        assertThat(new RunDirectory(runDirectory(machine)).seedImage()).as("the seed while the guest runs").exists();
         assertThat(driver.forceStop(machine)).isEqualTo(StopOutcome.HARD);
+        assertThat(new RunDirectory(runDirectory(machine)).seedImage()).as("the seed after the guest").doesNotExist();
         driver.start(spec);
         awaitConsole(driver, machine, TestGuest.databaseBootsLine(serial, 2));
 

@@ -126,7 +126,11 @@ class CloudInitApiTest extends FullStackTest {
                 .header("Location").orElseThrow());
         assertThat(scaled.path("state").asString()).as(scaled.toString()).isEqualTo("succeeded");
 
-        JsonNode members = api.get("/api/fleets/" + fleet).expect(200).json().path("machines");
+        JsonNode shown = api.get("/api/fleets/" + fleet).expect(200).json();
+        assertThat(shown.path("memberCloudInit").path("metaData").path("role").asString()).isEqualTo("replica");
+        assertThat(shown.path("memberCloudInit").path("userDataSha256").asString()).isEqualTo(sha256(USER_DATA));
+        assertThat(shown.toString()).doesNotContain("hunter2");
+        JsonNode members = shown.path("machines");
         assertThat(members).hasSize(3);
         for (JsonNode member : members) {
             JsonNode cloudInit = api.get("/api/machines/" + member.path("machineId").asString()).expect(200).json()

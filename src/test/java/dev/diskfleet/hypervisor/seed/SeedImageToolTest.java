@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,9 +32,11 @@ class SeedImageToolTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theSeedIsAnIsoLabelledCidataWhoseFilesHoldExactlyWhatWasGiven() throws Exception {
-        QemuTools.requireOnPath("Debian package genisoimage", "isoinfo");
+    /** Both tools the service may find: genisoimage (taken first) and xorriso in its genisoimage mode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"genisoimage", "xorriso"})
+    void theSeedIsAnIsoLabelledCidataWhoseFilesHoldExactlyWhatWasGiven(String tool) throws Exception {
+        QemuTools.requireOnPath("Debian packages genisoimage and xorriso", "isoinfo", tool);
         Map<String, String> metaData = new LinkedHashMap<>();
         metaData.put("role", "primary");
         metaData.put("odd", HOSTILE);
@@ -42,7 +46,8 @@ class SeedImageToolTest {
                 userData, networkConfig);
         Path image = dir.resolve("seed.iso");
 
-        SeedImageTool.onPath().write(seed, image);
+        new SeedImageTool(tool.equals("xorriso") ? List.of(tool, "-as", "genisoimage") : List.of(tool))
+                .write(seed, image);
 
         assertThat(isoinfo("-d", "-i", image.toString())).contains("Volume id: cidata");
         assertThat(isoinfo("-R", "-f", "-i", image.toString()).lines().sorted().toList())

@@ -1,5 +1,6 @@
 package dev.diskfleet.hypervisor;
 
+import dev.diskfleet.hypervisor.seed.NoCloudSeed;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -13,9 +14,15 @@ import java.util.UUID;
  * @param disks in boot order: the firmware boots the first
  * @param runDirectory the machine's own folder under the data folder, for its monitor socket, pid file and
  *     console log; it is created if missing
+ * @param seed the cloud-init seed the guest gets as a read-only disk after its own, or {@code null} for none
  */
 public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks,
-        Path runDirectory) {
+        Path runDirectory, NoCloudSeed seed) {
+
+    /** A guest without a cloud-init seed. */
+    public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory) {
+        this(machineId, name, cpus, memoryMb, disks, runDirectory, null);
+    }
 
     public GuestSpec {
         Objects.requireNonNull(machineId, "machineId");

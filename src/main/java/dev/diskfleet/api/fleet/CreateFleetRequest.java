@@ -1,8 +1,10 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.api.machine.CloudInitRequest;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.fleet.FleetLimits;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -21,5 +23,7 @@ public record CreateFleetRequest(
         @NotBlank @Pattern(regexp = FleetLimits.PREFIX_PATTERN, message = FleetLimits.PREFIX_MESSAGE)
         @Schema(description = "Machines are named <prefix>-1 … <prefix>-N", example = "pg") String machineNamePrefix,
         @Schema(description = "Reset each machine's disk at every power-on; default true", example = "true") Boolean autoReset,
-        @Schema(description = "Start the machines once made; default false", example = "true") Boolean start) {
+        @Schema(description = "Start the machines once made; default false", example = "true") Boolean start,
+        @Valid @Schema(description = "Every member's cloud-init seed (also for members a scale adds); each member's"
+                + " meta-data names it by its own id (instance-id) and name (local-hostname)") CloudInitRequest cloudInit) {
 }

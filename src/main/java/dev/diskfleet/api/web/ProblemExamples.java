@@ -87,6 +87,11 @@ public final class ProblemExamples {
             {"type":"https://diskfleet.dev/problems/machine-name-taken","title":"Conflict","status":409,\
             "detail":"a machine named 'pg-1' already exists; machine names are unique","instance":"/api/machines"}""";
 
+    public static final String USER_DATA_TOO_LARGE = """
+            {"type":"https://diskfleet.dev/problems/user-data-too-large","title":"Content too large","status":413,\
+            "detail":"the user-data is 70000 bytes; at most 65536 are allowed (diskfleet.limits.max-user-data)",\
+            "instance":"/api/machines"}""";
+
     public static final String MACHINE_POWERED_OFF = """
             {"type":"https://diskfleet.dev/problems/machine-powered-off","title":"Conflict","status":409,\
             "detail":"cannot reset machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): it is powered off; start it \

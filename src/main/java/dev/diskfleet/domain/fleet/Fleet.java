@@ -1,10 +1,16 @@
 package dev.diskfleet.domain.fleet;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.machine.CloudInit;
+import dev.diskfleet.domain.machine.CloudInitColumns;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.util.UUID;
 
@@ -40,6 +46,12 @@ public class Fleet extends BaseEntity {
     @Column(nullable = false)
     private FleetState state;
 
+    /** The cloud-init setting every member gets, on deploy and on scale; each member's seed names it. */
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "fleet_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "fleet_id")))
+    private CloudInitColumns memberCloudInit = new CloudInitColumns();
+
     protected Fleet() {
     }
 
@@ -66,6 +78,14 @@ public class Fleet extends BaseEntity {
 
     public void resize(int newSize) {
         size = newSize;
+    }
+
+    public CloudInit memberCloudInit() {
+        return memberCloudInit.value();
+    }
+
+    public void setMemberCloudInit(CloudInit cloudInit) {
+        memberCloudInit.set(cloudInit);
     }
 
     public String getName() {

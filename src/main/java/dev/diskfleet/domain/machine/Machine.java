@@ -1,10 +1,14 @@
 package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -12,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A guest: its hardware, its power state and where it stands in its snapshot tree. */
+/** A guest: its hardware, its cloud-init seed, its power state and where it stands in its snapshot tree. */
 @Entity
 @Table(name = "machines")
 public class Machine extends BaseEntity {
@@ -48,6 +52,11 @@ public class Machine extends BaseEntity {
     /** The console lines, newline-separated, cut to the column's size from the start. */
     @Column(name = "last_exit_console")
     private String lastExitConsole;
+
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "machine_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "machine_id")))
+    private CloudInitColumns cloudInit = new CloudInitColumns();
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -103,6 +112,14 @@ public class Machine extends BaseEntity {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    public CloudInit cloudInit() {
+        return cloudInit.value();
+    }
+
+    public void setCloudInit(CloudInit changed) {
+        cloudInit.set(changed);
     }
 
     public String getName() {

@@ -10,6 +10,7 @@ import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetMachineRepository;
 import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.provisioning.machine.MachineService;
@@ -144,7 +145,7 @@ class FleetMembers {
                     int ordinal = ordinals.get(i);
                     String name = fleet.machineName(ordinal);
                     Machine machine = machineService.create(name,
-                            "machine " + ordinal + " of fleet " + fleet.getName(), null, null);
+                            "machine " + ordinal + " of fleet " + fleet.getName(), null, null, fleet.memberCloudInit());
                     // joins this transaction, whose journal deletes the disk files if it rolls back
                     machineDisks.attach(machine.getId(),
                             new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),
@@ -181,6 +182,11 @@ class FleetMembers {
             power.stop(machineId, java.time.Duration.ZERO, true);
         }
         machineService.delete(machineId, IfMatch.ANY);
+    }
+
+    /** 400 or 413, before anything is made, when the members' cloud-init setting breaks a rule. */
+    void checkCloudInit(CloudInit cloudInit) {
+        machineService.checkCloudInit(cloudInit);
     }
 
     /** 409 naming the machines that already have one of these names. */

@@ -65,6 +65,7 @@ public class FleetProvisioner {
      * else the clone's to come) and starts the deployment.
      */
     public Operation deploy(FleetPlan request) {
+        members.checkCloudInit(request.cloudInit());
         Image golden = content.requireAccessible(request.goldenImageId());
         UUID base = FleetBase.plannedFor(golden);
         // Only a clone needs a still golden; an immutable golden used directly is never written by anyone.
@@ -83,6 +84,7 @@ public class FleetProvisioner {
         }
         Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), base,
                 request.size(), request.machineNamePrefix(), request.autoReset());
+        planned.setMemberCloudInit(request.cloudInit());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
         Fleet fleet;
         try {

@@ -1,5 +1,19 @@
 package dev.diskfleet.provisioning.machine;
 
+import java.util.Map;
+
 /** Fields of a machine to change; null fields stay as they are. */
-public record MachinePatch(String name, String description, Integer cpus, Integer memoryMb) {
+public record MachinePatch(String name, String description, Integer cpus, Integer memoryMb, CloudInitPatch cloudInit) {
+
+    public MachinePatch(String name, String description, Integer cpus, Integer memoryMb) {
+        this(name, description, cpus, memoryMb, null);
+    }
+
+    /**
+     * Cloud-init fields to change: null keeps one, an empty user-data or network-config removes it, a
+     * meta-data map replaces the whole map.
+     */
+    public record CloudInitPatch(Boolean enabled, Map<String, String> metaData, String userData,
+            String networkConfig) {
+    }
 }

@@ -4,11 +4,14 @@ import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.IfMatch;
 import dev.diskfleet.domain.NameFilter;
 import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.machine.CloudInit;
+import dev.diskfleet.domain.machine.CloudInitRules;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.provisioning.LimitsProperties;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
 import jakarta.persistence.criteria.Predicate;
@@ -32,12 +35,14 @@ public class MachineService {
     private final AttachmentCatalog attachments;
     private final MachineDisks disks;
     private final Guests guests;
+    private final long maxUserDataBytes;
     private final TransactionTemplate tx;
     private final TransactionTemplate readOnly;
 
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            Guests guests, PlatformTransactionManager transactions) {
+            Guests guests, LimitsProperties limits, PlatformTransactionManager transactions) {
         this.machines = machines;
+        this.maxUserDataBytes = limits.maxUserData().toBytes();
         this.attachments = attachments;
         this.disks = disks;
         this.guests = guests;
@@ -48,9 +53,16 @@ public class MachineService {
 
     /** A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. */
     public Machine create(String name, String description, Integer cpus, Integer memoryMb) {
+        return create(name, description, cpus, memoryMb, CloudInit.DEFAULT);
+    }
+
+    /** The same with its cloud-init setting. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit) {
+        checkCloudInit(cloudInit);
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
                 memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
+        machine.setCloudInit(cloudInit);
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
             return machines.saveAndFlush(machine);
@@ -103,8 +115,24 @@ public class MachineService {
                     machine.setMemoryMb(patch.memoryMb());
                 }
             }
+            if (patch.cloudInit() != null) {
+                MachinePatch.CloudInitPatch change = patch.cloudInit();
+                CloudInit changed = machine.cloudInit().with(change.enabled(), change.metaData(), change.userData(),
+                        change.networkConfig());
+                if (!changed.equals(machine.cloudInit())) {
+                    // the seed is written at power-on: a running guest would not see the change
+                    PowerRules.requirePoweredOff(machine, "change the cloud-init seed of");
+                    checkCloudInit(changed);
+                    machine.setCloudInit(changed);
+                }
+            }
             return details(machines.saveAndFlush(machine));
         }));
+    }
+
+    /** 400 or 413 when a cloud-init setting breaks a rule (see {@link CloudInitRules}). */
+    public void checkCloudInit(CloudInit cloudInit) {
+        CloudInitRules.check(cloudInit, maxUserDataBytes);
     }
 
     /**

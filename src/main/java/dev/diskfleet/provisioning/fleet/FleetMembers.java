@@ -9,7 +9,7 @@ import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetMachineRepository;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.provisioning.machine.MachineService;
@@ -180,7 +180,7 @@ class FleetMembers {
         if (machine.isRunning()) {
             power.stop(machineId, java.time.Duration.ZERO, true);
         }
-        machineService.delete(machineId, IfMatch.ANY);
+        machineService.delete(machineId, ExpectedVersion.ANY);
     }
 
     /** 409 naming the machines that already have one of these names. */

@@ -9,7 +9,7 @@ import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetMachineRepository;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
@@ -181,7 +181,7 @@ class FleetMembers {
         if (machine.isRunning()) {
             power.stop(machineId, java.time.Duration.ZERO, true);
         }
-        machineService.delete(machineId, IfMatch.ANY);
+        machineService.delete(machineId, ExpectedVersion.ANY);
     }
 
     /** 400 or 413, before anything is made, when the members' cloud-init setting breaks a rule. */

@@ -1,7 +1,7 @@
 package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.ConflictException;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.NameFilter;
 import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.machine.CloudInit;
@@ -93,10 +93,10 @@ public class MachineService {
     }
 
     /** Applies a PATCH; hardware changes only while powered off, as in VirtualBox. */
-    public MachineDetails update(UUID id, MachinePatch patch, IfMatch ifMatch) {
+    public MachineDetails update(UUID id, MachinePatch patch, ExpectedVersion expected) {
         return uniqueName(patch.name(), () -> tx.execute(status -> {
             Machine machine = require(id);
-            ifMatch.check(machine.getVersion());
+            expected.check(machine.getVersion());
             if (patch.name() != null && !patch.name().equals(machine.getName())) {
                 requireNameFree(patch.name());
                 machine.setName(patch.name());
@@ -139,8 +139,8 @@ public class MachineService {
      * Deletes a powered-off machine after detaching everything (see {@link MachineDisks#deleteMachine}), then
      * its guest's run directory.
      */
-    public void delete(UUID id, IfMatch ifMatch) {
-        ifMatch.check(require(id).getVersion());
+    public void delete(UUID id, ExpectedVersion expected) {
+        expected.check(require(id).getVersion());
         disks.deleteMachine(id);
         guests.removeRunDirectory(id);
     }

@@ -28,15 +28,16 @@ public record ExpectedVersion(boolean any, Set<Long> versions) {
         if (any || versions.contains(currentVersion)) {
             return;
         }
-        throw new PreconditionFailedException("the resource changed since you read it: it is at version "
-                + currentVersion + ", not " + expected() + "; read it again and retry");
+        throw new PreconditionFailedException("the resource changed since you read it: its ETag is now \""
+                + currentVersion + "\", not " + expected() + "; read it again and retry");
     }
 
     private String expected() {
         if (versions.isEmpty()) {
             return "a version you named (a weak or malformed tag names none)";
         }
-        String listed = new TreeSet<>(versions).stream().map(String::valueOf).collect(Collectors.joining(", "));
+        // A version is shown as the strong ETag the client sent for it.
+        String listed = new TreeSet<>(versions).stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(", "));
         return versions.size() == 1 ? listed : "any of " + listed;
     }
 }

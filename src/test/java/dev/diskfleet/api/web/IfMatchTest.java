@@ -53,8 +53,8 @@ class IfMatchTest {
         assertThatThrownBy(() -> ETags.ifMatch("\"3\"").check(4))
                 .isInstanceOfSatisfying(PreconditionFailedException.class,
                         e -> assertThat(e.slug()).isEqualTo("stale-etag"))
-                .hasMessage("the resource changed since you read it: it is at version 4, not 3; read it again and retry");
+                .hasMessage("the resource changed since you read it: its ETag is now \"4\", not \"3\"; read it again and retry");
         assertThatThrownBy(() -> ETags.ifMatch("\"1\", \"3\"").check(4))
-                .hasMessageContaining("not any of 1, 3");
+                .hasMessageContaining("not any of \"1\", \"3\"");
     }
 }

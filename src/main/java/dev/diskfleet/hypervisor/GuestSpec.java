@@ -15,13 +15,20 @@ import java.util.UUID;
  * @param runDirectory the machine's own folder under the data folder, for its monitor socket, pid file and
  *     console log; it is created if missing
  * @param seed the cloud-init seed the guest gets as a read-only disk after its own, or {@code null} for none
+ * @param network its network interface and port forwards
  */
 public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks,
-        Path runDirectory, NoCloudSeed seed) {
+        Path runDirectory, NoCloudSeed seed, GuestNetwork network) {
 
-    /** A guest without a cloud-init seed. */
+    /** A guest without a cloud-init seed or a network. */
     public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory) {
-        this(machineId, name, cpus, memoryMb, disks, runDirectory, null);
+        this(machineId, name, cpus, memoryMb, disks, runDirectory, null, GuestNetwork.NONE);
+    }
+
+    /** A guest without a network. */
+    public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory,
+            NoCloudSeed seed) {
+        this(machineId, name, cpus, memoryMb, disks, runDirectory, seed, GuestNetwork.NONE);
     }
 
     public GuestSpec {
@@ -35,5 +42,6 @@ public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, Lis
             throw new IllegalArgumentException("a guest needs at least 16 MiB of memory, not " + memoryMb);
         }
         disks = List.copyOf(disks);
+        network = network == null ? GuestNetwork.NONE : network;
     }
 }

@@ -68,10 +68,10 @@ public class MachineController {
     @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
     @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
-    @ApiResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
+    @ApiResponse(responseCode = "409", description = "The name is taken, a named host port is another machine's (host-port-taken), or no host port of the range is free (host-ports-exhausted)", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
-                CloudInitRequest.orDefault(request.cloudInit()));
+                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.orDefault(request.network()));
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
                 .eTag(ETags.of(machine.getVersion()))
                 .body(MachineResponse.of(machines.details(machine)));
@@ -96,7 +96,7 @@ public class MachineController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs, memory or the cloud-init seed (powered off only); honours If-Match")
+    @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs, memory, the cloud-init seed or the network (powered off only); honours If-Match")
     @ApiResponse(responseCode = "200", description = "The changed machine, with its new ETag")
     @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
     @ApiResponse(responseCode = "409", description = "The machine is running, or the name is taken", content = @Content(
@@ -106,7 +106,8 @@ public class MachineController {
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
-                patch.memoryMb(), patch.cloudInit() == null ? null : patch.cloudInit().toPatch()), ETags.ifMatch(ifMatch)));
+                patch.memoryMb(), patch.cloudInit() == null ? null : patch.cloudInit().toPatch(),
+                patch.network() == null ? null : patch.network().toNetwork()), ETags.ifMatch(ifMatch)));
     }
 
     @DeleteMapping("/{id}")

@@ -17,5 +17,7 @@ public record PatchMachineRequest(
         @Size(max = 2000) @PrintableText @Schema(example = "PostgreSQL 16, bigger") String description,
         @Min(1) @Max(MachineLimits.MAX_CPUS) @Schema(example = "4") Integer cpus,
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB) @Schema(example = "8192") Integer memoryMb,
-        @Valid CloudInitRequest cloudInit) {
+        @Valid CloudInitRequest cloudInit,
+        @Schema(description = "A new network, whole: forwards left without hostPort keep the port they had")
+        NetworkRequest network) {
 }

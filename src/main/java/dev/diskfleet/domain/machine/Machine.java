@@ -2,15 +2,19 @@ package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
 import jakarta.persistence.AssociationOverride;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +61,16 @@ public class Machine extends BaseEntity {
     @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "machine_cloud_init_meta_data",
             joinColumns = @JoinColumn(name = "machine_id")))
     private CloudInitColumns cloudInit = new CloudInitColumns();
+
+    @Column(name = "network_mode", nullable = false)
+    private String networkMode = "user";
+
+    @Column(name = "network_outbound", nullable = false)
+    private boolean networkOutbound;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "machine_forwards", joinColumns = @JoinColumn(name = "machine_id"))
+    private List<PortForward> forwards = new ArrayList<>();
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -112,6 +126,28 @@ public class Machine extends BaseEntity {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    /** QEMU user networking ({@code user}) or none. */
+    public String getNetworkMode() {
+        return networkMode;
+    }
+
+    /** Whether the guest may reach out through the host; without it only forwarded ports reach it. */
+    public boolean isNetworkOutbound() {
+        return networkOutbound;
+    }
+
+    public List<PortForward> getForwards() {
+        return List.copyOf(forwards);
+    }
+
+    /** The network the machine's guest gets at its next start; host ports are the service's to choose. */
+    public void setNetwork(String mode, boolean outbound, List<PortForward> forwards) {
+        this.networkMode = mode;
+        this.networkOutbound = outbound;
+        this.forwards.clear();
+        this.forwards.addAll(forwards);
     }
 
     public CloudInit cloudInit() {

@@ -1,6 +1,7 @@
 package dev.diskfleet.hypervisor.qemu;
 
 import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.RunDirectory;
 import java.util.ArrayList;
@@ -44,7 +45,6 @@ final class QemuCommandLine {
                 "-m", Integer.toString(spec.memoryMb()),
                 "-nodefaults", "-no-user-config",
                 "-display", "none",
-                "-nic", "none",
                 "-chardev", "file,id=console,path=" + commaEscaped(dir.consoleLog().toString()),
                 "-serial", "chardev:console",
                 "-qmp", "unix:" + commaEscaped(dir.monitorSocket().toString()) + ",server=on,wait=off",
@@ -59,6 +59,7 @@ final class QemuCommandLine {
             args.add("-device");
             args.add("virtio-blk-pci,drive=" + node + ",bootindex=" + i);
         }
+        args.addAll(network(spec.network()));
         if (spec.seed() != null) {
             args.add("-blockdev");
             args.add(Json.write(Map.of("node-name", "seed", "driver", "raw", "read-only", true,
@@ -84,6 +85,22 @@ final class QemuCommandLine {
             options.put("reconnect-delay", nbd.reconnectDelaySeconds());
         }
         return options;
+    }
+
+    /**
+     * User networking (slirp): {@code restrict=on} keeps the guest from reaching anything but what is
+     * forwarded to it; each forward listens on the host address it names.
+     */
+    private static List<String> network(GuestNetwork network) {
+        if (!network.user()) {
+            return List.of("-nic", "none");
+        }
+        StringBuilder netdev = new StringBuilder("user,id=net0,restrict=").append(network.outbound() ? "off" : "on");
+        for (GuestNetwork.Forward forward : network.forwards()) {
+            netdev.append(",hostfwd=").append(forward.protocol()).append(':').append(forward.hostAddress())
+                    .append(':').append(forward.hostPort()).append("-:").append(forward.guestPort());
+        }
+        return List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=net0");
     }
 
     /** A name QEMU accepts inside an option list: no commas, no control characters. */

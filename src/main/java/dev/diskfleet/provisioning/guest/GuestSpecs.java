@@ -46,8 +46,11 @@ public class GuestSpecs {
     private final ExportService exports;
     private final GuestRunDirectories runDirectories;
 
+    private final ForwardedPorts ports;
+
     public GuestSpecs(AttachmentRepository attachments, ImageRepository images, ImageStore store,
-            ExportService exports, GuestRunDirectories runDirectories) {
+            ExportService exports, GuestRunDirectories runDirectories, ForwardedPorts ports) {
+        this.ports = ports;
         this.attachments = attachments;
         this.images = images;
         this.store = store;
@@ -64,6 +67,7 @@ public class GuestSpecs {
     public GuestSpec of(Machine machine, boolean opensDisks) {
         List<GuestDisk> disks = new ArrayList<>();
         if (opensDisks) {
+            ports.requireFree(machine);
             List<Attachment> all = attachments.findByMachineIdOrderByPortAscDeviceAsc(machine.getId());
             for (Attachment attachment : all) {
                 exports.requireShareableWithGuest(machine.getId(), attachment.getId(),
@@ -74,7 +78,7 @@ public class GuestSpecs {
             }
         }
         return new GuestSpec(machine.getId(), machine.getName(), machine.getCpus(), machine.getMemoryMb(), disks,
-                runDirectories.of(machine.getId()), seed(machine));
+                runDirectories.of(machine.getId()), seed(machine), ports.of(machine));
     }
 
     /** The machine's NoCloud seed: its id and name, and its own cloud-init setting; none if that is off. */

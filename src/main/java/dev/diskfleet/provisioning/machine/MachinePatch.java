@@ -3,10 +3,15 @@ package dev.diskfleet.provisioning.machine;
 import java.util.Map;
 
 /** Fields of a machine to change; null fields stay as they are. */
-public record MachinePatch(String name, String description, Integer cpus, Integer memoryMb, CloudInitPatch cloudInit) {
+public record MachinePatch(String name, String description, Integer cpus, Integer memoryMb, CloudInitPatch cloudInit,
+        MachineNetwork network) {
 
     public MachinePatch(String name, String description, Integer cpus, Integer memoryMb) {
-        this(name, description, cpus, memoryMb, null);
+        this(name, description, cpus, memoryMb, null, null);
+    }
+
+    public MachinePatch(String name, String description, Integer cpus, Integer memoryMb, CloudInitPatch cloudInit) {
+        this(name, description, cpus, memoryMb, cloudInit, null);
     }
 
     /**

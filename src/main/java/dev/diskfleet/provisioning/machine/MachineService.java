@@ -39,9 +39,12 @@ public class MachineService {
     private final TransactionTemplate tx;
     private final TransactionTemplate readOnly;
 
+    private final HostPorts hostPorts;
+
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            Guests guests, LimitsProperties limits, PlatformTransactionManager transactions) {
+            Guests guests, LimitsProperties limits, HostPorts hostPorts, PlatformTransactionManager transactions) {
         this.machines = machines;
+        this.hostPorts = hostPorts;
         this.maxUserDataBytes = limits.maxUserData().toBytes();
         this.attachments = attachments;
         this.disks = disks;
@@ -58,6 +61,12 @@ public class MachineService {
 
     /** The same with its cloud-init setting. */
     public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit) {
+        return create(name, description, cpus, memoryMb, cloudInit, MachineNetwork.DEFAULT);
+    }
+
+    /** The same with its network: forwards without a host port get one here, kept for good. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit,
+            MachineNetwork network) {
         checkCloudInit(cloudInit);
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
@@ -65,6 +74,7 @@ public class MachineService {
         machine.setCloudInit(cloudInit);
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
+            machine.setNetwork(network.mode(), network.outbound(), hostPorts.assign(machine.getId(), network, List.of()));
             return machines.saveAndFlush(machine);
         }));
     }
@@ -126,6 +136,12 @@ public class MachineService {
                     machine.setCloudInit(changed);
                 }
             }
+            if (patch.network() != null) {
+                // QEMU takes its network at start: a running guest would not see the change
+                PowerRules.requirePoweredOff(machine, "change the network of");
+                machine.setNetwork(patch.network().mode(), patch.network().outbound(),
+                        hostPorts.assign(machine.getId(), patch.network(), machine.getForwards()));
+            }
             return details(machines.saveAndFlush(machine));
         }));
     }
@@ -146,7 +162,7 @@ public class MachineService {
     }
 
     public MachineDetails details(Machine machine) {
-        return new MachineDetails(machine, attachments.ofMachine(machine.getId()));
+        return new MachineDetails(machine, attachments.ofMachine(machine.getId()), hostPorts.forwardAddress());
     }
 
     private void requireNameFree(String name) {
@@ -160,6 +176,11 @@ public class MachineService {
         try {
             return work.get();
         } catch (DataIntegrityViolationException e) {
+            if (String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(java.util.Locale.ROOT)
+                    .contains("machine_forwards")) {
+                throw new ConflictException("host-port-taken", "a host port of this request was given to another"
+                        + " machine at the same moment; retry (a port left to the service is then picked anew)");
+            }
             throw nameTaken(name);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.diskfleet.hypervisor.Accelerator;
 import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.RunDirectory;
 import java.nio.file.Path;
@@ -49,6 +50,24 @@ class QemuCommandLineTest {
                 .containsEntry("server", Map.of("type", "unix", "path", "/data/nbd.sock"));
         assertThat(values(args, "-device")).containsExactly("virtio-blk-pci,drive=disk0,bootindex=0",
                 "virtio-blk-pci,drive=disk1,bootindex=1", "virtio-blk-pci,drive=disk2,bootindex=2");
+    }
+
+    @Test
+    void userNetworkingForwardsEachPortOnItsAddressAndIsRestrictedUnlessOutbound() {
+        GuestNetwork network = new GuestNetwork(true, false, List.of(
+                new GuestNetwork.Forward("tcp", "127.0.0.1", 40001, 6379),
+                new GuestNetwork.Forward("udp", "127.0.0.1", 40002, 53)));
+        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 1, 64, List.of(), dir.path(),
+                null, network), dir);
+
+        assertThat(args).containsSequence("-netdev",
+                "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40001-:6379,hostfwd=udp:127.0.0.1:40002-:53")
+                .containsSequence("-device", "virtio-net-pci,netdev=net0").doesNotContain("-nic");
+        List<String> outbound = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 1, 64, List.of(), dir.path(),
+                null, new GuestNetwork(true, true, List.of())), dir);
+        assertThat(outbound).containsSequence("-netdev", "user,id=net0,restrict=off");
+        assertThat(QemuCommandLine.build(TCG, spec(List.of()), dir)).as("no network: no NIC at all")
+                .containsSequence("-nic", "none");
     }
 
     @Test

@@ -83,8 +83,19 @@ class DockerComposeTest {
         String applicationPort = port.matches() ? port.group(2) : String.valueOf(server.get("port"));
         @SuppressWarnings("unchecked")
         List<String> ports = (List<String>) diskfleet.get("ports");
-        assertThat(ports).hasSize(1);
+        assertThat(ports).hasSize(2);
         assertThat(ports.get(0)).endsWith(":" + applicationPort);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) yaml(
+                Path.of("src/main/resources/application.yml")).get("diskfleet")).get("network");
+        String[] range = String.valueOf(network.get("host-ports")).split("-");
+        Matcher published = Pattern.compile("\"?(\\d+)-(\\d+):(\\d+)-(\\d+)\"?").matcher(ports.get(1));
+        assertThat(published.matches()).as("the second published range is the guests' forwards: " + ports.get(1)).isTrue();
+        assertThat(Integer.parseInt(published.group(3))).as("inside diskfleet.network.host-ports")
+                .isGreaterThanOrEqualTo(Integer.parseInt(range[0]));
+        assertThat(Integer.parseInt(published.group(4))).isLessThanOrEqualTo(Integer.parseInt(range[1]));
+        assertThat(diskfleetEnv.get("DISKFLEET_NETWORK_FORWARD_ADDRESS")).as("forwards reachable from outside the"
+                + " container").isEqualTo("0.0.0.0");
         assertThat(diskfleetEnv).doesNotContainKey("PORT");
     }
 

@@ -21,7 +21,7 @@ public final class ProblemExamples {
 
     public static final String STALE_ETAG = """
             {"type":"https://diskfleet.dev/problems/stale-etag","title":"Precondition failed","status":412,\
-            "detail":"the resource changed since you read it: it is at version 4, not 3; read it again and retry",\
+            "detail":"the resource changed since you read it: its ETag is now \\"4\\", not \\"3\\"; read it again and retry",\
             "instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a"}""";
 
     public static final String INACCESSIBLE = """

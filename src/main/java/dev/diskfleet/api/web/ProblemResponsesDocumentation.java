@@ -118,7 +118,7 @@ class ProblemResponsesDocumentation implements OpenApiCustomizer {
         }
         if (hasHeader(parameters, "If-Match")) {
             add(operation, 412, "If-Match names an older version", "stale-etag", problem(412, "stale-etag",
-                    "Precondition failed", "the resource changed since you read it: it is at version 4, not 3;"
+                    "Precondition failed", "the resource changed since you read it: its ETag is now \"4\", not \"3\";"
                             + " read it again and retry", instance));
         }
         if (hasHeader(parameters, "Range")) {

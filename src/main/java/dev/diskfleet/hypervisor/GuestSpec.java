@@ -13,14 +13,21 @@ import java.util.UUID;
  * @param disks in boot order: the firmware boots the first
  * @param runDirectory the machine's own folder under the data folder, for its monitor socket, pid file and
  *     console log; it is created if missing
+ * @param network its NIC and port forwards, or {@link GuestNetwork#NONE}
  */
 public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks,
-        Path runDirectory) {
+        Path runDirectory, GuestNetwork network) {
+
+    /** A guest without a network. */
+    public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory) {
+        this(machineId, name, cpus, memoryMb, disks, runDirectory, GuestNetwork.NONE);
+    }
 
     public GuestSpec {
         Objects.requireNonNull(machineId, "machineId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(runDirectory, "runDirectory");
+        Objects.requireNonNull(network, "network");
         if (cpus < 1) {
             throw new IllegalArgumentException("a guest needs at least one CPU, not " + cpus);
         }

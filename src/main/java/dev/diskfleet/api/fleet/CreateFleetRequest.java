@@ -1,6 +1,9 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.PrintableName;
+import dev.diskfleet.domain.machine.MachineLimits;
+import jakarta.validation.Valid;
 import dev.diskfleet.domain.fleet.FleetLimits;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
@@ -21,5 +24,10 @@ public record CreateFleetRequest(
         @NotBlank @Pattern(regexp = FleetLimits.PREFIX_PATTERN, message = FleetLimits.PREFIX_MESSAGE)
         @Schema(description = "Machines are named <prefix>-1 … <prefix>-N", example = "pg") String machineNamePrefix,
         @Schema(description = "Reset each machine's disk at every power-on; default true", example = "true") Boolean autoReset,
-        @Schema(description = "Start the machines once made; default false", example = "true") Boolean start) {
+        @Schema(description = "Start the machines once made; default false", example = "true") Boolean start,
+        @Min(1) @Max(MachineLimits.MAX_CPUS) @Schema(description = "Virtual CPUs of each machine; default 1", example = "2") Integer cpus,
+        @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
+        @Schema(description = "Memory of each machine in MiB; default 1024", example = "1024") Integer memoryMb,
+        @Valid @Schema(description = "Each machine's network; its forwards name no hostPort: every machine gets host"
+                + " ports of its own") NetworkRequest network) {
 }

@@ -4,6 +4,7 @@ import java.lang.annotation.Target;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Retention;
 import java.lang.annotation.ElementType;
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
@@ -91,7 +92,8 @@ public class FleetController {
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
-                Boolean.TRUE.equals(request.start()))));
+                Boolean.TRUE.equals(request.start()), request.cpus(), request.memoryMb(),
+                NetworkRequest.planOrDefault(request.network(), "network"))));
     }
 
     @GetMapping

@@ -3,7 +3,9 @@ package dev.diskfleet.api.machine;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.api.web.PrintableText;
 import dev.diskfleet.domain.machine.MachineLimits;
+import dev.diskfleet.api.network.NetworkRequest;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -15,5 +17,6 @@ public record CreateMachineRequest(
         @Size(max = 2000) @PrintableText @Schema(example = "PostgreSQL 16 test guest") String description,
         @Min(1) @Max(MachineLimits.MAX_CPUS) @Schema(description = "Virtual CPUs; default 1", example = "2") Integer cpus,
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
-        @Schema(description = "Guest memory in MiB; default 1024", example = "4096") Integer memoryMb) {
+        @Schema(description = "Guest memory in MiB; default 1024", example = "4096") Integer memoryMb,
+        @Valid @Schema(description = "Default: user-mode networking without forwards or outbound access") NetworkRequest network) {
 }

@@ -2,6 +2,7 @@ package dev.diskfleet.api.machine;
 
 import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.provisioning.guest.Guests;
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineService;
@@ -69,7 +70,8 @@ public class MachineController {
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
     @ApiResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
-        Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb());
+        Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
+                NetworkRequest.planOrDefault(request.network(), "network"));
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
                 .eTag(ETags.of(machine.getVersion()))
                 .body(MachineResponse.of(machines.details(machine)));
@@ -103,7 +105,8 @@ public class MachineController {
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
-                patch.memoryMb()), ETags.ifMatch(ifMatch)));
+                patch.memoryMb(), patch.network() == null ? null : patch.network().toPlan("network")),
+                ETags.ifMatch(ifMatch)));
     }
 
     @DeleteMapping("/{id}")

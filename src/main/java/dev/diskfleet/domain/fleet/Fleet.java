@@ -1,11 +1,17 @@
 package dev.diskfleet.domain.fleet;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.network.ForwardProtocol;
+import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.domain.network.NetworkPlan;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -40,6 +46,24 @@ public class Fleet extends BaseEntity {
     @Column(nullable = false)
     private FleetState state;
 
+    /** CPUs and memory of each member; null: the machine defaults. */
+    @Column(name = "member_cpus")
+    private Integer memberCpus;
+
+    @Column(name = "member_memory_mb")
+    private Integer memberMemoryMb;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "member_network_mode", nullable = false)
+    private NetworkMode memberNetworkMode = NetworkMode.USER;
+
+    @Column(name = "member_network_outbound", nullable = false)
+    private boolean memberNetworkOutbound;
+
+    /** The guest ports forwarded on each member, {@code 5432/tcp,22/tcp}; each member gets its own host ports. */
+    @Column(name = "member_forwards", nullable = false)
+    private String memberForwards = "";
+
     protected Fleet() {
     }
 
@@ -53,6 +77,40 @@ public class Fleet extends BaseEntity {
         this.machineNamePrefix = machineNamePrefix;
         this.autoReset = autoReset;
         this.state = FleetState.PROVISIONING;
+    }
+
+    /**
+     * What each member gets besides its disk. Host ports are never part of it: every member gets its own,
+     * picked by the service.
+     */
+    public void setMemberHardware(Integer cpus, Integer memoryMb, NetworkPlan network) {
+        if (network.forwards().stream().anyMatch(forward -> forward.hostPort() != null)) {
+            throw new IllegalArgumentException("a fleet's forwards name no host port");
+        }
+        this.memberCpus = cpus;
+        this.memberMemoryMb = memoryMb;
+        this.memberNetworkMode = network.mode();
+        this.memberNetworkOutbound = network.outbound();
+        this.memberForwards = String.join(",", network.forwards().stream().map(NetworkPlan.Forward::key).toList());
+    }
+
+    public Integer getMemberCpus() {
+        return memberCpus;
+    }
+
+    public Integer getMemberMemoryMb() {
+        return memberMemoryMb;
+    }
+
+    /** The network each member gets: the fleet's forwards, each host port left to the service. */
+    public NetworkPlan memberNetwork() {
+        List<NetworkPlan.Forward> forwards = new ArrayList<>();
+        for (String key : memberForwards.isEmpty() ? new String[0] : memberForwards.split(",")) {
+            String[] portAndProtocol = key.split("/");
+            forwards.add(new NetworkPlan.Forward(ForwardProtocol.valueOf(portAndProtocol[1].toUpperCase(Locale.ROOT)),
+                    Integer.parseInt(portAndProtocol[0]), null));
+        }
+        return new NetworkPlan(memberNetworkMode, memberNetworkOutbound, forwards);
     }
 
     /** The name of member {@code ordinal} (1-based): {@code <prefix>-<ordinal>}. */

@@ -1,6 +1,7 @@
 package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.network.NetworkMode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -48,6 +49,14 @@ public class Machine extends BaseEntity {
     /** The console lines, newline-separated, cut to the column's size from the start. */
     @Column(name = "last_exit_console")
     private String lastExitConsole;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "network_mode", nullable = false)
+    private NetworkMode networkMode = NetworkMode.USER;
+
+    /** Whether the guest may reach out through the host; without it, only what is forwarded reaches it. */
+    @Column(name = "network_outbound", nullable = false)
+    private boolean networkOutbound;
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -135,6 +144,24 @@ public class Machine extends BaseEntity {
 
     public void setMemoryMb(int memoryMb) {
         this.memoryMb = memoryMb;
+    }
+
+    public NetworkMode getNetworkMode() {
+        return networkMode;
+    }
+
+    public boolean isNetworkOutbound() {
+        return networkOutbound;
+    }
+
+    /**
+     * The network's mode and way out. Its forwards are rows of their own but part of what a client reads as
+     * the machine, so the version moves on even when only they change.
+     */
+    public void setNetwork(NetworkMode mode, boolean outbound) {
+        this.networkMode = mode;
+        this.networkOutbound = outbound;
+        markChanged();
     }
 
     public MachineState getState() {

@@ -1,6 +1,7 @@
 package dev.diskfleet.hypervisor.qemu;
 
 import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.RunDirectory;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import java.util.Map;
  *       (autoreset empties the machine's disk before each power-on);</li>
  *   <li>{@code -uuid} and the SMBIOS serial carry the machine id: the guest can read who it is, and
  *       /proc/&lt;pid&gt;/cmdline proves which machine a process runs when it is adopted;</li>
+ *   <li>the network as one virtio NIC on user-mode networking ({@code -netdev user}: QEMU's own NAT and
+ *       DHCP server, no root, no bridge), {@code restrict=on} unless the guest may reach out, and one
+ *       {@code hostfwd} per port forward; {@code -nic none} without a network (so no default NIC either);</li>
  *   <li>disks as {@code -blockdev} in JSON (no comma escaping of paths) on virtio-blk, with boot indexes
  *       in order so SeaBIOS boots the first.</li>
  * </ul>
@@ -41,7 +45,6 @@ final class QemuCommandLine {
                 "-m", Integer.toString(spec.memoryMb()),
                 "-nodefaults", "-no-user-config",
                 "-display", "none",
-                "-nic", "none",
                 "-chardev", "file,id=console,path=" + commaEscaped(dir.consoleLog().toString()),
                 "-serial", "chardev:console",
                 "-qmp", "unix:" + commaEscaped(dir.monitorSocket().toString()) + ",server=on,wait=off",
@@ -49,6 +52,7 @@ final class QemuCommandLine {
                 "-no-reboot",
                 "-S",
                 "-daemonize"));
+        args.addAll(network(spec.network()));
         for (int i = 0; i < spec.disks().size(); i++) {
             String node = "disk" + i;
             args.add("-blockdev");
@@ -57,6 +61,23 @@ final class QemuCommandLine {
             args.add("virtio-blk-pci,drive=" + node + ",bootindex=" + i);
         }
         return args;
+    }
+
+    static List<String> network(GuestNetwork network) {
+        if (network.mode() == GuestNetwork.Mode.NONE) {
+            return List.of("-nic", "none");
+        }
+        StringBuilder netdev = new StringBuilder("user,id=n0,restrict=").append(network.outbound() ? "off" : "on");
+        for (GuestNetwork.Forward forward : network.forwards()) {
+            netdev.append(",hostfwd=").append(hostForward(forward));
+        }
+        return List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=n0");
+    }
+
+    /** {@code tcp:127.0.0.1:40001-:5432}: QEMU's spelling of a forward, also in its error when it cannot bind. */
+    static String hostForward(GuestNetwork.Forward forward) {
+        return forward.protocol().spelling() + ":" + forward.hostAddress() + ":" + forward.hostPort() + "-:"
+                + forward.guestPort();
     }
 
     private static Map<String, Object> blockdev(String node, GuestDisk disk) {

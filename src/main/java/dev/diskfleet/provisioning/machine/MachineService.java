@@ -9,10 +9,14 @@ import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.domain.network.NetworkPlan;
+import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -35,8 +39,11 @@ public class MachineService {
     private final TransactionTemplate tx;
     private final TransactionTemplate readOnly;
 
+    private final HostPorts hostPorts;
+
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            Guests guests, PlatformTransactionManager transactions) {
+            Guests guests, PlatformTransactionManager transactions, HostPorts hostPorts) {
+        this.hostPorts = hostPorts;
         this.machines = machines;
         this.attachments = attachments;
         this.disks = disks;
@@ -46,14 +53,20 @@ public class MachineService {
         this.readOnly.setReadOnly(true);
     }
 
-    /** A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. */
-    public Machine create(String name, String description, Integer cpus, Integer memoryMb) {
+    /**
+     * A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. Its
+     * forwards get their host ports in the same transaction.
+     */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, NetworkPlan network) {
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
                 memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
+        machine.setNetwork(network.mode(), network.outbound());
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
-            return machines.saveAndFlush(machine);
+            Machine saved = machines.saveAndFlush(machine);
+            hostPorts.assign(saved.getId(), network);
+            return saved;
         }));
     }
 
@@ -94,6 +107,11 @@ public class MachineService {
             }
             boolean hardware = patch.cpus() != null && patch.cpus() != machine.getCpus()
                     || patch.memoryMb() != null && patch.memoryMb() != machine.getMemoryMb();
+            if (patch.network() != null && !sameNetwork(machine, patch.network())) {
+                PowerRules.requirePoweredOff(machine, "change the network of");
+                machine.setNetwork(patch.network().mode(), patch.network().outbound());
+                hostPorts.assign(machine.getId(), patch.network());
+            }
             if (hardware) {
                 PowerRules.requirePoweredOff(machine, "change the CPUs or memory of");
                 if (patch.cpus() != null) {
@@ -118,7 +136,21 @@ public class MachineService {
     }
 
     public MachineDetails details(Machine machine) {
-        return new MachineDetails(machine, attachments.ofMachine(machine.getId()));
+        return new MachineDetails(machine, attachments.ofMachine(machine.getId()),
+                hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound()));
+    }
+
+    /** Whether {@code plan} is what the machine has already: then a running machine may be sent it again. */
+    private boolean sameNetwork(Machine machine, NetworkPlan plan) {
+        if (plan.mode() != machine.getNetworkMode() || plan.outbound() != machine.isNetworkOutbound()) {
+            return false;
+        }
+        Map<String, Integer> have = new HashMap<>();
+        hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound()).forwards()
+                .forEach(forward -> have.put(forward.key(), forward.hostPort()));
+        return have.size() == plan.forwards().size() && plan.forwards().stream().allMatch(wanted ->
+                have.containsKey(wanted.key())
+                        && (wanted.hostPort() == null || wanted.hostPort().equals(have.get(wanted.key()))));
     }
 
     private void requireNameFree(String name) {

@@ -12,6 +12,7 @@ import dev.diskfleet.api.web.ProblemMapper;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
+import dev.diskfleet.provisioning.fleet.FleetInventory;
 import dev.diskfleet.provisioning.fleet.FleetPlan;
 import dev.diskfleet.provisioning.fleet.FleetPower;
 import dev.diskfleet.provisioning.fleet.FleetPower.MemberOutcome;
@@ -36,6 +37,7 @@ import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,6 +60,24 @@ public class FleetController {
             {"type":"https://diskfleet.dev/problems/machines-running","title":"Conflict","status":409,\
             "detail":"cannot delete fleet pg-test: machines [pg-1, pg-2] are running; stop them first, or add \
             ?force=true to stop them as part of this request","instance":"/api/fleets/5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"}""";
+
+    private static final String YAML = "application/yaml";
+    private static final String ANSIBLE_EXAMPLE = """
+            all:
+              children:
+                pg_test:
+                  hosts:
+                    pg-1:
+                      ansible_host: 127.0.0.1
+                      ansible_port: 40001
+                      diskfleet_machine_id: 9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d
+                      diskfleet_state: running
+                      diskfleet_forwards:
+                        22/tcp: 127.0.0.1:40001
+                        5432/tcp: 127.0.0.1:40000
+                  vars:
+                    diskfleet_fleet_id: 5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d
+            """;
 
     private final FleetCatalog fleets;
     private final FleetProvisioner provisioner;
@@ -108,6 +128,25 @@ public class FleetController {
     public ResponseEntity<FleetResponse> get(@PathVariable UUID id) {
         Fleet fleet = fleets.require(id);
         return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion())).body(FleetResponse.of(fleets.details(fleet)));
+    }
+
+    @GetMapping(value = "/{id}/inventory", produces = {MediaType.APPLICATION_JSON_VALUE, YAML})
+    @Operation(operationId = "getFleetInventory", summary = "Where to reach each machine: its name, id, state and the"
+            + " host endpoint of each forward; format=ansible gives an Ansible YAML inventory (ansible_host and"
+            + " ansible_port from the forward of guest port 22, when there is one)")
+    @ApiResponse(responseCode = "200", description = "The inventory", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = InventoryResponse.class)),
+            @Content(mediaType = YAML, examples = @ExampleObject(value = ANSIBLE_EXAMPLE))})
+    public ResponseEntity<?> inventory(@PathVariable UUID id,
+            @Parameter(description = "json (default) or ansible") @RequestParam(defaultValue = "json")
+            @jakarta.validation.constraints.Pattern(regexp = "json|ansible", message = "must be json or ansible")
+            String format) {
+        FleetInventory inventory = fleets.inventory(id);
+        if (format.equals("ansible")) {
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType(YAML + ";charset=UTF-8"))
+                    .body(AnsibleInventory.of(inventory));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(InventoryResponse.of(inventory));
     }
 
     @PatchMapping("/{id}")

@@ -250,7 +250,7 @@ public final class QemuHypervisor implements Hypervisor {
      * The forward QEMU could not bind, from its "Could not set up host forwarding rule 'tcp:ADDR:PORT-:GUEST'":
      * another process took the port between our probe and QEMU's bind.
      */
-    private static Optional<GuestNetwork.Forward> busyForward(GuestSpec spec, String qemuOutput) {
+    static Optional<GuestNetwork.Forward> busyForward(GuestSpec spec, String qemuOutput) {
         String output = qemuOutput.toLowerCase(java.util.Locale.ROOT);
         if (!output.contains("host forwarding rule")) {
             return Optional.empty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.diskfleet.hypervisor.Accelerator;
 import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.RunDirectory;
 import java.nio.file.Path;
@@ -57,6 +58,35 @@ class QemuCommandLineTest {
                 dir.path()), dir);
 
         assertThat(args).containsSequence("-name", "guest=db_1_-x,debug-threads=off");
+    }
+
+    @Test
+    void aGuestWithoutANetworkHasNoNicAtAll() {
+        List<String> args = QemuCommandLine.build(TCG, spec(List.of()), dir);
+
+        assertThat(args).containsSequence("-nic", "none").doesNotContain("-netdev");
+    }
+
+    @Test
+    void userModeNetworkingIsOneVirtioNicRestrictedWithAHostForwardPerForward() {
+        GuestNetwork network = new GuestNetwork(GuestNetwork.Mode.USER, false, List.of(
+                new GuestNetwork.Forward(GuestNetwork.Protocol.TCP, "127.0.0.1", 40001, 5432),
+                new GuestNetwork.Forward(GuestNetwork.Protocol.UDP, "0.0.0.0", 40002, 53)));
+        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 2, 512, List.of(), dir.path(),
+                network), dir);
+
+        assertThat(args).containsSequence("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:40001-:5432,"
+                + "hostfwd=udp:0.0.0.0:40002-:53").containsSequence("-device", "virtio-net-pci,netdev=n0")
+                .doesNotContain("-nic");
+    }
+
+    @Test
+    void aGuestThatMayReachOutIsNotRestricted() {
+        GuestNetwork network = new GuestNetwork(GuestNetwork.Mode.USER, true, List.of());
+        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 2, 512, List.of(), dir.path(),
+                network), dir);
+
+        assertThat(args).containsSequence("-netdev", "user,id=n0,restrict=off");
     }
 
     private GuestSpec spec(List<GuestDisk> disks) {

@@ -102,9 +102,11 @@ public class FleetController {
                     examples = @ExampleObject(value = ProblemExamples.DEPLOY_ACCEPTED)))
     @ApiResponse(responseCode = "404", description = "No image has goldenImageId", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.GOLDEN_NOT_FOUND)))
-    @ApiResponse(responseCode = "409", description = "The name is taken, or a running machine uses the golden image",
+    @ApiResponse(responseCode = "409", description = "The name is taken, a running machine uses the golden image, or"
+            + " diskfleet.network.host-ports has too few free ports for every member's forwards (nothing was made)",
             content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "fleet-name-taken", value = ProblemExamples.FLEET_NAME_TAKEN),
+                    @ExampleObject(name = "host-ports-exhausted", value = ProblemExamples.HOST_PORTS_EXHAUSTED),
                     @ExampleObject(name = "image-in-use", value = ProblemExamples.GOLDEN_IN_USE)}))
     @ApiResponse(responseCode = "507", description = "The base clone would leave less than"
             + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
@@ -159,8 +161,10 @@ public class FleetController {
     @ApiResponse(responseCode = "412", description = "If-Match names another version than the fleet's current ETag",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
-            + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
-                    examples = @ExampleObject(value = MACHINES_RUNNING)))
+            + " the fleet is busy, or the new members' forwards need more free host ports than"
+            + " diskfleet.network.host-ports has (nothing was made)", content = @Content(mediaType = PROBLEM,
+                    examples = {@ExampleObject(name = "machines-running", value = MACHINES_RUNNING),
+                            @ExampleObject(name = "host-ports-exhausted", value = ProblemExamples.HOST_PORTS_EXHAUSTED)}))
     @ApiResponse(responseCode = "507", description = "The new machines' disks would leave less than"
             + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
                     examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))

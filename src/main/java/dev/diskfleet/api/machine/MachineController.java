@@ -68,7 +68,10 @@ public class MachineController {
     @PostMapping
     @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
-    @ApiResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
+    @ApiResponse(responseCode = "409", description = "The name is taken, or a named hostPort is another machine's",
+            content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
+                    @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
                 NetworkRequest.planOrDefault(request.network(), "network"));
@@ -98,10 +101,12 @@ public class MachineController {
     @PatchMapping("/{id}")
     @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs and memory (powered off only); honours If-Match")
     @ApiResponse(responseCode = "200", description = "The changed machine, with its new ETag")
-    @ApiResponse(responseCode = "409", description = "The machine is running, or the name is taken", content = @Content(
+    @ApiResponse(responseCode = "409", description = "The machine is running, the name is taken, or a named hostPort is"
+            + " another machine's", content = @Content(
             mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_RUNNING_CHANGE),
-                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN)}))
+                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
+                    @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
@@ -125,9 +130,11 @@ public class MachineController {
     @Operation(operationId = "startMachine", summary = "Power on: every attached differencing image with autoReset on"
             + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
-    @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, or a user's NBD export"
-            + " shares a disk with the guest", content = @Content(mediaType = "application/problem+json",
-                    examples = @ExampleObject(value = ProblemExamples.MACHINE_ALREADY_RUNNING)))
+    @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, a user's NBD export"
+            + " shares a disk with the guest, or another process holds a forward's host port (the machine stays"
+            + " powered off)", content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
+                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));

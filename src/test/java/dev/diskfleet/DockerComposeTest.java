@@ -56,8 +56,7 @@ class DockerComposeTest {
         assertThat(diskfleetEnv.keySet()).containsAll(read.stream().filter(name -> name.startsWith("DISKFLEET_")).toList());
         assertThat(read).as("every variable the compose file sets is read by the application")
                 .containsAll(diskfleetEnv.keySet());
-        assertThat(String.valueOf(diskfleet.get("command"))).contains("--spring.profiles.active=postgres");
-        assertThat(Path.of("src/main/resources/application-postgres.yml")).exists();
+                assertThat(Path.of("src/main/resources/application-postgres.yml")).exists();
     }
 
     @Test
@@ -84,8 +83,19 @@ class DockerComposeTest {
         String applicationPort = port.matches() ? port.group(2) : String.valueOf(server.get("port"));
         @SuppressWarnings("unchecked")
         List<String> ports = (List<String>) diskfleet.get("ports");
-        assertThat(ports).hasSize(1);
+        assertThat(ports).hasSize(2);
         assertThat(ports.get(0)).endsWith(":" + applicationPort);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) yaml(
+                Path.of("src/main/resources/application.yml")).get("diskfleet")).get("network");
+        String[] range = String.valueOf(network.get("host-ports")).split("-");
+        Matcher published = Pattern.compile("\"?(\\d+)-(\\d+):(\\d+)-(\\d+)\"?").matcher(ports.get(1));
+        assertThat(published.matches()).as("the second published range is the guests' forwards: " + ports.get(1)).isTrue();
+        assertThat(Integer.parseInt(published.group(3))).as("inside diskfleet.network.host-ports")
+                .isGreaterThanOrEqualTo(Integer.parseInt(range[0]));
+        assertThat(Integer.parseInt(published.group(4))).isLessThanOrEqualTo(Integer.parseInt(range[1]));
+        assertThat(diskfleetEnv.get("DISKFLEET_NETWORK_FORWARD_ADDRESS")).as("forwards reachable from outside the"
+                + " container").isEqualTo("0.0.0.0");
         assertThat(diskfleetEnv).doesNotContainKey("PORT");
     }
 
@@ -98,21 +108,66 @@ class DockerComposeTest {
     }
 
     @Test
-    void imagesAreRealAndTheJreMatchesTheJavaVersion() throws Exception {
+    void thePostgresImageIsReal() {
         assertThat((String) postgres.get("image")).matches("postgres:\\d+(\\.\\d+)?(-(alpine|bookworm|trixie))?");
-        assertThat((String) diskfleet.get("image")).isEqualTo("eclipse-temurin:" + pom("java.version") + "-jre");
     }
 
     @Test
-    void mountedJarIsTheOneMavenBuildsAndTheDataDirIsAVolume() throws Exception {
+    void theServiceIsBuiltFromTheDockerfileWithAJreOfTheJavaVersionAndQemu() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> build = (Map<String, Object>) diskfleet.get("build");
+        assertThat(build).as("the diskfleet service is built, not pulled").isNotNull();
+        Path dockerfile = Path.of(String.valueOf(build.get("context")), String.valueOf(build.get("dockerfile")));
+        List<String> instructions = dockerfileInstructions(dockerfile);
+        assertThat(instructions.get(0)).as("a Debian base, where the packages below come from")
+                .matches("FROM debian:(bookworm|trixie)(-slim)?");
+        String install = instructions.stream().filter(line -> line.startsWith("RUN ") && line.contains("apt-get install"))
+                .findFirst().orElseThrow(() -> new AssertionError("the Dockerfile installs nothing with apt-get"));
+        assertThat(install.split("\\s+")).contains("openjdk-" + pom("java.version") + "-jre-headless",
+                "qemu-system-x86", "qemu-utils");
+        assertThat(instructions).as("the image runs the jar Maven builds")
+                .contains("COPY target/" + pom("artifactId") + "-" + pom("version") + ".jar /app/diskfleet.jar")
+                .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/diskfleet.jar\"]");
+        assertThat(instructions).as("guests do not run as root").anyMatch(line -> line.matches("USER [a-z]+")
+                && !line.equals("USER root"));
+        assertThat(commandOf(diskfleet)).as("the compose command is the application's arguments")
+                .containsExactly("--spring.profiles.active=postgres");
+    }
+
+    @Test
+    void theDataDirIsAVolume() {
         @SuppressWarnings("unchecked")
         List<String> volumes = (List<String>) diskfleet.get("volumes");
-        String jar = "./target/" + pom("artifactId") + "-" + pom("version") + ".jar";
-        List<String> command = commandOf(diskfleet);
-        String mountPoint = command.get(command.indexOf("-jar") + 1);
-        assertThat(volumes).contains(jar + ":" + mountPoint + ":ro");
         assertThat(volumes).anyMatch(volume -> volume.endsWith(":" + diskfleetEnv.get("DISKFLEET_DATA_DIR"))
                 && !volume.startsWith("."));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theKvmOverridePassesTheDeviceToTheService() throws IOException {
+        Map<String, Object> kvm = (Map<String, Object>) ((Map<String, Object>) yaml(Path.of("docker-compose.kvm.yml"))
+                .get("services")).get("diskfleet");
+        assertThat((List<String>) kvm.get("devices")).containsExactly("/dev/kvm:/dev/kvm");
+        assertThat((List<String>) kvm.get("group_add")).hasSize(1);
+    }
+
+    /** The Dockerfile's instructions, one per string, continuation lines joined and comments dropped. */
+    private static List<String> dockerfileInstructions(Path file) throws IOException {
+        List<String> instructions = new java.util.ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            boolean continues = trimmed.endsWith("\\");
+            current.append(continues ? trimmed.substring(0, trimmed.length() - 1).trim() : trimmed).append(' ');
+            if (!continues) {
+                instructions.add(current.toString().trim().replaceAll("\\s+", " "));
+                current.setLength(0);
+            }
+        }
+        return instructions;
     }
 
     @SuppressWarnings("unchecked")

@@ -34,6 +34,11 @@ public record RunDirectory(Path path) {
         return path.resolve("console.log");
     }
 
+    /** The guest's cloud-init seed (ISO 9660, label cidata), written afresh at each start. */
+    public Path seedImage() {
+        return path.resolve("seed.iso");
+    }
+
     /** What the hypervisor process itself printed (its errors at start). */
     public Path processLog() {
         return path.resolve("hypervisor.log");

@@ -22,7 +22,11 @@ public interface BlockDevice {
     /** Reads {@code dst.remaining()} bytes at {@code offset}. */
     void read(long offset, ByteBuffer dst);
 
-    /** Writes {@code src.remaining()} bytes at {@code offset}; durable only after {@link #flush()}. */
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset}; durable only after {@link #flush()}.
+     *
+     * @throws NoSpaceException when there is no room for it (the client gets ENOSPC)
+     */
     void write(long offset, ByteBuffer src);
 
     void writeZeroes(long offset, long length);

@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,12 @@ import java.util.Optional;
  * types"). Options the server does not know get {@code NBD_REP_ERR_UNSUP}; malformed ones
  * {@code NBD_REP_ERR_INVALID}; a broken frame (wrong magic, unknown client flags, an option longer
  * than any this server accepts) ends the connection.
+ *
+ * <p>With TLS credentials the server requires TLS (proto.md "TLS support", the FORCEDTLS mode): before a
+ * successful {@code NBD_OPT_STARTTLS} every option but STARTTLS and ABORT is answered
+ * {@code NBD_REP_ERR_TLS_REQD}, and {@code NBD_OPT_EXPORT_NAME}, which cannot be answered with an error,
+ * ends the connection. Nothing negotiated before TLS survives it. Where exports are not to be listed (a TCP
+ * port any local user reaches), {@code NBD_OPT_LIST} gets {@code NBD_REP_ERR_POLICY}.
  */
 final class Handshake {
 
@@ -24,18 +31,34 @@ final class Handshake {
     /** Options after which a client that never picks an export is dropped as a denial of service. */
     private static final int MAX_OPTIONS = 4096;
 
+    /**
+     * What an endpoint allows before transmission.
+     *
+     * @param listExports whether {@code NBD_OPT_LIST} names the exports
+     * @param tls credentials when TLS is required, else empty (no TLS offered)
+     */
+    record Policy(boolean listExports, Optional<TlsCredentials> tls) {
+
+        static final Policy OPEN = new Policy(true, Optional.empty());
+    }
+
     private final Wire wire;
+    private final SocketChannel socket;
     private final Exports exports;
+    private final Policy policy;
     private final Closeable client;
     private final ByteBuffer header = ByteBuffer.allocate(16);
     private boolean noZeroes;
+    private boolean tlsActive;
     private boolean structuredReplies;
     private String metaContextExport;
     private boolean aborted;
 
-    Handshake(Wire wire, Exports exports, Closeable client) {
+    Handshake(Wire wire, SocketChannel socket, Exports exports, Policy policy, Closeable client) {
         this.wire = wire;
+        this.socket = socket;
         this.exports = exports;
+        this.policy = policy;
         this.client = client;
     }
 
@@ -80,15 +103,24 @@ final class Handshake {
 
     /** Empty to keep haggling (or after ABORT), a session to start transmission. */
     private Optional<Session> answer(int option, ByteBuffer data) throws IOException, ProtocolViolation {
+        if (policy.tls().isPresent() && !tlsActive && option != OPT_STARTTLS && option != OPT_ABORT) {
+            if (option == OPT_EXPORT_NAME) {
+                throw new ProtocolViolation("NBD_OPT_EXPORT_NAME without TLS, which this server requires");
+            }
+            return error(option, REP_ERR_TLS_REQD, "this server requires TLS: start it with NBD_OPT_STARTTLS"
+                    + " (qemu: --object tls-creds-x509 and tls-creds=; libnbd: an nbds:// URI)");
+        }
         try {
             return switch (option) {
                 case OPT_EXPORT_NAME -> Optional.of(exportName(data));
+                case OPT_STARTTLS -> startTls(data);
                 case OPT_ABORT -> {
                     aborted = true;
                     reply(option, REP_ACK, null);
                     yield Optional.empty();
                 }
-                case OPT_LIST -> list(data);
+                case OPT_LIST -> policy.listExports() ? list(data) : error(option, REP_ERR_POLICY,
+                        "this server does not list its exports: open yours by the name you were given when you made it");
                 case OPT_INFO, OPT_GO -> info(option, data);
                 case OPT_STRUCTURED_REPLY -> structuredReply(data);
                 case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> metaContext(option, data);
@@ -111,6 +143,25 @@ final class Handshake {
                 .putLong(export.device().size()).putShort((short) session.transmissionFlags());
         wire.write(answer.position(answer.limit()).flip());
         return session;
+    }
+
+    /** proto.md: ACK in the clear, then the TLS handshake; option haggling starts afresh inside TLS. */
+    private Optional<Session> startTls(ByteBuffer data) throws IOException {
+        if (data.hasRemaining()) {
+            return error(OPT_STARTTLS, REP_ERR_INVALID, "NBD_OPT_STARTTLS takes no data");
+        }
+        if (policy.tls().isEmpty()) {
+            return error(OPT_STARTTLS, REP_ERR_POLICY, "TLS is not offered on this endpoint");
+        }
+        if (tlsActive) {
+            return error(OPT_STARTTLS, REP_ERR_INVALID, "TLS is already on");
+        }
+        reply(OPT_STARTTLS, REP_ACK, null);
+        wire.upgrade(TlsChannel.accept(socket, policy.tls().get().newEngine()));
+        tlsActive = true;
+        structuredReplies = false;
+        metaContextExport = null;
+        return Optional.empty();
     }
 
     private Optional<Session> list(ByteBuffer data) throws IOException {

@@ -99,8 +99,10 @@ final class Transmission {
                 case CMD_BLOCK_STATUS -> blockStatus(r);
                 default -> throw new IllegalStateException("refusal() lets no other command through");
             }
+        } catch (NoSpaceException e) {
+            replies.error(r.cookie(), ENOSPC, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "export " + export.name() + ": command " + r.type() + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, export.description() + ": command " + r.type() + " failed", e);
             replies.error(r.cookie(), EIO, "I/O error: " + e.getMessage());
         }
     }
@@ -212,8 +214,12 @@ final class Transmission {
             buf.flip();
             try {
                 device.write(pos, buf);
+            } catch (NoSpaceException e) {
+                wire.skip(end - pos - n);
+                replies.error(r.cookie(), ENOSPC, e.getMessage());
+                return;
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "export " + export.name() + ": write failed", e);
+                LOG.log(System.Logger.Level.WARNING, export.description() + ": write failed", e);
                 wire.skip(end - pos - n);
                 replies.error(r.cookie(), EIO, "I/O error: " + e.getMessage());
                 return;

@@ -10,11 +10,16 @@ import java.nio.channels.GatheringByteChannel;
 /** Blocking reads and writes of whole buffers on one connection's channel. */
 final class Wire {
 
-    private final ByteChannel channel;
+    private ByteChannel channel;
     private final ByteBuffer skipBuffer = ByteBuffer.allocate(64 * 1024);
 
     Wire(ByteChannel channel) {
         this.channel = channel;
+    }
+
+    /** From now on every byte goes through {@code secured} (after STARTTLS), which wraps the old channel. */
+    void upgrade(ByteChannel secured) {
+        this.channel = secured;
     }
 
     /** Fills {@code dst} to its limit; a client that hangs up first ends the connection. */

@@ -41,7 +41,8 @@ public class FreeSpace {
         return store.lineage(imageId).stream().mapToLong(layer -> store.describe(layer).allocatedBytes()).sum();
     }
 
-    private long usableBytes() {
+    /** Bytes free for the service on the storage root's volume. */
+    public long usableBytes() {
         try {
             return Files.getFileStore(store.root()).getUsableSpace();
         } catch (IOException e) {

@@ -12,10 +12,13 @@ import org.springframework.util.unit.DataSize;
  *     of the largest virtual size with its tables (under 2 GiB of L2 and refcount blocks at 8 TiB)
  * @param maxVirtualSize the largest disk a create, an upload or a clone may yield
  * @param minFreeSpace what every request that allocates space must leave free on the storage volume
+ * @param maxUserData the largest cloud-init user-data (and network-config) a machine or fleet may carry: it
+ *     is kept in the database and written into the guest's seed at every start
  */
 @ConfigurationProperties("diskfleet.limits")
 public record LimitsProperties(
         @DefaultValue("8194GB") DataSize maxUploadSize,
         @DefaultValue("8TB") DataSize maxVirtualSize,
-        @DefaultValue("1GB") DataSize minFreeSpace) {
+        @DefaultValue("1GB") DataSize minFreeSpace,
+        @DefaultValue("64KB") DataSize maxUserData) {
 }

@@ -80,7 +80,7 @@ public interface ImageFile extends Closeable {
      * Whether a copy into this file should hand it {@link HostExtent}s ({@link #allocateFrom}) rather than
      * bytes. Only raw files say yes: into a raw export it saves a copy of every byte, while into a VDI or
      * qcow2 clone (flushed before it is published) it cost more CPU and time than reading and writing on
-     * the bench machine (docs/benchmarks.md, issue 16).
+     * the bench machine (docs/benchmarks.md).
      */
     default boolean acceptsHostExtents() {
         return false;

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 16's API-level bench: the service in this JVM (H2, storage root under {@code bench.dir}) against
+ * The API-level bench: the service in this JVM (H2, storage root under {@code bench.dir}) against
  * qemu-img on the very same golden file, in one run, sides alternating which goes first.
  * <ol>
  *   <li>A fleet of {@code bench.size} (100) on an immutable golden (a linked fleet: no copy) through

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 
 /**
  * Diskfleet's NBD server against qemu-nbd on the same qcow2 chain (3 deep), with the same client
- * ({@code qemu-img bench} and {@code qemu-img convert} over a Unix socket), in one run (issue 14 §4):
+ * ({@code qemu-img bench} and {@code qemu-img convert} over a Unix socket), in one run:
  *
  * <pre>
  * mvn -q -B -o test-compile &amp;&amp; java -cp target/classes:target/test-classes dev.diskfleet.bench.NbdBench /work/nbdbench

@@ -28,8 +28,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Diskfleet's storage engine against qemu-img, in one run on one machine (issue 2 §4, issue 5's storage
- * side). Run it from the repository root:
+ * Diskfleet's storage engine against qemu-img, in one run on one machine: differencing images,
+ * clones, chain reads and a fleet's storage side. Run it from the repository root:
  *
  * <pre>
  * mvn -q -B -o test-compile &amp;&amp; java -cp target/classes:target/test-classes dev.diskfleet.bench.StorageBench /work/benchdata
@@ -209,7 +209,7 @@ public final class StorageBench {
     // ---- the measurements ----------------------------------------------------------------------------
 
     /**
-     * Issue 2: 100 differencing images over the 10 GiB golden disk, one after another, then from
+     * 100 differencing images over the 10 GiB golden disk, one after another, then from
      * {@value #THREADS} threads at once (as a fleet could make them; {@code xargs -P} for qemu-img).
      */
     private void differencing(boolean timed, boolean oursFirst) {
@@ -233,7 +233,7 @@ public final class StorageBench {
         }
     }
 
-    /** Issue 2: a full clone of the golden VDI to a new dynamic VDI. */
+    /** A full clone of the golden VDI to a new dynamic VDI. */
     private void fullClone(boolean timed, boolean oursFirst) {
         Runnable ours = () -> {
             host.settle();
@@ -268,7 +268,7 @@ public final class StorageBench {
         inOrder(oursFirst, ours, qemu);
     }
 
-    /** Issue 2: the whole virtual disk of the 2-deep chain, written out as a sparse raw file. */
+    /** The whole virtual disk of the 2-deep chain, written out as a sparse raw file. */
     private void chainRead(boolean timed, boolean oursFirst, boolean verify) {
         chainRead("read", "chain read", chainTop, qemuDir.resolve("child.qcow2"), timed, oursFirst, verify);
     }
@@ -307,7 +307,7 @@ public final class StorageBench {
         delete(qemuOut);
     }
 
-    /** Issue 5: a 100-machine fleet: clone of the golden disk, then one differencing disk per machine. */
+    /** A 100-machine fleet: clone of the golden disk, then one differencing disk per machine. */
     private void provisioning(boolean timed, boolean oursFirst) {
         Runnable ours = () -> {
             host.settle();
@@ -339,7 +339,7 @@ public final class StorageBench {
         inOrder(oursFirst, ours, qemu);
     }
 
-    /** Issue 6: 100 qcow2 overlays over the 10 GiB qcow2 golden, ours and qemu-img's on the same base file. */
+    /** 100 qcow2 overlays over the 10 GiB qcow2 golden, ours and qemu-img's on the same base file. */
     private void qcow2Overlays(boolean timed, boolean oursFirst) {
         Runnable ours = () -> {
             host.settle();
@@ -364,7 +364,7 @@ public final class StorageBench {
         inOrder(oursFirst, ours, qemu);
     }
 
-    /** Issue 6: a full clone of the qcow2 golden (10 GiB holding 1 GiB) to a new qcow2. */
+    /** A full clone of the qcow2 golden (10 GiB holding 1 GiB) to a new qcow2. */
     private void qcow2Clone(boolean timed, boolean oursFirst) {
         Path source = qcow2(goldenQcow2);
         Runnable ours = () -> {
@@ -407,7 +407,7 @@ public final class StorageBench {
         inOrder(oursFirst, ours, qemu);
     }
 
-    /** Issue 6: the whole virtual disk of the 2-deep qcow2 chain (our overlay), both sides on the same files. */
+    /** The whole virtual disk of the 2-deep qcow2 chain (our overlay), both sides on the same files. */
     private void qcow2ChainRead(boolean timed, boolean oursFirst, boolean verify) {
         chainRead("q read", "qcow2 chain read", chainTopQcow2, qcow2(chainTopQcow2), timed, oursFirst, verify);
     }

@@ -1,5 +1,6 @@
 package dev.diskfleet.console;
 
+import dev.diskfleet.support.BrowserTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.QemuTools;
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and off, and find the fleet's disks in the image tree. Screenshots go to target/screenshots/. Without
  * chromium it skips locally and fails under CI=true.
  */
+@BrowserTest
 @ConsoleServiceTest
 class WebConsoleBrowserTest {
 

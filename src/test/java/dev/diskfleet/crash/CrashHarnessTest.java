@@ -1,5 +1,6 @@
 package dev.diskfleet.crash;
 
+import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.QemuTools;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * kill and the summary line {@code crash points: <N> survived, <F> failed}. {@code -Ddiskfleet.crash.points=a,b>c} runs only the kills
  * named: at point {@code a}; at point {@code b}, then inside the recovery from it at point {@code c}.
  */
+@ProcessTest
 class CrashHarnessTest {
 
     static final int DEFAULT_NAMED = 16;

@@ -1,5 +1,6 @@
 package dev.diskfleet.crash;
 
+import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.TemporaryDataDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * host and naming the lock file, before its startup recovery could remove the first one's temporary files
  * or fail its work; the first keeps serving.
  */
+@ProcessTest
 class SecondInstanceTest {
 
     private final Path dataDir = TemporaryDataDir.create("diskfleet-second-instance-");

@@ -1,5 +1,6 @@
 package dev.diskfleet.docs;
 
+import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.DiskfleetClient;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * does after its first start), against this test's service. Any failing step fails the test. Without bash,
  * curl, jq or qemu-img it is skipped locally and fails under CI=true.
  */
+@ProcessTest
 class ReadmeTourTest extends FullStackTest {
 
     static final Path README = Path.of("README.md");

@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.GuestTest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * with the service is found powered off. A clean shutdown leaves guests running, or stops them when
  * {@code diskfleet.hypervisor.stop-guests-on-shutdown=true}. Each service is a JVM of its own.
  */
+@GuestTest
 class GuestAdoptionTest {
 
     private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();

@@ -1,10 +1,12 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.GuestTest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.support.DiskfleetClient;
+import dev.diskfleet.support.QemuTools;
 import dev.diskfleet.support.TemporaryDataDir;
 import dev.diskfleet.support.TestGuest;
 import dev.diskfleet.support.TestGuest.Behaviour;
@@ -35,12 +37,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * Real guests through the service: the test guest ({@link TestGuest}) uploaded as a golden disk, cloned to
  * qcow2 and to VDI, deployed as fleets whose machines boot under QEMU from their own differencing disks
- * (VDI ones through the service's NBD exports). Judges: each guest's own console lines, the machines'
- * states and last exits, SHA-256 of the golden and base files, 409s while a guest holds its disks, and
- * /proc for QEMU processes left behind.
+ * (VDI ones through the service's NBD exports); the example golden of
+ * {@code examples/golden/build-golden.sh} uploaded as is, whose members name themselves from their
+ * cloud-init seeds and run Redis. Judges: each guest's own console lines, the machines' states and last
+ * exits, SHA-256 of the golden and base files, 409s while a guest holds its disks, and /proc for QEMU
+ * processes left behind.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "diskfleet.hypervisor=qemu")
+@GuestTest
 @ContextConfiguration(initializers = TemporaryDataDir.class)
 class RealGuestsTest {
 
@@ -262,12 +267,53 @@ class RealGuestsTest {
                 .contains("autoreset: the write is gone").doesNotContain("FAILED");
     }
 
+    @Test
+    void theExampleGoldenUploadedAsIsBootsAFleetWhoseMembersNameThemselvesFromTheirSeedsAndRunRedis()
+            throws Exception {
+        QemuTools.requireOnPath("Debian package genisoimage", "genisoimage");
+        // The newcomer's golden: examples/golden/build-golden.sh golden.qcow2, uploaded as it is.
+        String golden = upload(TestGuest.exampleGolden(), prefix + "-example");
+
+        String operation = api.post("/api/fleets", body("name", prefix + "-db", "goldenImageId", golden, "size", 2,
+                "machineNamePrefix", prefix + "db", "start", true,
+                "cloudInit", body("metaData", Map.of("role", "cache")))).expect(202).header("Location").orElseThrow();
+        JsonNode done = api.awaitOperation(operation);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        List<JsonNode> members = new ArrayList<>();
+        api.get(done.path("resourceUrl").asString()).expect(200).json().path("machines").forEach(members::add);
+        members.forEach(member -> MACHINES.add(UUID.fromString(member.path("machineId").asString())));
+        assertThat(members).hasSize(2);
+
+        for (JsonNode member : members) {
+            String machine = member.path("machineId").asString();
+            awaitConsole(machine, TestGuest.databaseBootsLine(machine, 1));
+            assertThat(console(machine)).contains(
+                    TestGuest.identityLine(machine, member.path("name").asString(), machine),
+                    TestGuest.databaseReadyLine(machine));
+        }
+
+        // Without its seed a member boots all the same, nameless.
+        String second = members.get(1).path("machineId").asString();
+        api.postEmpty("/api/machines/" + second + "/stop?force=true").expect(200);
+        api.patch("/api/machines/" + second, body("cloudInit", body("enabled", false))).expect(200);
+        api.postEmpty("/api/machines/" + second + "/start").expect(200);
+        awaitConsole(second, TestGuest.databaseReadyLine(second));
+        assertThat(console(second)).noneMatch(line -> line.contains(" hostname "));
+        for (JsonNode member : members) {
+            api.postEmpty("/api/machines/" + member.path("machineId").asString() + "/stop?force=true").expect(200);
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private String upload(Behaviour behaviour, String name) {
+        return upload(TestGuest.disk(behaviour), name);
+    }
+
+    private String upload(Path disk, String name) {
         try {
             return api.upload("PUT", "/api/images/uploads?name=" + name + "&type=normal",
-                    BodyPublishers.ofFile(TestGuest.disk(behaviour))).expect(201).json().path("id").asString();
+                    BodyPublishers.ofFile(disk)).expect(201).json().path("id").asString();
         } catch (java.io.FileNotFoundException e) {
             throw new AssertionError(e);
         }

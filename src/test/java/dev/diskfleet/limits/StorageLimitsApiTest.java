@@ -8,6 +8,7 @@ import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageRootLock;
 import dev.diskfleet.storage.Variant;
 import dev.diskfleet.support.DiskfleetClient;
+import dev.diskfleet.support.QemuTools;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -27,7 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code diskfleet.limits.*} over HTTP on real files: an upload past max-upload-size stops at that byte
  * with 413, one max-virtual-size for create and upload, a fixed image really preallocated, and with
  * min-free-space above what the volume has, every request that would allocate space answers 507 before
- * writing while reads go on.
+ * writing (an NBD write gets ENOSPC, judged by qemu-io) while reads go on.
  */
 class StorageLimitsApiTest {
 
@@ -101,6 +102,7 @@ class StorageLimitsApiTest {
 
     @Test
     void belowTheFreeSpaceReserveEveryAllocatingRequestIs507AndReadsGoOn() throws IOException {
+        QemuTools.require("qemu-io");
         String golden;
         String machine;
         String attachment;
@@ -136,6 +138,11 @@ class StorageLimitsApiTest {
             api.upload("PUT", "/api/machines/" + machine + "/attachments/" + attachment + "/data",
                     BodyPublishers.ofByteArray(new byte[512]), "Content-Type", "application/octet-stream",
                     "Content-Range", "bytes 0-511/*").expectProblem(507, "insufficient-storage");
+            // The same write over NBD: the client gets ENOSPC, by the same rule.
+            String uri = api.post("/api/machines/" + machine + "/attachments/" + attachment + "/exports",
+                    body("writable", true)).expect(201).json().path("uri").asString();
+            QemuTools.Result nbdWrite = QemuTools.run("qemu-io", "-f", "raw", "-c", "write -P 0xab 0 1M", uri);
+            assertThat(nbdWrite.output()).contains("No space left on device");
 
             // Reading allocates nothing: it still works.
             assertThat(api.get("/api/images/" + golden + "/content", "Range", "bytes=0-511").expect(206).bytes())

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -45,6 +47,15 @@ public final class RawNbdClient implements AutoCloseable {
     public static RawNbdClient connect(Path socket) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(socket));
+        return greeted(channel);
+    }
+
+    /** As {@link #connect(Path)}, to a loopback TCP port: as any local user can. */
+    public static RawNbdClient connect(int port) throws IOException {
+        return greeted(SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+    }
+
+    private static RawNbdClient greeted(SocketChannel channel) throws IOException {
         RawNbdClient client = new RawNbdClient(channel);
         ByteBuffer hello = client.read(18);
         assertThat(hello.getLong()).isEqualTo(0x4e42444d41474943L);

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning;
 
+import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
@@ -31,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * every 256 MiB, so no big file is needed on either side. An upload buffered in memory would end the
  * service with an OutOfMemoryError.
  */
+@ProcessTest
 class LargeUploadTest {
 
     private static final long SIZE = 3L << 30;

@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
- * Reads and patches fields of a VDI file in place, at the offsets /work/shared/reference/formats.md gives in
+ * Reads and patches fields of a VDI file in place, at the offsets docs/formats.md gives in
  * §1.1 "Pre-header", §1.2 "Header version 1.1" and §1.4 "Block map" (deliberately not the driver's
  * constants: the tests judge the driver against the specification).
  */

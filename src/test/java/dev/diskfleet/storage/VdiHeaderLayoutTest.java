@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The header bytes we write, read back with offsets taken from the project's format reference
- * (/work/shared/reference/formats.md §1.1 "Pre-header" and §1.2 "Header version 1.1") rather than from the
+ * (docs/formats.md §1.1 "Pre-header" and §1.2 "Header version 1.1") rather than from the
  * driver. {@code qemu-img info} does not show VDI UUIDs, so their byte order (§1.3 "UUID byte order") is
  * checked here.
  */

@@ -3,59 +3,48 @@ package dev.diskfleet.support;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real bootable test guest, built offline from Debian packages and cached under
- * {@code target/test-guest/}: a 64 MiB raw MBR disk that SeaBIOS boots with syslinux into a Debian kernel
- * and a busybox initramfs. Nothing is mounted to build it.
+ * A real bootable test guest: the example golden of {@code examples/golden/build-golden.sh}, the one builder
+ * a newcomer runs too, built offline from Debian packages and cached under {@code target/test-guest/} (its
+ * downloads under {@code target/test-guest/cache/}). A 64 MiB raw MBR disk that SeaBIOS boots with
+ * syslinux into a Debian kernel and a busybox initramfs holding Redis; partition 2 (ext4) holds
+ * {@code /last-writer} with {@value #GOLDEN_WRITER}. The behaviours are disks that differ only in the kernel
+ * command line the script is given ({@code --append}).
  *
- * <h2>Disk layout</h2>
- * <ul>
- *   <li>sector 0: syslinux's {@code mbr.bin} and an MBR table written by {@code sfdisk};</li>
- *   <li>partition 1 (1 MiB, 24 MiB, FAT16, bootable): {@code mkfs.vfat}, {@code syslinux --install},
- *       {@code mcopy} of {@code vmlinuz}, {@code initrd.gz} and {@code syslinux.cfg};</li>
- *   <li>partition 2 (25 MiB to the end, ext4, {@code mke2fs -d}): {@code /last-writer} holding
- *       {@value #GOLDEN_WRITER}.</li>
- * </ul>
- * The kernel comes from the package {@code linux-image-amd64} depends on ({@code apt-cache depends},
- * {@code apt-get download}); only {@code vmlinuz} and the modules below are unpacked from it. The initramfs
- * holds busybox-static, the virtio and ext4 modules (in dependency order, read from each module's
- * {@code depends=} field, since the package has no {@code modules.dep}) and {@code /init}
- * ({@code src/test/resources/test-guest/init}).
- *
- * <h2>What the guest does (its console protocol)</h2>
+ * <h2>What the guest does (its console protocol, from {@code examples/golden/init})</h2>
  * On the serial console, where {@code <serial>} is the SMBIOS system serial number (the machine id: the
  * qemu driver passes {@code -smbios type=1,serial=<machine id>}):
  * <ol>
+ *   <li>with a cloud-init seed attached (a disk labelled {@code cidata}):
+ *       {@code DISKFLEET-GUEST <serial> hostname <local-hostname> instance <instance-id>}, and it sets that
+ *       hostname;</li>
+ *   <li>with a NIC: {@code DISKFLEET-GUEST <serial> address <ip>} from DHCP;</li>
  *   <li>{@code DISKFLEET-GUEST <serial> found: <content of /last-writer on partition 2>};</li>
  *   <li>it writes {@code <serial>} into {@code /last-writer}, syncs, remounts read-only and prints
  *       {@code DISKFLEET-GUEST <serial> wrote};</li>
+ *   <li>with {@link Behaviour#DATABASE} ({@code diskfleet.db=1}) it remounts the data partition writable,
+ *       starts Redis on 0.0.0.0:6379 with its data in {@code /data/redis} (append-only file, fsync at every
+ *       write), prints {@code DISKFLEET-GUEST <serial> database ready}, runs {@code redis-cli incr
+ *       diskfleet:boots} and prints {@code DISKFLEET-GUEST <serial> database boots <n>};</li>
  *   <li>with {@link Behaviour#POWER_OFF} (kernel command line {@code diskfleet.poweroff=1}) it prints
  *       {@code DISKFLEET-GUEST <serial> powering off} and powers the machine off; with
- *       {@link Behaviour#STAY_UP} it prints {@code DISKFLEET-GUEST <serial> staying up} and runs until it is
+ *       {@link Behaviour#STAY_UP} (and {@link Behaviour#DATABASE}) it prints
+ *       {@code DISKFLEET-GUEST <serial> staying up} and runs until it is
  *       powered off from outside, ignoring the ACPI power button (busybox has no acpid); with
  *       {@link Behaviour#TICKING} it remounts {@code /data} writable, prints
  *       {@code DISKFLEET-GUEST <serial> ticking} and then, every second until it is powered off from outside,
@@ -64,7 +53,6 @@ import org.junit.jupiter.api.Assumptions;
  *       or {@code DISKFLEET-GUEST <serial> tick <n> failed: <why>}. A tick whose disk does not answer
  *       waits (no line) until it does.</li>
  * </ol>
- * The behaviours are disks that differ only in {@code syslinux.cfg}.
  *
  * <p>Without a build tool the tests that need the guest skip locally and fail when {@code CI=true}.
  */
@@ -73,7 +61,8 @@ public final class TestGuest {
     public enum Behaviour {
         POWER_OFF("diskfleet.poweroff=1"),
         STAY_UP("diskfleet.poweroff=0"),
-        TICKING("diskfleet.poweroff=0 diskfleet.ticks=1");
+        TICKING("diskfleet.poweroff=0 diskfleet.ticks=1"),
+        DATABASE("diskfleet.poweroff=0 diskfleet.db=1");
 
         private final String kernelArgument;
 
@@ -88,17 +77,12 @@ public final class TestGuest {
     public static final Pattern TICK_ON_DISK = Pattern.compile("DISKFLEET-TICK-(\\d+) ");
 
     private static final Path CACHE = Path.of("target", "test-guest").toAbsolutePath();
-    private static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_pci_legacy_dev",
-            "virtio_pci_modern_dev", "virtio_pci", "virtio_blk", "crc16", "crc32c_generic", "libcrc32c",
-            "mbcache", "jbd2", "ext4");
-    private static final List<String> BUILD_TOOLS = List.of("apt-cache", "apt-get", "dpkg-deb", "tar", "cpio",
-            "gzip", "sfdisk", "mkfs.vfat", "mcopy", "syslinux", "mke2fs");
+    private static final Path BUILDER = Path.of("examples", "golden", "build-golden.sh").toAbsolutePath();
+    private static final Path INIT = BUILDER.resolveSibling("init");
+    private static final List<String> BUILD_TOOLS = List.of("apt-cache", "apt-get", "dpkg-deb", "ldd", "tar",
+            "cpio", "gzip", "sfdisk", "mkfs.vfat", "mcopy", "syslinux", "mke2fs");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final Path MBR = Path.of("/usr/lib/syslinux/mbr/mbr.bin");
-    private static final long FAT_START = 1L << 20;
-    private static final long FAT_BYTES = 24L << 20;
-    private static final long DATA_START = FAT_START + FAT_BYTES;
-    private static final Pattern DEPENDS = Pattern.compile("depends=([A-Za-z0-9_,-]*)");
 
     private TestGuest() {
     }
@@ -114,6 +98,20 @@ public final class TestGuest {
 
     public static String stayingUpLine(String serial) {
         return "DISKFLEET-GUEST " + serial + " staying up";
+    }
+
+    /** The line of a guest that read its name and id from its cloud-init seed. */
+    public static String identityLine(String serial, String hostname, String instanceId) {
+        return "DISKFLEET-GUEST " + serial + " hostname " + hostname + " instance " + instanceId;
+    }
+
+    public static String databaseReadyLine(String serial) {
+        return "DISKFLEET-GUEST " + serial + " database ready";
+    }
+
+    /** The line after Redis counted this boot: {@code n} is how many boots the guest's Redis data has seen. */
+    public static String databaseBootsLine(String serial, int n) {
+        return "DISKFLEET-GUEST " + serial + " database boots " + n;
     }
 
     /** Matches the tick lines of {@code serial}: group 1 is the tick's number, group 2 {@code ok} or the failure. */
@@ -171,179 +169,42 @@ public final class TestGuest {
         }
     }
 
+    /**
+     * The golden exactly as a newcomer builds it ({@code build-golden.sh golden.qcow2}, no options: Redis
+     * starts, the guest stays up), built once and then taken from the cache.
+     */
+    public static synchronized Path exampleGolden() {
+        requireTools();
+        QemuTools.require("qemu-img");
+        try {
+            Files.createDirectories(CACHE);
+            try (FileChannel lock = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); var held = lock.lock()) {
+                Path golden = CACHE.resolve("golden-" + fingerprint(Files.readString(BUILDER), Files.readString(INIT))
+                        + ".qcow2");
+                if (!Files.exists(golden)) {
+                    run(CACHE, null, "bash", BUILDER.toString(), "--cache", CACHE.resolve("cache").toString(),
+                            golden.toString());
+                }
+                return golden;
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot build the example golden under " + CACHE, e);
+        }
+    }
+
     private static Path cachedDisk(Behaviour behaviour) throws IOException {
-        String init = initScript();
-        Path disk = CACHE.resolve("guest-" + behaviour.name().toLowerCase() + "-"
-                + fingerprint(init, behaviour.kernelArgument) + ".raw");
+        Path disk = CACHE.resolve("guest-" + behaviour.name().toLowerCase() + "-" + fingerprint(
+                Files.readString(BUILDER), Files.readString(INIT), behaviour.kernelArgument) + ".raw");
         if (!Files.exists(disk)) {
-            Path kernel = kernel();
-            Path initrd = initramfs(kernel, init);
-            Path temp = CACHE.resolve(disk.getFileName() + ".tmp");
-            buildDisk(temp, kernel, initrd, behaviour);
-            Files.move(temp, disk, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the script writes its output atomically: a build cut short leaves no disk to be taken for whole
+            run(CACHE, null, "bash", BUILDER.toString(), "--append", behaviour.kernelArgument,
+                    "--cache", CACHE.resolve("cache").toString(), disk.toString());
         }
         return disk;
     }
 
-    // ---- kernel ------------------------------------------------------------------------------------
-
-    /** {@code target/test-guest/kernel-<version>/} holding {@code vmlinuz} and {@code modules/*.ko}. */
-    private static Path kernel() throws IOException {
-        String dependsOutput = run(CACHE, null, "apt-cache", "depends", "linux-image-amd64");
-        Matcher matcher = Pattern.compile("Depends: (linux-image-\\S+)").matcher(dependsOutput);
-        if (!matcher.find()) {
-            throw new AssertionError("apt-cache names no kernel package for linux-image-amd64:\n" + dependsOutput);
-        }
-        String kernelPackage = matcher.group(1);
-        Path dir = CACHE.resolve("kernel-" + kernelPackage);
-        if (Files.isRegularFile(dir.resolve("vmlinuz"))) {
-            return dir;
-        }
-        Path debs = Files.createDirectories(CACHE.resolve("deb"));
-        run(debs, null, "apt-get", "download", "-q", kernelPackage);
-        Path deb;
-        try (Stream<Path> files = Files.list(debs)) {
-            deb = files.filter(f -> f.getFileName().toString().startsWith(kernelPackage + "_")).findFirst()
-                    .orElseThrow(() -> new AssertionError("apt-get download left no " + kernelPackage + " .deb"));
-        }
-        // dpkg-deb -x would unpack every module (hundreds of MiB); its tar stream gives just what we need.
-        Path unpacked = Files.createDirectories(CACHE.resolve("unpacked-" + kernelPackage));
-        List<String> wanted = new ArrayList<>(List.of("./boot/vmlinuz-*"));
-        MODULES.forEach(module -> wanted.add("*/" + module + ".ko"));
-        run(unpacked, null, "bash", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -x --wildcards "
-                + String.join(" ", wanted.stream().map(w -> "'" + w + "'").toList()));
-        Path temp = CACHE.resolve("kernel-" + kernelPackage + ".tmp");
-        deleteTree(temp);
-        Files.createDirectories(temp.resolve("modules"));
-        try (Stream<Path> files = Files.walk(unpacked)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String name = file.getFileName().toString();
-                Path target = name.startsWith("vmlinuz") ? temp.resolve("vmlinuz") : temp.resolve("modules/" + name);
-                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-        // The kernel folder is the cache; the 70 MiB package and its unpacked tree are not needed again.
-        deleteTree(unpacked);
-        Files.delete(deb);
-        return dir;
-    }
-
-    /** The modules in an order where each comes after those its {@code depends=} names. */
-    static List<String> loadOrder(Path modules) throws IOException {
-        Map<String, List<String>> depends = new LinkedHashMap<>();
-        for (String module : MODULES) {
-            String modinfo = new String(Files.readAllBytes(modules.resolve(module + ".ko")), StandardCharsets.ISO_8859_1);
-            Matcher matcher = DEPENDS.matcher(modinfo);
-            depends.put(module, matcher.find() && !matcher.group(1).isEmpty()
-                    ? List.of(matcher.group(1).split(",")) : List.of());
-        }
-        Set<String> order = new LinkedHashSet<>();
-        for (String module : MODULES) {
-            addAfterDependencies(module, depends, order, new LinkedHashSet<>());
-        }
-        return List.copyOf(order);
-    }
-
-    private static void addAfterDependencies(String module, Map<String, List<String>> depends, Set<String> order,
-            Set<String> visiting) {
-        if (order.contains(module)) {
-            return;
-        }
-        if (!depends.containsKey(module)) {
-            throw new AssertionError("module " + module + " is needed but not unpacked; add it to MODULES");
-        }
-        if (!visiting.add(module)) {
-            throw new AssertionError("modules depend on each other in a circle: " + visiting);
-        }
-        for (String dependency : depends.get(module)) {
-            addAfterDependencies(dependency, depends, order, visiting);
-        }
-        order.add(module);
-    }
-
-    // ---- initramfs ---------------------------------------------------------------------------------
-
-    private static Path initramfs(Path kernel, String init) throws IOException {
-        Path root = CACHE.resolve("initramfs");
-        deleteTree(root);
-        for (String dir : List.of("bin", "etc", "lib/modules", "proc", "sys", "dev", "data")) {
-            Files.createDirectories(root.resolve(dir));
-        }
-        Files.copy(BUSYBOX, root.resolve("bin/busybox"));
-        root.resolve("bin/busybox").toFile().setExecutable(true);
-        List<String> order = loadOrder(kernel.resolve("modules"));
-        for (String module : order) {
-            Files.copy(kernel.resolve("modules/" + module + ".ko"), root.resolve("lib/modules/" + module + ".ko"));
-        }
-        Files.writeString(root.resolve("etc/modules-order"), String.join("\n", order) + "\n");
-        Files.writeString(root.resolve("init"), init);
-        root.resolve("init").toFile().setExecutable(true);
-        Path initrd = CACHE.resolve("initrd.gz");
-        run(root, null, "bash", "-c", "find . | cpio -o -H newc --quiet | gzip -1 > '" + initrd + "'");
-        deleteTree(root);
-        return initrd;
-    }
-
-    // ---- disk --------------------------------------------------------------------------------------
-
-    private static void buildDisk(Path disk, Path kernel, Path initrd, Behaviour behaviour) throws IOException {
-        Path work = Files.createDirectories(CACHE.resolve("work-" + behaviour.name().toLowerCase()));
-        Path fat = work.resolve("fat.img");
-        Path ext4 = work.resolve("data.ext4");
-        Path syslinuxCfg = work.resolve("syslinux.cfg");
-        Path data = Files.createDirectories(work.resolve("data"));
-        Files.deleteIfExists(fat);
-        Files.deleteIfExists(ext4);
-        Files.deleteIfExists(disk);
-
-        try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.allocate(1), DISK_BYTES - 1); // sparse: only what is copied in takes space
-        }
-        run(work, "label: dos\n"
-                + "start=" + FAT_START / 512 + ", size=" + FAT_BYTES / 512 + ", type=6, bootable\n"
-                + "start=" + DATA_START / 512 + ", type=83\n", "sfdisk", "-q", disk.toString());
-
-        run(work, null, "mkfs.vfat", "-C", fat.toString(), Long.toString(FAT_BYTES / 1024));
-        run(work, null, "syslinux", "--install", fat.toString());
-        Files.writeString(syslinuxCfg, "DEFAULT guest\nPROMPT 0\nTIMEOUT 0\nLABEL guest\n  KERNEL vmlinuz\n"
-                + "  INITRD initrd.gz\n  APPEND console=ttyS0 quiet panic=-1 " + behaviour.kernelArgument + "\n");
-        run(work, null, "mcopy", "-i", fat.toString(), kernel.resolve("vmlinuz").toString(), "::vmlinuz");
-        run(work, null, "mcopy", "-i", fat.toString(), initrd.toString(), syslinuxCfg.toString(), "::");
-
-        Files.writeString(data.resolve("last-writer"), GOLDEN_WRITER + "\n");
-        run(work, null, "mke2fs", "-q", "-F", "-t", "ext4", "-d", data.toString(), ext4.toString(),
-                (DISK_BYTES - DATA_START) / 1024 + "k");
-
-        try (FileChannel out = FileChannel.open(disk, StandardOpenOption.WRITE)) {
-            copyAt(fat, out, FAT_START);
-            copyAt(ext4, out, DATA_START);
-            // mbr.bin is boot code only (440 bytes): the partition table after it stays as sfdisk wrote it
-            copyAt(MBR, out, 0);
-        }
-        deleteTree(work);
-    }
-
-    private static void copyAt(Path source, FileChannel out, long offset) throws IOException {
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-            long size = in.size();
-            long done = 0;
-            while (done < size) {
-                done += in.transferTo(done, size - done, out.position(offset + done));
-            }
-        }
-    }
-
     // ---- helpers -----------------------------------------------------------------------------------
-
-    private static String initScript() throws IOException {
-        try (InputStream in = TestGuest.class.getResourceAsStream("/test-guest/init")) {
-            if (in == null) {
-                throw new AssertionError("src/test/resources/test-guest/init is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     /** The cache key: a changed /init or command line builds a new disk instead of reusing a stale one. */
     private static String fingerprint(String... parts) {
@@ -404,16 +265,5 @@ public final class TestGuest {
             }
         }
         return null;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

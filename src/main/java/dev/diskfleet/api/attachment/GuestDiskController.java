@@ -3,7 +3,7 @@ package dev.diskfleet.api.attachment;
 import dev.diskfleet.api.web.ProblemExamples;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import dev.diskfleet.api.web.ContentRanges;
-import dev.diskfleet.domain.attachment.DiskRange;
+import dev.diskfleet.api.web.DiskRange;
 import dev.diskfleet.provisioning.attachment.GuestDiskService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -52,17 +53,18 @@ public class GuestDiskController {
             @Parameter(example = "bytes=0-511") @RequestHeader(value = HttpHeaders.RANGE, required = false) String range,
             @RequestHeader(value = HttpHeaders.IF_RANGE, required = false) String ifRange,
             HttpServletResponse response) throws IOException {
-        try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId,
-                ContentRanges.effectiveRange(range, ifRange))) {
-            DiskRange slice = read.range();
-            response.setStatus(read.partial() ? HttpStatus.PARTIAL_CONTENT.value() : HttpStatus.OK.value());
-            if (read.partial()) {
+        try (GuestDiskService.GuestRead read = disks.openRead(machineId, attachmentId)) {
+            Optional<DiskRange> requested = DiskRange.ofRangeHeader(ContentRanges.effectiveRange(range, ifRange),
+                    read.size());
+            DiskRange slice = requested.orElse(new DiskRange(0, read.size(), read.size()));
+            response.setStatus(requested.isPresent() ? HttpStatus.PARTIAL_CONTENT.value() : HttpStatus.OK.value());
+            if (requested.isPresent()) {
                 response.setHeader(HttpHeaders.CONTENT_RANGE, slice.contentRange());
             }
             response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
             response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
             response.setContentLengthLong(slice.length());
-            read.streamTo(response.getOutputStream());
+            read.streamTo(response.getOutputStream(), slice.offset(), slice.length());
         }
     }
 
@@ -86,7 +88,10 @@ public class GuestDiskController {
     public ResponseEntity<Void> write(@PathVariable UUID machineId, @PathVariable UUID attachmentId,
             @Parameter(example = "bytes 0-511/*") @RequestHeader(value = HttpHeaders.CONTENT_RANGE, required = false)
             String contentRange, HttpServletRequest request) throws IOException {
-        disks.write(machineId, attachmentId, contentRange, request.getContentLengthLong(), request.getInputStream());
+        try (GuestDiskService.GuestWrite write = disks.openWrite(machineId, attachmentId)) {
+            DiskRange range = DiskRange.ofContentRange(contentRange, write.size());
+            write.write(range.offset(), range.length(), request.getContentLengthLong(), request.getInputStream());
+        }
         return ResponseEntity.noContent().build();
     }
 

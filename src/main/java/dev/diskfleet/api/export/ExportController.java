@@ -37,8 +37,9 @@ public class ExportController {
 
     @PostMapping("/api/images/{imageId}/exports")
     @Operation(operationId = "exportImage", summary = "Export an image's whole chain read-only over NBD",
-            description = "Answers the export with its uri (nbd+unix:///NAME?socket=PATH). The image cannot be"
-                    + " deleted while exported. Writes from clients are refused (EPERM).")
+            description = "Answers the export with its name and uri (nbd+unix:///NAME?socket=PATH): keep them,"
+                    + " this answer is the only one that shows them. The image cannot be deleted while exported."
+                    + " Writes from clients are refused (EPERM).")
     @ApiResponse(responseCode = "201", description = "Exported; Location names the export")
     public ResponseEntity<ExportResponse> exportImage(@PathVariable UUID imageId) {
         return created(exports.exportImage(imageId));
@@ -49,7 +50,8 @@ public class ExportController {
             description = "Serves the disk as the guest sees it. Writable exports write into the machine's own"
                     + " medium, as guest writes do, and are refused while the machine runs or while the medium"
                     + " has another writable export. While exported, the machine's disks cannot be snapshotted,"
-                    + " restored, detached or deleted.")
+                    + " restored, detached or deleted. The answer is the only one that shows the export's name and"
+                    + " uri. Writes that would leave less than diskfleet.limits.min-free-space free get ENOSPC.")
     @ApiResponse(responseCode = "201", description = "Exported; Location names the export")
     @ApiResponse(responseCode = "409", description = "The machine runs, the medium has another writer, or it"
             + " cannot be written", content = @Content(mediaType = PROBLEM))

@@ -8,10 +8,14 @@ import java.util.UUID;
 /** An NBD export: how to open it and what it has served so far. */
 public record ExportResponse(
         UUID id,
-        @Schema(description = "The export name clients ask for", example = "image-6b1f0c2e-2d4f-4e8a-9c1d-0a7b3e5f9d21")
+        @Schema(description = "The export name clients ask for: 128 random bits, the key to the export on TCP."
+                + " Answered only to the request that made the export (null in lists and reads; a guest's own"
+                + " export shows its name)", example = "image-9f86d081884c7d659a2feaa0c55ad015", nullable = true)
         String name,
-        @Schema(description = "Open it with qemu-img, qemu-io, QEMU or nbdinfo",
-                example = "nbd+unix:///image-6b1f0c2e-2d4f-4e8a-9c1d-0a7b3e5f9d21?socket=/var/lib/diskfleet/images/nbd.sock")
+        @Schema(description = "Open it with qemu-img, qemu-io, QEMU or nbdinfo; holds the name, so likewise"
+                + " answered only to the request that made the export",
+                example = "nbd+unix:///image-9f86d081884c7d659a2feaa0c55ad015?socket=/var/lib/diskfleet/images/nbd.sock",
+                nullable = true)
         String uri,
         @Schema(description = "The server's Unix socket; null when it listens on loopback TCP",
                 example = "/var/lib/diskfleet/images/nbd.sock")

@@ -1,11 +1,12 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.api.machine.CloudInitRequest;
 import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.PrintableName;
-import dev.diskfleet.domain.machine.MachineLimits;
-import jakarta.validation.Valid;
 import dev.diskfleet.domain.fleet.FleetLimits;
+import dev.diskfleet.domain.machine.MachineLimits;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -29,5 +30,7 @@ public record CreateFleetRequest(
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
         @Schema(description = "Memory of each machine in MiB; default 1024", example = "1024") Integer memoryMb,
         @Valid @Schema(description = "Each machine's network; its forwards name no hostPort: every machine gets host"
-                + " ports of its own") NetworkRequest network) {
+                + " ports of its own") NetworkRequest network,
+        @Valid @Schema(description = "Every member's cloud-init seed (also for members a scale adds); each member's"
+                + " meta-data names it by its own id (instance-id) and name (local-hostname)") CloudInitRequest cloudInit) {
 }

@@ -14,6 +14,7 @@ import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
 import dev.diskfleet.provisioning.fleet.FleetInventory;
 import dev.diskfleet.provisioning.fleet.FleetPlan;
+import dev.diskfleet.api.machine.CloudInitRequest;
 import dev.diskfleet.provisioning.fleet.FleetPower;
 import dev.diskfleet.provisioning.fleet.FleetPower.MemberOutcome;
 import dev.diskfleet.provisioning.fleet.FleetProvisioner;
@@ -100,6 +101,9 @@ public class FleetController {
             + " whose result lists the machines as they are made", content = @Content(mediaType = "application/json",
                     schema = @Schema(implementation = OperationResponse.class),
                     examples = @ExampleObject(value = ProblemExamples.DEPLOY_ACCEPTED)))
+    @ApiResponse(responseCode = "413", description = "The members' cloud-init user-data or network-config is larger than"
+            + " diskfleet.limits.max-user-data", content = @Content(mediaType = PROBLEM,
+                    examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
     @ApiResponse(responseCode = "404", description = "No image has goldenImageId", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.GOLDEN_NOT_FOUND)))
     @ApiResponse(responseCode = "409", description = "The name is taken, a running machine uses the golden image, or"
@@ -115,7 +119,8 @@ public class FleetController {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
                 Boolean.TRUE.equals(request.start()), request.cpus(), request.memoryMb(),
-                NetworkRequest.planOrDefault(request.network(), "network"))));
+                NetworkRequest.planOrDefault(request.network(), "network"),
+                CloudInitRequest.orDefault(request.cloudInit()))));
     }
 
     @GetMapping

@@ -1,5 +1,6 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.api.machine.CloudInitResponse;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.provisioning.fleet.FleetDetails;
@@ -24,6 +25,7 @@ public record FleetResponse(
         @Schema(description = "The number of machines asked for", example = "10") int size,
         @Schema(example = "pg") String machineNamePrefix,
         @Schema(example = "true") boolean autoReset,
+        @Schema(description = "The cloud-init setting every member gets, on deploy and on scale") CloudInitResponse memberCloudInit,
         List<FleetMachineResponse> machines,
         FleetUsage usage,
         OffsetDateTime createdAt,
@@ -37,7 +39,7 @@ public record FleetResponse(
                 member.disk() == null ? null : member.disk().getMediumId(), member.diskBytes())).toList();
         return new FleetResponse(fleet.getId(), fleet.getName(), ApiNames.of(fleet.getState()),
                 fleet.getGoldenImageId(), fleet.getBaseImageId(), fleet.isLinked(), fleet.getSize(), fleet.getMachineNamePrefix(),
-                fleet.isAutoReset(), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
+                fleet.isAutoReset(), CloudInitResponse.of(fleet.memberCloudInit()), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
                         machines.size(), details.fullCopyBytes()), fleet.getCreatedAt(), fleet.getUpdatedAt());
     }
 }

@@ -15,7 +15,7 @@ import dev.diskfleet.provisioning.image.ImageClones;
 import dev.diskfleet.provisioning.image.ImageUploads;
 import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.api.web.ContentRanges;
-import dev.diskfleet.domain.attachment.DiskRange;
+import dev.diskfleet.api.web.DiskRange;
 import dev.diskfleet.api.web.ETags;
 import dev.diskfleet.api.web.PageResponse;
 import dev.diskfleet.api.web.ProblemExamples;

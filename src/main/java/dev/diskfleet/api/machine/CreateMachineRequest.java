@@ -18,5 +18,6 @@ public record CreateMachineRequest(
         @Min(1) @Max(MachineLimits.MAX_CPUS) @Schema(description = "Virtual CPUs; default 1", example = "2") Integer cpus,
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
         @Schema(description = "Guest memory in MiB; default 1024", example = "4096") Integer memoryMb,
+        @Valid CloudInitRequest cloudInit,
         @Valid @Schema(description = "Default: user-mode networking without forwards or outbound access") NetworkRequest network) {
 }

@@ -68,13 +68,14 @@ public class MachineController {
     @PostMapping
     @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
+    @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
     @ApiResponse(responseCode = "409", description = "The name is taken, or a named hostPort is another machine's",
             content = @Content(mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
                     @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
-                NetworkRequest.planOrDefault(request.network(), "network"));
+                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.planOrDefault(request.network(), "network"));
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
                 .eTag(ETags.of(machine.getVersion()))
                 .body(MachineResponse.of(machines.details(machine)));
@@ -99,8 +100,9 @@ public class MachineController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs and memory (powered off only); honours If-Match")
+    @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs, memory, the cloud-init seed or the network (powered off only); honours If-Match")
     @ApiResponse(responseCode = "200", description = "The changed machine, with its new ETag")
+    @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
     @ApiResponse(responseCode = "409", description = "The machine is running, the name is taken, or a named hostPort is"
             + " another machine's", content = @Content(
             mediaType = "application/problem+json", examples = {
@@ -110,8 +112,8 @@ public class MachineController {
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
-                patch.memoryMb(), patch.network() == null ? null : patch.network().toPlan("network")),
-                ETags.ifMatch(ifMatch)));
+                patch.memoryMb(), patch.cloudInit() == null ? null : patch.cloudInit().toPatch(),
+                patch.network() == null ? null : patch.network().toPlan("network")), ETags.ifMatch(ifMatch)));
     }
 
     @DeleteMapping("/{id}")

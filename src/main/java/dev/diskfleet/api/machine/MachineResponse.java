@@ -16,6 +16,7 @@ public record MachineResponse(
         @Schema(example = "PostgreSQL 16 test guest") String description,
         @Schema(example = "2") int cpus,
         @Schema(example = "4096") int memoryMb,
+        CloudInitResponse cloudInit,
         @Schema(description = "poweredOff or running", example = "poweredOff") String state,
         @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,
         List<AttachmentResponse> attachments,
@@ -27,8 +28,9 @@ public record MachineResponse(
     public static MachineResponse of(MachineDetails details) {
         Machine machine = details.machine();
         return new MachineResponse(machine.getId(), machine.getName(), machine.getDescription(), machine.getCpus(),
-                machine.getMemoryMb(), machine.getState().apiName(), machine.getCurrentSnapshotId(),
-                details.attachments().stream().map(AttachmentResponse::of).toList(), NetworkResponse.of(details.network()),
+                machine.getMemoryMb(), CloudInitResponse.of(machine.cloudInit()), machine.getState().apiName(),
+                machine.getCurrentSnapshotId(), details.attachments().stream().map(AttachmentResponse::of).toList(),
+                NetworkResponse.of(details.network()),
                 machine.lastExit().map(LastExitResponse::of).orElse(null), machine.getCreatedAt(),
                 machine.getUpdatedAt());
     }

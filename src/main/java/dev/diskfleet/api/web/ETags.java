@@ -1,6 +1,6 @@
 package dev.diskfleet.api.web;
 
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 
 /**
  * Strong ETags from an entity's JPA {@code @Version}: the version changes with every update, so
@@ -16,7 +16,7 @@ public final class ETags {
     }
 
     /** The client's {@code If-Match} header (null when absent) as the expectation the services check. */
-    public static IfMatch ifMatch(String header) {
-        return new IfMatch(header);
+    public static ExpectedVersion ifMatch(String header) {
+        return IfMatch.parse(header);
     }
 }

@@ -21,7 +21,7 @@ public final class ProblemExamples {
 
     public static final String STALE_ETAG = """
             {"type":"https://diskfleet.dev/problems/stale-etag","title":"Precondition failed","status":412,\
-            "detail":"If-Match \\"3\\" does not match the current ETag \\"4\\"; the resource changed since you read it",\
+            "detail":"the resource changed since you read it: it is at version 4, not 3; read it again and retry",\
             "instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a"}""";
 
     public static final String INACCESSIBLE = """
@@ -103,6 +103,10 @@ public final class ProblemExamples {
             {"type":"https://diskfleet.dev/problems/host-ports-exhausted","title":"Conflict","status":409,\
             "detail":"deploying fleet pg-test needs 20 tcp host ports but only 12 of diskfleet.network.host-ports\
              40000-44999 are free","instance":"/api/fleets"}""";
+    public static final String USER_DATA_TOO_LARGE = """
+            {"type":"https://diskfleet.dev/problems/user-data-too-large","title":"Content too large","status":413,\
+            "detail":"the user-data is 70000 bytes; at most 65536 are allowed (diskfleet.limits.max-user-data)",\
+            "instance":"/api/machines"}""";
 
     public static final String MACHINE_POWERED_OFF = """
             {"type":"https://diskfleet.dev/problems/machine-powered-off","title":"Conflict","status":409,\
@@ -149,7 +153,7 @@ public final class ProblemExamples {
 
     public static final String WRITE_TOO_LARGE = """
             {"type":"https://diskfleet.dev/problems/write-too-large","title":"Content too large","status":413,\
-            "detail":"one PUT writes at most 268435456 bytes; Content-Range 'bytes 0-536870911/*' asks for 536870912; \
+            "detail":"one PUT writes at most 268435456 bytes; Content-Range bytes 0-536870911 asks for 536870912; \
             split the write into several PUTs","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/\
             attachments/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/data"}""";
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
@@ -89,8 +90,26 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (e.getMostSpecificCause() instanceof UnrecognizedPropertyException unknown) {
+            return problem(unknownField(unknown));
+        }
         return problem(Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
                 "the request body could not be read as the expected JSON: " + unreadable(e.getMostSpecificCause())));
+    }
+
+    /**
+     * A field the request does not have: refused rather than dropped, since a misspelt field (autoreset for
+     * autoReset) silently dropped would leave the default the client meant to change.
+     */
+    private static ProblemDetail unknownField(UnrecognizedPropertyException unknown) {
+        String field = fieldPath(unknown.getPath());
+        String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
+                .map(String::valueOf).sorted().collect(java.util.stream.Collectors.joining(", "));
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field",
+                "the request body has a field this request does not take: '" + field + "'"
+                        + (known.isEmpty() ? "" : "; the fields here are: " + known));
+        problem.setProperty("errors", Map.of(field, "is not a field of this request"));
+        return problem;
     }
 
     /**

@@ -118,8 +118,8 @@ class ProblemResponsesDocumentation implements OpenApiCustomizer {
         }
         if (hasHeader(parameters, "If-Match")) {
             add(operation, 412, "If-Match names an older version", "stale-etag", problem(412, "stale-etag",
-                    "Precondition failed", "If-Match \"3\" does not match the current ETag \"4\"; the resource"
-                            + " changed since you read it", instance));
+                    "Precondition failed", "the resource changed since you read it: it is at version 4, not 3;"
+                            + " read it again and retry", instance));
         }
         if (hasHeader(parameters, "Range")) {
             add(operation, 416, "The range lies outside the disk", "range-not-satisfiable", problem(416,

@@ -1,13 +1,21 @@
 package dev.diskfleet.domain.fleet;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.machine.CloudInit;
+import dev.diskfleet.domain.machine.CloudInitColumns;
 import dev.diskfleet.domain.network.ForwardProtocol;
 import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.domain.network.NetworkModeColumn;
 import dev.diskfleet.domain.network.NetworkPlan;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +61,7 @@ public class Fleet extends BaseEntity {
     @Column(name = "member_memory_mb")
     private Integer memberMemoryMb;
 
-    @Enumerated(EnumType.STRING)
+    @Convert(converter = NetworkModeColumn.class)
     @Column(name = "member_network_mode", nullable = false)
     private NetworkMode memberNetworkMode = NetworkMode.USER;
 
@@ -63,6 +71,11 @@ public class Fleet extends BaseEntity {
     /** The guest ports forwarded on each member, {@code 5432/tcp,22/tcp}; each member gets its own host ports. */
     @Column(name = "member_forwards", nullable = false)
     private String memberForwards = "";
+    /** The cloud-init setting every member gets, on deploy and on scale; each member's seed names it. */
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "fleet_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "fleet_id")))
+    private CloudInitColumns memberCloudInit = new CloudInitColumns();
 
     protected Fleet() {
     }
@@ -124,6 +137,14 @@ public class Fleet extends BaseEntity {
 
     public void resize(int newSize) {
         size = newSize;
+    }
+
+    public CloudInit memberCloudInit() {
+        return memberCloudInit.value();
+    }
+
+    public void setMemberCloudInit(CloudInit cloudInit) {
+        memberCloudInit.set(cloudInit);
     }
 
     public String getName() {

@@ -2,10 +2,16 @@ package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
 import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.domain.network.NetworkModeColumn;
+import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -13,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A guest: its hardware, its power state and where it stands in its snapshot tree. */
+/** A guest: its hardware, its cloud-init seed, its power state and where it stands in its snapshot tree. */
 @Entity
 @Table(name = "machines")
 public class Machine extends BaseEntity {
@@ -50,7 +56,12 @@ public class Machine extends BaseEntity {
     @Column(name = "last_exit_console")
     private String lastExitConsole;
 
-    @Enumerated(EnumType.STRING)
+    @Embedded
+    @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "machine_cloud_init_meta_data",
+            joinColumns = @JoinColumn(name = "machine_id")))
+    private CloudInitColumns cloudInit = new CloudInitColumns();
+
+    @Convert(converter = NetworkModeColumn.class)
     @Column(name = "network_mode", nullable = false)
     private NetworkMode networkMode = NetworkMode.USER;
 
@@ -112,6 +123,14 @@ public class Machine extends BaseEntity {
 
     private static String cut(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    public CloudInit cloudInit() {
+        return cloudInit.value();
+    }
+
+    public void setCloudInit(CloudInit changed) {
+        cloudInit.set(changed);
     }
 
     public String getName() {

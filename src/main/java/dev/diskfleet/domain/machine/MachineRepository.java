@@ -23,4 +23,8 @@ public interface MachineRepository extends JpaRepository<Machine, UUID>, JpaSpec
 
     @Query("select m.id from Machine m where m.state = :state")
     List<UUID> findIdsByState(MachineState state);
+
+    /** The memory the machines in {@code state} were given, in MiB (0 when there are none). */
+    @Query("select coalesce(sum(m.memoryMb), 0) from Machine m where m.state = :state")
+    long sumMemoryMbByState(MachineState state);
 }

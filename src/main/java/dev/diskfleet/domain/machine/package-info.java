@@ -1,6 +1,7 @@
 /**
- * Machines: the entity, its repository, its power states and hardware limits, the power rules and the
- * per-machine lock that keeps guest I/O and disk layout changes apart. Uses the domain kernel and Spring
- * Data JPA.
+ * Machines: the entity, its repository, its power states and hardware limits, the power rules, the
+ * per-machine lock that keeps guest I/O and disk layout changes apart, and its cloud-init setting
+ * ({@code CloudInit}, its rules, and {@code CloudInitColumns}: how a machine's or a fleet's row keeps it).
+ * Uses the domain kernel and Spring Data JPA.
  */
 package dev.diskfleet.domain.machine;

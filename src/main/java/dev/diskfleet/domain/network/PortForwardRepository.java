@@ -7,16 +7,17 @@ import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 
-public interface PortForwardRepository extends JpaRepository<PortForward, UUID> {
+public interface PortForwardRepository extends JpaRepository<PortForward, PortForward.Key> {
 
     List<PortForward> findByMachineIdOrderByProtocolAscGuestPortAsc(UUID machineId);
 
     List<PortForward> findByMachineIdIn(Collection<UUID> machineIds);
 
-    Optional<PortForward> findByProtocolAndHostPort(ForwardProtocol protocol, int hostPort);
+    /** {@code protocol} as the API spells it: {@code tcp}, {@code udp}. */
+    Optional<PortForward> findByProtocolAndHostPort(String protocol, int hostPort);
 
-    /** The host ports of {@code protocol} given out from {@code first}-{@code last}, in order. */
+    /** The host ports of {@code protocol} ({@code tcp}, {@code udp}) given out from {@code first}-{@code last}, in order. */
     @Query("select f.hostPort from PortForward f where f.protocol = :protocol and f.hostPort between :first and :last"
             + " order by f.hostPort")
-    List<Integer> hostPortsIn(ForwardProtocol protocol, int first, int last);
+    List<Integer> hostPortsIn(String protocol, int first, int last);
 }

@@ -25,7 +25,10 @@ import java.util.Map;
  *       DHCP server, no root, no bridge), {@code restrict=on} unless the guest may reach out, and one
  *       {@code hostfwd} per port forward; {@code -nic none} without a network (so no default NIC either);</li>
  *   <li>disks as {@code -blockdev} in JSON (no comma escaping of paths) on virtio-blk, with boot indexes
- *       in order so SeaBIOS boots the first.</li>
+ *       in order so SeaBIOS boots the first;</li>
+ *   <li>the cloud-init seed, when there is one, as a read-only raw virtio-blk disk after them without a
+ *       boot index: the guest's own disks keep their names ({@code vda}, {@code vdb} ...) and the firmware
+ *       never tries to boot it.</li>
  * </ul>
  */
 final class QemuCommandLine {
@@ -59,6 +62,13 @@ final class QemuCommandLine {
             args.add(Json.write(blockdev(node, spec.disks().get(i))));
             args.add("-device");
             args.add("virtio-blk-pci,drive=" + node + ",bootindex=" + i);
+        }
+        if (spec.seed() != null) {
+            args.add("-blockdev");
+            args.add(Json.write(Map.of("node-name", "seed", "driver", "raw", "read-only", true,
+                    "file", Map.of("driver", "file", "filename", dir.seedImage().toString(), "read-only", true))));
+            args.add("-device");
+            args.add("virtio-blk-pci,drive=seed");
         }
         return args;
     }

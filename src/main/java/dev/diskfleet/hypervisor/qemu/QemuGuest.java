@@ -48,6 +48,10 @@ final class QemuGuest {
         return machineId;
     }
 
+    RunDirectory dir() {
+        return dir;
+    }
+
     QemuProcess process() {
         return process;
     }

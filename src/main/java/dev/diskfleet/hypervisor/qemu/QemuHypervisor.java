@@ -14,6 +14,8 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.hypervisor.seed.SeedImageException;
+import dev.diskfleet.hypervisor.seed.SeedImageTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +38,17 @@ public final class QemuHypervisor implements Hypervisor {
     private static final Duration ADOPT_CONNECT = Duration.ofSeconds(5);
 
     private final QemuHost host;
+    private final SeedImageTool seeds;
     private final Map<UUID, QemuGuest> guests = new ConcurrentHashMap<>();
     private final List<GuestExitListener> listeners = new CopyOnWriteArrayList<>();
 
     public QemuHypervisor(QemuHost host) {
+        this(host, SeedImageTool.onPath());
+    }
+
+    public QemuHypervisor(QemuHost host, SeedImageTool seeds) {
         this.host = host;
+        this.seeds = seeds;
     }
 
     @Override
@@ -59,6 +67,13 @@ public final class QemuHypervisor implements Hypervisor {
         }
         removeLeftovers(dir);
         HostPortProbe.requireFree(spec.network());
+        if (spec.seed() != null) {
+            try {
+                seeds.write(spec.seed(), dir.seedImage());
+            } catch (SeedImageException e) {
+                throw new HypervisorException(e.getMessage(), e);
+            }
+        }
         QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, spec);
         QemuGuest guest = new QemuGuest(id, dir, process, this::guestExited);
         if (guests.putIfAbsent(id, guest) != null) {
@@ -208,6 +223,12 @@ public final class QemuHypervisor implements Hypervisor {
 
     private void guestExited(QemuGuest guest, GuestExit exit) {
         guests.remove(exit.machineId(), guest);
+        try {
+            // the seed may carry the user-data's secrets: it lives no longer than the guest that reads it
+            Files.deleteIfExists(guest.dir().seedImage());
+        } catch (IOException e) {
+            // the next start replaces it, deleting the machine removes it
+        }
         for (GuestExitListener listener : listeners) {
             try {
                 listener.guestExited(exit);
@@ -265,6 +286,8 @@ public final class QemuHypervisor implements Hypervisor {
         try {
             Files.deleteIfExists(dir.monitorSocket());
             Files.deleteIfExists(dir.pidFile());
+            // a start without a seed (or whose seed cannot be built) leaves none of an earlier start behind
+            Files.deleteIfExists(dir.seedImage());
         } catch (IOException e) {
             throw new HypervisorException("cannot clean the run directory " + dir.path(), e);
         }

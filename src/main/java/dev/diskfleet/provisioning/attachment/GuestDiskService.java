@@ -5,7 +5,6 @@ import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.TooLargeException;
 import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.attachment.Attachment;
-import dev.diskfleet.domain.attachment.DiskRange;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageType;
@@ -18,7 +17,6 @@ import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import org.springframework.stereotype.Service;
@@ -62,29 +60,24 @@ public class GuestDiskService {
     public final class GuestRead implements AutoCloseable {
 
         private final UUID mediumId;
-        private final DiskRange range;
-        private final boolean partial;
+        private final long size;
         private final Lock lock;
 
-        private GuestRead(UUID mediumId, DiskRange range, boolean partial, Lock lock) {
+        private GuestRead(UUID mediumId, long size, Lock lock) {
             this.mediumId = mediumId;
-            this.range = range;
-            this.partial = partial;
+            this.size = size;
             this.lock = lock;
         }
 
-        public DiskRange range() {
-            return range;
+        /** The disk's size in bytes, for the caller to choose which bytes to read. */
+        public long size() {
+            return size;
         }
 
-        /** Whether a range was asked for and is served (206), rather than the whole disk (200). */
-        public boolean partial() {
-            return partial;
-        }
-
-        public void streamTo(OutputStream out) throws IOException {
-            store.streamRaw(mediumId, range.offset(), range.length(), out);
-            meters.guestRead(range.length());
+        /** Streams {@code length} bytes of the disk from {@code offset}; the range must lie inside it. */
+        public void streamTo(OutputStream out, long offset, long length) throws IOException {
+            store.streamRaw(mediumId, offset, length, out);
+            meters.guestRead(length);
         }
 
         @Override
@@ -93,8 +86,8 @@ public class GuestDiskService {
         }
     }
 
-    /** Opens a read of the range {@code rangeHeader} names (the whole disk when null or not a valid range). */
-    public GuestRead openRead(UUID machineId, UUID attachmentId, String rangeHeader) {
+    /** Opens a read of the disk in the attachment; the caller names the bytes once it knows the size. */
+    public GuestRead openRead(UUID machineId, UUID attachmentId) {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
@@ -103,46 +96,72 @@ public class GuestDiskService {
                 // block tables it has since changed. A VDI chain reaches the guest through our own NBD export.
                 heldDisks.requireFree(machine(machineId), "read the disks of");
             }
-            long size = medium.getSizeBytes();
-            Optional<DiskRange> requested = DiskRange.ofRangeHeader(rangeHeader, size);
-            return new GuestRead(medium.getId(), requested.orElse(new DiskRange(0, size, size)), requested.isPresent(),
-                    lock);
+            return new GuestRead(medium.getId(), medium.getSizeBytes(), lock);
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
         }
     }
 
-    /**
-     * Writes the body into the range {@code contentRange} names. {@code declaredLength} is the request's
-     * Content-Length (-1 when chunked): checked before anything is written. The body is received whole
-     * before the first byte is written, so one that ends early, runs long or breaks off changes nothing.
-     */
-    public DiskRange write(UUID machineId, UUID attachmentId, String contentRange, long declaredLength,
-            InputStream body) throws IOException {
+    /** A write about to happen: holds the guest-I/O lock until closed. */
+    public final class GuestWrite implements AutoCloseable {
+
+        private final Image medium;
+        private final UUID machineId;
+        private final Lock lock;
+
+        private GuestWrite(Image medium, UUID machineId, Lock lock) {
+            this.medium = medium;
+            this.machineId = machineId;
+            this.lock = lock;
+        }
+
+        /** The disk's size in bytes, for the caller to check where the bytes go. */
+        public long size() {
+            return medium.getSizeBytes();
+        }
+
+        /**
+         * Writes the body, {@code length} bytes, at {@code offset}, which must lie inside the disk.
+         * {@code declaredLength} is the length the request announced (-1 when chunked): checked before
+         * anything is written. The body is received whole before the first byte is written, so one that
+         * ends early, runs long or breaks off changes nothing.
+         */
+        public void write(long offset, long length, long declaredLength, InputStream body) throws IOException {
+            String range = "bytes " + offset + "-" + (offset + length - 1);
+            if (length > MAX_WRITE_BYTES) {
+                throw new TooLargeException("write-too-large", "one PUT writes at most " + MAX_WRITE_BYTES
+                        + " bytes; Content-Range " + range + " asks for " + length
+                        + "; split the write into several PUTs");
+            }
+            if (declaredLength >= 0 && declaredLength != length) {
+                throw SpooledBody.lengthMismatch("the body is " + declaredLength + " bytes (Content-Length), but"
+                        + " Content-Range " + range + " covers " + length + " bytes; nothing was written");
+            }
+            freeSpace.require(length, "write into the disk of machine " + machineId);
+            try (SpooledBody received = SpooledBody.receive(body, length, "machine " + machineId)) {
+                received.forEachChunk((at, chunk) -> store.write(medium.getId(), offset + at, chunk));
+            }
+            meters.guestWritten(length);
+        }
+
+        @Override
+        public void close() {
+            lock.unlock();
+        }
+    }
+
+    /** Opens a write into the attachment's own medium, once a running guest does not hold it and it may change. */
+    public GuestWrite openWrite(UUID machineId, UUID attachmentId) {
         Lock lock = locks.guestIo(machineId);
         try {
             Image medium = mediumOf(machineId, attachmentId);
             heldDisks.requireFree(machine(machineId), "write to the disks of");
             requireWritable(medium);
-            DiskRange range = DiskRange.ofContentRange(contentRange, medium.getSizeBytes());
-            if (range.length() > MAX_WRITE_BYTES) {
-                throw new TooLargeException("write-too-large",
-                        "one PUT writes at most " + MAX_WRITE_BYTES + " bytes; Content-Range '" + contentRange
-                                + "' asks for " + range.length() + "; split the write into several PUTs");
-            }
-            if (declaredLength >= 0 && declaredLength != range.length()) {
-                throw SpooledBody.lengthMismatch("the body is " + declaredLength + " bytes (Content-Length), but Content-Range '"
-                        + contentRange + "' covers " + range.length() + " bytes; nothing was written");
-            }
-            freeSpace.require(range.length(), "write into the disk of machine " + machineId);
-            try (SpooledBody received = SpooledBody.receive(body, range.length(), "machine " + machineId)) {
-                received.forEachChunk((at, chunk) -> store.write(medium.getId(), range.offset() + at, chunk));
-            }
-            meters.guestWritten(range.length());
-            return range;
-        } finally {
+            return new GuestWrite(medium, machineId, lock);
+        } catch (RuntimeException e) {
             lock.unlock();
+            throw e;
         }
     }
 

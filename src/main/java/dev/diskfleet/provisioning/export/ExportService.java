@@ -13,14 +13,17 @@ import dev.diskfleet.nbd.Export;
 import dev.diskfleet.nbd.ExportStats;
 import dev.diskfleet.nbd.Exports;
 import dev.diskfleet.nbd.NbdServer;
+import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.attachment.GuestDiskService;
 import dev.diskfleet.provisioning.attachment.GuestHeldDisks;
 import dev.diskfleet.provisioning.image.ImageCatalog;
 import dev.diskfleet.provisioning.image.ImageReaders;
 import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import dev.diskfleet.storage.ImageStore;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +44,11 @@ import org.springframework.stereotype.Service;
  * <p>A guest's own export (a VDI chain, which QEMU cannot open itself) is named after its attachment, so
  * that a guest adopted after a restart finds it again under the name it was booted with. It is not the
  * user's: it does not count as a running machine's writer for the API's rules, and the API cannot delete it.
+ *
+ * <p>A user's export is named with 128 random bits, and the name (and the URI holding it) is answered only
+ * to the caller who made the export: on a TCP port any local user can reach, knowing the name is what lets
+ * a client in (the server lists no exports there). Lists, holds, conflicts and logs name the export by its
+ * id. A guest's own export is only ever on the Unix socket, whose mode keeps other users out.
  */
 @Service
 public class ExportService implements AutoCloseable {
@@ -55,6 +63,8 @@ public class ExportService implements AutoCloseable {
     private final MachineLocks locks;
     private final ImageStore store;
     private final GuestHeldDisks heldDisks;
+    private final FreeSpace freeSpace;
+    private final SecureRandom random = new SecureRandom();
     private final Map<UUID, ServedExport> served = new ConcurrentHashMap<>();
     /** Bytes read [0] and written [1] by exports already closed; the lock also orders closing against totals. */
     private final long[] traffic = new long[2];
@@ -63,7 +73,7 @@ public class ExportService implements AutoCloseable {
 
     public ExportService(Exports exports, NbdServer server, Endpoint endpoint, ImageCatalog images,
             ImageReaders readers, GuestDiskService guestDisks, MachineRepository machines, MachineLocks locks,
-            ImageStore store, GuestHeldDisks heldDisks, DiskfleetMeters meters) {
+            ImageStore store, GuestHeldDisks heldDisks, FreeSpace freeSpace, DiskfleetMeters meters) {
         this.exports = exports;
         this.server = server;
         this.endpoint = endpoint;
@@ -74,6 +84,7 @@ public class ExportService implements AutoCloseable {
         this.locks = locks;
         this.store = store;
         this.heldDisks = heldDisks;
+        this.freeSpace = freeSpace;
         meters.nbdTraffic(this, ExportService::bytesReadTotal, ExportService::bytesWrittenTotal);
     }
 
@@ -81,8 +92,8 @@ public class ExportService implements AutoCloseable {
     public ExportDetails exportImage(UUID imageId) {
         Image image = images.require(imageId);
         UUID id = UUID.randomUUID();
-        String name = "image-" + id;
-        ImageReaders.Hold hold = readers.hold(imageId, "NBD export " + name + " (" + id + ")");
+        String name = secretName("image-");
+        ImageReaders.Hold hold = readers.hold(imageId, ServedExport.label(id));
         try {
             Export export = new Export(name, "image " + image.getName() + " (" + imageId + ")",
                     new ChainDevice(store.chain(imageId), false));
@@ -152,8 +163,9 @@ public class ExportService implements AutoCloseable {
                 .forEach(e -> close(e.id()));
     }
 
+    /** As every list entry, without the name of a user's export: only its maker was given it. */
     public ExportDetails get(UUID id) {
-        return details(require(id));
+        return details(require(id), false);
     }
 
     /** Oldest first, as other lists are paged by creation time. */
@@ -162,7 +174,7 @@ public class ExportService implements AutoCloseable {
                 .sorted(Comparator.comparing(ServedExport::createdAt).thenComparing(ServedExport::id)).toList();
         int from = (int) Math.min(all.size(), pageable.getOffset());
         int to = (int) Math.min(all.size(), (long) from + pageable.getPageSize());
-        return new PageImpl<>(all.subList(from, to).stream().map(this::details).toList(), pageable, all.size());
+        return new PageImpl<>(all.subList(from, to).stream().map(e -> details(e, false)).toList(), pageable, all.size());
     }
 
     /** Closes the export: its clients are dropped, its name is gone, its holds are given back. */
@@ -198,8 +210,8 @@ public class ExportService implements AutoCloseable {
                 heldDisks.requireFree(machine, "export the disks of");
             }
             UUID id = UUID.randomUUID();
-            String name = guest ? guestExportName(attachmentId) : "disk-" + id;
-            String label = "NBD export " + name + " (" + id + ")";
+            String name = guest ? guestExportName(attachmentId) : secretName("disk-");
+            String label = ServedExport.label(id);
             if (writable) {
                 claimWriter(medium.getId(), id);
             }
@@ -211,6 +223,10 @@ public class ExportService implements AutoCloseable {
             try {
                 BlockDevice device = new GuestIoDevice(new ChainDevice(store.chain(medium.getId()), writable), locks,
                         machineId);
+                if (writable && !guest) {
+                    device = new FreeSpaceDevice(device, freeSpace, "write into the disk " + attachmentId
+                            + " of machine " + machineId + " through " + label);
+                }
                 Export export = new Export(name, "disk " + attachmentId + " of machine " + machine.label(), device);
                 return publish(new ServedExport(id, export, medium.getId(), machineId, attachmentId, writable, guest,
                         Instant.now(), release));
@@ -233,10 +249,18 @@ public class ExportService implements AutoCloseable {
         }
     }
 
+    /** The one answer that carries the name of a user's export: the maker's. */
     private ExportDetails publish(ServedExport export) {
         exports.add(export.export());
         served.put(export.id(), export);
-        return details(export);
+        return details(export, true);
+    }
+
+    /** 128 bits from a strong random source: a TCP client cannot guess a name it was not given. */
+    private String secretName(String prefix) {
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        return prefix + HexFormat.of().formatHex(bits);
     }
 
     private void close(UUID id) {
@@ -276,10 +300,12 @@ public class ExportService implements AutoCloseable {
         return export;
     }
 
-    private ExportDetails details(ServedExport export) {
+    private ExportDetails details(ServedExport export, boolean withName) {
         ExportStats stats = export.export().stats();
         String socket = endpoint instanceof Endpoint.UnixSocket unix ? unix.path().toString() : null;
-        return new ExportDetails(export.id(), export.export().name(), server.uri(export.export().name()), socket,
+        boolean shown = withName || export.guest();
+        String name = export.export().name();
+        return new ExportDetails(export.id(), shown ? name : null, shown ? server.uri(name) : null, socket,
                 export.writable(), export.imageId(), export.machineId(), export.attachmentId(), export.guest(),
                 stats.size(), stats.clientsConnected(), stats.bytesRead(), stats.bytesWritten(), export.createdAt());
     }

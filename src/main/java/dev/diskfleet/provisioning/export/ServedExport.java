@@ -11,7 +11,12 @@ import java.util.UUID;
 record ServedExport(UUID id, Export export, UUID imageId, UUID machineId, UUID attachmentId, boolean writable,
         boolean guest, Instant createdAt, Runnable release) {
 
+    /** The export by its id: the name of a user's export is its maker's secret. */
     String label() {
-        return "NBD export " + export.name() + " (" + id + ")";
+        return label(id);
+    }
+
+    static String label(UUID id) {
+        return "NBD export " + id;
     }
 }

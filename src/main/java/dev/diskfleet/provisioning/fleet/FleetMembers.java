@@ -9,7 +9,8 @@ import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetMachineRepository;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
+import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.provisioning.machine.MachineService;
@@ -144,7 +145,8 @@ class FleetMembers {
                     int ordinal = ordinals.get(i);
                     String name = fleet.machineName(ordinal);
                     Machine machine = machineService.create(name, "machine " + ordinal + " of fleet "
-                            + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(), fleet.memberNetwork());
+                            + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
+                            fleet.memberCloudInit(), fleet.memberNetwork());
                     // joins this transaction, whose journal deletes the disk files if it rolls back
                     machineDisks.attach(machine.getId(),
                             new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),
@@ -180,7 +182,12 @@ class FleetMembers {
         if (machine.isRunning()) {
             power.stop(machineId, java.time.Duration.ZERO, true);
         }
-        machineService.delete(machineId, IfMatch.ANY);
+        machineService.delete(machineId, ExpectedVersion.ANY);
+    }
+
+    /** 400 or 413, before anything is made, when the members' cloud-init setting breaks a rule. */
+    void checkCloudInit(CloudInit cloudInit) {
+        machineService.checkCloudInit(cloudInit);
     }
 
     /** 409 naming the machines that already have one of these names. */

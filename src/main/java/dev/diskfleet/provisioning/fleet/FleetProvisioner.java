@@ -1,7 +1,7 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetRepository;
@@ -69,6 +69,7 @@ public class FleetProvisioner {
      */
     public Operation deploy(FleetPlan request) {
         FleetRules.requireNoHostPorts(request.network(), "network");
+        members.checkCloudInit(request.cloudInit());
         Image golden = content.requireAccessible(request.goldenImageId());
         UUID base = FleetBase.plannedFor(golden);
         // Only a clone needs a still golden; an immutable golden used directly is never written by anyone.
@@ -90,6 +91,7 @@ public class FleetProvisioner {
         planned.setMemberHardware(request.cpus(), request.memoryMb(), request.network());
         // Checked here so that a full range is a 409 at once; the members' transactions pick the ports.
         hostPorts.requireCapacity(request.size(), request.network(), "deploying fleet " + request.name());
+        planned.setMemberCloudInit(request.cloudInit());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
         Fleet fleet;
         try {
@@ -106,9 +108,9 @@ public class FleetProvisioner {
      * Scales to {@code size}. Down removes the highest-numbered members; running ones only with
      * {@code force}, which stops them first.
      */
-    public Operation scale(UUID id, int size, boolean force, IfMatch ifMatch) {
+    public Operation scale(UUID id, int size, boolean force, ExpectedVersion expected) {
         Fleet fleet = fleetService.requireReady(id, "scale");
-        ifMatch.check(fleet.getVersion());
+        expected.check(fleet.getVersion());
         List<FleetMachine> current = fleetService.members(id);
         if (size < current.size()) {
             List<FleetMachine> leaving = current.subList(size, current.size());
@@ -124,7 +126,7 @@ public class FleetProvisioner {
         }
         activity.beginExclusive(fleet, "scale");
         try {
-            claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, ifMatch);
+            claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, expected);
             return runner.submit("fleet.scale", id, context -> {
                 try {
                     return work.scale(id, size, context);
@@ -139,9 +141,9 @@ public class FleetProvisioner {
     }
 
     /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
-    public void delete(UUID id, boolean force, IfMatch ifMatch) {
+    public void delete(UUID id, boolean force, ExpectedVersion expected) {
         Fleet fleet = fleetService.require(id);
-        ifMatch.check(fleet.getVersion());
+        expected.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
             throw FleetRules.busy(fleet, "delete");
         }
@@ -150,7 +152,7 @@ public class FleetProvisioner {
         }
         activity.beginExclusive(fleet, "delete");
         try {
-            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, ifMatch);
+            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
             if (!work.removeEverything(id)) {
                 // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
                 throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
@@ -166,10 +168,10 @@ public class FleetProvisioner {
      * the transaction (with the client's If-Match): of two requests racing for one fleet, the second sees the first's state (409
      * fleet-busy) or fails the version check (409 concurrent-update), never runs alongside it.
      */
-    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to, IfMatch ifMatch) {
+    private void claim(UUID id, String action, Set<FleetState> allowed, FleetState to, ExpectedVersion expected) {
         tx.executeWithoutResult(status -> {
             Fleet fleet = fleetService.require(id);
-            ifMatch.check(fleet.getVersion());
+            expected.check(fleet.getVersion());
             if (!allowed.contains(fleet.getState())) {
                 throw FleetRules.busy(fleet, action);
             }

@@ -5,12 +5,14 @@ import dev.diskfleet.domain.attachment.Attachment;
 import dev.diskfleet.domain.attachment.AttachmentRepository;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.Machine;
-import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.hypervisor.GuestDisk;
 import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
+import dev.diskfleet.hypervisor.seed.NoCloudSeed;
 import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
 import dev.diskfleet.provisioning.network.HostPorts;
@@ -24,7 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A machine's guest as the hypervisor runs it: its CPUs and memory, its network with its forwards' host
- * ports, and its disks in port and device order
+ * ports, its cloud-init seed (instance-id the machine's id, local-hostname its name, the rest from its
+ * setting), and its disks in port and device order
  * (the firmware boots port 0 device 0). Each disk is the attachment's medium, the top of its chain: a
  * qcow2 top is opened by QEMU with its backing chain (the bases read-only, as QEMU opens backing files), a
  * raw file directly, a VDI chain through a writable guest export on the service's one NBD server
@@ -79,7 +82,17 @@ public class GuestSpecs {
             }
         }
         return new GuestSpec(machine.getId(), machine.getName(), machine.getCpus(), machine.getMemoryMb(), disks,
-                runDirectories.of(machine.getId()), network(machine));
+                runDirectories.of(machine.getId()), seed(machine), network(machine));
+    }
+
+    /** The machine's NoCloud seed: its id and name, and its own cloud-init setting; none if that is off. */
+    private static NoCloudSeed seed(Machine machine) {
+        CloudInit cloudInit = machine.cloudInit();
+        if (!cloudInit.enabled()) {
+            return null;
+        }
+        return new NoCloudSeed(machine.getId().toString(), machine.getName(), cloudInit.metaData(),
+                cloudInit.userData(), cloudInit.networkConfig());
     }
 
     private GuestNetwork network(Machine machine) {

@@ -4,6 +4,7 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.none.RecordsOnlyHypervisor;
 import dev.diskfleet.hypervisor.qemu.QemuHost;
 import dev.diskfleet.hypervisor.qemu.QemuHypervisor;
+import dev.diskfleet.hypervisor.seed.SeedImageTool;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,13 @@ public class HypervisorConfiguration {
     }
 
     private static Hypervisor qemu(Path binary) {
-        return new QemuHypervisor(QemuHost.detect(binary));
+        SeedImageTool seeds = SeedImageTool.onPath();
+        if (!seeds.installed()) {
+            LOG.warn("neither genisoimage nor xorriso is installed (Debian package genisoimage): machines with a"
+                    + " cloud-init seed (the default) will fail to start until one is, or until their seed is"
+                    + " turned off (cloudInit.enabled=false)");
+        }
+        return new QemuHypervisor(QemuHost.detect(binary), seeds);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.diskfleet.provisioning.image;
 
 import dev.diskfleet.domain.ApiNames;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.image.Image;
@@ -77,13 +77,13 @@ public class ImageProvisioning {
     }
 
     /**
-     * Applies a PATCH under VirtualBox's rules; {@code ifMatch} guards against lost updates. Returns the
+     * Applies a PATCH under VirtualBox's rules; {@code expected} guards against lost updates. Returns the
      * saved row: its version is the ETag of exactly this change, even when another change follows at once.
      */
-    public Image update(UUID id, ImagePatch patch, IfMatch ifMatch) {
+    public Image update(UUID id, ImagePatch patch, ExpectedVersion expected) {
         return tx.execute(status -> {
             Image image = catalog.require(id);
-            ifMatch.check(image.getVersion());
+            expected.check(image.getVersion());
             if (patch.name() != null) {
                 image.setName(patch.name());
             }

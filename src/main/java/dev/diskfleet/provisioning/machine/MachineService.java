@@ -1,15 +1,18 @@
 package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.ConflictException;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.domain.ExpectedVersion;
 import dev.diskfleet.domain.NameFilter;
 import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.machine.CloudInit;
+import dev.diskfleet.domain.machine.CloudInitRules;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
 import dev.diskfleet.domain.network.NetworkPlan;
+import dev.diskfleet.provisioning.LimitsProperties;
 import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
@@ -36,15 +39,17 @@ public class MachineService {
     private final AttachmentCatalog attachments;
     private final MachineDisks disks;
     private final Guests guests;
+    private final long maxUserDataBytes;
     private final TransactionTemplate tx;
     private final TransactionTemplate readOnly;
 
     private final HostPorts hostPorts;
 
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            Guests guests, PlatformTransactionManager transactions, HostPorts hostPorts) {
-        this.hostPorts = hostPorts;
+            Guests guests, LimitsProperties limits, HostPorts hostPorts, PlatformTransactionManager transactions) {
         this.machines = machines;
+        this.hostPorts = hostPorts;
+        this.maxUserDataBytes = limits.maxUserData().toBytes();
         this.attachments = attachments;
         this.disks = disks;
         this.guests = guests;
@@ -53,14 +58,24 @@ public class MachineService {
         this.readOnly.setReadOnly(true);
     }
 
-    /**
-     * A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. Its
-     * forwards get their host ports in the same transaction.
-     */
-    public Machine create(String name, String description, Integer cpus, Integer memoryMb, NetworkPlan network) {
+    /** A new powered-off machine without disks; null CPUs and memory take VirtualBox-like defaults. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb) {
+        return create(name, description, cpus, memoryMb, CloudInit.DEFAULT);
+    }
+
+    /** The same with its cloud-init setting. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit) {
+        return create(name, description, cpus, memoryMb, cloudInit, NetworkPlan.DEFAULT);
+    }
+
+    /** The same with its network: its forwards get their host ports in the same transaction, kept for good. */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit,
+            NetworkPlan network) {
+        checkCloudInit(cloudInit);
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
                 memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
+        machine.setCloudInit(cloudInit);
         machine.setNetwork(network.mode(), network.outbound());
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
@@ -94,10 +109,10 @@ public class MachineService {
     }
 
     /** Applies a PATCH; hardware changes only while powered off, as in VirtualBox. */
-    public MachineDetails update(UUID id, MachinePatch patch, IfMatch ifMatch) {
+    public MachineDetails update(UUID id, MachinePatch patch, ExpectedVersion expected) {
         return uniqueName(patch.name(), () -> tx.execute(status -> {
             Machine machine = require(id);
-            ifMatch.check(machine.getVersion());
+            expected.check(machine.getVersion());
             if (patch.name() != null && !patch.name().equals(machine.getName())) {
                 requireNameFree(patch.name());
                 machine.setName(patch.name());
@@ -121,16 +136,32 @@ public class MachineService {
                     machine.setMemoryMb(patch.memoryMb());
                 }
             }
+            if (patch.cloudInit() != null) {
+                MachinePatch.CloudInitPatch change = patch.cloudInit();
+                CloudInit changed = machine.cloudInit().with(change.enabled(), change.metaData(), change.userData(),
+                        change.networkConfig());
+                if (!changed.equals(machine.cloudInit())) {
+                    // the seed is written at power-on: a running guest would not see the change
+                    PowerRules.requirePoweredOff(machine, "change the cloud-init seed of");
+                    checkCloudInit(changed);
+                    machine.setCloudInit(changed);
+                }
+            }
             return details(machines.saveAndFlush(machine));
         }));
+    }
+
+    /** 400 or 413 when a cloud-init setting breaks a rule (see {@link CloudInitRules}). */
+    public void checkCloudInit(CloudInit cloudInit) {
+        CloudInitRules.check(cloudInit, maxUserDataBytes);
     }
 
     /**
      * Deletes a powered-off machine after detaching everything (see {@link MachineDisks#deleteMachine}), then
      * its guest's run directory.
      */
-    public void delete(UUID id, IfMatch ifMatch) {
-        ifMatch.check(require(id).getVersion());
+    public void delete(UUID id, ExpectedVersion expected) {
+        expected.check(require(id).getVersion());
         disks.deleteMachine(id);
         guests.removeRunDirectory(id);
     }
@@ -164,6 +195,11 @@ public class MachineService {
         try {
             return work.get();
         } catch (DataIntegrityViolationException e) {
+            if (String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(java.util.Locale.ROOT)
+                    .contains("machine_forwards")) {
+                throw new ConflictException("host-port-taken", "a host port of this request was given to another"
+                        + " machine at the same moment; retry (a port left to the service is then picked anew)");
+            }
             throw nameTaken(name);
         }
     }

@@ -75,8 +75,7 @@ public class HostPorts {
         for (NetworkPlan.Forward forward : added) {
             int hostPort = forward.hostPort() != null ? forward.hostPort() : pick(forward.protocol());
             CrashPoints.reach("host-ports.picked");
-            save(new PortForward(UUID.randomUUID(), machineId, forward.protocol(), forward.guestPort(), hostPort,
-                    forward.hostPort() != null));
+            save(new PortForward(machineId, forward.protocol(), forward.guestPort(), hostPort));
         }
         CrashPoints.reach("host-ports.forwards-written");
     }
@@ -105,7 +104,7 @@ public class HostPorts {
         perMember.forwards().forEach(f -> needed.merge(f.protocol(), (long) members, Long::sum));
         HostPortRange range = settings.hostPorts();
         for (Map.Entry<ForwardProtocol, Long> need : needed.entrySet()) {
-            long free = range.size() - forwards.hostPortsIn(need.getKey(), range.first(), range.last()).size();
+            long free = range.size() - forwards.hostPortsIn(need.getKey().apiName(), range.first(), range.last()).size();
             if (free < need.getValue()) {
                 throw exhausted(action + " needs " + need.getValue() + " " + need.getKey().apiName()
                         + " host ports but only " + free + " of diskfleet.network.host-ports " + range + " are free");
@@ -123,7 +122,7 @@ public class HostPorts {
     }
 
     private void requireFree(UUID machineId, ForwardProtocol protocol, int hostPort) {
-        Optional<PortForward> holder = forwards.findByProtocolAndHostPort(protocol, hostPort);
+        Optional<PortForward> holder = forwards.findByProtocolAndHostPort(protocol.apiName(), hostPort);
         if (holder.isPresent() && !holder.get().getMachineId().equals(machineId)
                 || uncommitted.contains(hostPort + "/" + protocol.apiName())) {
             throw taken(protocol, hostPort);
@@ -132,7 +131,7 @@ public class HostPorts {
 
     private int pick(ForwardProtocol protocol) {
         HostPortRange range = settings.hostPorts();
-        List<Integer> used = forwards.hostPortsIn(protocol, range.first(), range.last());
+        List<Integer> used = forwards.hostPortsIn(protocol.apiName(), range.first(), range.last());
         Set<Integer> usedSet = Set.copyOf(used);
         for (int port = range.first(); port <= range.last(); port++) {
             if (!usedSet.contains(port) && holdUntilTransactionEnds(port + "/" + protocol.apiName())) {

@@ -6,6 +6,7 @@ import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.provisioning.image.StorageReconciler;
+import dev.diskfleet.provisioning.node.NodeMembership;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,8 @@ import org.springframework.stereotype.Component;
  * web server accepts a request, so nothing this start begins can be mistaken for a leftover. The steps
  * run in this order, each relying on the ones before:
  * <ol>
+ *   <li>this process takes its place among the nodes of the database, or stops there when a live process
+ *       holds it (nothing below may touch another process's files or guests);</li>
  *   <li>temporary files of interrupted uploads, clones and exports are removed (no file is being written);</li>
  *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
  *   <li>machines recorded running get their guests back: each guest still running is adopted (its pid
@@ -41,9 +44,11 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final IdempotencyStore idempotencyKeys;
     private final GuestAdoption guests;
     private final FileIntents intents;
+    private final NodeMembership node;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
-            IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents) {
+            IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents, NodeMembership node) {
+        this.node = node;
         this.intents = intents;
         this.storage = storage;
         this.operations = operations;
@@ -63,6 +68,7 @@ public class StartupRecovery implements SmartInitializingSingleton {
      * what the next start's run finishes: each step redoes whatever part of its work is still to do.
      */
     public void run() {
+        node.join();
         storage.removeTemporaryFiles();
         CrashPoints.reach("recovery.temporary-files-removed");
         operations.failInterruptedOperations();

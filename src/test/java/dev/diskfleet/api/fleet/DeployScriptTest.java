@@ -1,5 +1,6 @@
 package dev.diskfleet.api.fleet;
 
+import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.DiskfleetClient;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * must: any failing step fails the test. Without bash, curl or jq it is skipped locally, but fails
  * under CI=true (.ci/run installs them).
  */
+@ProcessTest
 class DeployScriptTest extends FullStackTest {
 
     private static final Path SCRIPT = Path.of("examples/deploy-db-fleet.sh");

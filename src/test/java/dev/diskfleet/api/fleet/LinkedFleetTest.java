@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Issue 16 item 3: a fleet on an immutable golden uses the golden as its base and copies nothing; a
+ * A fleet on an immutable golden uses the golden as its base and copies nothing; a
  * normal golden is still cloned. Judged by the files in the storage root and the golden's bytes.
  */
 class LinkedFleetTest extends FullStackFleetTest {

@@ -25,7 +25,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
-import dev.diskfleet.domain.IfMatch;
+import dev.diskfleet.api.web.IfMatch;
 import dev.diskfleet.domain.PreconditionFailedException;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
@@ -194,16 +194,16 @@ class ImageControllerTest {
     void serviceFailuresBecomeProblemsWithStableTypes() throws Exception {
         UUID id = UUID.randomUUID();
         String patchBody = "{\"type\":\"immutable\"}";
-        when(provisioning.update(eq(id), any(), eq(new IfMatch("\"3\"")))).thenThrow(new PreconditionFailedException("stale"));
+        when(provisioning.update(eq(id), any(), eq(IfMatch.parse("\"3\"")))).thenThrow(new PreconditionFailedException("stale"));
         expectProblem(patch("/api/images/" + id).header("If-Match", "\"3\"").contentType(MediaType.APPLICATION_JSON)
                 .content(patchBody), 412, "stale-etag");
 
-        when(provisioning.update(eq(id), any(), eq(new IfMatch("\"4\"")))).thenThrow(
+        when(provisioning.update(eq(id), any(), eq(IfMatch.parse("\"4\"")))).thenThrow(
                 new ObjectOptimisticLockingFailureException(Image.class, id));
         expectProblem(patch("/api/images/" + id).header("If-Match", "\"4\"").contentType(MediaType.APPLICATION_JSON)
                 .content(patchBody), 409, "concurrent-update");
 
-        when(provisioning.update(eq(id), any(), eq(new IfMatch("\"5\"")))).thenThrow(new DataIntegrityViolationException("fk"));
+        when(provisioning.update(eq(id), any(), eq(IfMatch.parse("\"5\"")))).thenThrow(new DataIntegrityViolationException("fk"));
         expectProblem(patch("/api/images/" + id).header("If-Match", "\"5\"").contentType(MediaType.APPLICATION_JSON)
                 .content(patchBody), 409, "integrity-conflict");
 

@@ -56,7 +56,7 @@ abstract class HostPortRaceContract extends FullStackFleetTest {
         }
         assertThat(ports).hasSize(FLEETS * MEMBERS * 3).doesNotHaveDuplicates();
         // the other tests name ports below the range
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM port_forwards WHERE host_port >= ?").params(FIRST)
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM machine_forwards WHERE host_port >= ?").params(FIRST)
                 .query(Long.class).single()).as("every port row of the range belongs to a listed member")
                 .isEqualTo(ports.size());
     }
@@ -80,14 +80,14 @@ abstract class HostPortRaceContract extends FullStackFleetTest {
     void theDatabaseRefusesASecondRowForAPort() {
         UUID first = id(api.post("/api/machines", "{\"name\":\"" + unique("db") + "\"}").expect(201).json(), "id");
         UUID second = id(api.post("/api/machines", "{\"name\":\"" + unique("db") + "\"}").expect(201).json(), "id");
-        String insert = "INSERT INTO port_forwards (id, machine_id, protocol, guest_port, host_port, named, created_at,"
-                + " updated_at, version) VALUES (?, ?, 'TCP', ?, ?, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0)";
-        jdbc.sql(insert).params(UUID.randomUUID(), first, 22, FIRST - 2).update();
+        String insert = "INSERT INTO machine_forwards (machine_id, protocol, guest_port, host_port)"
+                + " VALUES (?, 'tcp', ?, ?)";
+        jdbc.sql(insert).params(first, 22, FIRST - 2).update();
 
-        assertThatThrownBy(() -> jdbc.sql(insert).params(UUID.randomUUID(), second, 23, FIRST - 2).update())
+        assertThatThrownBy(() -> jdbc.sql(insert).params(second, 23, FIRST - 2).update())
                 .isInstanceOf(DataIntegrityViolationException.class);
         api.delete("/api/machines/" + first).expect(204);
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM port_forwards WHERE host_port = ?").params(FIRST - 2)
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM machine_forwards WHERE host_port = ?").params(FIRST - 2)
                 .query(Long.class).single()).as("freed with its machine").isZero();
     }
 

@@ -1,6 +1,8 @@
 package dev.diskfleet.hypervisor.qemu;
 
+import dev.diskfleet.support.GuestTest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestDisk;
@@ -8,9 +10,12 @@ import dev.diskfleet.hypervisor.GuestExit;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.hypervisor.seed.NoCloudSeed;
+import dev.diskfleet.hypervisor.seed.SeedImageTool;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.Progress;
 import dev.diskfleet.storage.Variant;
@@ -43,9 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real boots of the test guest ({@link TestGuest}) under QEMU, from qcow2 differencing disks the storage
- * engine made, as the service makes them. Judges: the guest's own console lines, QEMU's exit events,
+ * engine made, as the service makes them; the database guest with a cloud-init seed names itself from it and
+ * its Redis (asked by {@code redis-cli} inside the guest) counts boots on its own disk. Judges: the guest's
+ * own console lines, QEMU's exit events,
  * SHA-256 of the golden file, {@code qemu-img check} of the overlays, and /proc for leftover processes.
  */
+@GuestTest
 class QemuGuestBootTest {
 
     /** Under TCG a boot takes about 7 s on a quiet machine; this leaves room for a loaded one. */
@@ -203,6 +211,55 @@ class QemuGuestBootTest {
                 .isGreaterThan(freshSize);
     }
 
+    @Test
+    void aSeededGuestKnowsItsNameAndIdAndItsDatabaseKeepsWhatItWroteUntilTheDiskIsReset() throws Exception {
+        QemuTools.requireOnPath("Debian package genisoimage", "genisoimage");
+        UUID machine = UUID.randomUUID();
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            store.createDifferencing(machine, golden(Behaviour.DATABASE));
+        }
+        Hypervisor driver = driver();
+        String serial = machine.toString();
+        GuestSpec spec = seeded(spec(machine, images.resolve(machine + ".qcow2")));
+
+        driver.start(spec);
+        awaitConsole(driver, machine, TestGuest.databaseBootsLine(serial, 1));
+        assertThat(console(driver, machine)).contains(TestGuest.identityLine(serial, spec.name(), serial),
+                TestGuest.databaseReadyLine(serial));
+
+        // Pulling the plug: Redis fsyncs each write, so the count it wrote is on the overlay.
+        assertThat(new RunDirectory(runDirectory(machine)).seedImage()).as("the seed while the guest runs").exists();
+        assertThat(driver.forceStop(machine)).isEqualTo(StopOutcome.HARD);
+        assertThat(new RunDirectory(runDirectory(machine)).seedImage()).as("the seed after the guest").doesNotExist();
+        driver.start(spec);
+        awaitConsole(driver, machine, TestGuest.databaseBootsLine(serial, 2));
+
+        // What autoreset does before a power-on: the guest's database starts from the golden's again.
+        driver.forceStop(machine);
+        try (ImageStore store = ImageStore.withDefaultFormats(images)) {
+            store.reset(machine);
+        }
+        driver.start(spec);
+        awaitConsole(driver, machine, TestGuest.databaseBootsLine(serial, 1));
+    }
+
+    @Test
+    void withoutASeedToolASeededStartFailsSayingWhatToInstallAndLeavesNoQemu() throws Exception {
+        UUID machine = UUID.randomUUID();
+        Path disk = stayUpDisk(machine);
+        Hypervisor driver = new QemuHypervisor(host, SeedImageTool.missing());
+        drivers.add(driver);
+
+        assertThatThrownBy(() -> driver.start(seeded(spec(machine, disk))))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("genisoimage");
+
+        assertThat(driver.runningGuests()).isEmpty();
+        assertThat(runningQemuOf(Set.of(machine))).isEmpty();
+        RunDirectory dir = new RunDirectory(runDirectory(machine));
+        assertThat(dir.pidFile()).doesNotExist();
+        assertThat(dir.seedImage()).doesNotExist();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private Hypervisor driver() {
@@ -263,6 +320,12 @@ class QemuGuestBootTest {
         MACHINES.add(machine);
         return new GuestSpec(machine, "boot-" + machine.toString().substring(0, 8), 1, 256,
                 List.of(new GuestDisk.ImageFile(overlay, DiskFormat.QCOW2, false)), runDirectory(machine));
+    }
+
+    /** The spec with a seed that names the guest by its spec's name and id. */
+    private static GuestSpec seeded(GuestSpec spec) {
+        return new GuestSpec(spec.machineId(), spec.name(), spec.cpus(), spec.memoryMb(), spec.disks(),
+                spec.runDirectory(), new NoCloudSeed(spec.machineId().toString(), spec.name(), Map.of(), null, null));
     }
 
     private Path runDirectory(UUID machine) {

@@ -1,5 +1,6 @@
 package dev.diskfleet.hypervisor.qemu;
 
+import dev.diskfleet.support.GuestTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The contract with real QEMU processes: diskless guests, which sit in SeaBIOS until they are stopped. */
+@GuestTest
 class QemuHypervisorContractTest extends HypervisorContractTest {
 
     private static QemuHost host;

@@ -1,4 +1,4 @@
-package dev.diskfleet.domain.attachment;
+package dev.diskfleet.api.web;
 
 import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;

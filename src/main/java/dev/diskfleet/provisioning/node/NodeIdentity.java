@@ -1,0 +1,69 @@
+package dev.diskfleet.provisioning.node;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who this process is: the node name and URL it registers under, and its instance ({@code pid@host:storage
+ * root}), which tells this process from an earlier one of the same node.
+ */
+@Component
+public class NodeIdentity {
+
+    private final String name;
+    private final String url;
+    private final String hostAndRoot;
+    private final String instance;
+    private final String serviceVersion;
+
+    public NodeIdentity(NodeProperties properties, @Value("${server.port:8080}") int port,
+            @Value("${diskfleet.storage.root}") Path storageRoot, ObjectProvider<BuildProperties> build) {
+        String host = hostName();
+        this.name = properties.name().isBlank() ? host : properties.name();
+        this.url = properties.url().isBlank() ? "http://" + host + ":" + port : properties.url();
+        this.hostAndRoot = host + ":" + storageRoot.toAbsolutePath().normalize();
+        this.instance = ProcessHandle.current().pid() + "@" + hostAndRoot;
+        BuildProperties info = build.getIfAvailable();
+        String packaged = NodeIdentity.class.getPackage().getImplementationVersion();
+        this.serviceVersion = info != null ? info.getVersion() : packaged != null ? packaged : "development";
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    public String serviceVersion() {
+        return serviceVersion;
+    }
+
+    /**
+     * Whether {@code earlier} was a process of this host on this storage root: this process holds that root's
+     * lock (taken before the database opens), so that process is dead, whatever its last heartbeat says.
+     */
+    boolean succeeds(String earlier) {
+        int at = earlier.indexOf('@');
+        return at >= 0 && earlier.substring(at + 1).equals(hostAndRoot);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String fromEnvironment = System.getenv("HOSTNAME");
+            return fromEnvironment == null || fromEnvironment.isBlank() ? "localhost" : fromEnvironment;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.diskfleet.provisioning.node;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code diskfleet.node.*}: who this process is among the processes that share its database.
+ *
+ * @param name the node's name; blank means the host name
+ * @param url the base URL other nodes and clients reach it at; blank means {@code http://<host name>:<port>}
+ * @param maxGuestMemoryMb what its guests may use together; 0 means the host's memory less 1 GiB
+ */
+@ConfigurationProperties("diskfleet.node")
+public record NodeProperties(
+        @DefaultValue("") String name,
+        @DefaultValue("") String url,
+        @DefaultValue("0") long maxGuestMemoryMb) {
+}

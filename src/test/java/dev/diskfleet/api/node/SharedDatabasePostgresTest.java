@@ -1,0 +1,124 @@
+package dev.diskfleet.api.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.diskfleet.DiskfleetApplication;
+import dev.diskfleet.support.DiskfleetClient;
+import dev.diskfleet.support.Postgres;
+import dev.diskfleet.support.TemporaryDataDir;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two services on one PostgreSQL database, each with its own storage root. Without cluster settings the
+ * second would take the first's image files for missing (and the first the second's): it must refuse to
+ * start, naming the first, before it touches anything. With {@code diskfleet.cluster.enabled} both run as
+ * nodes and each lists both.
+ */
+class SharedDatabasePostgresTest {
+
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+    private String schema;
+
+    @BeforeEach
+    void schema() throws Exception {
+        Postgres.requireServer();
+        schema = "diskfleet_nodes_" + UUID.randomUUID().toString().replace("-", "");
+        sql("CREATE SCHEMA " + schema);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        services.forEach(ConfigurableApplicationContext::close);
+        dataDirs.forEach(TemporaryDataDir::deleteTree);
+        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    @Test
+    void aSecondServiceOnTheSameDatabaseRefusesToStartNamingTheFirstAndChangesNothing() {
+        DiskfleetClient first = start("node-a", false);
+        JsonNode image = first.post("/api/images", DiskfleetClient.body("name", "kept", "sizeBytes", 1 << 20,
+                "format", "vdi", "type", "normal")).expect(201).json();
+
+        assertThatThrownBy(() -> start("node-b", false))
+                .hasStackTraceContaining("the database is in use by another Diskfleet process: node node-a")
+                .hasStackTraceContaining("diskfleet.cluster.enabled=true");
+
+        JsonNode after = first.get("/api/images/" + image.get("id").asString()).expect(200).json();
+        assertThat(after.get("state").asString()).as("the refused process did not mark the first's image missing")
+                .isEqualTo("ready");
+        JsonNode nodes = first.get("/api/nodes").expect(200).json();
+        assertThat(nodes).as("the refused process left no row").hasSize(1);
+        assertThat(nodes.get(0).get("name").asString()).isEqualTo("node-a");
+        assertThat(nodes.get(0).get("state").asString()).isEqualTo("online");
+    }
+
+    @Test
+    void withClusterSettingsBothRunAsNodesAndEachListsBoth() {
+        DiskfleetClient a = start("node-a", true);
+        DiskfleetClient b = start("node-b", true);
+
+        for (DiskfleetClient client : List.of(a, b)) {
+            JsonNode nodes = client.get("/api/nodes").expect(200).json();
+            assertThat(nodes).extracting(node -> node.get("name").asString()).containsExactly("node-a", "node-b");
+            assertThat(nodes).extracting(node -> node.get("state").asString()).containsOnly("online");
+        }
+        b.postEmpty("/api/nodes/node-a/drain").expect(200);
+        assertThat(a.get("/api/nodes").expect(200).json().get(0).get("state").asString()).isEqualTo("draining");
+    }
+
+    @Test
+    void aStoppedNodeIsOfflineAtOnceAndAnotherMayThenTakeTheDatabase() {
+        start("node-a", false);
+        services.remove(0).close();
+
+        DiskfleetClient second = start("node-b", false);
+
+        JsonNode nodes = second.get("/api/nodes").expect(200).json();
+        assertThat(nodes).extracting(node -> node.get("name").asString() + "=" + node.get("state").asString())
+                .containsExactly("node-a=offline", "node-b=online");
+    }
+
+    private DiskfleetClient start(String name, boolean cluster) {
+        Path dir = TemporaryDataDir.create("diskfleet-node-");
+        dataDirs.add(dir);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.profiles.active", "postgres");
+        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
+        properties.put("DISKFLEET_DB_USER", Postgres.USER);
+        properties.put("DISKFLEET_DB_PASSWORD", "");
+        properties.put("diskfleet.data-dir", dir.toString());
+        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
+        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
+        properties.put("diskfleet.node.name", name);
+        properties.put("diskfleet.cluster.enabled", cluster);
+        properties.put("server.port", 0);
+        // As command-line arguments: they outrank the postgres profile's file, which sets its own data folder.
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
+        services.add(context);
+        return new DiskfleetClient(((WebServerApplicationContext) context).getWebServer().getPort());
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection connection = DriverManager.getConnection(Postgres.URL, Postgres.USER, "")) {
+            connection.createStatement().execute(statement);
+        }
+    }
+}

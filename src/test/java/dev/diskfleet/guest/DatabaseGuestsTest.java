@@ -86,10 +86,11 @@ class DatabaseGuestsTest {
                 BodyPublishers.ofFile(TestGuest.exampleGolden())).expect(201).json().path("id").asString();
         String vdi = cloneTo(qcow2, "vdi");
         // Both deploy and boot at once: three qcow2 members with autoreset, one VDI member without.
-        String resetting = deploy(prefix + "-q", qcow2, 3, true);
-        String keeping = deploy(prefix + "-v", vdi, 1, false);
-        List<Member> members = new ArrayList<>(members(await(resetting)));
-        List<Member> kept = members(await(keeping));
+        String deployResetting = deploy(prefix + "-q", qcow2, 3, true);
+        String deployKeeping = deploy(prefix + "-v", vdi, 1, false);
+        String resetting = await(deployResetting);
+        List<Member> members = new ArrayList<>(members(resetting));
+        List<Member> kept = members(await(deployKeeping));
         members.addAll(kept);
         try {
             assertThat(members).hasSize(4);

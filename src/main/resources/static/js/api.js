@@ -34,6 +34,15 @@ function safeJson(text) {
 }
 
 export const get = (path) => api('GET', path);
+
+/** A GET whose answer is text (an Ansible YAML inventory), not JSON. */
+export async function getText(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token.get()}` } });
+  const text = await response.text();
+  if (response.status === 401) onUnauthorized();
+  if (!response.ok) throw new ApiError(response.status, safeJson(text));
+  return text;
+}
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);

@@ -88,10 +88,14 @@ class DockerComposeTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) yaml(
                 Path.of("src/main/resources/application.yml")).get("diskfleet")).get("network");
-        String[] range = String.valueOf(network.get("host-ports")).split("-");
+        Matcher hostPorts = PLACEHOLDER.matcher(String.valueOf(network.get("host-ports")));
+        assertThat(hostPorts.matches()).as("host-ports read from the environment").isTrue();
+        // the range in effect in the container: compose's own setting, else application.yml's default
+        String[] range = String.valueOf(diskfleetEnv.getOrDefault(hostPorts.group(1), hostPorts.group(2)))
+                .split("-");
         Matcher published = Pattern.compile("\"?(\\d+)-(\\d+):(\\d+)-(\\d+)\"?").matcher(ports.get(1));
         assertThat(published.matches()).as("the second published range is the guests' forwards: " + ports.get(1)).isTrue();
-        assertThat(Integer.parseInt(published.group(3))).as("inside diskfleet.network.host-ports")
+        assertThat(Integer.parseInt(published.group(3))).as("inside the range forwards get their ports from")
                 .isGreaterThanOrEqualTo(Integer.parseInt(range[0]));
         assertThat(Integer.parseInt(published.group(4))).isLessThanOrEqualTo(Integer.parseInt(range[1]));
         assertThat(diskfleetEnv.get("DISKFLEET_NETWORK_FORWARD_ADDRESS")).as("forwards reachable from outside the"

@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param runDirectory the machine's own folder under the data folder, for its monitor socket, pid file and
  *     console log; it is created if missing
  * @param seed the cloud-init seed the guest gets as a read-only disk after its own, or {@code null} for none
- * @param network its network interface and port forwards
+ * @param network its NIC and port forwards, or {@link GuestNetwork#NONE}
  */
 public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks,
         Path runDirectory, NoCloudSeed seed, GuestNetwork network) {
@@ -23,6 +23,12 @@ public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, Lis
     /** A guest without a cloud-init seed or a network. */
     public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory) {
         this(machineId, name, cpus, memoryMb, disks, runDirectory, null, GuestNetwork.NONE);
+    }
+
+    /** A guest without a cloud-init seed. */
+    public GuestSpec(UUID machineId, String name, int cpus, int memoryMb, List<GuestDisk> disks, Path runDirectory,
+            GuestNetwork network) {
+        this(machineId, name, cpus, memoryMb, disks, runDirectory, null, network);
     }
 
     /** A guest without a network. */
@@ -35,6 +41,7 @@ public record GuestSpec(UUID machineId, String name, int cpus, int memoryMb, Lis
         Objects.requireNonNull(machineId, "machineId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(runDirectory, "runDirectory");
+        Objects.requireNonNull(network, "network");
         if (cpus < 1) {
             throw new IllegalArgumentException("a guest needs at least one CPU, not " + cpus);
         }

@@ -1,4 +1,5 @@
-// Deploy a fleet: choose a golden image, a size and a prefix, then watch the operation bring it up.
+// Deploy a fleet: choose a golden image, a size, a prefix and the guest ports to forward, then watch the
+// operation bring it up.
 import { all, get, post } from '../api.js';
 import { badge, bytes, h } from '../ui.js';
 
@@ -22,6 +23,8 @@ export function deployView(container, ctx) {
         field('fleet-name', 'Fleet name', h('input', { id: 'fleet-name', type: 'text', required: true, maxlength: '200', value: `fleet-${Date.now().toString(36)}` })),
         field('fleet-size', 'Machines', h('input', { id: 'fleet-size', type: 'number', min: '1', max: '1000', required: true, value: '2' })),
         field('fleet-prefix', 'Machine name prefix', h('input', { id: 'fleet-prefix', type: 'text', required: true, pattern: '[a-z0-9][a-z0-9-]*', value: 'db' })),
+        field('fleet-forwards', 'Forwarded guest ports (each machine gets host ports of its own)', h('input', { id: 'fleet-forwards',
+          type: 'text', placeholder: '5432, 22, 53/udp' })),
         h('label', { class: 'inline' }, h('input', { id: 'fleet-autoreset', type: 'checkbox', checked: true }), 'Autoreset (empty each disk at power-on)'),
         h('label', { class: 'inline' }, h('input', { id: 'fleet-start', type: 'checkbox' }), 'Start the machines'),
         h('div', {}, h('button', { type: 'submit' }, 'Deploy')), error);
@@ -32,7 +35,8 @@ export function deployView(container, ctx) {
           const operation = await post('/api/fleets', {
             name: form.querySelector('#fleet-name').value, goldenImageId: form.querySelector('#golden').value,
             size: Number(form.querySelector('#fleet-size').value), machineNamePrefix: form.querySelector('#fleet-prefix').value,
-            autoReset: form.querySelector('#fleet-autoreset').checked, start: form.querySelector('#fleet-start').checked });
+            autoReset: form.querySelector('#fleet-autoreset').checked, start: form.querySelector('#fleet-start').checked,
+            network: { forwards: forwards(form.querySelector('#fleet-forwards').value) } });
           operationId = operation.id;
           await showProgress();
         } catch (failure) {
@@ -44,6 +48,14 @@ export function deployView(container, ctx) {
     },
     onEvent: (event) => operationId && event.data?.id === operationId,
   };
+
+  /** "5432, 53/udp" → [{guestPort: 5432}, {guestPort: 53, protocol: 'udp'}]. */
+  function forwards(text) {
+    return text.split(/[\s,]+/).filter(Boolean).map((port) => {
+      const [guestPort, protocol] = port.split('/');
+      return protocol ? { guestPort: Number(guestPort), protocol } : { guestPort: Number(guestPort) };
+    });
+  }
 
   async function showProgress() {
     if (!operationId) return;

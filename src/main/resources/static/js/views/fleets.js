@@ -1,12 +1,16 @@
-// Fleets: members with live state, power buttons, scale, and the space the fleet uses against what it saves.
-import { all, patch, post } from '../api.js';
+// Fleets: members with live state, forwards and power buttons, scale, the inventory (JSON or Ansible), and the
+// space the fleet uses against what it saves.
+import { all, get, getText, patch, post } from '../api.js';
 import { actionButton, announce, badge, bar, bytes, h, legend } from '../ui.js';
+import { forwardList } from './machines.js';
 
 export function fleetsView(container, ctx) {
   const view = {
     title: 'Fleets',
     async refresh() {
       const fleets = await all('/api/fleets');
+      const inventories = await Promise.all(fleets.map((f) => get(`/api/fleets/${f.id}/inventory`).catch(() => null)));
+      fleets.forEach((f, i) => { f.inventory = inventories[i]; });
       container.replaceChildren(
         h('div', { class: 'row spread' }, h('h2', {}, 'Fleets'),
           ctx.can('admin') ? h('a', { class: 'button', href: '#/deploy' }, 'Deploy a fleet') : null),
@@ -43,11 +47,44 @@ function fleetCard(fleet, ctx) {
         }, error, 'secondary')) : null),
     error,
     h('div', { class: 'table-wrap members' }, h('table', {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Machine'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Disk'), ctx.can('operator') ? h('th', {}, 'Power') : null)),
-      h('tbody', {}, fleet.machines.map((m) => memberRow(m, ctx, error))))));
+      h('thead', {}, h('tr', {}, h('th', {}, 'Machine'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Disk'), h('th', {}, 'Forwards'),
+        ctx.can('operator') ? h('th', {}, 'Power') : null)),
+      h('tbody', {}, fleet.machines.map((m) => memberRow(m, forwardsOf(fleet, m), ctx, error))))),
+    inventoryButtons(fleet, error));
 }
 
-function memberRow(member, ctx, error) {
+/** The member's forwards from the fleet's inventory, as the machine lists them. */
+function forwardsOf(fleet, member) {
+  const host = fleet.inventory?.machines.find((m) => m.id === member.machineId);
+  return Object.entries(host?.forwards || {}).map(([key, endpoint]) => {
+    const [guestPort, protocol] = key.split('/');
+    const at = endpoint.lastIndexOf(':');
+    return { guestPort, protocol, hostAddress: endpoint.slice(0, at), hostPort: endpoint.slice(at + 1) };
+  });
+}
+
+/**
+ * The inventory as JSON or as an Ansible YAML inventory, shown and offered for download: fetched with the
+ * token (a plain link would carry none), so the file is made here.
+ */
+function inventoryButtons(fleet, error) {
+  const shown = h('pre', { class: 'inventory', 'aria-label': `Inventory of ${fleet.name}`, tabindex: '0', hidden: '' });
+  const download = h('a', { class: 'button secondary', hidden: '' }, 'Download');
+  const show = (label, format, type, extension) => actionButton(label, `${label} of ${fleet.name}`, async () => {
+    const text = format === 'ansible' ? await getText(`/api/fleets/${fleet.id}/inventory?format=ansible`)
+      : JSON.stringify(await get(`/api/fleets/${fleet.id}/inventory`), null, 2);
+    shown.textContent = text;
+    shown.hidden = false;
+    if (download.href) URL.revokeObjectURL(download.href);
+    download.href = URL.createObjectURL(new Blob([text], { type }));
+    download.download = `${fleet.name}-inventory.${extension}`;
+    download.hidden = false;
+  }, error, 'secondary');
+  return h('div', {}, h('div', { class: 'row' }, show('Inventory', 'json', 'application/json', 'json'),
+    show('Ansible inventory', 'ansible', 'application/yaml', 'yml'), download), shown);
+}
+
+function memberRow(member, forwards, ctx, error) {
   const running = member.state === 'running';
   const act = (action, enabled) => actionButton(capital(action), `${capital(action)} ${member.name}`, async () => {
     await post(`/api/machines/${member.machineId}/${action}`);
@@ -61,6 +98,7 @@ function memberRow(member, ctx, error) {
     h('td', {}, h('a', { href: `#/machines/${member.machineId}` }, member.name)),
     h('td', { class: 'state' }, badge(member.state)),
     h('td', { class: 'num' }, bytes(member.diskBytes)),
+    h('td', { class: 'forwards' }, forwardList(forwards)),
     ctx.can('operator') ? h('td', {}, h('div', { class: 'row' }, buttons)) : null);
 }
 

@@ -1,7 +1,14 @@
-// Machines: a list with power buttons; one machine's disks, snapshots and live console tail.
+// Machines: a list with power buttons; one machine's disks, network forwards, snapshots and live console tail.
 import { all, get, post } from '../api.js';
 import { openEvents } from '../events.js';
 import { actionButton, announce, badge, h } from '../ui.js';
+
+/** "5432/tcp → 127.0.0.1:40001", one per forward: where a client reaches each port of the guest. */
+export function forwardList(forwards) {
+  if (!forwards || forwards.length === 0) return h('span', { class: 'muted' }, 'none');
+  return h('ul', { class: 'forwards' }, forwards.map((f) => h('li', { 'data-forward': `${f.guestPort}/${f.protocol}` },
+    h('code', {}, `${f.guestPort}/${f.protocol}`), ' → ', h('code', {}, `${f.hostAddress}:${f.hostPort}`))));
+}
 
 export function machinesView(container, ctx, [machineId]) {
   return machineId ? machineDetail(container, ctx, machineId) : machineList(container, ctx);
@@ -30,11 +37,13 @@ function machineList(container, ctx) {
       container.replaceChildren(h('h2', {}, 'Machines'), error,
         machines.length === 0 ? h('p', { class: 'muted' }, 'No machines yet.') : h('div', { class: 'card table-wrap' }, h('table', {},
           h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'State'), h('th', { class: 'num hide-narrow' }, 'CPUs'),
-            h('th', { class: 'num hide-narrow' }, 'Memory'), h('th', { class: 'num' }, 'Disks'), ctx.can('operator') ? h('th', {}, 'Power') : null)),
+            h('th', { class: 'num hide-narrow' }, 'Memory'), h('th', { class: 'num' }, 'Disks'), h('th', {}, 'Forwards'),
+            ctx.can('operator') ? h('th', {}, 'Power') : null)),
           h('tbody', {}, machines.map((m) => h('tr', { 'data-machine': m.name },
             h('td', {}, h('a', { href: `#/machines/${m.id}` }, m.name)), h('td', {}, badge(m.state)),
             h('td', { class: 'num hide-narrow' }, m.cpus), h('td', { class: 'num hide-narrow' }, `${m.memoryMb} MiB`),
-            h('td', { class: 'num' }, m.attachments.length), ctx.can('operator') ? h('td', {}, powerButtons(m, ctx, error)) : null))))));
+            h('td', { class: 'num' }, m.attachments.length), h('td', { class: 'forwards' }, forwardList(m.network?.forwards)),
+            ctx.can('operator') ? h('td', {}, powerButtons(m, ctx, error)) : null))))));
     },
     onEvent: (event) => /^(machine|attachment)\./.test(event.type),
   };
@@ -64,6 +73,10 @@ function machineDetail(container, ctx, id) {
             h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'Type'), h('th', {}, 'Image'), h('th', {}, 'Autoreset'))),
             h('tbody', {}, machine.attachments.map((a) => h('tr', {}, h('td', {}, `${a.port}:${a.device}`), h('td', {}, a.type),
               h('td', {}, h('code', {}, a.imageId)), h('td', {}, a.autoReset ? 'yes' : 'no'))))))),
+        h('section', { class: 'card', 'aria-label': 'Network' }, h('h3', {}, 'Network'),
+          h('p', { class: 'muted' }, machine.network.mode === 'none' ? 'No network.'
+            : `User-mode networking · ${machine.network.outbound ? 'may reach out' : 'reaches nothing but its forwards'}`),
+          forwardList(machine.network.forwards)),
         h('section', { class: 'card' }, h('h3', {}, 'Snapshots'),
           flattenSnapshots(snapshots).length === 0 ? h('p', { class: 'muted' }, 'No snapshots.')
             : h('ul', {}, flattenSnapshots(snapshots).map((s) => h('li', {}, `${'— '.repeat(s.depth)}${s.name}${s.current ? ' (current)' : ''}`)))),

@@ -17,7 +17,9 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "diskfleet.security.admin-token=" + ConsoleServiceTest.ADMIN_TOKEN,
     "diskfleet.events.heartbeat=300ms",
-    "diskfleet.metrics.census-interval=0s"})
+    "diskfleet.metrics.census-interval=0s",
+    // below the ephemeral ports, so that a start's probe of its forwards finds them free
+    "diskfleet.network.host-ports=23100-23199"})
 @ContextConfiguration(initializers = TemporaryDataDir.class)
 @interface ConsoleServiceTest {
 

@@ -89,6 +89,7 @@ class WebConsoleBrowserTest {
         replace(form.findElement(By.id("fleet-name")), "pg-fleet");
         replace(form.findElement(By.id("fleet-size")), "2");
         replace(form.findElement(By.id("fleet-prefix")), "pg");
+        replace(form.findElement(By.id("fleet-forwards")), "5432, 22");
         form.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-progress"), "succeeded"));
         assertThat(browser.findElement(By.id("deploy-progress")).getText()).contains("pg-1").contains("pg-2");
@@ -98,6 +99,19 @@ class WebConsoleBrowserTest {
         By first = By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-1']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(first, "poweredOff"));
         assertThat(browser.findElements(By.cssSelector("[data-fleet='pg-fleet'] tbody tr"))).hasSize(2);
+        // Each member's forwards, where a client reaches them; and the fleet's inventory for Ansible.
+        String firstSsh = browser.findElement(first).findElement(By.cssSelector("li[data-forward='22/tcp']")).getText();
+        String secondSsh = browser.findElement(By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2']"
+                + " li[data-forward='22/tcp']")).getText();
+        assertThat(firstSsh).matches("22/tcp → 127\\.0\\.0\\.1:231\\d\\d");
+        assertThat(secondSsh).startsWith("22/tcp → 127.0.0.1:").isNotEqualTo(firstSsh);
+        browser.findElement(fleet).findElement(By.cssSelector("button[aria-label='Ansible inventory of pg-fleet']")).click();
+        By inventory = By.cssSelector("[data-fleet='pg-fleet'] pre.inventory");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(inventory, "ansible_port"));
+        assertThat(browser.findElement(inventory).getText()).contains("pg_fleet:").contains("pg-1:").contains("pg-2:")
+                .contains("ansible_port: " + firstSsh.substring(firstSsh.lastIndexOf(':') + 1));
+        assertThat(browser.findElement(fleet).findElement(By.linkText("Download")).getAttribute("download"))
+                .isEqualTo("pg-fleet-inventory.yml");
 
         // The buttons only ask; the new state arrives through the event stream and redraws the row.
         browser.findElement(first).findElement(By.cssSelector("button[aria-label='Start pg-1']")).click();
@@ -116,7 +130,8 @@ class WebConsoleBrowserTest {
         // The machine page: its disk, and the guest console as the guest writes it.
         browser.findElement(By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2'] a")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "pg-2"));
-        assertThat(browser.findElement(By.id("view")).getText()).contains("Disks").contains("immutable");
+        assertThat(browser.findElement(By.id("view")).getText()).contains("Disks").contains("immutable")
+                .contains("Network").contains("reaches nothing but its forwards").contains("5432/tcp → 127.0.0.1:");
         Path log = dataDir.resolve("guests").resolve(second).resolve("console.log");
         Files.createDirectories(log.getParent());
         Files.writeString(log, "pg-2 login: \n");

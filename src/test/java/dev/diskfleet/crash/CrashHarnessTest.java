@@ -38,10 +38,12 @@ class CrashHarnessTest {
      * Points the sample always kills at (their first time in a round), besides its even spread: the
      * recoveries from them do the work most worth cutting short. Before a merged child's file goes (recovery
      * removes it and renews its parent's stamp), during a fleet's deployment and during its deletion
-     * (recovery removes the fleet), and before a fleet start's autoreset (recovery redoes the reset).
+     * (recovery removes the fleet), and before a fleet start's autoreset (recovery redoes the reset); and
+     * once host ports are picked but not committed, where a port must come free again, not leak.
      */
     private static final List<String> SAMPLE_RECOVERING_POINTS = List.of("disk-transaction.before-merged-child-delete",
-            "fleet.batch-committed", "fleet-delete.members-removed", "disk-transaction.reset-done");
+            "fleet.batch-committed", "fleet-delete.members-removed", "disk-transaction.reset-done",
+            "host-ports.forwards-written");
     /** The recovery points the sample prefers, in this order: one kill at a point of each name, if passed. */
     private static final List<String> SAMPLE_RECOVERY_POINTS = List.of("intent-recovery.merged-child-removed",
             "fleet-delete.members-removed", "intent-recovery.reset-redone", "intent.before-settle");
@@ -76,7 +78,8 @@ class CrashHarnessTest {
             assertThat(CrashPointCatalogue.names(named)).as("the round passes the points of every kind of change")
                     .contains("image-create.file-made", "upload.file-made", "clone.file-made", "fleet-deploy.base-made",
                             "fleet.batch-committed", "fleet-scale.member-removed", "fleet-delete.base-removed",
-                            "snapshot-delete.file-step-done", "machine-delete.layer-merged", "disk-transaction.committed");
+                            "snapshot-delete.file-step-done", "machine-delete.layer-merged", "disk-transaction.committed",
+                            "host-ports.picked", "host-ports.forwards-written");
             List<CrashHarness.Kill> kills = plan(named, full, random);
             outcomes.addAll(harness.run(kills));
             assertThat(outcomes).as("every planned kill was followed by a restart and a check")

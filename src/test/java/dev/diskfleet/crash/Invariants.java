@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What must hold after a restart, whatever the kill interrupted: no orphan file and no temporary file; every
+ * host port given out is one existing machine's alone; every
  * image ready, its file clean (no corruption, no leaked unit) by the service's check and, for a base image,
  * by {@code qemu-img check}; every
  * fleet ready with its size in machines; every machine's disks readable through their chains; no operation
@@ -42,6 +43,7 @@ final class Invariants {
                         + fleet.path("size").asInt() + " machines");
             }
         }
+        checkHostPorts(api, problems);
         for (JsonNode machine : all(api, "/api/machines")) {
             String id = machine.path("id").asString();
             for (JsonNode attachment : api.get("/api/machines/" + id + "/attachments").expectOk()) {
@@ -61,6 +63,28 @@ final class Invariants {
             }
         }
         return problems;
+    }
+
+    /**
+     * Every host port given out belongs to exactly one existing machine: no two machines list one port, and
+     * the service counts no port that no machine lists (a leak).
+     */
+    private static void checkHostPorts(Client api, List<String> problems) {
+        java.util.Map<String, String> holders = new java.util.HashMap<>();
+        for (JsonNode machine : all(api, "/api/machines")) {
+            for (JsonNode forward : machine.path("network").path("forwards")) {
+                String port = forward.path("hostPort").asInt() + "/" + forward.path("protocol").asString();
+                String other = holders.put(port, machine.path("name").asString());
+                if (other != null) {
+                    problems.add("host port " + port + " is given to machines " + other + " and "
+                            + machine.path("name").asString());
+                }
+            }
+        }
+        long counted = api.get("/api/host").expectOk().path("network").path("forwards").asLong();
+        if (counted != holders.size()) {
+            problems.add(counted + " host ports given out but machines list " + holders.size());
+        }
     }
 
     private static void checkImage(Client api, Path storageRoot, JsonNode image, List<String> problems) {

@@ -101,6 +101,11 @@ final class ServiceProcess implements AutoCloseable {
         return launch(dataDir, log, crashPoint, null);
     }
 
+    static String hostPorts(Path dataDir) {
+        int first = 20000 + Math.floorMod(dataDir.toAbsolutePath().toString().hashCode(), 9000);
+        return first + "-" + (first + 199);
+    }
+
     private static Process launch(Path dataDir, Path log, String crashPoint, String recoveryPoint) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -118,6 +123,9 @@ final class ServiceProcess implements AutoCloseable {
                 // The workload's machines have no bootable disk and write into running machines' disks over
                 // HTTP: records only, as the rest of the suite (guests are RealGuestsTest's subject).
                 "--diskfleet.hypervisor=none",
+                // Fleet starts probe their forwards' host ports: a range of this data folder's own, below the
+                // ephemeral ports, and the same at every restart (picked ports are kept in rows).
+                "--diskfleet.network.host-ports=" + hostPorts(dataDir),
                 "--logging.level.root=WARN", "--logging.level.org.springframework.boot.tomcat=INFO",
                 "--logging.level.org.springframework.boot.web=INFO", "--logging.level.dev.diskfleet=INFO"));
         try {

@@ -9,8 +9,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One round of everything the service changes rows and files for, over HTTP, with names of its own: a
- * blank image, an upload, a clone, a machine with the blank image attached, guest writes of tens of MiB,
- * snapshots taken, restored and deleted (merges), a fleet deployed, scaled up and down, started, written
+ * blank image, an upload, a clone, a machine with port forwards and the blank image attached, guest writes of tens of MiB,
+ * snapshots taken, restored and deleted (merges), a fleet with forwards deployed, scaled up and down, started, written
  * and deleted, the machine deleted with a snapshot left (a merge), the images deleted. It records what the
  * machine's disk must read after every acknowledged change; while a request is unanswered, both the state
  * before it and the state after it are acceptable.
@@ -53,8 +53,11 @@ final class Workload {
                     "type", "normal")).expectOk();
             return lastSegment(succeeded(api.awaitOperation(op.path("id").asString())).path("resourceUrl").asString());
         });
+        // a named host port (below every picked range, one per cycle) and a picked one
         machineId = step("create machine", () -> api.post("/api/machines", Map.of("name", "m-" + tag, "cpus", 1,
-                "memoryMb", 256)).expectOk().path("id").asString());
+                "memoryMb", 256, "network", Map.of("forwards", List.of(Map.of("guestPort", 22, "hostPort",
+                        19000 + cycle % 1000), Map.of("guestPort", 5432)))))
+                .expectOk().path("id").asString());
         attachmentId = step("attach", () -> api.post("/api/machines/" + machineId + "/attachments",
                 Map.of("imageId", diskImageId, "port", 0, "device", 0)).expectOk().path("id").asString());
 
@@ -73,7 +76,9 @@ final class Workload {
 
         String fleetId = step("deploy fleet", () -> {
             JsonNode op = api.post("/api/fleets", Map.of("name", "f-" + tag, "goldenImageId", goldenId, "size", 3,
-                    "machineNamePrefix", "f" + tag, "autoReset", true, "start", false)).expectOk();
+                    "machineNamePrefix", "f" + tag, "autoReset", true, "start", false, "network",
+                    Map.of("forwards", List.of(Map.of("guestPort", 5432), Map.of("guestPort", 53, "protocol", "udp")))))
+                    .expectOk();
             return lastSegment(succeeded(api.awaitOperation(op.path("id").asString())).path("resourceUrl").asString());
         });
         step("scale fleet up", () -> succeeded(api.awaitOperation(api.patch("/api/fleets/" + fleetId,

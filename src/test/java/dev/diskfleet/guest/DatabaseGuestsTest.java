@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,12 +31,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Database guests reached the way a client reaches them: the example golden (Redis on 6379, an address by
- * DHCP, its name from the seed) on one immutable base, each machine with a forward of 6379 from a host port
- * on 127.0.0.1 and no way out. Judge: Redis's own protocol on each forward.
+ * Database guests reached the way a client reaches them: fleets of the example golden (Redis on 6379, an
+ * address by DHCP, its name from the seed), each member with a forward of 6379 from a host port of its own
+ * on 127.0.0.1 and no way out. Judge: Redis's own protocol (RESP over a plain socket) on each forward.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "diskfleet.hypervisor=qemu")
 @GuestTest
@@ -44,12 +47,20 @@ class DatabaseGuestsTest {
 
     private static final Duration BOOT = RealGuestsTest.BOOT;
     private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();
+    /** Below the ephemeral ports, and away from the ranges of test JVMs running beside this one. */
+    private static final int FIRST = 20000 + new Random().nextInt(9000);
+    private static final int LAST = FIRST + 19;
 
     @LocalServerPort
     int port;
 
     private DiskfleetClient api;
     private final String prefix = "db" + UUID.randomUUID().toString().substring(0, 6);
+
+    @DynamicPropertySource
+    static void hostPorts(DynamicPropertyRegistry registry) {
+        registry.add("diskfleet.network.host-ports", () -> FIRST + "-" + LAST);
+    }
 
     @BeforeAll
     static void guestTools() {
@@ -70,50 +81,53 @@ class DatabaseGuestsTest {
     }
 
     @Test
-    void eachGuestAnswersOnItsOwnForwardKnowsItsNameKeepsItsDataApartAndAutoresetForgetsIt() throws Exception {
-        String golden = api.upload("PUT", "/api/images/uploads?name=" + prefix + "-golden&type=immutable",
+    void eachFleetMemberAnswersOnItsOwnForwardKnowsItsNameKeepsItsDataApartAndAutoresetForgetsIt() throws Exception {
+        String qcow2 = api.upload("PUT", "/api/images/uploads?name=" + prefix + "-golden&type=immutable",
                 BodyPublishers.ofFile(TestGuest.exampleGolden())).expect(201).json().path("id").asString();
-        List<JsonNode> machines = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            // the third keeps what its guest writes: autoreset off
-            machines.add(machine(prefix + "-" + i, golden, i != 3));
-        }
+        String vdi = cloneTo(qcow2, "vdi");
+        // Both deploy and boot at once: three qcow2 members with autoreset, one VDI member without.
+        String deployResetting = deploy(prefix + "-q", qcow2, 3, true);
+        String deployKeeping = deploy(prefix + "-v", vdi, 1, false);
+        String resetting = await(deployResetting);
+        List<Member> members = new ArrayList<>(members(resetting));
+        List<Member> kept = members(await(deployKeeping));
+        members.addAll(kept);
         try {
-            List<Integer> ports = new ArrayList<>();
-            for (JsonNode machine : machines) {
-                String id = machine.path("id").asString();
-                api.postEmpty("/api/machines/" + id + "/start").expect(200);
-                JsonNode forward = machine.path("network").path("forwards").get(0);
-                assertThat(forward.path("hostAddress").asString()).isEqualTo("127.0.0.1");
-                ports.add(forward.path("hostPort").asInt());
+            assertThat(members).hasSize(4);
+            assertThat(members.stream().map(Member::port)).doesNotHaveDuplicates()
+                    .allSatisfy(hostPort -> assertThat(hostPort).isBetween(FIRST, LAST));
+            for (Member member : members) {
+                assertThat(awaitRedis(member)).isEqualTo("+PONG");
+                assertThat(console(member.id())).contains(TestGuest.identityLine(member.id(), member.name(),
+                        member.id()));
+                assertThat(redis(member.port(), "SET", "key-" + member.name(), member.name())).isEqualTo("+OK");
             }
-            assertThat(ports).doesNotHaveDuplicates();
-            for (int i = 0; i < 3; i++) {
-                String id = machines.get(i).path("id").asString();
-                assertThat(awaitRedis(ports.get(i), id)).isEqualTo("+PONG");
-                assertThat(console(id)).contains(TestGuest.identityLine(id, machines.get(i).path("name").asString(), id));
-                assertThat(redis(ports.get(i), "SET", "written-by", machines.get(i).path("name").asString()))
-                        .isEqualTo("+OK");
-            }
-            for (int i = 0; i < 3; i++) {
-                assertThat(redis(ports.get(i), "GET", "written-by"))
-                        .as("each guest has its own data").isEqualTo("$" + machines.get(i).path("name").asString());
+            for (Member member : members) {
+                for (Member other : members) {
+                    assertThat(redis(member.port(), "GET", "key-" + other.name()))
+                            .as("%s asked for the key written to %s", member.name(), other.name())
+                            .isEqualTo(member == other ? "$" + other.name() : "$-1");
+                }
             }
 
-            for (int i : new int[] {0, 2}) {
-                String id = machines.get(i).path("id").asString();
-                api.postEmpty("/api/machines/" + id + "/reset").expect(200);
-                assertThat(awaitRedis(ports.get(i), id)).isEqualTo("+PONG");
+            Member first = members.get(0);
+            Member keeper = kept.get(0);
+            for (Member member : List.of(first, keeper)) {
+                api.postEmpty("/api/machines/" + member.id() + "/reset").expect(200);
+                // the console of the boot before the reset says the same: wait for Redis anew
+                assertThat(awaitRedis(member)).isEqualTo("+PONG");
             }
-            assertThat(redis(ports.get(0), "GET", "written-by")).as("autoreset forgot the write").isEqualTo("$-1");
-            assertThat(redis(ports.get(2), "GET", "written-by")).as("autoreset off kept it")
-                    .isEqualTo("$" + machines.get(2).path("name").asString());
-            assertThat(api.get("/api/machines/" + machines.get(0).path("id").asString()).expect(200).json()
-                    .path("network").path("forwards").get(0).path("hostPort").asInt())
-                    .as("the same port after a power cycle").isEqualTo(ports.get(0));
+            assertThat(redis(first.port(), "GET", "key-" + first.name())).as("autoreset forgot the write")
+                    .isEqualTo("$-1");
+            assertThat(redis(keeper.port(), "GET", "key-" + keeper.name())).as("autoReset false kept it")
+                    .isEqualTo("$" + keeper.name());
+            assertThat(members(resetting).get(0).port()).as("the same port after a power cycle")
+                    .isEqualTo(first.port());
+            assertThat(redis(members.get(1).port(), "GET", "key-" + members.get(1).name()))
+                    .as("a member not reset keeps its data").isEqualTo("$" + members.get(1).name());
         } finally {
-            for (JsonNode machine : machines) {
-                api.postEmpty("/api/machines/" + machine.path("id").asString() + "/stop?force=true");
+            for (Member member : members) {
+                api.postEmpty("/api/machines/" + member.id() + "/stop?force=true");
             }
         }
     }
@@ -139,19 +153,50 @@ class DatabaseGuestsTest {
         }
     }
 
-    private JsonNode machine(String name, String golden, boolean autoReset) {
-        JsonNode machine = api.post("/api/machines", body("name", name, "memoryMb", 256,
+    /** A member of a fleet as its inventory lists it: its forward of 6379 from {@code port} on 127.0.0.1. */
+    private record Member(String id, String name, int port) {
+    }
+
+    /** Deploys and starts a fleet of the database guest with a forward of 6379; its operation's URL. */
+    private String deploy(String name, String golden, int size, boolean autoReset) {
+        return api.post("/api/fleets", body("name", name, "goldenImageId", golden, "size", size,
+                "machineNamePrefix", name, "autoReset", autoReset, "start", true, "memoryMb", 256,
                 "network", body("mode", "user", "outbound", false, "forwards", List.of(body("guestPort", 6379)))))
-                .expect(201).json();
-        String id = machine.path("id").asString();
-        MACHINES.add(UUID.fromString(id));
-        api.post("/api/machines/" + id + "/attachments", body("imageId", golden, "port", 0, "device", 0,
-                "autoReset", autoReset)).expect(201);
-        return api.get("/api/machines/" + id).expect(200).json();
+                .expect(202).header("Location").orElseThrow();
+    }
+
+    /** The fleet's id once its deploy succeeded. */
+    private String await(String operation) throws InterruptedException {
+        JsonNode done = api.awaitOperation(operation);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        return api.get(done.path("resourceUrl").asString()).expect(200).json().path("id").asString();
+    }
+
+    private List<Member> members(String fleet) {
+        List<Member> members = new ArrayList<>();
+        for (JsonNode host : api.get("/api/fleets/" + fleet + "/inventory").expect(200).json().path("machines")) {
+            String endpoint = host.path("forwards").path("6379/tcp").asString();
+            assertThat(endpoint).as(host.toString()).startsWith("127.0.0.1:");
+            Member member = new Member(host.path("id").asString(), host.path("name").asString(),
+                    Integer.parseInt(endpoint.substring("127.0.0.1:".length())));
+            MACHINES.add(UUID.fromString(member.id()));
+            members.add(member);
+        }
+        return members;
+    }
+
+    private String cloneTo(String image, String format) throws InterruptedException {
+        String operation = api.post("/api/images/" + image + "/clone", body("name", prefix + "-" + format, "format",
+                format, "type", "immutable")).expect(202).header("Location").orElseThrow();
+        JsonNode done = api.awaitOperation(operation);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        return api.get(done.path("resourceUrl").asString()).expect(200).json().path("id").asString();
     }
 
     /** PING until the guest's Redis answers through its forward (the forward listens from QEMU's start). */
-    private String awaitRedis(int hostPort, String machine) throws InterruptedException {
+    private String awaitRedis(Member member) throws InterruptedException {
+        int hostPort = member.port();
+        String machine = member.id();
         long deadline = System.nanoTime() + BOOT.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {

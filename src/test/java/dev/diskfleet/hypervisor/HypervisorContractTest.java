@@ -3,6 +3,9 @@ package dev.diskfleet.hypervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +33,36 @@ public abstract class HypervisorContractTest {
 
     /** A guest with no disk: it runs (in firmware) until it is stopped, and ignores ACPI. */
     protected GuestSpec idleGuest(UUID machineId) {
+        return idleGuest(machineId, GuestNetwork.NONE);
+    }
+
+    /** {@link #idleGuest(UUID)} with a network. */
+    protected GuestSpec idleGuest(UUID machineId, GuestNetwork network) {
         GuestSpec spec = new GuestSpec(machineId, "contract-" + machineId.toString().substring(0, 8), 1, 32,
-                List.of(), data.resolve(machineId.toString().substring(0, 8)));
+                List.of(), data.resolve(machineId.toString().substring(0, 8)), network);
         started.add(spec);
         return spec;
+    }
+
+    /** User-mode networking with one TCP forward from 127.0.0.1:{@code hostPort} to guest port 5432. */
+    protected static GuestNetwork forwarding(int hostPort) {
+        return new GuestNetwork(GuestNetwork.Mode.USER, false, List.of(
+                new GuestNetwork.Forward(GuestNetwork.Protocol.TCP, "127.0.0.1", hostPort, 5432)));
+    }
+
+    @Test
+    void aGuestWhoseForwardsHostPortIsHeldIsRefusedAndNothingOfItRuns() throws IOException {
+        Hypervisor driver = driver();
+        try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            GuestSpec spec = idleGuest(UUID.randomUUID(), forwarding(holder.getLocalPort()));
+
+            assertThatThrownBy(() -> driver.start(spec)).isInstanceOfSatisfying(HostPortBusyException.class,
+                    busy -> assertThat(busy.forward().hostPort()).isEqualTo(holder.getLocalPort()))
+                    .hasMessageContaining(String.valueOf(holder.getLocalPort()));
+            assertThat(driver.state(spec.machineId())).isEqualTo(GuestState.STOPPED);
+            assertThat(driver.runningGuests()).isEmpty();
+            assertThat(newDriver().adopt(spec.machineId(), spec.runDirectory())).as("no guest left to adopt").isFalse();
+        }
     }
 
     protected final Hypervisor driver() {

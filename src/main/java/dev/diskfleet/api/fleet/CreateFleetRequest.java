@@ -1,8 +1,10 @@
 package dev.diskfleet.api.fleet;
 
 import dev.diskfleet.api.machine.CloudInitRequest;
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.fleet.FleetLimits;
+import dev.diskfleet.domain.machine.MachineLimits;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -24,6 +26,11 @@ public record CreateFleetRequest(
         @Schema(description = "Machines are named <prefix>-1 … <prefix>-N", example = "pg") String machineNamePrefix,
         @Schema(description = "Reset each machine's disk at every power-on; default true", example = "true") Boolean autoReset,
         @Schema(description = "Start the machines once made; default false", example = "true") Boolean start,
+        @Min(1) @Max(MachineLimits.MAX_CPUS) @Schema(description = "Virtual CPUs of each machine; default 1", example = "2") Integer cpus,
+        @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
+        @Schema(description = "Memory of each machine in MiB; default 1024", example = "1024") Integer memoryMb,
+        @Valid @Schema(description = "Each machine's network; its forwards name no hostPort: every machine gets host"
+                + " ports of its own") NetworkRequest network,
         @Valid @Schema(description = "Every member's cloud-init seed (also for members a scale adds); each member's"
                 + " meta-data names it by its own id (instance-id) and name (local-hostname)") CloudInitRequest cloudInit) {
 }

@@ -4,6 +4,7 @@ import java.lang.annotation.Target;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Retention;
 import java.lang.annotation.ElementType;
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
@@ -11,6 +12,7 @@ import dev.diskfleet.api.web.ProblemMapper;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
+import dev.diskfleet.provisioning.fleet.FleetInventory;
 import dev.diskfleet.provisioning.fleet.FleetPlan;
 import dev.diskfleet.api.machine.CloudInitRequest;
 import dev.diskfleet.provisioning.fleet.FleetPower;
@@ -36,6 +38,7 @@ import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,6 +61,24 @@ public class FleetController {
             {"type":"https://diskfleet.dev/problems/machines-running","title":"Conflict","status":409,\
             "detail":"cannot delete fleet pg-test: machines [pg-1, pg-2] are running; stop them first, or add \
             ?force=true to stop them as part of this request","instance":"/api/fleets/5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d"}""";
+
+    private static final String YAML = "application/yaml";
+    private static final String ANSIBLE_EXAMPLE = """
+            all:
+              children:
+                pg_test:
+                  hosts:
+                    pg-1:
+                      ansible_host: 127.0.0.1
+                      ansible_port: 40001
+                      diskfleet_machine_id: 9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d
+                      diskfleet_state: running
+                      diskfleet_forwards:
+                        22/tcp: 127.0.0.1:40001
+                        5432/tcp: 127.0.0.1:40000
+                  vars:
+                    diskfleet_fleet_id: 5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d
+            """;
 
     private final FleetCatalog fleets;
     private final FleetProvisioner provisioner;
@@ -85,9 +106,11 @@ public class FleetController {
                     examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
     @ApiResponse(responseCode = "404", description = "No image has goldenImageId", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.GOLDEN_NOT_FOUND)))
-    @ApiResponse(responseCode = "409", description = "The name is taken, or a running machine uses the golden image",
+    @ApiResponse(responseCode = "409", description = "The name is taken, a running machine uses the golden image, or"
+            + " diskfleet.network.host-ports has too few free ports for every member's forwards (nothing was made)",
             content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "fleet-name-taken", value = ProblemExamples.FLEET_NAME_TAKEN),
+                    @ExampleObject(name = "host-ports-exhausted", value = ProblemExamples.HOST_PORTS_EXHAUSTED),
                     @ExampleObject(name = "image-in-use", value = ProblemExamples.GOLDEN_IN_USE)}))
     @ApiResponse(responseCode = "507", description = "The base clone would leave less than"
             + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
@@ -95,7 +118,9 @@ public class FleetController {
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
-                Boolean.TRUE.equals(request.start()), CloudInitRequest.orDefault(request.cloudInit()))));
+                Boolean.TRUE.equals(request.start()), request.cpus(), request.memoryMb(),
+                NetworkRequest.planOrDefault(request.network(), "network"),
+                CloudInitRequest.orDefault(request.cloudInit()))));
     }
 
     @GetMapping
@@ -112,6 +137,25 @@ public class FleetController {
         return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion())).body(FleetResponse.of(fleets.details(fleet)));
     }
 
+    @GetMapping(value = "/{id}/inventory", produces = {MediaType.APPLICATION_JSON_VALUE, YAML})
+    @Operation(operationId = "getFleetInventory", summary = "Where to reach each machine: its name, id, state and the"
+            + " host endpoint of each forward; format=ansible gives an Ansible YAML inventory (ansible_host and"
+            + " ansible_port from the forward of guest port 22, when there is one)")
+    @ApiResponse(responseCode = "200", description = "The inventory", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = InventoryResponse.class)),
+            @Content(mediaType = YAML, examples = @ExampleObject(value = ANSIBLE_EXAMPLE))})
+    public ResponseEntity<?> inventory(@PathVariable UUID id,
+            @Parameter(description = "json (default) or ansible") @RequestParam(defaultValue = "json")
+            @jakarta.validation.constraints.Pattern(regexp = "json|ansible", message = "must be json or ansible")
+            String format) {
+        FleetInventory inventory = fleets.inventory(id);
+        if (format.equals("ansible")) {
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType(YAML + ";charset=UTF-8"))
+                    .body(AnsibleInventory.of(inventory));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(InventoryResponse.of(inventory));
+    }
+
     @PatchMapping("/{id}")
     @Operation(operationId = "scaleFleet", summary = "Scale a fleet to a new size; answers 202 with the operation to follow. Scaling up adds the "
             + "lowest free numbers, powered off; scaling down removes the highest-numbered machines and their disks, "
@@ -122,8 +166,10 @@ public class FleetController {
     @ApiResponse(responseCode = "412", description = "If-Match names another version than the fleet's current ETag",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     @ApiResponse(responseCode = "409", description = "Machines that scaling down removes are running (and no force),"
-            + " or the fleet is busy", content = @Content(mediaType = PROBLEM,
-                    examples = @ExampleObject(value = MACHINES_RUNNING)))
+            + " the fleet is busy, or the new members' forwards need more free host ports than"
+            + " diskfleet.network.host-ports has (nothing was made)", content = @Content(mediaType = PROBLEM,
+                    examples = {@ExampleObject(name = "machines-running", value = MACHINES_RUNNING),
+                            @ExampleObject(name = "host-ports-exhausted", value = ProblemExamples.HOST_PORTS_EXHAUSTED)}))
     @ApiResponse(responseCode = "507", description = "The new machines' disks would leave less than"
             + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
                     examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))

@@ -3,6 +3,7 @@ package dev.diskfleet.api.machine;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.api.web.PrintableText;
 import dev.diskfleet.domain.machine.MachineLimits;
+import dev.diskfleet.api.network.NetworkRequest;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -18,5 +19,5 @@ public record CreateMachineRequest(
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
         @Schema(description = "Guest memory in MiB; default 1024", example = "4096") Integer memoryMb,
         @Valid CloudInitRequest cloudInit,
-        NetworkRequest network) {
+        @Valid @Schema(description = "Default: user-mode networking without forwards or outbound access") NetworkRequest network) {
 }

@@ -2,6 +2,7 @@ package dev.diskfleet.api.machine;
 
 import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.provisioning.guest.Guests;
+import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineService;
@@ -68,10 +69,13 @@ public class MachineController {
     @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
     @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
-    @ApiResponse(responseCode = "409", description = "The name is taken, a named host port is another machine's (host-port-taken), or no host port of the range is free (host-ports-exhausted)", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.MACHINE_NAME_TAKEN)))
+    @ApiResponse(responseCode = "409", description = "The name is taken, or a named hostPort is another machine's",
+            content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
+                    @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
-                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.orDefault(request.network()));
+                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.planOrDefault(request.network(), "network"));
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
                 .eTag(ETags.of(machine.getVersion()))
                 .body(MachineResponse.of(machines.details(machine)));
@@ -99,15 +103,17 @@ public class MachineController {
     @Operation(operationId = "updateMachine", summary = "Rename, describe, or change CPUs, memory, the cloud-init seed or the network (powered off only); honours If-Match")
     @ApiResponse(responseCode = "200", description = "The changed machine, with its new ETag")
     @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
-    @ApiResponse(responseCode = "409", description = "The machine is running, or the name is taken", content = @Content(
+    @ApiResponse(responseCode = "409", description = "The machine is running, the name is taken, or a named hostPort is"
+            + " another machine's", content = @Content(
             mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_RUNNING_CHANGE),
-                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN)}))
+                    @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
+                    @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> update(@PathVariable UUID id, @Valid @RequestBody PatchMachineRequest patch,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return withETag(id, machines.update(id, new MachinePatch(patch.name(), patch.description(), patch.cpus(),
                 patch.memoryMb(), patch.cloudInit() == null ? null : patch.cloudInit().toPatch(),
-                patch.network() == null ? null : patch.network().toNetwork()), ETags.ifMatch(ifMatch)));
+                patch.network() == null ? null : patch.network().toPlan("network")), ETags.ifMatch(ifMatch)));
     }
 
     @DeleteMapping("/{id}")
@@ -126,9 +132,11 @@ public class MachineController {
     @Operation(operationId = "startMachine", summary = "Power on: every attached differencing image with autoReset on"
             + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
-    @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, or a user's NBD export"
-            + " shares a disk with the guest", content = @Content(mediaType = "application/problem+json",
-                    examples = @ExampleObject(value = ProblemExamples.MACHINE_ALREADY_RUNNING)))
+    @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, a user's NBD export"
+            + " shares a disk with the guest, or another process holds a forward's host port (the machine stays"
+            + " powered off)", content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
+                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));

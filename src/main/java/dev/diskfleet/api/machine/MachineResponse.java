@@ -1,6 +1,7 @@
 package dev.diskfleet.api.machine;
 
 import dev.diskfleet.api.attachment.AttachmentResponse;
+import dev.diskfleet.api.network.NetworkResponse;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineDetails;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -8,7 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-@Schema(description = "A machine: its hardware, power state, disks and current snapshot")
+@Schema(description = "A machine: its hardware, power state, disks, network and current snapshot")
 public record MachineResponse(
         @Schema(example = "9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d") UUID id,
         @Schema(example = "pg-1") String name,
@@ -16,10 +17,10 @@ public record MachineResponse(
         @Schema(example = "2") int cpus,
         @Schema(example = "4096") int memoryMb,
         CloudInitResponse cloudInit,
-        NetworkResponse network,
         @Schema(description = "poweredOff or running", example = "poweredOff") String state,
         @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,
         List<AttachmentResponse> attachments,
+        NetworkResponse network,
         @Schema(description = "How the last guest run ended; null before the first") LastExitResponse lastExit,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
@@ -27,9 +28,9 @@ public record MachineResponse(
     public static MachineResponse of(MachineDetails details) {
         Machine machine = details.machine();
         return new MachineResponse(machine.getId(), machine.getName(), machine.getDescription(), machine.getCpus(),
-                machine.getMemoryMb(), CloudInitResponse.of(machine.cloudInit()),
-                NetworkResponse.of(machine, details.forwardAddress()), machine.getState().apiName(), machine.getCurrentSnapshotId(),
-                details.attachments().stream().map(AttachmentResponse::of).toList(),
+                machine.getMemoryMb(), CloudInitResponse.of(machine.cloudInit()), machine.getState().apiName(),
+                machine.getCurrentSnapshotId(), details.attachments().stream().map(AttachmentResponse::of).toList(),
+                NetworkResponse.of(details.network()),
                 machine.lastExit().map(LastExitResponse::of).orElse(null), machine.getCreatedAt(),
                 machine.getUpdatedAt());
     }

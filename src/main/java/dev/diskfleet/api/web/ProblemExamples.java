@@ -87,6 +87,22 @@ public final class ProblemExamples {
             {"type":"https://diskfleet.dev/problems/machine-name-taken","title":"Conflict","status":409,\
             "detail":"a machine named 'pg-1' already exists; machine names are unique","instance":"/api/machines"}""";
 
+    public static final String HOST_PORT_TAKEN = """
+            {"type":"https://diskfleet.dev/problems/host-port-taken","title":"Conflict","status":409,\
+            "detail":"host port 2222/tcp is forwarded to another machine already; name another hostPort or leave it\
+             out to get a free one","instance":"/api/machines"}""";
+
+    public static final String HOST_PORT_BUSY = """
+            {"type":"https://diskfleet.dev/problems/host-port-busy","title":"Conflict","status":409,\
+            "detail":"cannot start machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): host port 40001/tcp on\
+             127.0.0.1 (forwarded to guest port 5432) is held by another process; stop that process, or give the\
+             forward another hostPort (PATCH the machine's network)",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start"}""";
+
+    public static final String HOST_PORTS_EXHAUSTED = """
+            {"type":"https://diskfleet.dev/problems/host-ports-exhausted","title":"Conflict","status":409,\
+            "detail":"deploying fleet pg-test needs 20 tcp host ports but only 12 of diskfleet.network.host-ports\
+             40000-44999 are free","instance":"/api/fleets"}""";
     public static final String USER_DATA_TOO_LARGE = """
             {"type":"https://diskfleet.dev/problems/user-data-too-large","title":"Content too large","status":413,\
             "detail":"the user-data is 70000 bytes; at most 65536 are allowed (diskfleet.limits.max-user-data)",\

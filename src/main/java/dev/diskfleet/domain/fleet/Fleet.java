@@ -3,8 +3,13 @@ package dev.diskfleet.domain.fleet;
 import dev.diskfleet.domain.BaseEntity;
 import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.CloudInitColumns;
+import dev.diskfleet.domain.network.ForwardProtocol;
+import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.domain.network.NetworkModeColumn;
+import dev.diskfleet.domain.network.NetworkPlan;
 import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -12,6 +17,9 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -46,6 +54,23 @@ public class Fleet extends BaseEntity {
     @Column(nullable = false)
     private FleetState state;
 
+    /** CPUs and memory of each member; null: the machine defaults. */
+    @Column(name = "member_cpus")
+    private Integer memberCpus;
+
+    @Column(name = "member_memory_mb")
+    private Integer memberMemoryMb;
+
+    @Convert(converter = NetworkModeColumn.class)
+    @Column(name = "member_network_mode", nullable = false)
+    private NetworkMode memberNetworkMode = NetworkMode.USER;
+
+    @Column(name = "member_network_outbound", nullable = false)
+    private boolean memberNetworkOutbound;
+
+    /** The guest ports forwarded on each member, {@code 5432/tcp,22/tcp}; each member gets its own host ports. */
+    @Column(name = "member_forwards", nullable = false)
+    private String memberForwards = "";
     /** The cloud-init setting every member gets, on deploy and on scale; each member's seed names it. */
     @Embedded
     @AssociationOverride(name = "metaData", joinTable = @JoinTable(name = "fleet_cloud_init_meta_data",
@@ -65,6 +90,40 @@ public class Fleet extends BaseEntity {
         this.machineNamePrefix = machineNamePrefix;
         this.autoReset = autoReset;
         this.state = FleetState.PROVISIONING;
+    }
+
+    /**
+     * What each member gets besides its disk. Host ports are never part of it: every member gets its own,
+     * picked by the service.
+     */
+    public void setMemberHardware(Integer cpus, Integer memoryMb, NetworkPlan network) {
+        if (network.forwards().stream().anyMatch(forward -> forward.hostPort() != null)) {
+            throw new IllegalArgumentException("a fleet's forwards name no host port");
+        }
+        this.memberCpus = cpus;
+        this.memberMemoryMb = memoryMb;
+        this.memberNetworkMode = network.mode();
+        this.memberNetworkOutbound = network.outbound();
+        this.memberForwards = String.join(",", network.forwards().stream().map(NetworkPlan.Forward::key).toList());
+    }
+
+    public Integer getMemberCpus() {
+        return memberCpus;
+    }
+
+    public Integer getMemberMemoryMb() {
+        return memberMemoryMb;
+    }
+
+    /** The network each member gets: the fleet's forwards, each host port left to the service. */
+    public NetworkPlan memberNetwork() {
+        List<NetworkPlan.Forward> forwards = new ArrayList<>();
+        for (String key : memberForwards.isEmpty() ? new String[0] : memberForwards.split(",")) {
+            String[] portAndProtocol = key.split("/");
+            forwards.add(new NetworkPlan.Forward(ForwardProtocol.valueOf(portAndProtocol[1].toUpperCase(Locale.ROOT)),
+                    Integer.parseInt(portAndProtocol[0]), null));
+        }
+        return new NetworkPlan(memberNetworkMode, memberNetworkOutbound, forwards);
     }
 
     /** The name of member {@code ordinal} (1-based): {@code <prefix>-<ordinal>}. */

@@ -1,20 +1,19 @@
 package dev.diskfleet.domain.machine;
 
 import dev.diskfleet.domain.BaseEntity;
+import dev.diskfleet.domain.network.NetworkMode;
+import dev.diskfleet.domain.network.NetworkModeColumn;
 import jakarta.persistence.AssociationOverride;
-import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
-import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.JoinTable;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,15 +61,13 @@ public class Machine extends BaseEntity {
             joinColumns = @JoinColumn(name = "machine_id")))
     private CloudInitColumns cloudInit = new CloudInitColumns();
 
+    @Convert(converter = NetworkModeColumn.class)
     @Column(name = "network_mode", nullable = false)
-    private String networkMode = "user";
+    private NetworkMode networkMode = NetworkMode.USER;
 
+    /** Whether the guest may reach out through the host; without it, only what is forwarded reaches it. */
     @Column(name = "network_outbound", nullable = false)
     private boolean networkOutbound;
-
-    @ElementCollection(fetch = FetchType.EAGER)
-    @CollectionTable(name = "machine_forwards", joinColumns = @JoinColumn(name = "machine_id"))
-    private List<PortForward> forwards = new ArrayList<>();
 
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
@@ -128,28 +125,6 @@ public class Machine extends BaseEntity {
         return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
-    /** QEMU user networking ({@code user}) or none. */
-    public String getNetworkMode() {
-        return networkMode;
-    }
-
-    /** Whether the guest may reach out through the host; without it only forwarded ports reach it. */
-    public boolean isNetworkOutbound() {
-        return networkOutbound;
-    }
-
-    public List<PortForward> getForwards() {
-        return List.copyOf(forwards);
-    }
-
-    /** The network the machine's guest gets at its next start; host ports are the service's to choose. */
-    public void setNetwork(String mode, boolean outbound, List<PortForward> forwards) {
-        this.networkMode = mode;
-        this.networkOutbound = outbound;
-        this.forwards.clear();
-        this.forwards.addAll(forwards);
-    }
-
     public CloudInit cloudInit() {
         return cloudInit.value();
     }
@@ -188,6 +163,24 @@ public class Machine extends BaseEntity {
 
     public void setMemoryMb(int memoryMb) {
         this.memoryMb = memoryMb;
+    }
+
+    public NetworkMode getNetworkMode() {
+        return networkMode;
+    }
+
+    public boolean isNetworkOutbound() {
+        return networkOutbound;
+    }
+
+    /**
+     * The network's mode and way out. Its forwards are rows of their own but part of what a client reads as
+     * the machine, so the version moves on even when only they change.
+     */
+    public void setNetwork(NetworkMode mode, boolean outbound) {
+        this.networkMode = mode;
+        this.networkOutbound = outbound;
+        markChanged();
     }
 
     public MachineState getState() {

@@ -10,6 +10,7 @@ import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.HostInfo;
+import dev.diskfleet.hypervisor.HostPortProbe;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
 import java.io.IOException;
@@ -25,7 +26,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records guests as running without running anything. */
+/**
+ * Records guests as running without running anything. A start that QEMU would refuse because a forward's
+ * host port is held is refused here too, so that the service behaves alike under both drivers.
+ */
 public final class RecordsOnlyHypervisor implements Hypervisor {
 
     private final Map<UUID, RunDirectory> running = new ConcurrentHashMap<>();
@@ -42,6 +46,7 @@ public final class RecordsOnlyHypervisor implements Hypervisor {
         if (running.containsKey(spec.machineId()) || recorded(dir).filter(spec.machineId()::equals).isPresent()) {
             throw new GuestAlreadyRunningException(spec.machineId());
         }
+        HostPortProbe.requireFree(spec.network());
         dir.create();
         try {
             Files.writeString(dir.record(), spec.machineId().toString(), StandardCharsets.UTF_8);

@@ -21,6 +21,9 @@ import java.util.Map;
  *       (autoreset empties the machine's disk before each power-on);</li>
  *   <li>{@code -uuid} and the SMBIOS serial carry the machine id: the guest can read who it is, and
  *       /proc/&lt;pid&gt;/cmdline proves which machine a process runs when it is adopted;</li>
+ *   <li>the network as one virtio NIC on user-mode networking ({@code -netdev user}: QEMU's own NAT and
+ *       DHCP server, no root, no bridge), {@code restrict=on} unless the guest may reach out, and one
+ *       {@code hostfwd} per port forward; {@code -nic none} without a network (so no default NIC either);</li>
  *   <li>disks as {@code -blockdev} in JSON (no comma escaping of paths) on virtio-blk, with boot indexes
  *       in order so SeaBIOS boots the first;</li>
  *   <li>the cloud-init seed, when there is one, as a read-only raw virtio-blk disk after them without a
@@ -52,6 +55,7 @@ final class QemuCommandLine {
                 "-no-reboot",
                 "-S",
                 "-daemonize"));
+        args.addAll(network(spec.network()));
         for (int i = 0; i < spec.disks().size(); i++) {
             String node = "disk" + i;
             args.add("-blockdev");
@@ -59,7 +63,6 @@ final class QemuCommandLine {
             args.add("-device");
             args.add("virtio-blk-pci,drive=" + node + ",bootindex=" + i);
         }
-        args.addAll(network(spec.network()));
         if (spec.seed() != null) {
             args.add("-blockdev");
             args.add(Json.write(Map.of("node-name", "seed", "driver", "raw", "read-only", true,
@@ -68,6 +71,23 @@ final class QemuCommandLine {
             args.add("virtio-blk-pci,drive=seed");
         }
         return args;
+    }
+
+    static List<String> network(GuestNetwork network) {
+        if (network.mode() == GuestNetwork.Mode.NONE) {
+            return List.of("-nic", "none");
+        }
+        StringBuilder netdev = new StringBuilder("user,id=n0,restrict=").append(network.outbound() ? "off" : "on");
+        for (GuestNetwork.Forward forward : network.forwards()) {
+            netdev.append(",hostfwd=").append(hostForward(forward));
+        }
+        return List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=n0");
+    }
+
+    /** {@code tcp:127.0.0.1:40001-:5432}: QEMU's spelling of a forward, also in its error when it cannot bind. */
+    static String hostForward(GuestNetwork.Forward forward) {
+        return forward.protocol().spelling() + ":" + forward.hostAddress() + ":" + forward.hostPort() + "-:"
+                + forward.guestPort();
     }
 
     private static Map<String, Object> blockdev(String node, GuestDisk disk) {
@@ -85,22 +105,6 @@ final class QemuCommandLine {
             options.put("reconnect-delay", nbd.reconnectDelaySeconds());
         }
         return options;
-    }
-
-    /**
-     * User networking (slirp): {@code restrict=on} keeps the guest from reaching anything but what is
-     * forwarded to it; each forward listens on the host address it names.
-     */
-    private static List<String> network(GuestNetwork network) {
-        if (!network.user()) {
-            return List.of("-nic", "none");
-        }
-        StringBuilder netdev = new StringBuilder("user,id=net0,restrict=").append(network.outbound() ? "off" : "on");
-        for (GuestNetwork.Forward forward : network.forwards()) {
-            netdev.append(",hostfwd=").append(forward.protocol()).append(':').append(forward.hostAddress())
-                    .append(':').append(forward.hostPort()).append("-:").append(forward.guestPort());
-        }
-        return List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=net0");
     }
 
     /** A name QEMU accepts inside an option list: no commas, no control characters. */

@@ -4,9 +4,12 @@ import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.hypervisor.GuestAlreadyRunningException;
 import dev.diskfleet.hypervisor.GuestExit;
 import dev.diskfleet.hypervisor.GuestExitListener;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.HostInfo;
+import dev.diskfleet.hypervisor.HostPortBusyException;
+import dev.diskfleet.hypervisor.HostPortProbe;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.RunDirectory;
@@ -63,6 +66,7 @@ public final class QemuHypervisor implements Hypervisor {
             throw new GuestAlreadyRunningException(id);
         }
         removeLeftovers(dir);
+        HostPortProbe.requireFree(spec.network());
         if (spec.seed() != null) {
             try {
                 seeds.write(spec.seed(), dir.seedImage());
@@ -70,7 +74,7 @@ public final class QemuHypervisor implements Hypervisor {
                 throw new HypervisorException(e.getMessage(), e);
             }
         }
-        QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, id);
+        QemuProcess process = launch(QemuCommandLine.build(host, spec, dir), dir, spec);
         QemuGuest guest = new QemuGuest(id, dir, process, this::guestExited);
         if (guests.putIfAbsent(id, guest) != null) {
             process.kill();
@@ -235,7 +239,8 @@ public final class QemuHypervisor implements Hypervisor {
     }
 
     /** Runs QEMU's launcher, which exits once the daemonized guest process is set up. */
-    private static QemuProcess launch(List<String> command, RunDirectory dir, UUID id) {
+    private static QemuProcess launch(List<String> command, RunDirectory dir, GuestSpec spec) {
+        UUID id = spec.machineId();
         try {
             Process launcher = new ProcessBuilder(command).directory(dir.path().toFile())
                     .redirectErrorStream(true).redirectOutput(dir.processLog().toFile()).start();
@@ -246,8 +251,11 @@ public final class QemuHypervisor implements Hypervisor {
                 throw new HypervisorException("QEMU for machine " + id + " did not start within " + LAUNCH_TIMEOUT);
             }
             if (launcher.exitValue() != 0) {
-                throw new HypervisorException("QEMU for machine " + id + " failed to start (exit "
-                        + launcher.exitValue() + "): " + Files.readString(dir.processLog()).strip());
+                String output = Files.readString(dir.processLog()).strip();
+                HypervisorException failure = new HypervisorException("QEMU for machine " + id
+                        + " failed to start (exit " + launcher.exitValue() + "): " + output);
+                throw busyForward(spec, output).<HypervisorException>map(forward ->
+                        new HostPortBusyException(forward, failure)).orElse(failure);
             }
         } catch (IOException e) {
             throw new HypervisorException("cannot run " + command.get(0), e);
@@ -257,6 +265,20 @@ public final class QemuHypervisor implements Hypervisor {
         }
         return QemuProcess.fromPidFile(dir.pidFile()).orElseThrow(() -> new HypervisorException(
                 "QEMU for machine " + id + " started but wrote no pid file " + dir.pidFile()));
+    }
+
+    /**
+     * The forward QEMU could not bind, from its "Could not set up host forwarding rule 'tcp:ADDR:PORT-:GUEST'":
+     * another process took the port between our probe and QEMU's bind.
+     */
+    static Optional<GuestNetwork.Forward> busyForward(GuestSpec spec, String qemuOutput) {
+        String output = qemuOutput.toLowerCase(java.util.Locale.ROOT);
+        if (!output.contains("host forwarding rule")) {
+            return Optional.empty();
+        }
+        return spec.network().forwards().stream()
+                .filter(forward -> output.contains("'" + QemuCommandLine.hostForward(forward) + "'"))
+                .findFirst();
     }
 
     /** A socket or pid file of a guest that is gone would confuse QEMU and a later adopt. */

@@ -15,6 +15,8 @@ import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.provisioning.network.HostPorts;
+import dev.diskfleet.provisioning.network.MachineNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +38,11 @@ public class FleetCatalog {
     private final AttachmentRepository attachments;
     private final ImageRepository images;
     private final ImageStore store;
+    private final HostPorts hostPorts;
 
     public FleetCatalog(FleetRepository fleets, FleetMachineRepository links, MachineRepository machines,
-            AttachmentRepository attachments, ImageRepository images, ImageStore store) {
+            AttachmentRepository attachments, ImageRepository images, ImageStore store, HostPorts hostPorts) {
+        this.hostPorts = hostPorts;
         this.fleets = fleets;
         this.links = links;
         this.machines = machines;
@@ -95,6 +99,26 @@ public class FleetCatalog {
         long fullCopy = images.findById(fleet.getGoldenImageId()).filter(image -> image.getState() == ImageState.READY)
                 .map(Image::getId).map(this::allocatedBytes).orElse(base);
         return new FleetDetails(fleet, rows, base, disks, fullCopy);
+    }
+
+    /** Every member, lowest number first, with where its forwards listen. */
+    @Transactional(readOnly = true)
+    public FleetInventory inventory(UUID id) {
+        Fleet fleet = require(id);
+        List<FleetMachine> members = members(id);
+        List<UUID> ids = members.stream().map(FleetMachine::getMachineId).toList();
+        Map<UUID, Machine> byId = machines.findAllById(ids).stream()
+                .collect(Collectors.toMap(Machine::getId, Function.identity()));
+        Map<UUID, List<MachineNetwork.Forward>> forwards = hostPorts.forwardsOf(ids);
+        List<FleetInventory.Host> hosts = new ArrayList<>();
+        for (FleetMachine member : members) {
+            Machine machine = byId.get(member.getMachineId());
+            if (machine != null) {
+                hosts.add(new FleetInventory.Host(machine.getName(), machine.getId(), machine.getState(),
+                        forwards.getOrDefault(machine.getId(), List.of())));
+            }
+        }
+        return new FleetInventory(fleet, hosts);
     }
 
     /** The member's attachment of the fleet's base: the one that carries its own differencing disk. */

@@ -144,8 +144,9 @@ class FleetMembers {
                 for (int i = 0; i < ordinals.size(); i++) {
                     int ordinal = ordinals.get(i);
                     String name = fleet.machineName(ordinal);
-                    Machine machine = machineService.create(name,
-                            "machine " + ordinal + " of fleet " + fleet.getName(), null, null, fleet.memberCloudInit());
+                    Machine machine = machineService.create(name, "machine " + ordinal + " of fleet "
+                            + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
+                            fleet.memberCloudInit(), fleet.memberNetwork());
                     // joins this transaction, whose journal deletes the disk files if it rolls back
                     machineDisks.attach(machine.getId(),
                             new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),

@@ -1,17 +1,31 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.machine.CloudInit;
+import dev.diskfleet.domain.network.NetworkPlan;
 import java.util.UUID;
 
 /**
  * A fleet to deploy: {@code size} machines named {@code <prefix>-1 …} on a clone of the golden image, each
- * with {@code cloudInit} (its seed names each member by its own id and name).
+ * with {@code cpus} and {@code memoryMb} (null: the machine defaults), {@code network} (its forwards on host
+ * ports of its own) and {@code cloudInit} (its seed names each member by its own id and name).
  */
 public record FleetPlan(String name, UUID goldenImageId, int size, String machineNamePrefix, boolean autoReset,
-        boolean start, CloudInit cloudInit) {
+        boolean start, Integer cpus, Integer memoryMb, NetworkPlan network, CloudInit cloudInit) {
 
     public FleetPlan(String name, UUID goldenImageId, int size, String machineNamePrefix, boolean autoReset,
             boolean start) {
         this(name, goldenImageId, size, machineNamePrefix, autoReset, start, CloudInit.DEFAULT);
+    }
+
+    public FleetPlan(String name, UUID goldenImageId, int size, String machineNamePrefix, boolean autoReset,
+            boolean start, CloudInit cloudInit) {
+        this(name, goldenImageId, size, machineNamePrefix, autoReset, start, null, null, NetworkPlan.DEFAULT,
+                cloudInit);
+    }
+
+    public FleetPlan(String name, UUID goldenImageId, int size, String machineNamePrefix, boolean autoReset,
+            boolean start, Integer cpus, Integer memoryMb, NetworkPlan network) {
+        this(name, goldenImageId, size, machineNamePrefix, autoReset, start, cpus, memoryMb, network,
+                CloudInit.DEFAULT);
     }
 }

@@ -11,6 +11,7 @@ import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
+import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
@@ -44,10 +45,12 @@ public class FleetProvisioner {
      * DELETING by a failed delete may be deleted again, so the state alone cannot keep two deletes apart.
      */
     private final FleetActivity activity;
+    private final HostPorts hostPorts;
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
             ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
-            PlatformTransactionManager transactions, FleetActivity activity) {
+            PlatformTransactionManager transactions, FleetActivity activity, HostPorts hostPorts) {
+        this.hostPorts = hostPorts;
         this.activity = activity;
         this.freeSpace = freeSpace;
         this.fleets = fleets;
@@ -65,6 +68,7 @@ public class FleetProvisioner {
      * else the clone's to come) and starts the deployment.
      */
     public Operation deploy(FleetPlan request) {
+        FleetRules.requireNoHostPorts(request.network(), "network");
         members.checkCloudInit(request.cloudInit());
         Image golden = content.requireAccessible(request.goldenImageId());
         UUID base = FleetBase.plannedFor(golden);
@@ -84,6 +88,9 @@ public class FleetProvisioner {
         }
         Fleet planned = new Fleet(UUID.randomUUID(), request.name(), golden.getId(), base,
                 request.size(), request.machineNamePrefix(), request.autoReset());
+        planned.setMemberHardware(request.cpus(), request.memoryMb(), request.network());
+        // Checked here so that a full range is a 409 at once; the members' transactions pick the ports.
+        hostPorts.requireCapacity(request.size(), request.network(), "deploying fleet " + request.name());
         planned.setMemberCloudInit(request.cloudInit());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
         Fleet fleet;
@@ -112,6 +119,8 @@ public class FleetProvisioner {
             }
         } else {
             freeSpace.require(0, "scale fleet " + fleet.getName() + " up");
+            hostPorts.requireCapacity(size - current.size(), fleet.memberNetwork(),
+                    "scaling fleet " + fleet.getName() + " up to " + size);
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
         }

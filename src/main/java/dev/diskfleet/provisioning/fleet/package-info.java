@@ -1,7 +1,8 @@
 /**
  * Fleets: deployment (a clone of a normal golden, or an immutable golden used as the base as it is;
  * then members in batches of one transaction each), scaling, fleet-wide power and deletion, all or
- * nothing, and reading fleets with their disk usage. Uses provisioning.image, .machine and .operation,
- * the fleet, machine, attachment and image domains and storage.
+ * nothing, and reading fleets with their disk usage and their inventory (where each member's forwards
+ * listen). Uses provisioning.image, .machine, .network and .operation, the fleet, machine, network,
+ * attachment and image domains and storage.
  */
 package dev.diskfleet.provisioning.fleet;

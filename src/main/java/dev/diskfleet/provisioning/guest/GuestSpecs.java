@@ -7,12 +7,16 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.machine.CloudInit;
 import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.domain.network.NetworkMode;
 import dev.diskfleet.hypervisor.DiskFormat;
 import dev.diskfleet.hypervisor.GuestDisk;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.seed.NoCloudSeed;
 import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
+import dev.diskfleet.provisioning.network.HostPorts;
+import dev.diskfleet.provisioning.network.MachineNetwork;
 import dev.diskfleet.storage.ImageStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +25,9 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * A machine's guest as the hypervisor runs it: its CPUs and memory, its cloud-init seed (instance-id the
- * machine's id, local-hostname its name, the rest from its setting), and its disks in port and device order
+ * A machine's guest as the hypervisor runs it: its CPUs and memory, its network with its forwards' host
+ * ports, its cloud-init seed (instance-id the machine's id, local-hostname its name, the rest from its
+ * setting), and its disks in port and device order
  * (the firmware boots port 0 device 0). Each disk is the attachment's medium, the top of its chain: a
  * qcow2 top is opened by QEMU with its backing chain (the bases read-only, as QEMU opens backing files), a
  * raw file directly, a VDI chain through a writable guest export on the service's one NBD server
@@ -46,11 +51,11 @@ public class GuestSpecs {
     private final ExportService exports;
     private final GuestRunDirectories runDirectories;
 
-    private final ForwardedPorts ports;
+    private final HostPorts hostPorts;
 
     public GuestSpecs(AttachmentRepository attachments, ImageRepository images, ImageStore store,
-            ExportService exports, GuestRunDirectories runDirectories, ForwardedPorts ports) {
-        this.ports = ports;
+            ExportService exports, GuestRunDirectories runDirectories, HostPorts hostPorts) {
+        this.hostPorts = hostPorts;
         this.attachments = attachments;
         this.images = images;
         this.store = store;
@@ -67,7 +72,6 @@ public class GuestSpecs {
     public GuestSpec of(Machine machine, boolean opensDisks) {
         List<GuestDisk> disks = new ArrayList<>();
         if (opensDisks) {
-            ports.requireFree(machine);
             List<Attachment> all = attachments.findByMachineIdOrderByPortAscDeviceAsc(machine.getId());
             for (Attachment attachment : all) {
                 exports.requireShareableWithGuest(machine.getId(), attachment.getId(),
@@ -78,7 +82,7 @@ public class GuestSpecs {
             }
         }
         return new GuestSpec(machine.getId(), machine.getName(), machine.getCpus(), machine.getMemoryMb(), disks,
-                runDirectories.of(machine.getId()), seed(machine), ports.of(machine));
+                runDirectories.of(machine.getId()), seed(machine), network(machine));
     }
 
     /** The machine's NoCloud seed: its id and name, and its own cloud-init setting; none if that is off. */
@@ -89,6 +93,19 @@ public class GuestSpecs {
         }
         return new NoCloudSeed(machine.getId().toString(), machine.getName(), cloudInit.metaData(),
                 cloudInit.userData(), cloudInit.networkConfig());
+    }
+
+    private GuestNetwork network(Machine machine) {
+        if (machine.getNetworkMode() == NetworkMode.NONE) {
+            return GuestNetwork.NONE;
+        }
+        MachineNetwork network = hostPorts.networkOf(machine.getId(), machine.getNetworkMode(),
+                machine.isNetworkOutbound());
+        return new GuestNetwork(GuestNetwork.Mode.USER, network.outbound(), network.forwards().stream()
+                .map(forward -> new GuestNetwork.Forward(GuestNetwork.Protocol.valueOf(
+                        forward.protocol().toUpperCase(java.util.Locale.ROOT)), forward.hostAddress(),
+                        forward.hostPort(), forward.guestPort()))
+                .toList());
     }
 
     /** Re-exports the VDI disks of a guest adopted after a restart, under the names it knows them by. */

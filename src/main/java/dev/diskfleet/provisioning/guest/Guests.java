@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.guest;
 
+import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
@@ -7,6 +8,7 @@ import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestExit;
 import dev.diskfleet.hypervisor.GuestState;
+import dev.diskfleet.hypervisor.HostPortBusyException;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.StopOutcome;
@@ -95,6 +97,11 @@ public class Guests {
                     hypervisor.consoleTail(runDirectories.of(machineId), 20)));
             if (e instanceof DomainException) {
                 throw e;
+            }
+            if (e instanceof HostPortBusyException busy) {
+                throw new ConflictException("host-port-busy", "cannot start machine " + machine.label() + ": "
+                        + busy.getMessage() + "; stop that process, or give the forward another hostPort (PATCH the"
+                        + " machine's network)");
             }
             throw new GuestStartFailedException(machine.label(), e);
         }

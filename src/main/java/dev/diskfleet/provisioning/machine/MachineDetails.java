@@ -2,9 +2,9 @@ package dev.diskfleet.provisioning.machine;
 
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.attachment.AttachmentDetails;
+import dev.diskfleet.provisioning.network.MachineNetwork;
 import java.util.List;
 
-/** A machine with its disks, as one read sees them. */
-/** @param forwardAddress the host address the machine's port forwards listen on */
-public record MachineDetails(Machine machine, List<AttachmentDetails> attachments, String forwardAddress) {
+/** A machine with its disks and its network, as one read sees them. */
+public record MachineDetails(Machine machine, List<AttachmentDetails> attachments, MachineNetwork network) {
 }

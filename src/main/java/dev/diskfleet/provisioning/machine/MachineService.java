@@ -11,11 +11,15 @@ import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
+import dev.diskfleet.domain.network.NetworkPlan;
 import dev.diskfleet.provisioning.LimitsProperties;
+import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -61,21 +65,23 @@ public class MachineService {
 
     /** The same with its cloud-init setting. */
     public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit) {
-        return create(name, description, cpus, memoryMb, cloudInit, MachineNetwork.DEFAULT);
+        return create(name, description, cpus, memoryMb, cloudInit, NetworkPlan.DEFAULT);
     }
 
-    /** The same with its network: forwards without a host port get one here, kept for good. */
+    /** The same with its network: its forwards get their host ports in the same transaction, kept for good. */
     public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit,
-            MachineNetwork network) {
+            NetworkPlan network) {
         checkCloudInit(cloudInit);
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
                 memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
         machine.setCloudInit(cloudInit);
+        machine.setNetwork(network.mode(), network.outbound());
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
-            machine.setNetwork(network.mode(), network.outbound(), hostPorts.assign(machine.getId(), network, List.of()));
-            return machines.saveAndFlush(machine);
+            Machine saved = machines.saveAndFlush(machine);
+            hostPorts.assign(saved.getId(), network);
+            return saved;
         }));
     }
 
@@ -116,6 +122,11 @@ public class MachineService {
             }
             boolean hardware = patch.cpus() != null && patch.cpus() != machine.getCpus()
                     || patch.memoryMb() != null && patch.memoryMb() != machine.getMemoryMb();
+            if (patch.network() != null && !sameNetwork(machine, patch.network())) {
+                PowerRules.requirePoweredOff(machine, "change the network of");
+                machine.setNetwork(patch.network().mode(), patch.network().outbound());
+                hostPorts.assign(machine.getId(), patch.network());
+            }
             if (hardware) {
                 PowerRules.requirePoweredOff(machine, "change the CPUs or memory of");
                 if (patch.cpus() != null) {
@@ -135,12 +146,6 @@ public class MachineService {
                     checkCloudInit(changed);
                     machine.setCloudInit(changed);
                 }
-            }
-            if (patch.network() != null) {
-                // QEMU takes its network at start: a running guest would not see the change
-                PowerRules.requirePoweredOff(machine, "change the network of");
-                machine.setNetwork(patch.network().mode(), patch.network().outbound(),
-                        hostPorts.assign(machine.getId(), patch.network(), machine.getForwards()));
             }
             return details(machines.saveAndFlush(machine));
         }));
@@ -162,7 +167,21 @@ public class MachineService {
     }
 
     public MachineDetails details(Machine machine) {
-        return new MachineDetails(machine, attachments.ofMachine(machine.getId()), hostPorts.forwardAddress());
+        return new MachineDetails(machine, attachments.ofMachine(machine.getId()),
+                hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound()));
+    }
+
+    /** Whether {@code plan} is what the machine has already: then a running machine may be sent it again. */
+    private boolean sameNetwork(Machine machine, NetworkPlan plan) {
+        if (plan.mode() != machine.getNetworkMode() || plan.outbound() != machine.isNetworkOutbound()) {
+            return false;
+        }
+        Map<String, Integer> have = new HashMap<>();
+        hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound()).forwards()
+                .forEach(forward -> have.put(forward.key(), forward.hostPort()));
+        return have.size() == plan.forwards().size() && plan.forwards().stream().allMatch(wanted ->
+                have.containsKey(wanted.key())
+                        && (wanted.hostPort() == null || wanted.hostPort().equals(have.get(wanted.key()))));
     }
 
     private void requireNameFree(String name) {

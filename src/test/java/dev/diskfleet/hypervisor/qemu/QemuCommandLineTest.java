@@ -53,29 +53,40 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void userNetworkingForwardsEachPortOnItsAddressAndIsRestrictedUnlessOutbound() {
-        GuestNetwork network = new GuestNetwork(true, false, List.of(
-                new GuestNetwork.Forward("tcp", "127.0.0.1", 40001, 6379),
-                new GuestNetwork.Forward("udp", "127.0.0.1", 40002, 53)));
-        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 1, 64, List.of(), dir.path(),
-                null, network), dir);
-
-        assertThat(args).containsSequence("-netdev",
-                "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40001-:6379,hostfwd=udp:127.0.0.1:40002-:53")
-                .containsSequence("-device", "virtio-net-pci,netdev=net0").doesNotContain("-nic");
-        List<String> outbound = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 1, 64, List.of(), dir.path(),
-                null, new GuestNetwork(true, true, List.of())), dir);
-        assertThat(outbound).containsSequence("-netdev", "user,id=net0,restrict=off");
-        assertThat(QemuCommandLine.build(TCG, spec(List.of()), dir)).as("no network: no NIC at all")
-                .containsSequence("-nic", "none");
-    }
-
-    @Test
     void aGuestNameCannotInjectOptions() {
         List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db,1 -x", 1, 64, List.of(),
                 dir.path()), dir);
 
         assertThat(args).containsSequence("-name", "guest=db_1_-x,debug-threads=off");
+    }
+
+    @Test
+    void aGuestWithoutANetworkHasNoNicAtAll() {
+        List<String> args = QemuCommandLine.build(TCG, spec(List.of()), dir);
+
+        assertThat(args).containsSequence("-nic", "none").doesNotContain("-netdev");
+    }
+
+    @Test
+    void userModeNetworkingIsOneVirtioNicRestrictedWithAHostForwardPerForward() {
+        GuestNetwork network = new GuestNetwork(GuestNetwork.Mode.USER, false, List.of(
+                new GuestNetwork.Forward(GuestNetwork.Protocol.TCP, "127.0.0.1", 40001, 5432),
+                new GuestNetwork.Forward(GuestNetwork.Protocol.UDP, "0.0.0.0", 40002, 53)));
+        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 2, 512, List.of(), dir.path(),
+                network), dir);
+
+        assertThat(args).containsSequence("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:40001-:5432,"
+                + "hostfwd=udp:0.0.0.0:40002-:53").containsSequence("-device", "virtio-net-pci,netdev=n0")
+                .doesNotContain("-nic");
+    }
+
+    @Test
+    void aGuestThatMayReachOutIsNotRestricted() {
+        GuestNetwork network = new GuestNetwork(GuestNetwork.Mode.USER, true, List.of());
+        List<String> args = QemuCommandLine.build(TCG, new GuestSpec(machine, "db-1", 2, 512, List.of(), dir.path(),
+                network), dir);
+
+        assertThat(args).containsSequence("-netdev", "user,id=n0,restrict=off");
     }
 
     private GuestSpec spec(List<GuestDisk> disks) {

@@ -2,15 +2,22 @@ package dev.diskfleet.hypervisor.qemu;
 
 import dev.diskfleet.support.GuestTest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestExit;
+import dev.diskfleet.hypervisor.GuestNetwork;
 import dev.diskfleet.hypervisor.GuestSpec;
 import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorContractTest;
 import dev.diskfleet.hypervisor.RunDirectory;
 import dev.diskfleet.hypervisor.StopOutcome;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -92,6 +99,42 @@ class QemuHypervisorContractTest extends HypervisorContractTest {
         assertThat(restarted.state(spec.machineId())).isEqualTo(GuestState.RUNNING);
         assertThat(restarted.forceStop(spec.machineId())).isEqualTo(StopOutcome.HARD);
         assertThat(guest.alive()).isFalse();
+    }
+
+    @Test
+    void qemuListensOnAForwardsHostPortWhileTheGuestRunsAndNoLongerOnceItStops() throws Exception {
+        int port = freePort();
+        Hypervisor driver = driver();
+        GuestSpec spec = idleGuest(UUID.randomUUID(), forwarding(port));
+        driver.start(spec);
+
+        try (Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            assertThat(client.isConnected()).as("QEMU accepts on 127.0.0.1:" + port).isTrue();
+        }
+        driver.forceStop(spec.machineId());
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .as("nothing listens once the guest is gone").isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void qemuFailingToBindAForwardIsReportedAsABusyHostPort() {
+        GuestNetwork.Forward forward = new GuestNetwork.Forward(GuestNetwork.Protocol.TCP, "127.0.0.1", 47269, 5432);
+        GuestSpec spec = new GuestSpec(UUID.randomUUID(), "busy", 1, 32, java.util.List.of(), data,
+                new GuestNetwork(GuestNetwork.Mode.USER, false, java.util.List.of(forward)));
+        // QEMU 7.2's own words when the port was taken between our probe and its bind
+        String output = "qemu-system-x86_64: -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:47269-:5432:"
+                + " Could not set up host forwarding rule 'tcp:127.0.0.1:47269-:5432'";
+
+        assertThat(QemuHypervisor.busyForward(spec, output)).contains(forward);
+        assertThat(QemuHypervisor.busyForward(spec, "qemu-system-x86_64: some other failure")).isEmpty();
+    }
+
+    /** A port nothing listens on now: the kernel's pick for a socket that is closed at once. */
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test

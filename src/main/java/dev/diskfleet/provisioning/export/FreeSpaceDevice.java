@@ -2,11 +2,9 @@ package dev.diskfleet.provisioning.export;
 
 import dev.diskfleet.domain.InsufficientStorageException;
 import dev.diskfleet.nbd.BlockDevice;
-import dev.diskfleet.nbd.Extent;
 import dev.diskfleet.nbd.NoSpaceException;
 import dev.diskfleet.provisioning.FreeSpace;
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * A user's writable export holds {@code diskfleet.limits.min-free-space} as an HTTP PUT of the disk does
@@ -14,41 +12,15 @@ import java.util.List;
  * and the NBD client gets ENOSPC. A guest's own export does not go through this: the room kept free is
  * there for running guests.
  */
-final class FreeSpaceDevice implements BlockDevice {
+final class FreeSpaceDevice extends ForwardingDevice {
 
-    private final BlockDevice device;
     private final FreeSpace freeSpace;
     private final String action;
 
     FreeSpaceDevice(BlockDevice device, FreeSpace freeSpace, String action) {
-        this.device = device;
+        super(device);
         this.freeSpace = freeSpace;
         this.action = action;
-    }
-
-    @Override
-    public long size() {
-        return device.size();
-    }
-
-    @Override
-    public boolean writable() {
-        return device.writable();
-    }
-
-    @Override
-    public boolean canWriteZeroes() {
-        return device.canWriteZeroes();
-    }
-
-    @Override
-    public boolean canTrim() {
-        return device.canTrim();
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst) {
-        device.read(offset, dst);
     }
 
     @Override
@@ -62,21 +34,6 @@ final class FreeSpaceDevice implements BlockDevice {
     public void writeZeroes(long offset, long length) {
         require(0);
         device.writeZeroes(offset, length);
-    }
-
-    @Override
-    public void trim(long offset, long length) {
-        device.trim(offset, length);
-    }
-
-    @Override
-    public void flush() {
-        device.flush();
-    }
-
-    @Override
-    public List<Extent> allocation(long offset, long length, int maxExtents) {
-        return device.allocation(offset, length, maxExtents);
     }
 
     private void require(long bytes) {

@@ -15,36 +15,15 @@ import java.util.function.Supplier;
  * none of them continues into a medium that was swapped meanwhile, even on a client dropped as its
  * export closes.
  */
-final class GuestIoDevice implements BlockDevice {
+final class GuestIoDevice extends ForwardingDevice {
 
-    private final BlockDevice device;
     private final MachineLocks locks;
     private final UUID machineId;
 
     GuestIoDevice(BlockDevice device, MachineLocks locks, UUID machineId) {
-        this.device = device;
+        super(device);
         this.locks = locks;
         this.machineId = machineId;
-    }
-
-    @Override
-    public long size() {
-        return device.size();
-    }
-
-    @Override
-    public boolean writable() {
-        return device.writable();
-    }
-
-    @Override
-    public boolean canWriteZeroes() {
-        return device.canWriteZeroes();
-    }
-
-    @Override
-    public boolean canTrim() {
-        return device.canTrim();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.diskfleet.hypervisor;
 
+import dev.diskfleet.storage.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +70,7 @@ public record RunDirectory(Path path) {
 
     public void create() {
         try {
-            Files.createDirectories(path);
+            PrivateFiles.createFolder(path);
         } catch (IOException e) {
             throw new HypervisorException("cannot create the run directory " + path, e);
         }

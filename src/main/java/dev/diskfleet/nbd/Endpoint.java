@@ -1,5 +1,7 @@
 package dev.diskfleet.nbd;
 
+import dev.diskfleet.storage.PrivateFiles;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,7 +43,7 @@ public sealed interface Endpoint {
         @Override
         public ServerSocketChannel bind() throws IOException {
             Path parent = path.getParent();
-            Files.createDirectories(parent);
+            PrivateFiles.createFolder(parent);
             Path privateDir = Files.createTempDirectory(parent, ".nbd-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path staging = privateDir.resolve("socket");

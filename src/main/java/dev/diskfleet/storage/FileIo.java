@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /** Positional whole-buffer I/O on a {@link FileChannel}, with failures turned into {@link StorageException}s. */
 public final class FileIo {
@@ -84,9 +85,10 @@ public final class FileIo {
         }
     }
 
+    /** Opens a file; one it creates is private (0600, {@link PrivateFiles}). */
     public static FileChannel open(Path file, StandardOpenOption... options) {
         try {
-            return FileChannel.open(file, options);
+            return FileChannel.open(file, Set.of(options), PrivateFiles.fileAttributes());
         } catch (IOException e) {
             throw ioFailure("open", file, e);
         }

@@ -49,7 +49,7 @@ public final class ImageStore implements Closeable {
         this.limits = limits;
         this.images = new OpenImages(this.root, formats, limits);
         try {
-            Files.createDirectories(this.root);
+            PrivateFiles.createFolder(this.root);
         } catch (IOException e) {
             throw FileIo.ioFailure("create the storage root", this.root, e);
         }

@@ -106,7 +106,7 @@ final class Uploads {
 
     /** Copies a stream to a new file, leaving holes where whole chunks are zero. */
     private static void copySparse(InputStream in, Path file) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (FileChannel out = FileIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 ReadableByteChannel src = Channels.newChannel(in)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK);
             long position = 0;

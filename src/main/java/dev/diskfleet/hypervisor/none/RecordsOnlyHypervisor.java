@@ -1,5 +1,7 @@
 package dev.diskfleet.hypervisor.none;
 
+import dev.diskfleet.storage.PrivateFiles;
+
 import dev.diskfleet.hypervisor.Accelerator;
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestAlreadyRunningException;
@@ -50,6 +52,7 @@ public final class RecordsOnlyHypervisor implements Hypervisor {
         dir.create();
         try {
             Files.writeString(dir.record(), spec.machineId().toString(), StandardCharsets.UTF_8);
+            PrivateFiles.restrict(dir.record());
         } catch (IOException e) {
             throw new HypervisorException("cannot record the guest of machine " + spec.machineId(), e);
         }

@@ -1,11 +1,14 @@
 package dev.diskfleet;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,11 +20,18 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.diskfleet.storage.ImageStore;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.springframework.data.repository.Repository;
+import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Service;
 
 /**
- * The package structure the README describes, kept by the build: dependencies run one way
- * (api → provisioning → domain → storage), no package cycle, engines free of Spring and JPA, storage
- * drivers independent of each other, files changed only by provisioning, HTTP types only in the HTTP layer.
+ * The package structure docs/architecture.md describes, kept by the build: dependencies run one way
+ * (api → provisioning → domain → storage), each package uses only what {@link DeclaredDependencies} lists for
+ * it, no package cycle, engines use the JDK and the storage core only, storage drivers independent of each
+ * other, files changed only by provisioning, HTTP types only in the HTTP layer, the HTTP layer calls
+ * provisioning rather than engines or domain services. {@code ArchitectureRulesFailTest} shows each rule
+ * failing on a class that breaks it.
  */
 @AnalyzeClasses(packages = "dev.diskfleet", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -49,13 +59,62 @@ class ArchitectureTest {
             .whereLayer("Domain").mayOnlyBeAccessedByLayers("Api", "Provisioning")
             .whereLayer("Engines").mayOnlyBeAccessedByLayers("Api", "Provisioning", "Domain", "Engines");
 
+    /** What each package-info says a package is for, it may use only what DeclaredDependencies lists for it. */
     @ArchTest
-    static final ArchRule enginesUseNoFrameworkAndNoProjectCodeButStorage = noClasses()
-            .that().resideInAnyPackage(ENGINES)
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..", "javax.persistence..",
-                    "org.hibernate..", "dev.diskfleet.api..", "dev.diskfleet.provisioning..", "dev.diskfleet.domain..")
-            .orShould().dependOnClassesThat().resideInAPackage("dev.diskfleet")
-            .allowEmptyShould(true);
+    static final ArchRule everyPackageUsesOnlyWhatItDeclares = classes().that().resideInAPackage("dev.diskfleet..")
+            .should(DeclaredDependencies.useOnlyDeclaredPackages());
+
+    /**
+     * Engines are plain Java: the JDK (with its {@code com.sun.nio.file} and {@code jdk.net} extensions) and the
+     * storage core, no library and no other engine; each engine's own packages besides.
+     */
+    @ArchTest
+    static final ArchRule storageUsesTheJdkOnly = classes().that().resideInAPackage("dev.diskfleet.storage..")
+            .should().onlyDependOnClassesThat(jdkOr("dev.diskfleet.storage.."));
+
+    @ArchTest
+    static final ArchRule nbdUsesTheJdkAndStorageOnly = classes().that().resideInAPackage("dev.diskfleet.nbd..")
+            .should().onlyDependOnClassesThat(jdkOr("dev.diskfleet.nbd..", "dev.diskfleet.storage"));
+
+    @ArchTest
+    static final ArchRule hypervisorUsesTheJdkAndStorageOnly = classes()
+            .that().resideInAPackage("dev.diskfleet.hypervisor..")
+            .should().onlyDependOnClassesThat(jdkOr("dev.diskfleet.hypervisor..", "dev.diskfleet.storage"));
+
+    /**
+     * The HTTP layer calls provisioning: it may read engines' values (exceptions it maps to problems, records it
+     * renders) but calls no engine code and no domain service or repository.
+     */
+    @ArchTest
+    static final ArchRule apiCallsProvisioningNotDomainServicesOrEngines = noClasses()
+            .that().resideInAPackage("dev.diskfleet.api..")
+            .should().callCodeUnitWhere(describe("the target is engine code or a domain service",
+                    (JavaCall<?> call) -> isEngineCode(call.getTargetOwner()) || isDomainService(call.getTargetOwner())))
+            .orShould().dependOnClassesThat(describe("are domain services or repositories",
+                    ArchitectureTest::isDomainService));
+
+    static DescribedPredicate<JavaClass> jdkOr(String... projectPackages) {
+        String[] packages = Stream.concat(Stream.of("java..", "javax.net..", "javax.security..", "jdk.net..",
+                "com.sun.nio.file.."), Stream.of(projectPackages)).toArray(String[]::new);
+        return describe("are the JDK's or in " + String.join(", ", projectPackages),
+                type -> JavaClass.Predicates.resideInAnyPackage(packages).test(type.getBaseComponentType())
+                        || type.getBaseComponentType().isPrimitive());
+    }
+
+    static boolean isEngineCode(JavaClass owner) {
+        String name = owner.getPackageName();
+        boolean engine = Stream.of("dev.diskfleet.storage", "dev.diskfleet.nbd", "dev.diskfleet.hypervisor")
+                .anyMatch(e -> name.equals(e) || name.startsWith(e + "."));
+        return engine && !owner.isRecord() && !owner.isEnum() && !owner.isAssignableTo(Throwable.class);
+    }
+
+    static boolean isDomainService(JavaClass owner) {
+        String name = owner.getPackageName();
+        boolean domain = name.equals("dev.diskfleet.domain") || name.startsWith("dev.diskfleet.domain.");
+        return domain && (owner.isAnnotatedWith(Service.class) || owner.isAnnotatedWith(Component.class)
+                || owner.isAnnotatedWith(org.springframework.stereotype.Repository.class)
+                || owner.isAssignableTo(Repository.class));
+    }
 
     @ArchTest
     static final ArchRule storageDriversDoNotKnowEachOther = slices()
@@ -63,7 +122,7 @@ class ArchitectureTest {
 
     /** Drivers register themselves; the core names none of them (QEMU's block_init). */
     @ArchTest
-    static final ArchRule storageCoreNamesNoDriver = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+    static final ArchRule storageCoreNamesNoDriver = classes()
             .that().resideInAPackage("dev.diskfleet.storage").should(nameNoDriver());
 
     private static ArchCondition<JavaClass> nameNoDriver() {

@@ -1,5 +1,4 @@
 /**
- * {@code /api/machines}: machines, their hardware and power actions. Uses {@code provisioning.machine},
- * the machine domain types, api.attachment (a machine lists its disks) and api.web.
+ * {@code /api/machines}: machines, their hardware and power actions.
  */
 package dev.diskfleet.api.machine;

@@ -1,5 +1,4 @@
 /**
- * {@code /api/machines/{id}/snapshots}: take, list, restore and delete snapshots. Uses
- * {@code provisioning.snapshot}, the snapshot domain types and api.web.
+ * {@code /api/machines/{id}/snapshots}: take, list, restore and delete snapshots.
  */
 package dev.diskfleet.api.snapshot;

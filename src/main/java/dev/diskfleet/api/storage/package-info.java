@@ -1,5 +1,4 @@
 /**
- * {@code /api/storage}: the storage root as the registry sees it (orphan files). Uses
- * {@code provisioning.image}.
+ * {@code /api/storage}: the storage root as the registry sees it (orphan files).
  */
 package dev.diskfleet.api.storage;

@@ -1,6 +1,6 @@
 package dev.diskfleet.api.web;
 
-import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.idempotency.IdempotencyStore;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;

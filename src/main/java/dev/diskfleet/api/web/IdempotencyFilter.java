@@ -1,7 +1,7 @@
 package dev.diskfleet.api.web;
 
-import dev.diskfleet.domain.idempotency.IdempotencyStore;
-import dev.diskfleet.domain.idempotency.StoredAnswer;
+import dev.diskfleet.provisioning.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.idempotency.StoredAnswer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,7 @@
 /**
  * Images as the registry knows them (VirtualBox's media registry): the entity, its repository, its write
- * modes and states, the tree of differencing images, and the rules that keep an image in use from
- * changing. Who uses an image is asked through {@link dev.diskfleet.domain.image.ImageUsage}, which the
- * attachment feature answers. Uses the domain kernel, Spring Data JPA and storage value types.
+ * modes and states, the tree of differencing images, and the rules that keep an image in use from changing.
+ * Who uses an image is asked through {@link dev.diskfleet.domain.image.ImageUsage}, which the attachment
+ * feature answers.
  */
 package dev.diskfleet.domain.image;

@@ -1,5 +1,4 @@
 /**
- * Operations, long work a client follows: the entity and its states and repository. Uses the domain
- * kernel and Spring Data JPA.
+ * Operations, long work a client follows: the entity and its states and repository.
  */
 package dev.diskfleet.domain.operation;

@@ -1,8 +1,7 @@
 /**
- * The {@code diskfleet_*} metrics (Micrometer; Prometheus scrapes them at /actuator/prometheus):
- * {@link dev.diskfleet.provisioning.metrics.DiskfleetMeters} holds the counters and timers services bump as
- * things happen (boots, guest and NBD I/O bytes, operation durations), {@link
- * dev.diskfleet.provisioning.metrics.Census} the gauges counted from rows and files at scrape time. Uses
- * domain repositories, the storage engine's read side and Micrometer; no HTTP types.
+ * The {@code diskfleet_*} metrics (Micrometer; Prometheus scrapes them at /actuator/prometheus): {@link
+ * dev.diskfleet.provisioning.metrics.DiskfleetMeters} holds the counters and timers services bump as things
+ * happen (boots, guest and NBD I/O bytes, operation durations), {@link
+ * dev.diskfleet.provisioning.metrics.Census} the gauges counted from rows and files at scrape time.
  */
 package dev.diskfleet.provisioning.metrics;

@@ -1,6 +1,6 @@
 package dev.diskfleet.provisioning.recovery;
 
-import dev.diskfleet.domain.idempotency.IdempotencyStore;
+import dev.diskfleet.provisioning.idempotency.IdempotencyStore;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.fleet.FleetWork;

@@ -1,6 +1,6 @@
 /**
  * The one ordered startup recovery: what a stopped process left behind (temporary files, interrupted
  * operations and fleets, rows without files, claimed idempotency keys) is put right before the web server
- * accepts requests. Uses the other provisioning features and the idempotency domain.
+ * accepts requests.
  */
 package dev.diskfleet.provisioning.recovery;

@@ -1,7 +1,5 @@
 /**
- * Taking, restoring and deleting snapshots, files and rows together, and reading a machine's snapshot
- * tree (the model is described on {@code domain.snapshot.Snapshot}). Uses the snapshot, attachment,
- * image and machine domains, storage, and provisioning.attachment ({@code GuestHeldDisks}: snapshots are
- * refused while a real guest holds the disks).
+ * Taking, restoring and deleting snapshots, files and rows together, and reading a machine's snapshot tree
+ * (the model is described on {@code domain.snapshot.Snapshot}).
  */
 package dev.diskfleet.provisioning.snapshot;

@@ -1,4 +1,4 @@
-package dev.diskfleet.domain.idempotency;
+package dev.diskfleet.provisioning.idempotency;
 
 /**
  * What the idempotency store holds for a key: the request it belongs to and, once completed, the

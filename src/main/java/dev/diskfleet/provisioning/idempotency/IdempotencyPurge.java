@@ -1,4 +1,4 @@
-package dev.diskfleet.domain.idempotency;
+package dev.diskfleet.provisioning.idempotency;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.diskfleet.domain.idempotency;
+package dev.diskfleet.provisioning.idempotency;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

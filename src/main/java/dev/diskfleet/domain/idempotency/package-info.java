@@ -1,5 +1,0 @@
-/**
- * The idempotency keys table: claiming a key, storing the answer to replay, releasing it. Each statement
- * commits on its own (JdbcClient), so a claim is visible to concurrent requests at once. Uses Spring JDBC.
- */
-package dev.diskfleet.domain.idempotency;

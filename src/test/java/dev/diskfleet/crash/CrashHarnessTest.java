@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 @ProcessTest
 class CrashHarnessTest {
 
-    static final int DEFAULT_NAMED = 16;
+    static final int DEFAULT_NAMED = 8;
     /** Few: a round takes a few seconds, so most delays strike after it (the named points are where kills tell). */
-    static final int DEFAULT_DELAYS = 2;
+    static final int DEFAULT_DELAYS = 1;
     static final int DEFAULT_RECOVERY_KILLS = 4;
     /**
      * Points the sample always kills at (their first time in a round), besides its even spread: the

@@ -91,14 +91,14 @@ public class ImageController {
     @PostMapping
     @Operation(operationId = "createImage", summary = "Create a blank image")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new image")
-    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
-            mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full, or the image would leave less than"
+            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM, examples = {
+                    @ExampleObject(name = "out-of-space", value = ProblemExamples.OUT_OF_SPACE),
+                    @ExampleObject(name = "insufficient-storage", value = ProblemExamples.INSUFFICIENT_STORAGE)}))
     @ApiResponse(responseCode = "400", description = "Invalid fields, each named; an unknown format, or a variant"
             + " the format lacks (qcow2 is never fixed)", content = @Content(mediaType = PROBLEM, examples = {
                     @ExampleObject(name = "validation", value = ProblemExamples.VALIDATION),
                     @ExampleObject(name = "unsupported-variant", value = ProblemExamples.UNSUPPORTED_VARIANT)}))
-    @ApiResponse(responseCode = "507", description = "The image would leave less than"
-            + " diskfleet.limits.min-free-space free", content = @Content(mediaType = PROBLEM))
     public ResponseEntity<ImageResponse> create(@Valid @RequestBody CreateImageRequest request) {
         return created(provisioning.createBlank(new ImageDraft(request.name(), request.description(),
                 request.sizeBytes(), request.format(), request.variant(), request.type())));

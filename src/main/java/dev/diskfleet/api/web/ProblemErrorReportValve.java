@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
 /**
@@ -24,20 +25,15 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         ProblemDetail problem = StatusProblems.of(status);
         try {
-            response.setContentType("application/problem+json");
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(json(problem));
+                writer.write(new String(ProblemWriter.json(problem), StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {
             // the client is gone or the response is committed: nothing more can be said
         }
-    }
-
-    private static String json(ProblemDetail problem) {
-        return "{\"type\":\"" + problem.getType() + "\",\"title\":\"" + problem.getTitle() + "\",\"status\":"
-                + problem.getStatus() + ",\"detail\":\"" + problem.getDetail() + "\"}";
     }
 }

@@ -63,6 +63,12 @@ public final class ProblemExamples {
             "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a does not exist",\
             "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/attachments"}""";
 
+    public static final String INSUFFICIENT_STORAGE = """
+            {"type":"https://diskfleet.dev/problems/insufficient-storage","title":"Insufficient storage","status":507,\
+            "detail":"cannot create a 10737418240-byte image: it may need 10737418240 bytes and the storage volume has \
+            11811160064 bytes free, but 2147483648 bytes (diskfleet.limits.min-free-space) must stay free for the \
+            database and running guests; free space or delete images first","instance":"/api/images"}""";
+
     public static final String OUT_OF_SPACE = """
             {"type":"https://diskfleet.dev/problems/out-of-space","title":"Out of space","status":507,\
             "detail":"the storage root has no space left for this image; free space or choose a smaller size",\

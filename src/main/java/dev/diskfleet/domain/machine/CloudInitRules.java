@@ -25,18 +25,18 @@ public final class CloudInitRules {
                         + " name; rename the machine to change its hostname");
             }
         }
-        requireAtMost("user-data", cloudInit.userData(), maxBytes);
-        requireAtMost("network-config", cloudInit.networkConfig(), maxBytes);
+        requireAtMost("user-data", "user-data-too-large", cloudInit.userData(), maxBytes);
+        requireAtMost("network-config", "network-config-too-large", cloudInit.networkConfig(), maxBytes);
     }
 
-    private static void requireAtMost(String file, String text, long maxBytes) {
+    private static void requireAtMost(String file, String slug, String text, long maxBytes) {
         if (text == null) {
             return;
         }
         // the text itself never goes into the message: user-data may hold secrets
         long bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxBytes) {
-            throw new TooLargeException(file + "-too-large", "the " + file + " is " + bytes + " bytes; at most "
+            throw new TooLargeException(slug, "the " + file + " is " + bytes + " bytes; at most "
                     + maxBytes + " are allowed (diskfleet.limits.max-user-data)");
         }
     }

@@ -392,6 +392,30 @@ public final class ImageStore implements Closeable {
         images.release(id);
     }
 
+    /**
+     * The bytes an image holds, for listings, without opening its file: an open image's own figure (as
+     * {@link #describe} gives), else its file's length, which counts its tables too. A listing of thousands
+     * of images, or of one crafted to have huge tables, thus costs a stat per file and no memory.
+     */
+    public long storedBytes(UUID id) {
+        return images.ifOpen(id).map(ImageFile::allocatedBytes).orElseGet(() -> {
+            Path file = images.locate(id);
+            if (file == null) {
+                throw new ImageNotFoundException(id);
+            }
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                throw FileIo.ioFailure("stat", file, e);
+            }
+        });
+    }
+
+    /** Whether the image's file is open in this store (a listing leaves it closed). */
+    boolean isOpen(UUID id) {
+        return images.ifOpen(id).isPresent();
+    }
+
     public boolean exists(UUID id) {
         return images.exists(id);
     }

@@ -82,6 +82,11 @@ final class OpenImages {
         });
     }
 
+    /** The handle of an image already open, without opening one. */
+    java.util.Optional<ImageFile> ifOpen(UUID id) {
+        return java.util.Optional.ofNullable(open.get(id));
+    }
+
     Chain chain(UUID id) {
         return new Chain(layers(id));
     }

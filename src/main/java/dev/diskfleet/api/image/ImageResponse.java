@@ -20,7 +20,9 @@ public record ImageResponse(
         @Schema(example = "dynamic") String variant,
         @Schema(description = "normal, writethrough or immutable", example = "immutable") String type,
         @Schema(description = "Virtual disk size in bytes", example = "10737418240") long sizeBytes,
-        @Schema(description = "Bytes the file occupies on the host", example = "45056") long allocatedBytes,
+        @Schema(description = "Bytes the image holds: its allocated blocks or clusters. A listing reads it without"
+                + " opening files, so there an image no request has opened yet shows its file's length", example = "45056")
+        long allocatedBytes,
         @Schema(description = "The image this differencing image was made on; null for a base image")
         UUID parentId,
         @Schema(description = "Differencing images made on this one", example = "3") long childCount,

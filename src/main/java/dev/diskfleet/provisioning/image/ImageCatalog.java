@@ -53,15 +53,20 @@ public class ImageCatalog {
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
-        return images.findAll(filter, pageable).map(this::details);
+        return images.findAll(filter, pageable).map(image -> details(image, false));
     }
 
     @Transactional(readOnly = true)
     public ImageDetails details(Image image) {
+        return details(image, true);
+    }
+
+    /** A listing never opens image files ({@link ImageStore#storedBytes}); one image's own page does. */
+    private ImageDetails details(Image image, boolean open) {
         long allocated = 0;
         try {
             if (image.getState() == ImageState.READY) {
-                allocated = store.describe(image.getId()).allocatedBytes();
+                allocated = open ? store.describe(image.getId()).allocatedBytes() : store.storedBytes(image.getId());
             }
         } catch (StorageException e) {
             allocated = 0;

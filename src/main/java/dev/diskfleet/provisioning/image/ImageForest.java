@@ -104,7 +104,7 @@ public class ImageForest {
 
     private long allocatedBytes(UUID image) {
         try {
-            return store.describe(image).allocatedBytes();
+            return store.storedBytes(image);
         } catch (RuntimeException missingOrUnreadable) {
             return 0;
         }

@@ -97,7 +97,7 @@ public final class VdiFormat implements ImageFormat {
                 StandardOpenOption.WRITE);
         try {
             FileIo.writeFully(channel, header.toSector(), 0, file);
-            FileIo.writeFully(channel, map.encode(0, map.size()), mapOffset, file);
+            map.writeTo(channel, mapOffset, file);
             if (fixed) {
                 // Preallocated, as VirtualBox's fixed images are: every block written (as zeros) now.
                 FileIo.preallocate(channel, dataOffset, header.blockOffset(blocks), file);

@@ -46,6 +46,11 @@ final class VdiImage implements ImageFile {
      */
     private volatile boolean modificationIdRenewed;
 
+    /** The in-memory block map, for tests of what it costs. */
+    BlockMap blockMap() {
+        return map;
+    }
+
     VdiImage(VdiFormat format, Path file, FileChannel channel, VdiHeader header, BlockMap map,
             boolean writable, boolean barriers, DirectWrites directData) {
         this.format = format;
@@ -174,12 +179,10 @@ final class VdiImage implements ImageFile {
             throw new StorageException("fixed image " + id() + " cannot be emptied: its blocks are preallocated");
         }
         beginChange();
-        for (int i = 0; i < map.size(); i++) {
-            map.set(i, BlockMap.FREE);
-        }
+        map.clear();
         // Entries first, counter second, truncation last: a crash in between leaves only blocks no entry
         // references, which the next writable open cuts off (repairInterruptedChange).
-        FileIo.writeFully(channel, map.encode(0, map.size()), header.blockMapOffset(), file);
+        map.writeTo(channel, header.blockMapOffset(), file);
         barrier();
         writeHeader(header.withAllocatedBlocks(0));
         barrier();

@@ -25,8 +25,15 @@ function fleetCard(fleet, ctx) {
   const error = h('p', { class: 'error', role: 'alert' });
   const usage = fleet.usage;
   const power = (action) => actionButton(`${capital(action)} all`, `${capital(action)} every machine of ${fleet.name}`, async () => {
-    const result = await post(`/api/fleets/${fleet.id}/${action}`);
-    announce(`${fleet.name}: ${action} ${result.succeeded ?? ''} succeeded`);
+    // An operation: followed here until it ends (the members' states change live meanwhile).
+    let operation = await post(`/api/fleets/${fleet.id}/${action}`);
+    announce(`${fleet.name}: ${action} of every machine accepted`);
+    while (operation.state === 'queued' || operation.state === 'running') {
+      operation = await get(`/api/operations/${operation.id}/wait?timeout=30`);
+    }
+    const r = operation.result || {};
+    announce(`${fleet.name}: ${action} ${operation.state}: ${r.succeeded ?? 0} done, ${r.unchanged ?? 0} unchanged, ${r.failed ?? 0} failed`);
+    if (operation.state === 'failed') throw new Error(operation.error?.detail || `${action} failed`);
   }, error, 'secondary');
   const sizeInput = h('input', { type: 'number', min: '0', max: '1000', value: fleet.size, id: `size-${fleet.id}` });
   return h('section', { class: 'card fleet', 'data-fleet': fleet.name, 'aria-label': `Fleet ${fleet.name}` },

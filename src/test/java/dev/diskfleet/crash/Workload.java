@@ -85,7 +85,8 @@ final class Workload {
                 Map.of("size", 5)).expectOk().path("id").asString())));
         step("scale fleet down", () -> succeeded(api.awaitOperation(api.patch("/api/fleets/" + fleetId
                 + "?force=true", Map.of("size", 2)).expectOk().path("id").asString())));
-        step("start fleet", () -> api.postEmpty("/api/fleets/" + fleetId + "/start").expectOk());
+        step("start fleet", () -> succeeded(api.awaitOperation(api.postEmpty("/api/fleets/" + fleetId + "/start")
+                .expectOk().path("id").asString())));
         step("write into a fleet member", () -> {
             JsonNode member = api.get("/api/fleets/" + fleetId).expectOk().path("machines").get(0);
             return api.send("PUT", "/api/machines/" + member.path("machineId").asString() + "/attachments/"

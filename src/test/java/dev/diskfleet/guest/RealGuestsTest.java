@@ -128,8 +128,9 @@ class RealGuestsTest {
             keepers.add(second.path("machineId").asString());
         }
         for (JsonNode fleet : fleets) {
-            JsonNode started = api.postEmpty("/api/fleets/" + fleet.path("id").asString() + "/start").expect(200).json();
-            assertThat(started.path("failed").asInt()).as(started.toString()).isZero();
+            JsonNode started = api.awaitOperation("/api/operations/" + api.postEmpty("/api/fleets/"
+                    + fleet.path("id").asString() + "/start").expect(202).json().path("id").asString());
+            assertThat(started.path("result").path("failed").asInt()).as(started.toString()).isZero();
         }
         for (JsonNode member : members) {
             String machine = member.path("machineId").asString();

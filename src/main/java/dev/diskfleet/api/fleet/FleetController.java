@@ -8,7 +8,6 @@ import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
-import dev.diskfleet.api.web.ProblemMapper;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
@@ -16,7 +15,7 @@ import dev.diskfleet.provisioning.fleet.FleetInventory;
 import dev.diskfleet.provisioning.fleet.FleetPlan;
 import dev.diskfleet.api.machine.CloudInitRequest;
 import dev.diskfleet.provisioning.fleet.FleetPower;
-import dev.diskfleet.provisioning.fleet.FleetPower.MemberOutcome;
+import dev.diskfleet.provisioning.machine.PowerService;
 import dev.diskfleet.provisioning.fleet.FleetProvisioner;
 import dev.diskfleet.api.web.ETags;
 import dev.diskfleet.api.web.PageResponse;
@@ -181,30 +180,31 @@ public class FleetController {
     }
 
     @PostMapping("/{id}/start")
-    @Operation(operationId = "startFleet", summary = "Start every machine of the fleet; one result per machine")
+    @Operation(operationId = "startFleet", summary = "Start every machine of the fleet, a few at a time; answers 202"
+            + " with the operation to follow (one result per machine: running ones are unchanged)")
     @FleetPowerResponses
-    public FleetPowerResponse start(@PathVariable UUID id) {
-        return power(id, FleetPowerAction.START);
+    public ResponseEntity<OperationResponse> start(@PathVariable UUID id) {
+        return accepted(power.submit(id, FleetPowerAction.START, PowerService.DEFAULT_STOP_TIMEOUT, false));
     }
 
     @PostMapping("/{id}/stop")
-    @Operation(operationId = "stopFleet", summary = "Stop every machine of the fleet (ACPI power button, then hard after timeoutSeconds; "
-            + "or hard at once with force=true), a few at a time; one result per machine")
+    @Operation(operationId = "stopFleet", summary = "Stop every machine of the fleet (ACPI power button, then hard after"
+            + " timeoutSeconds; or hard at once with force=true), a few at a time; answers 202 with the operation to"
+            + " follow (one result per machine: powered-off ones are unchanged)")
     @FleetPowerResponses
-    public FleetPowerResponse stop(@PathVariable UUID id,
+    public ResponseEntity<OperationResponse> stop(@PathVariable UUID id,
             @Parameter(description = "How long each guest may take to power off before it is powered off hard")
             @RequestParam(defaultValue = "30") @Min(0) @Max(3600) int timeoutSeconds,
             @Parameter(description = "Power off hard at once") @RequestParam(defaultValue = "false") boolean force) {
-        return results(id, FleetPowerAction.STOP,
-                power.apply(id, FleetPowerAction.STOP, Duration.ofSeconds(timeoutSeconds), force));
+        return accepted(power.submit(id, FleetPowerAction.STOP, Duration.ofSeconds(timeoutSeconds), force));
     }
 
     @PostMapping("/{id}/reset")
-    @Operation(operationId = "resetFleet", summary = "Power-cycle every machine of the fleet (autoReset disks are emptied);"
-            + " one result per machine")
+    @Operation(operationId = "resetFleet", summary = "Power-cycle every machine of the fleet (autoReset disks are emptied;"
+            + " a powered-off machine is started), a few at a time; answers 202 with the operation to follow")
     @FleetPowerResponses
-    public FleetPowerResponse reset(@PathVariable UUID id) {
-        return power(id, FleetPowerAction.RESET);
+    public ResponseEntity<OperationResponse> reset(@PathVariable UUID id) {
+        return accepted(power.submit(id, FleetPowerAction.RESET, PowerService.DEFAULT_STOP_TIMEOUT, false));
     }
 
     @DeleteMapping("/{id}")
@@ -223,29 +223,19 @@ public class FleetController {
         return ResponseEntity.noContent().build();
     }
 
-    /** What the fleet power actions answer: one result per machine, or a refusal while the fleet changes. */
+    /** What the fleet power actions answer: an operation to follow, or a refusal while the fleet changes. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
-    @ApiResponse(responseCode = "200", description = "One result per machine: its state, or the problem that kept it")
+    @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation (kind fleet.start,"
+            + " fleet.stop or fleet.reset). Its result counts done of total machines and gives each machine's"
+            + " result (pending, succeeded, unchanged: already in the wanted state, or failed with its problem) and"
+            + " state as they end; the"
+            + " operation fails, naming them, when any machine failed", content = @Content(
+                    mediaType = "application/json", schema = @Schema(implementation = OperationResponse.class),
+                    examples = @ExampleObject(value = ProblemExamples.FLEET_POWER_ACCEPTED)))
     @ApiResponse(responseCode = "409", description = "The fleet is being deployed, scaled or deleted", content = @Content(
             mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.FLEET_BUSY)))
     @interface FleetPowerResponses {
-    }
-
-    private FleetPowerResponse power(UUID id, FleetPowerAction action) {
-        return results(id, action, power.apply(id, action));
-    }
-
-    private static FleetPowerResponse results(UUID id, FleetPowerAction action, List<MemberOutcome> outcomes) {
-        List<MachinePowerResult> results = outcomes.stream().map(FleetController::result).toList();
-        int succeeded = (int) results.stream().filter(MachinePowerResult::ok).count();
-        return new FleetPowerResponse(id, action.apiName(), succeeded, results.size() - succeeded, results);
-    }
-
-    private static MachinePowerResult result(MemberOutcome outcome) {
-        return new MachinePowerResult(outcome.ordinal(), outcome.machineId(), outcome.name(), outcome.ok(),
-                outcome.state() == null ? null : outcome.state().apiName(),
-                outcome.ok() ? null : ProblemMapper.toProblem(outcome.failure()));
     }
 
     private ResponseEntity<OperationResponse> accepted(dev.diskfleet.domain.operation.Operation operation) {

@@ -11,7 +11,7 @@ import org.springframework.http.ProblemDetail;
 @Schema(description = "Long work and how far it has got")
 public record OperationResponse(
         @Schema(example = "0b7e3f5c-2d4a-4f6b-9c1d-8e7f6a5b4c3d") UUID id,
-        @Schema(description = "What the work does: clone-image, fleet.deploy or fleet.scale",
+        @Schema(description = "What the work does: clone-image, fleet.deploy, fleet.scale, fleet.start, fleet.stop or fleet.reset",
                 example = "clone-image") String kind,
         @Schema(description = "queued, running, succeeded or failed", example = "succeeded") String state,
         @Schema(description = "0-100", example = "100") int progress,

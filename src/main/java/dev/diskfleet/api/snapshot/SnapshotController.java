@@ -35,12 +35,17 @@ public class SnapshotController {
     }
 
     @PostMapping
-    @Operation(operationId = "takeSnapshot", summary = "Take a snapshot: every normal disk gets a differencing child the"
-            + " machine writes from now on")
+    @Operation(operationId = "takeSnapshot", summary = "Take a snapshot: every normal disk, and every differencing disk of"
+            + " an immutable image kept across power-ons (autoReset false), gets a differencing child the machine"
+            + " writes from now on; autoReset and write-through disks are left out")
     @ApiResponse(responseCode = "201", description = "Taken; Location names the snapshot")
-    @ApiResponse(responseCode = "409", description = "A normal disk cannot have differencing images (raw)",
-            content = @Content(mediaType = "application/problem+json",
-                    examples = @ExampleObject(value = ProblemExamples.NOT_SNAPSHOTTABLE)))
+    @ApiResponse(responseCode = "409", description = "The snapshot would keep nothing (nothing-to-snapshot: the"
+            + " machine has no disks, or only autoReset differencing disks, emptied at every power-on, and write-through"
+            + " disks, which snapshots leave out), a disk it would keep cannot have differencing images (raw), or the"
+            + " disks are held by an export",
+            content = @Content(mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "nothing-to-snapshot", value = ProblemExamples.NOTHING_TO_SNAPSHOT),
+                    @ExampleObject(name = "not-snapshottable", value = ProblemExamples.NOT_SNAPSHOTTABLE)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(
             mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<SnapshotResponse> take(@PathVariable UUID machineId,

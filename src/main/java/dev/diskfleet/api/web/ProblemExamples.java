@@ -163,6 +163,15 @@ public final class ProblemExamples {
             split the write into several PUTs","instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/\
             attachments/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/data"}""";
 
+    public static final String NOTHING_TO_SNAPSHOT = """
+            {"type":"https://diskfleet.dev/problems/nothing-to-snapshot","title":"Conflict","status":409,\
+            "detail":"a snapshot of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) would keep nothing, so none \
+            was taken: its disks are port 0 device 0 (immutable, autoReset). An autoReset differencing disk is emptied \
+            at every power-on and a write-through disk is left out of snapshots, so neither can be brought back by a \
+            restore. Attach a normal disk, or keep a differencing disk across power-ons (PATCH /api/images/{mediumId} \
+            {\\"autoReset\\": false}) to snapshot it",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/snapshots"}""";
+
     public static final String NOT_SNAPSHOTTABLE = """
             {"type":"https://diskfleet.dev/problems/not-snapshottable","title":"Conflict","status":409,\
             "detail":"cannot take a snapshot of machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): its normal disk at \
@@ -208,6 +217,11 @@ public final class ProblemExamples {
 
     public static final String SCALE_ACCEPTED = """
             {"id":"2d9a5b7e-4f6c-4b8d-9e3f-0a1b2c3d4e5f","kind":"fleet.scale","state":"queued","progress":0,\
+            "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
+            "updatedAt":"2026-01-15T10:00:00Z"}""";
+
+    public static final String FLEET_POWER_ACCEPTED = """
+            {"id":"6e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b","kind":"fleet.stop","state":"queued","progress":0,\
             "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
             "updatedAt":"2026-01-15T10:00:00Z"}""";
 

@@ -66,6 +66,12 @@ public class Operation extends BaseEntity {
         progress = Math.max(progress, Math.min(100, percent));
     }
 
+    /** Progress with the result document as it stands, for work whose every step a client may follow. */
+    public void report(int percent, String interimResultJson) {
+        progress(percent);
+        this.resultJson = interimResultJson;
+    }
+
     public void succeed(String resourceUrl, String resultJson) {
         this.state = OperationState.SUCCEEDED;
         this.progress = 100;

@@ -14,12 +14,15 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A saved state of a machine's normal disks, in VirtualBox's model.
+ * A saved state of a machine's disks, in VirtualBox's model.
  *
- * <p><b>Taking</b> a snapshot freezes, for every normal attachment, the medium the machine writes now
+ * <p><b>Taking</b> a snapshot freezes, for every attachment it keeps, the medium the machine writes now
  * (recorded here as a {@link SnapshotMedium}) and gives it a new differencing child, which becomes the
- * attachment's medium: the machine writes there from now on. Write-through attachments and the
- * per-machine differencing images of immutable ones are not recorded and never touched.
+ * attachment's medium: the machine writes there from now on. It keeps normal attachments, and immutable
+ * ones whose per-machine differencing image is kept across power-ons (autoReset off): VirtualBox snapshots
+ * those like normal disks. Write-through attachments, and immutable ones with autoReset (emptied at every
+ * power-on, so nothing to bring back), are not recorded and never touched; a snapshot that would keep no
+ * disk is refused.
  *
  * <p>Invariants the snapshot code keeps, and relies on:
  * <ul>
@@ -27,13 +30,15 @@ import java.util.UUID;
  *   <li>every medium a snapshot records is recorded by that snapshot only, and is never written again
  *       while it is recorded (its children depend on its exact content);</li>
  *   <li>for a normal attachment, every image between its image and its medium, and every branch left
- *       by restores, was made by snapshots of that machine and belongs to it alone.</li>
+ *       by restores, was made by snapshots of that machine and belongs to it alone; for an immutable one,
+ *       likewise between the machine's own differencing image (the child of the immutable image) and its
+ *       medium.</li>
  * </ul>
  *
- * <p><b>Restoring</b> (machine powered off) discards what the normal disks changed since the snapshot:
+ * <p><b>Restoring</b> (machine powered off) discards what the recorded disks changed since the snapshot:
  * the current medium is emptied when it already sits on the snapshot's medium, otherwise it is deleted
  * and a fresh child is made on the snapshot's medium. Attachments the snapshot does not record
- * (write-through, immutable, or attached later) keep their data.
+ * (write-through, immutable with autoReset, or attached later) keep their data.
  *
  * <p><b>Deleting</b> a snapshot keeps every other state readable exactly as before. For each recorded
  * medium M:

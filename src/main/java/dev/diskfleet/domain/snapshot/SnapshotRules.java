@@ -8,6 +8,7 @@ import dev.diskfleet.domain.attachment.SnapshotRecords;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageTree;
+import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.storage.ImageStore;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /** What may be snapshotted and how a snapshot's deletion goes, or why it is refused (see {@link Snapshot}). */
@@ -69,13 +71,42 @@ public class SnapshotRules implements SnapshotRecords {
                 .orElseThrow(() -> new NotFoundException("snapshot", snapshotId + " of machine " + machine.getId()));
     }
 
-    /** Every normal disk must be able to get a differencing child (a raw file cannot). */
+    /**
+     * Whether a snapshot keeps this disk, as VirtualBox decides: a normal disk, and the machine's own
+     * differencing disk of an immutable image when it is kept across power-ons (autoReset off), which is
+     * snapshotted like a normal one. An autoReset differencing disk is emptied at every power-on, so a
+     * snapshot could not bring anything back; a write-through disk is left out of snapshots by definition.
+     */
+    public static boolean captures(Attachment attachment, Image medium) {
+        return switch (attachment.getMode()) {
+            case NORMAL -> true;
+            case IMMUTABLE -> !medium.isAutoReset();
+            case WRITETHROUGH -> false;
+        };
+    }
+
+    /** 409 {@code nothing-to-snapshot} when a snapshot would keep none of the machine's disks. */
+    public void requireSomethingToCapture(Machine machine, List<Attachment> all, List<Attachment> captured) {
+        if (!captured.isEmpty()) {
+            return;
+        }
+        String disks = all.isEmpty() ? "it has no disks" : "its disks are " + all.stream()
+                .map(a -> a.slot() + " (" + (a.getMode() == ImageType.IMMUTABLE ? "immutable, autoReset" : "write-through") + ")")
+                .collect(Collectors.joining(", "));
+        throw new ConflictException("nothing-to-snapshot", "a snapshot of machine " + machine.label()
+                + " would keep nothing, so none was taken: " + disks + ". An autoReset differencing disk is emptied"
+                + " at every power-on and a write-through disk is left out of snapshots, so neither can be brought"
+                + " back by a restore. Attach a normal disk, or keep a differencing disk across power-ons"
+                + " (PATCH /api/images/{mediumId} {\"autoReset\": false}) to snapshot it");
+    }
+
+    /** Every captured disk must be able to get a differencing child (a raw file cannot). */
     public void requireSnapshottable(Machine machine, List<Attachment> normal, List<Image> media) {
         for (int i = 0; i < normal.size(); i++) {
             Image medium = media.get(i);
             if (!store.format(medium.getFormat()).supportsDifferencing()) {
                 throw new ConflictException("not-snapshottable", "cannot take a snapshot of machine "
-                        + machine.label() + ": its normal disk at " + normal.get(i).slot() + " is "
+                        + machine.label() + ": its disk at " + normal.get(i).slot() + " is "
                         + medium.getFormat() + " image " + medium.getId() + ", which cannot have differencing"
                         + " images; make that image write-through to leave it out of snapshots, or attach a vdi or"
                         + " qcow2 clone");

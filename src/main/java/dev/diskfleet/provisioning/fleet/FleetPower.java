@@ -1,13 +1,18 @@
 package dev.diskfleet.provisioning.fleet;
 
+import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
-import dev.diskfleet.domain.machine.MachineState;
-import dev.diskfleet.provisioning.machine.MachineDetails;
+import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.provisioning.machine.PowerService;
+import dev.diskfleet.provisioning.operation.FailureDescriber;
+import dev.diskfleet.provisioning.operation.OperationContext;
+import dev.diskfleet.provisioning.operation.OperationFailure;
+import dev.diskfleet.provisioning.operation.OperationOutcome;
+import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,65 +20,75 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs a power action on every member of a fleet, {@link #PARALLELISM} members at a time, and reports each
- * outcome in member order. Bounded, because each boot is a QEMU process starting (and under TCG a CPU-hungry
- * one), and each graceful stop may wait for its guest.
+ * Runs a power action on every member of a fleet as an operation ({@code fleet.start}, {@code fleet.stop},
+ * {@code fleet.reset}), {@link #PARALLELISM} members at a time, and reports each member's outcome as it
+ * ends. Bounded, because each boot is a QEMU process starting (and under TCG a CPU-hungry one), and each
+ * graceful stop may wait its whole timeout for a guest that ignores ACPI: a client follows the members
+ * one by one instead of waiting for all of them in one request.
  */
 @Service
 public class FleetPower {
 
-    static final int PARALLELISM = 4;
+    /** Members acted on at once. */
+    public static final int PARALLELISM = 4;
+    /** Fleet result lines listing failed members name at most this many; the result document has them all. */
+    private static final int FAILURES_NAMED = 3;
 
     private final FleetCatalog catalog;
     private final MachineRepository machines;
     private final PowerService power;
     private final FleetActivity activity;
+    private final OperationRunner runner;
+    private final FailureDescriber failures;
 
-    public FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power, FleetActivity activity) {
+    public FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power, FleetActivity activity,
+            OperationRunner runner, FailureDescriber failures) {
         this.activity = activity;
         this.catalog = catalog;
         this.machines = machines;
         this.power = power;
-    }
-
-    /** What one member's action did: its state afterwards, or the failure (with the state it was left in). */
-    public record MemberOutcome(int ordinal, UUID machineId, String name, MachineState state,
-            RuntimeException failure) {
-
-        public boolean ok() {
-            return failure == null;
-        }
-    }
-
-    public List<MemberOutcome> apply(UUID fleetId, FleetPowerAction action) {
-        return apply(fleetId, action, PowerService.DEFAULT_STOP_TIMEOUT, false);
+        this.runner = runner;
+        this.failures = failures;
     }
 
     /**
-     * Applies {@code action} to each member; a failure on one is reported in its outcome and does not stop
-     * the others. A reset starts a powered-off member (a power cycle of a machine that is off is a
-     * power-on); start and stop report machines already in that state as failed with the conflict the
-     * machine rules give. A stop waits up to {@code stopTimeout} for each guest, or is hard with
-     * {@code force}.
+     * Checks at once that the fleet is ready and not being scaled or deleted (409 otherwise), then applies
+     * {@code action} to each member in an operation. A failure on one member is reported in its entry and
+     * does not stop the others; the operation fails, naming them, when any member failed. A member already
+     * in the wanted state is {@code unchanged}, so a script may send a start or stop twice. A reset starts a
+     * powered-off member (a power cycle of a machine that is off is a power-on). A stop waits up to
+     * {@code stopTimeout} for each guest, or is hard with {@code force}.
      */
-    public List<MemberOutcome> apply(UUID fleetId, FleetPowerAction action, Duration stopTimeout, boolean force) {
+    public Operation submit(UUID fleetId, FleetPowerAction action, Duration stopTimeout, boolean force) {
         // Checked before and after registering: before for the state's own message, after for a delete or
         // scale that claimed the fleet in between.
         activity.beginPower(catalog.requireReady(fleetId, action.apiName()), action.apiName());
         try {
-            return applyToMembers(catalog.requireReady(fleetId, action.apiName()), action, stopTimeout, force);
-        } finally {
+            Fleet fleet = catalog.requireReady(fleetId, action.apiName());
+            return runner.submit("fleet." + action.apiName(), fleetId, context -> {
+                try {
+                    return applyToMembers(fleet, action, stopTimeout, force, context);
+                } finally {
+                    activity.endPower(fleetId);
+                }
+            });
+        } catch (RuntimeException e) {
             activity.endPower(fleetId);
+            throw e;
         }
     }
 
-    private List<MemberOutcome> applyToMembers(Fleet fleet, FleetPowerAction action, Duration stopTimeout,
-            boolean force) {
+    private OperationOutcome applyToMembers(Fleet fleet, FleetPowerAction action, Duration stopTimeout,
+            boolean force, OperationContext context) {
         UUID fleetId = fleet.getId();
         List<FleetMachine> members = catalog.members(fleetId);
+        Progress progress = new Progress(FleetPowerResult.pending(fleetId, action.apiName(), members.stream()
+                .map(member -> new FleetPowerResult.Member(member.getOrdinal(), fleet.machineName(member.getOrdinal()),
+                        member.getMachineId(), FleetPowerResult.PENDING, null, null)).toList()), context);
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLELISM, members.size())),
                 runnable -> {
                     Thread thread = new Thread(runnable, "fleet-power-" + fleetId.toString().substring(0, 8));
@@ -81,32 +96,72 @@ public class FleetPower {
                     return thread;
                 });
         try {
-            List<CompletableFuture<MemberOutcome>> outcomes = new ArrayList<>();
+            List<CompletableFuture<Void>> ends = new ArrayList<>();
             for (FleetMachine member : members) {
-                outcomes.add(CompletableFuture.supplyAsync(() -> applyTo(fleet, member, action, stopTimeout, force),
-                        workers));
+                ends.add(CompletableFuture.runAsync(
+                        () -> progress.ended(applyTo(fleet, member, action, stopTimeout, force)), workers));
             }
-            return outcomes.stream().map(CompletableFuture::join).toList();
+            ends.forEach(CompletableFuture::join);
         } finally {
             workers.shutdown();
         }
+        FleetPowerResult result = progress.current();
+        if (result.failed() > 0) {
+            throw new OperationFailure(incomplete(fleet, result), result);
+        }
+        return new OperationOutcome("/api/fleets/" + fleetId, result);
     }
 
-    private MemberOutcome applyTo(Fleet fleet, FleetMachine member, FleetPowerAction action, Duration stopTimeout,
-            boolean force) {
+    private FleetPowerResult.Member applyTo(Fleet fleet, FleetMachine member, FleetPowerAction action,
+            Duration stopTimeout, boolean force) {
         UUID id = member.getMachineId();
         try {
-            MachineDetails after = switch (action) {
-                case START -> power.start(id);
-                case STOP -> power.stop(id, stopTimeout, force);
-                case RESET -> machines.findById(id).map(Machine::isRunning).orElse(false)
-                        ? power.reset(id) : power.start(id);
+            PowerService.Outcome outcome = switch (action) {
+                case START -> power.startUnlessRunning(id);
+                case STOP -> power.stopUnlessPoweredOff(id, stopTimeout, force);
+                case RESET -> new PowerService.Outcome(machines.findById(id).map(Machine::isRunning).orElse(false)
+                        ? power.reset(id) : power.start(id), true);
             };
-            return new MemberOutcome(member.getOrdinal(), id, after.machine().getName(), after.machine().getState(),
-                    null);
+            Machine after = outcome.machine().machine();
+            return new FleetPowerResult.Member(member.getOrdinal(), after.getName(), id,
+                    outcome.changed() ? FleetPowerResult.SUCCEEDED : FleetPowerResult.UNCHANGED,
+                    after.getState().apiName(), null);
         } catch (RuntimeException e) {
-            MachineState state = machines.findById(id).map(Machine::getState).orElse(null);
-            return new MemberOutcome(member.getOrdinal(), id, fleet.machineName(member.getOrdinal()), state, e);
+            String state = machines.findById(id).map(machine -> machine.getState().apiName()).orElse(null);
+            return new FleetPowerResult.Member(member.getOrdinal(), fleet.machineName(member.getOrdinal()), id,
+                    FleetPowerResult.FAILED, state, failures.describe(e));
+        }
+    }
+
+    private static ConflictException incomplete(Fleet fleet, FleetPowerResult result) {
+        List<FleetPowerResult.Member> failed = result.failures();
+        String named = failed.stream().limit(FAILURES_NAMED)
+                .map(member -> member.name() + " (" + member.error().detail() + ")").collect(Collectors.joining("; "));
+        return new ConflictException("fleet-power-incomplete", result.action() + " of fleet " + fleet.getName()
+                + " failed on " + failed.size() + " of " + result.total() + " machines: " + named
+                + (failed.size() > FAILURES_NAMED ? "; …" : "")
+                + "; the operation's result lists every machine, send the request again once the cause is fixed");
+    }
+
+    /** The result document as members end, written to the operation in the order they end. */
+    private static final class Progress {
+
+        private FleetPowerResult current;
+        private final OperationContext context;
+
+        Progress(FleetPowerResult start, OperationContext context) {
+            this.current = start;
+            this.context = context;
+            context.report(start.percentDone(), start);
+        }
+
+        synchronized void ended(FleetPowerResult.Member member) {
+            current = current.with(member);
+            context.report(current.percentDone(), current);
+        }
+
+        synchronized FleetPowerResult current() {
+            return current;
         }
     }
 }

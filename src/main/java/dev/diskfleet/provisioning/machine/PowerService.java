@@ -83,6 +83,30 @@ public class PowerService {
         });
     }
 
+    /** What an action that accepts a machine already in the wanted state did: {@code changed} false if it was. */
+    public record Outcome(MachineDetails machine, boolean changed) {
+    }
+
+    /**
+     * Starts the machine unless it runs already; decided under its power lock, so a start racing another
+     * finds the machine running rather than failing.
+     */
+    public Outcome startUnlessRunning(UUID id) {
+        return guests.withPowerLock(id, () -> isRunning(id)
+                ? new Outcome(machineService.get(id), false) : new Outcome(start(id), true));
+    }
+
+    /** Stops the machine ({@link #stop(UUID, Duration, boolean)}) unless it is powered off already. */
+    public Outcome stopUnlessPoweredOff(UUID id, Duration timeout, boolean force) {
+        return guests.withPowerLock(id, () -> isRunning(id)
+                ? new Outcome(stop(id, timeout, force), true) : new Outcome(machineService.get(id), false));
+    }
+
+    private boolean isRunning(UUID id) {
+        return Boolean.TRUE.equals(readOnly.execute(status -> machines.findById(id)
+                .orElseThrow(() -> new NotFoundException("machine", id)).isRunning()));
+    }
+
     private void boot(UUID id, String reason) {
         try {
             guests.boot(id);

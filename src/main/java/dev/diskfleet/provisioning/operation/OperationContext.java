@@ -12,4 +12,10 @@ public interface OperationContext {
 
     /** Stores an interim result document (for example per-machine progress). */
     void result(Object result);
+
+    /**
+     * Stores progress and the result document as they stand, at once (not throttled), so that a client
+     * reading the operation sees them: for work with few, slow steps, such as one per fleet member.
+     */
+    void report(int percent, Object result);
 }

@@ -166,7 +166,7 @@ public class OperationRunner {
         }
 
         @Override
-        public void progress(int percent) {
+        public synchronized void progress(int percent) {
             long now = System.nanoTime();
             if (percent < 100 && now - lastWrite < PROGRESS_INTERVAL_NANOS) {
                 return;
@@ -178,6 +178,14 @@ public class OperationRunner {
         @Override
         public void result(Object result) {
             lastResultJson = toJson(result);
+        }
+
+        @Override
+        public synchronized void report(int percent, Object result) {
+            String document = toJson(result);
+            lastResultJson = document;
+            lastWrite = System.nanoTime();
+            update(id, operation -> operation.report(percent, document));
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.diskfleet.domain.attachment.AttachmentRepository;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageTree;
-import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineLocks;
 import dev.diskfleet.domain.machine.MachineRepository;
@@ -64,15 +63,27 @@ public class SnapshotDisks {
         this.disks = disks;
     }
 
-    /** Freezes every normal disk's medium under a new differencing child, which the machine writes from now on. */
+    /**
+     * Freezes the medium of every disk a snapshot keeps ({@link SnapshotRules#captures}: normal disks and
+     * differencing disks kept across power-ons) under a new differencing child, which the machine writes
+     * from now on; refused when it would keep none.
+     */
     public Snapshot take(UUID machineId, String name, String description) {
         return locks.withLayoutChange(machineId, () -> disks.run(files -> {
             CrashPoints.reach("snapshot-take.begun");
             Machine machine = lockMachine(machineId);
             heldDisks.requireFree(machine, "take a snapshot of");
-            List<Attachment> normal = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
-                    .filter(a -> a.getMode() == ImageType.NORMAL).toList();
-            List<Image> media = normal.stream().map(a -> images.findById(a.getMediumId()).orElseThrow()).toList();
+            List<Attachment> all = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId);
+            List<Attachment> normal = new ArrayList<>();
+            List<Image> media = new ArrayList<>();
+            for (Attachment attachment : all) {
+                Image medium = images.findById(attachment.getMediumId()).orElseThrow();
+                if (SnapshotRules.captures(attachment, medium)) {
+                    normal.add(attachment);
+                    media.add(medium);
+                }
+            }
+            rules.requireSomethingToCapture(machine, all, normal);
             rules.requireSnapshottable(machine, normal, media);
             Snapshot snapshot = new Snapshot(UUID.randomUUID(), machineId, machine.getCurrentSnapshotId(), name,
                     description);
@@ -221,20 +232,21 @@ public class SnapshotDisks {
         snapshots.flush();
         List<UUID> merges = new ArrayList<>();
         for (Attachment attachment : attachments.findByMachineIdOrderByPortAscDeviceAsc(machine.getId())) {
-            if (attachment.getMode() != ImageType.NORMAL || attachment.getMediumId().equals(attachment.getImageId())) {
+            UUID root = writesRoot(attachment);
+            if (root == null || attachment.getMediumId().equals(root)) {
                 continue;
             }
-            List<UUID> currentChain = chainDownTo(attachment.getMediumId(), attachment.getImageId());
-            attachment.setMediumId(attachment.getImageId());
+            List<UUID> currentChain = chainDownTo(attachment.getMediumId(), root);
+            attachment.setMediumId(root);
             attachments.flush();
-            for (UUID branch : deepestFirst(tree.descendants(attachment.getImageId()))) {
+            for (UUID branch : deepestFirst(tree.descendants(root))) {
                 if (!currentChain.contains(branch)) {
                     deleteRow(branch, files);
                 }
             }
             for (int i = 0; i < currentChain.size(); i++) {
                 UUID layer = currentChain.get(i);
-                UUID parent = i + 1 < currentChain.size() ? currentChain.get(i + 1) : attachment.getImageId();
+                UUID parent = i + 1 < currentChain.size() ? currentChain.get(i + 1) : root;
                 images.deleteById(layer);
                 images.flush();
                 merges.add(layer);
@@ -247,6 +259,22 @@ public class SnapshotDisks {
             store.mergeIntoParentKeepingChild(layer);
             CrashPoints.reach("machine-delete.layer-merged");
         }
+    }
+
+    /**
+     * The image every state of this disk is built on, into which dissolving the snapshots merges the newest
+     * data: a normal disk's attached image, or the bottom of an immutable image's differencing chain (the
+     * machine's own disk, the one whose parent is the immutable image). Null for a write-through disk.
+     */
+    private UUID writesRoot(Attachment attachment) {
+        return switch (attachment.getMode()) {
+            case NORMAL -> attachment.getImageId();
+            case IMMUTABLE -> {
+                List<UUID> chain = chainDownTo(attachment.getMediumId(), attachment.getImageId());
+                yield chain.get(chain.size() - 1);
+            }
+            case WRITETHROUGH -> null;
+        };
     }
 
     /** The medium absorbs its only child: whatever used the child uses the medium, and the child's row goes. */

@@ -2,6 +2,7 @@ package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.provisioning.guest.Guests;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FleetFaults;
 import dev.diskfleet.support.FullStackFleetTest;
@@ -19,6 +20,9 @@ class FleetApiTest extends FullStackFleetTest {
 
     @Autowired
     FleetFaults faults;
+
+    @Autowired
+    Guests guests;
 
     @AfterEach
     void disarm() {
@@ -182,24 +186,126 @@ class FleetApiTest extends FullStackFleetTest {
         }
     }
 
+    /** Sends a fleet power action, checks it is accepted as an operation and returns the finished operation. */
+    private JsonNode powered(String fleetUrl, String action) {
+        Reply accepted = api.postEmpty(fleetUrl + "/" + action);
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        assertThat(accepted.json().get("kind").asString()).isEqualTo("fleet." + action);
+        assertThat(accepted.header("Location").orElseThrow())
+                .isEqualTo("/api/operations/" + accepted.json().get("id").asString());
+        return awaitOperation(accepted);
+    }
+
+    private static List<String> results(JsonNode operation) {
+        List<String> results = new ArrayList<>();
+        operation.get("result").get("machines").forEach(machine -> results.add(machine.get("result").asString()));
+        return results;
+    }
+
     @Test
-    void powerActionsAnswerOneResultPerMachine() {
+    void powerActionsAreOperationsWithOneResultPerMachine() {
         JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, unique("pw"), false);
         String url = "/api/fleets/" + fleet.get("id").asString();
 
-        JsonNode started = api.post(url + "/start", "").json();
-        assertThat(started.get("succeeded").asInt()).isEqualTo(3);
-        assertThat(started.get("results")).hasSize(3);
-        started.get("results").forEach(result -> assertThat(result.get("state").asString()).isEqualTo("running"));
+        JsonNode started = powered(url, "start");
+        assertThat(started.get("state").asString()).as(started.toString()).isEqualTo("succeeded");
+        assertThat(started.get("progress").asInt()).isEqualTo(100);
+        JsonNode result = started.get("result");
+        assertThat(result.get("done").asInt()).isEqualTo(3);
+        assertThat(result.get("total").asInt()).isEqualTo(3);
+        assertThat(result.get("succeeded").asInt()).isEqualTo(3);
+        assertThat(result.get("machines")).hasSize(3);
+        result.get("machines").forEach(member -> assertThat(member.get("state").asString()).isEqualTo("running"));
         assertThat(states(api.get(url).json())).containsOnly("running");
 
-        JsonNode reset = api.post(url + "/reset", "").json();
-        assertThat(reset.get("succeeded").asInt()).isEqualTo(3);
-        reset.get("results").forEach(result -> assertThat(result.get("state").asString()).isEqualTo("running"));
+        JsonNode reset = powered(url, "reset");
+        assertThat(reset.get("result").get("succeeded").asInt()).isEqualTo(3);
+        reset.get("result").get("machines").forEach(member -> assertThat(member.get("state").asString()).isEqualTo("running"));
 
-        JsonNode stopped = api.post(url + "/stop", "").json();
-        assertThat(stopped.get("failed").asInt()).isZero();
+        JsonNode stopped = powered(url, "stop");
+        assertThat(stopped.get("state").asString()).isEqualTo("succeeded");
+        assertThat(stopped.get("result").get("failed").asInt()).isZero();
         assertThat(states(api.get(url).json())).containsOnly("poweredOff");
+    }
+
+    @Test
+    void stoppingAStoppedFleetAgainSucceedsWithEveryMachineUnchanged() {
+        JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, unique("st2"), true);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+
+        JsonNode first = powered(url, "stop");
+        assertThat(first.get("result").get("succeeded").asInt()).isEqualTo(3);
+        JsonNode second = powered(url, "stop");
+
+        assertThat(second.get("state").asString()).as(second.toString()).isEqualTo("succeeded");
+        JsonNode result = second.get("result");
+        assertThat(result.get("unchanged").asInt()).isEqualTo(3);
+        assertThat(result.get("succeeded").asInt()).isZero();
+        assertThat(result.get("failed").asInt()).isZero();
+        assertThat(results(second)).containsOnly("unchanged");
+        assertThat(states(api.get(url).json())).containsOnly("poweredOff");
+    }
+
+    @Test
+    void startingAFleetWithOneMachineRunningReportsThatOneUnchanged() {
+        JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, unique("st1"), false);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+        power(id(fleet.get("machines").get(1), "machineId"), "start");
+
+        JsonNode started = powered(url, "start");
+
+        assertThat(started.get("state").asString()).as(started.toString()).isEqualTo("succeeded");
+        assertThat(results(started)).containsExactly("succeeded", "unchanged", "succeeded");
+        assertThat(started.get("result").get("unchanged").asInt()).isEqualTo(1);
+        assertThat(started.get("result").get("failed").asInt()).isZero();
+        assertThat(states(api.get(url).json())).containsOnly("running");
+    }
+
+    @Test
+    void aFleetPowerOperationShowsEachMachineAsItsActionEnds() throws Exception {
+        JsonNode fleet = deploy(unique("fleet"), goldenImage(), 3, unique("prog"), false);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+        UUID third = id(fleet.get("machines").get(2), "machineId");
+        // Another power action holds the third machine: the fleet start finishes the first two and waits.
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> guests.withPowerLock(third, () -> {
+            held.countDown();
+            await(release);
+            return null;
+        }));
+        holder.start();
+        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        try {
+            Reply accepted = api.postEmpty(url + "/start").expect(202);
+            String operationUrl = accepted.header("Location").orElseThrow();
+
+            JsonNode during = pollUntil(operationUrl, operation -> operation.path("result").path("done").asInt() == 2);
+            assertThat(during.get("state").asString()).isEqualTo("running");
+            assertThat(during.get("progress").asInt()).isEqualTo(66);
+            assertThat(during.get("result").get("total").asInt()).isEqualTo(3);
+            assertThat(results(during)).containsExactly("succeeded", "succeeded", "pending");
+
+            release.countDown();
+            JsonNode after = awaitOperation(accepted);
+            assertThat(after.get("state").asString()).isEqualTo("succeeded");
+            assertThat(after.get("result").get("done").asInt()).isEqualTo(3);
+            assertThat(results(after)).containsOnly("succeeded");
+        } finally {
+            release.countDown();
+            holder.join(30_000);
+        }
+    }
+
+    private JsonNode pollUntil(String url, java.util.function.Predicate<JsonNode> reached) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode current = api.get(url).expect(200).json();
+        while (!reached.test(current)) {
+            assertThat(System.nanoTime()).as("not reached in 30 s: " + current).isLessThan(deadline);
+            Thread.sleep(20);
+            current = api.get(url).expect(200).json();
+        }
+        return current;
     }
 
     @Test

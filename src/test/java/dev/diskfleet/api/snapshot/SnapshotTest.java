@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** Snapshots over HTTP on a machine with a normal, a write-through and an immutable disk. */
+/** Snapshots over HTTP on a machine with a normal, a write-through and an immutable disk (autoReset off). */
 class SnapshotTest extends FullStackTest {
 
     private static final long OFFSET = (2 << 20) - 512;
@@ -74,27 +74,33 @@ class SnapshotTest extends FullStackTest {
     }
 
     @Test
-    void aSnapshotGivesOnlyTheNormalDiskANewChild() {
+    void aSnapshotGivesTheNormalAndTheKeptDifferencingDiskANewChildButNotTheWriteThroughOne() {
         UUID normalBefore = mediumOf(normal);
         UUID writethroughBefore = mediumOf(writethrough);
         UUID immutableBefore = mediumOf(immutable);
 
         JsonNode taken = api.post("/api/machines/" + machine + "/snapshots", "{\"name\":\"first\"}").json();
 
-        assertThat(taken.get("disks")).hasSize(1);
+        assertThat(taken.get("disks")).hasSize(2);
         assertThat(id(taken.get("disks").get(0), "attachmentId")).isEqualTo(normal);
         assertThat(id(taken.get("disks").get(0), "mediumId")).isEqualTo(normalBefore);
-        UUID child = mediumOf(normal);
-        assertThat(child).isNotEqualTo(normalBefore);
-        assertThat(api.get("/api/images/" + child).json().get("parentId").asString()).isEqualTo(normalBefore.toString());
+        assertThat(id(taken.get("disks").get(1), "attachmentId")).isEqualTo(immutable);
+        assertThat(id(taken.get("disks").get(1), "mediumId")).isEqualTo(immutableBefore);
+        for (UUID attachment : List.of(normal, immutable)) {
+            UUID before = attachment.equals(normal) ? normalBefore : immutableBefore;
+            UUID child = mediumOf(attachment);
+            assertThat(child).isNotEqualTo(before);
+            assertThat(api.get("/api/images/" + child).json().get("parentId").asString()).isEqualTo(before.toString());
+        }
+        assertThat(api.get("/api/images/" + mediumOf(immutable)).json().get("autoReset").asBoolean())
+                .as("the kept disk's new child is kept across power-ons too").isFalse();
         assertThat(mediumOf(writethrough)).isEqualTo(writethroughBefore);
-        assertThat(mediumOf(immutable)).isEqualTo(immutableBefore);
         assertThat(api.get("/api/machines/" + machine).json().get("currentSnapshotId").asString())
                 .isEqualTo(taken.get("id").asString());
     }
 
     @Test
-    void restoringBringsBackTheNormalDiskAndLeavesTheOthersWithTheirNewestData() {
+    void restoringBringsBackTheNormalAndTheKeptDifferencingDiskAndLeavesTheWriteThroughOneWithItsNewestData() {
         byte[] before = writeAll(1);
         UUID snapshot = snapshot("before");
         byte[] after = writeAll(2);
@@ -102,11 +108,12 @@ class SnapshotTest extends FullStackTest {
         restored(snapshot);
 
         assertThat(readBack(normal)).isEqualTo(before);
+        assertThat(readBack(immutable)).isEqualTo(before);
         assertThat(readBack(writethrough)).isEqualTo(after);
-        assertThat(readBack(immutable)).isEqualTo(after);
         byte[] again = writeAll(3);
         restored(snapshot);
         assertThat(readBack(normal)).isEqualTo(before);
+        assertThat(readBack(immutable)).isEqualTo(before);
         assertThat(readBack(writethrough)).isEqualTo(again);
     }
 

@@ -28,7 +28,7 @@ final class DeclaredDependencies {
             Map.entry("api.event", Set.of("api.web", "provisioning.event")),
             Map.entry("api.export", Set.of("api.web", "provisioning.export")),
             Map.entry("api.fleet", Set.of("api.machine", "api.network", "api.operation", "api.web", "domain",
-                    "domain.attachment", "domain.fleet", "domain.machine", "domain.operation", "provisioning.fleet",
+                    "domain.attachment", "domain.fleet", "domain.machine", "domain.operation", "provisioning.fleet", "provisioning.machine",
                     "provisioning.network")),
             Map.entry("api.host", Set.of("domain.network", "hypervisor", "provisioning.guest", "provisioning.network")),
             Map.entry("api.image", Set.of("api.operation", "api.web", "domain", "domain.image", "domain.operation",

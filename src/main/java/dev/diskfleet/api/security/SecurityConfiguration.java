@@ -15,7 +15,6 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
-import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -56,8 +55,6 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(challenge)
                         .accessDeniedHandler(roleTooLow))
                 .addFilterAfter(new AuditFilter(audit), SecurityContextHolderFilter.class)
-                .addFilterBefore(new FailedAuthenticationLimitFilter(limiter, problems),
-                        BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FormUploadRefusal(problems), AuthorizationFilter.class);
         return http.build();
     }

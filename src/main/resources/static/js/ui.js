@@ -5,6 +5,8 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
     else if (key === 'class') element.className = value;
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes (style-src 'self').
+    else if (key === 'style') element.style.cssText = value;
     else if (value === true) element.setAttribute(key, '');
     else element.setAttribute(key, value);
   }

@@ -50,19 +50,20 @@ function machineList(container, ctx) {
 }
 
 function machineDetail(container, ctx, id) {
-  const consoleLines = h('pre', { class: 'console', 'aria-label': 'Guest console', tabindex: '0' });
-  const closeConsole = openEvents(`console=${id}&types=console&resource=${id}`, (event) => {
+  // The guest console may show what runs inside it, so like its disk bytes it is for operators and admins.
+  const consoleLines = ctx.can('operator') ? h('pre', { class: 'console', 'aria-label': 'Guest console', tabindex: '0' }) : null;
+  const closeConsole = consoleLines ? openEvents(`console=${id}&types=console&resource=${id}`, (event) => {
     if (event.type !== 'console') return;
     consoleLines.append(`${event.data.line}\n`);
     while (consoleLines.childNodes.length > 500) consoleLines.firstChild.remove();
     consoleLines.scrollTop = consoleLines.scrollHeight;
-  });
+  }) : () => {};
   return {
     title: 'Machine',
     async refresh() {
       const [machine, snapshots] = await Promise.all([get(`/api/machines/${id}`), get(`/api/machines/${id}/snapshots`)]);
       const error = h('p', { class: 'error', role: 'alert' });
-      container.replaceChildren(
+      container.replaceChildren(...[
         h('p', {}, h('a', { href: '#/machines' }, '← Machines')),
         h('section', { class: 'card' },
           h('div', { class: 'row spread' }, h('h2', {}, machine.name, ' ', badge(machine.state)), powerButtons(machine, ctx, error)),
@@ -80,7 +81,8 @@ function machineDetail(container, ctx, id) {
         h('section', { class: 'card' }, h('h3', {}, 'Snapshots'),
           flattenSnapshots(snapshots).length === 0 ? h('p', { class: 'muted' }, 'No snapshots.')
             : h('ul', {}, flattenSnapshots(snapshots).map((s) => h('li', {}, `${'— '.repeat(s.depth)}${s.name}${s.current ? ' (current)' : ''}`)))),
-        h('section', { class: 'card' }, h('h3', {}, 'Console'), h('p', { class: 'muted' }, 'New lines of the guest console, live.'), consoleLines));
+        consoleLines ? h('section', { class: 'card' }, h('h3', {}, 'Console'), h('p', { class: 'muted' }, 'New lines of the guest console, live.'), consoleLines) : null,
+      ].filter(Boolean));
     },
     onEvent: (event) => (event.data?.id === id || event.data?.machineId === id) && event.type !== 'console',
     dispose: closeConsole,

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,48 @@ class EventStreamTest {
             assertThat(line.id()).as("console lines are not stored, so they carry no id").isNull();
             assertThat(other.nextComment(Duration.ofSeconds(2))).isEqualTo("heartbeat");
             assertThat(other.pendingEvents()).isZero();
+        }
+    }
+
+    @Test
+    void oneCallerMayHoldTenStreamsSoItCannotLockOthersOut() throws Exception {
+        String viewer = json(send("POST", "/api/tokens", "{\"name\":\"greedy-viewer-" + UUID.randomUUID()
+                + "\",\"role\":\"viewer\"}", 201)).get("token").asString();
+        List<SseClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                SseClient stream = new SseClient(url("/api/events"), viewer, null);
+                held.add(stream);
+                assertThat(stream.status()).as("stream %d", i + 1).isEqualTo(200);
+            }
+
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(url("/api/events")))
+                    .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+            assertThat(json(refused).get("type").asString())
+                    .isEqualTo("https://diskfleet.dev/problems/too-many-event-streams-per-caller");
+            assertThat(json(refused).get("detail").asString()).contains("10")
+                    .contains("diskfleet.events.max-streams-per-principal");
+            try (SseClient admin = new SseClient(url("/api/events"), ConsoleServiceTest.ADMIN_TOKEN, null)) {
+                assertThat(admin.status()).as("another caller still gets a stream").isEqualTo(200);
+            }
+
+            held.remove(0).close();
+            int status = 0;
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); status != 200 && System.nanoTime() < deadline; ) {
+                Thread.sleep(200);
+                SseClient again = new SseClient(url("/api/events"), viewer, null);
+                status = again.status();
+                if (status == 200) {
+                    held.add(again);
+                } else {
+                    again.close();
+                }
+            }
+            assertThat(status).as("a closed stream frees its place").isEqualTo(200);
+        } finally {
+            held.forEach(SseClient::close);
         }
     }
 

@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.UUID;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Value;
@@ -63,6 +69,10 @@ class WebConsoleBrowserTest {
         options.setBinary(QemuTools.onPathAt("chromium"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,800", "--force-device-scale-factor=1");
+        // The browser's console, to see whether the Content-Security-Policy refused anything the page does.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(QemuTools.onPathAt("chromedriver")).toFile()).build();
         browser = new ChromeDriver(service, options);
@@ -149,6 +159,7 @@ class WebConsoleBrowserTest {
         browser.findElement(By.linkText("Fleets")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(first, "poweredOff"));
         screenshot("fleets-narrow");
+        assertNothingRefusedByTheContentSecurityPolicy();
     }
 
     @Test
@@ -161,6 +172,15 @@ class WebConsoleBrowserTest {
         browser.get(url("/#/machines"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#view h2")));
         assertThat(browser.findElements(By.xpath("//button[text()='Start']"))).isEmpty();
+
+        // A guest's console is an operator's to read: the machine page shows no console and asks for none.
+        String machine = JSON.readTree(send("POST", "/api/machines", "{\"name\":\"viewed-" + UUID.randomUUID()
+                + "\"}").body()).get("id").asString();
+        browser.get(url("/#/machines/" + machine));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "Snapshots"));
+        assertThat(browser.findElements(By.cssSelector("pre.console"))).isEmpty();
+        assertThat(browser.findElement(By.id("view")).getText()).doesNotContain("Console");
+        assertNothingRefusedByTheContentSecurityPolicy();
     }
 
     @Test
@@ -169,6 +189,12 @@ class WebConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "not accepted"));
         assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
         assertThat(browser.getCurrentUrl()).doesNotContain("not-a-token");
+    }
+
+    private void assertNothingRefusedByTheContentSecurityPolicy() {
+        List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).filter(message -> message.contains("Content Security Policy")).toList();
+        assertThat(refused).isEmpty();
     }
 
     private void signIn(String token) {

@@ -50,9 +50,10 @@ class BearerSchemeDocumentation implements OpenApiCustomizer {
                 "forbidden", DocumentedProblems.problem(403, "forbidden", "Forbidden", "your role does not allow "
                         + method + " on this path; the roles are viewer < operator < admin (see the"
                         + " README)", instance));
-        DocumentedProblems.add(operation, 429, "Too many requests with invalid tokens from this address;"
-                + " Retry-After says when to try again", "too-many-failed-authentications",
-                DocumentedProblems.problem(429, "too-many-failed-authentications", "Too many failed authentications",
-                        "too many requests from your address presented an invalid token; retry after 42 s", instance));
+        DocumentedProblems.add(operation, 429, "Too many invalid tokens from this address or naming this token id"
+                + " (a valid token is never refused); Retry-After says when to try again",
+                "too-many-failed-authentications", DocumentedProblems.problem(429, "too-many-failed-authentications",
+                        "Too many failed authentications", "too many invalid tokens came from your address or named"
+                                + " this token id; retry after 42 s", instance));
     }
 }

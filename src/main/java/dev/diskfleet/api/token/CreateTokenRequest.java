@@ -1,5 +1,6 @@
 package dev.diskfleet.api.token;
 
+import dev.diskfleet.api.web.PrintableName;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotBlank;
@@ -10,7 +11,7 @@ import java.time.OffsetDateTime;
 
 @Schema(description = "A token to issue")
 public record CreateTokenRequest(
-        @NotBlank @Size(max = 255) @Schema(description = "Who or what uses it; shown in the audit log",
+        @NotBlank @Size(max = 255) @PrintableName @Schema(description = "Who or what uses it; shown in the audit log",
                 example = "ci-pipeline") String name,
         @NotNull @Pattern(regexp = "viewer|operator|admin", message = "must be viewer, operator or admin")
         @Schema(description = "viewer, operator or admin", example = "operator") String role,

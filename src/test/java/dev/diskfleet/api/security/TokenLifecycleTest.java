@@ -138,4 +138,19 @@ class TokenLifecycleTest {
         assertThat(third.get("role").asString()).isEqualTo("operator");
         assertThat(client.get("/api/audit", admin).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aTokenNameWithControlCharactersIsRefusedWith400AndNoTokenIsIssued() {
+        for (String name : List.of("line\\nbreak", "nul\\u0000x", "tab\\tname", "bell\\u0007")) {
+            HttpResponse<String> refused = client.send("POST", "/api/tokens", ADMIN,
+                    "{\"name\":\"" + name + "\",\"role\":\"viewer\"}");
+
+            assertThat(refused.statusCode()).as(name).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+            JsonNode problem = BearerClient.json(refused);
+            assertThat(problem.get("type").asString()).isEqualTo(PROBLEMS + "validation");
+            assertThat(problem.get("detail").asString()).contains("name").contains("control characters");
+        }
+        assertThat(client.get("/api/tokens?size=500", ADMIN).body()).doesNotContain("line\\n").doesNotContain("bell");
+    }
 }

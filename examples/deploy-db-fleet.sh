@@ -28,7 +28,28 @@ FLEET_SIZE="${FLEET_SIZE:-10}"
 RUN_ID="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 PREFIX="${MACHINE_PREFIX:-db-$RUN_ID}"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+GOLDEN_ID=""
+FLEET_ID=""
+
+# On failure (or Ctrl-C) the example takes back what it made: the fleet (its running guests are stopped
+# first) and the golden image. After a run that went through, both stay for you to look at, unless
+# CLEANUP=always; delete them with the two DELETEs printed at the end.
+cleanup() {
+  local status=$?
+  if [[ "$status" -ne 0 || "${CLEANUP:-}" == always ]] && [[ -r "$WORK/auth-header" ]]; then
+    [[ "$status" -ne 0 ]] && echo "cleaning up after the failure: fleet ${FLEET_ID:-none}, golden ${GOLDEN_ID:-none}" >&2
+    if [[ -n "$FLEET_ID" ]]; then
+      curl -sS -o /dev/null -H "@$WORK/auth-header" -X DELETE "$BASE_URL/api/fleets/$FLEET_ID?force=true" || true
+    fi
+    if [[ -n "$GOLDEN_ID" ]]; then
+      curl -sS -o /dev/null -H "@$WORK/auth-header" -X DELETE "$BASE_URL/api/images/$GOLDEN_ID" || true
+    fi
+  fi
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 TOKEN_FILE="${DISKFLEET_DATA_DIR:-./data}/admin-token"
 TOKEN="${DISKFLEET_TOKEN:-}"
@@ -167,9 +188,8 @@ step "3. Deploy $FLEET_SIZE guests from it (started, autoreset on)"
 OPERATION_ID="$(json_post /api/fleets "$(jq -n --arg name "db-fleet-$RUN_ID" --arg golden "$GOLDEN_ID" \
   --argjson size "$FLEET_SIZE" --arg prefix "$PREFIX" '{name: $name, goldenImageId: $golden, size: $size, machineNamePrefix: $prefix,
   autoReset: true, start: true}')" deploy | jq -r .id)"
-FLEET_URL="$(wait_for "$OPERATION_ID" | jq -r .resourceUrl)"
-FLEET="$(api GET "$FLEET_URL")"
-FLEET_ID="$(jq -r .id <<<"$FLEET")"
+FLEET_ID="$(wait_for "$OPERATION_ID" | jq -r .targetId)"
+FLEET="$(api GET "/api/fleets/$FLEET_ID")"
 echo "deployed $(jq '.machines | length' <<<"$FLEET") machines in fleet $FLEET_ID:" \
   "$(jq -r '[.machines[] | "\(.name)=\(.state)"] | join(" ")' <<<"$FLEET")"
 
@@ -178,6 +198,9 @@ GUEST="$(jq -c '.machines[2]' <<<"$FLEET")"
 GUEST_NAME="$(jq -r .name <<<"$GUEST")"
 MACHINE_ID="$(jq -r .machineId <<<"$GUEST")"
 ATTACHMENT_ID="$(jq -r .attachmentId <<<"$GUEST")"
+# While a guest runs its disk is its own (409 machine-running): power it off first. This golden boots no
+# operating system, so nothing would answer the ACPI power button: force powers it off at once.
+api POST "/api/machines/$MACHINE_ID/stop?force=true" >/dev/null
 MESSAGE="written by $GUEST_NAME at run $RUN_ID"
 printf '%s' "$MESSAGE" > "$WORK/message"
 api PUT "/api/machines/$MACHINE_ID/attachments/$ATTACHMENT_ID/data" \
@@ -186,15 +209,14 @@ api PUT "/api/machines/$MACHINE_ID/attachments/$ATTACHMENT_ID/data" \
 SEEN="$(read_guest "$MACHINE_ID" "$ATTACHMENT_ID" "${#MESSAGE}")"
 echo "$GUEST_NAME reads: '$SEEN'"
 [[ "$SEEN" == "$MESSAGE" ]] || { echo "FAILED: the guest does not read what was written" >&2; exit 1; }
-OTHER="$(jq -c '.machines[0]' <<<"$FLEET")"
-echo "$(jq -r .name <<<"$OTHER") reads: '$(read_guest "$(jq -r .machineId <<<"$OTHER")" \
-  "$(jq -r .attachmentId <<<"$OTHER")" 24)'"
 
-step "5. Power-cycle the fleet"
+step "5. Power-cycle the fleet: $GUEST_NAME powers on again, the others are reset"
 POWER="$(power reset)"
 echo "reset: $(jq .succeeded <<<"$POWER") of $(jq .total <<<"$POWER") machines power-cycled"
 
 step "6. The write is gone: autoreset emptied the guest's disk at power-on"
+POWER="$(power 'stop?force=true')"
+echo "stopped: $(jq '.succeeded + .unchanged' <<<"$POWER") of $(jq .total <<<"$POWER") machines powered off, to read their disks"
 SEEN="$(read_guest "$MACHINE_ID" "$ATTACHMENT_ID" 24)"
 echo "$GUEST_NAME reads: '$SEEN'"
 [[ "$SEEN" == "GOLDEN-DB-IMAGE block 00" ]] || { echo "FAILED: the write survived the power cycle" >&2; exit 1; }
@@ -207,3 +229,8 @@ jq -r --argjson n "$(jq '.machines | length' <<<"$FLEET")" '.usage |
   "\($n) machine disks:           \(.machineDisksBytes) bytes",
   "\($n) full copies would take:  \(.fullClonesBytes) bytes"' <<<"$FLEET"
 echo "space saved: $(jq .usage.savedBytes <<<"$FLEET") bytes against $(jq '.machines | length' <<<"$FLEET") full copies"
+if [[ "${CLEANUP:-}" != always ]]; then
+  echo "the fleet and the golden stay; remove them with:"
+  echo "  curl -X DELETE -H \"Authorization: Bearer \$TOKEN\" '$BASE_URL/api/fleets/$FLEET_ID?force=true'"
+  echo "  curl -X DELETE -H \"Authorization: Bearer \$TOKEN\" '$BASE_URL/api/images/$GOLDEN_ID'"
+fi

@@ -4,7 +4,7 @@ import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.DiskfleetClient;
-import dev.diskfleet.support.FullStackTest;
+import dev.diskfleet.support.DefaultDriverTest;
 import dev.diskfleet.support.QemuTools;
 import dev.diskfleet.support.TemporaryDataDir;
 import java.io.IOException;
@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
  * Runs the README's tour as a reader pastes it: every {@code ```sh} block under its heading, in order, in one
  * bash with {@code set -euo pipefail}, from a folder holding {@code data/admin-token} (as the service's folder
  * does after its first start), against this test's service. Any failing step fails the test. Without bash,
- * curl, jq or qemu-img it is skipped locally and fails under CI=true.
+ * curl, jq or qemu-img it is skipped locally and fails under CI=true. It runs on the default driver, so on a
+ * host with QEMU (CI) the tour's machine and fleet are real QEMU guests.
  */
 @ProcessTest
-class ReadmeTourTest extends FullStackTest {
+class ReadmeTourTest extends DefaultDriverTest {
 
     static final Path README = Path.of("README.md");
     static final String HEADING = "## Tour: from a disk file to a fleet";
@@ -45,7 +46,10 @@ class ReadmeTourTest extends FullStackTest {
             String log = runBash(folder, "set -euo pipefail\n" + String.join("\n", blocks));
 
             assertThat(log).contains("DISKFLEET-TOUR-GOLDEN", "written by the tour", "\"state\":\"running\"",
-                    "file format: qcow2", "tour done");
+                    "\"state\":\"poweredOff\"", "{\"driver\":\"" + driver + "\"}", "file format: qcow2", "tour done");
+            assertThat(log).as("the snapshot captured the machine's disk").contains("{\"name\":\"before-upgrade\",\"disks\":1}");
+            assertThat(log.split("written by the tour", -1)).as("the write read back, and again after a power cycle")
+                    .hasSize(3);
             assertThat(log).containsPattern("\"machines\":\\[(\\{\"name\":\"db-[0-9]+-[123]\",\"state\":\"running\"},?){3}]");
         } finally {
             TemporaryDataDir.deleteTree(folder);

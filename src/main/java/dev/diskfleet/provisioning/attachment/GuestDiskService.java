@@ -24,8 +24,8 @@ import org.springframework.stereotype.Service;
 /**
  * A guest's disk as the guest sees it: reads go through the attachment's whole chain, writes land in its
  * medium (the machine's own image; never an immutable parent, which only ever sits below it). Both hold
- * the machine's guest-I/O lock, so a snapshot or reset never swaps the medium under a running transfer,
- * and both stream in bounded chunks: nothing here holds a disk in memory. While a real guest runs, its disks
+ * the machine's guest-I/O lock, so a snapshot or reset never swaps the medium under a chunk in transfer
+ * (a read takes it per chunk, never while its client is slow), and both stream in bounded chunks: nothing here holds a disk in memory. While a real guest runs, its disks
  * are its own: writes are refused, and so are reads of the qcow2 and raw files QEMU opens itself.
  */
 @Service
@@ -56,17 +56,25 @@ public class GuestDiskService {
         this.heldDisks = heldDisks;
     }
 
-    /** A read in progress: holds the guest-I/O lock until closed. */
+    /** Bytes a read copies under the guest-I/O lock at a time; it writes them to its client without it. */
+    static final int READ_CHUNK = 1 << 20;
+
+    /**
+     * A read in progress. It holds the guest-I/O lock only while it copies one chunk from the disk, never
+     * while its client takes the bytes: a slow client cannot hold off a snapshot or a power-on. Each chunk is
+     * read from the attachment's medium as it is then, so a read that spans a snapshot goes on in the new
+     * medium, which holds the same bytes.
+     */
     public final class GuestRead implements AutoCloseable {
 
-        private final UUID mediumId;
+        private final UUID machineId;
+        private final UUID attachmentId;
         private final long size;
-        private final Lock lock;
 
-        private GuestRead(UUID mediumId, long size, Lock lock) {
-            this.mediumId = mediumId;
+        private GuestRead(UUID machineId, UUID attachmentId, long size) {
+            this.machineId = machineId;
+            this.attachmentId = attachmentId;
             this.size = size;
-            this.lock = lock;
         }
 
         /** The disk's size in bytes, for the caller to choose which bytes to read. */
@@ -76,13 +84,33 @@ public class GuestDiskService {
 
         /** Streams {@code length} bytes of the disk from {@code offset}; the range must lie inside it. */
         public void streamTo(OutputStream out, long offset, long length) throws IOException {
-            store.streamRaw(mediumId, offset, length, out);
+            ChunkBuffer chunk = new ChunkBuffer(READ_CHUNK);
+            long end = offset + length;
+            for (long pos = offset; pos < end; pos += READ_CHUNK) {
+                int n = (int) Math.min(READ_CHUNK, end - pos);
+                chunk.reset();
+                Lock lock = locks.guestIo(machineId);
+                try {
+                    store.streamRaw(readableMedium(machineId, attachmentId).getId(), pos, n, chunk);
+                } finally {
+                    lock.unlock();
+                }
+                chunk.writeTo(out);
+            }
             meters.guestRead(length);
         }
 
         @Override
         public void close() {
-            lock.unlock();
+            // nothing held between chunks
+        }
+    }
+
+    /** One chunk of a read, kept between the disk and the client; its array is reused chunk after chunk. */
+    private static final class ChunkBuffer extends java.io.ByteArrayOutputStream {
+
+        ChunkBuffer(int size) {
+            super(size);
         }
     }
 
@@ -90,17 +118,22 @@ public class GuestDiskService {
     public GuestRead openRead(UUID machineId, UUID attachmentId) {
         Lock lock = locks.guestIo(machineId);
         try {
-            Image medium = mediumOf(machineId, attachmentId);
-            if (!medium.getFormat().equals("vdi")) {
-                // QEMU opens qcow2 and raw files itself: our reads would see its writes half done, through
-                // block tables it has since changed. A VDI chain reaches the guest through our own NBD export.
-                heldDisks.requireFree(machine(machineId), "read the disks of");
-            }
-            return new GuestRead(medium.getId(), medium.getSizeBytes(), lock);
-        } catch (RuntimeException e) {
+            Image medium = readableMedium(machineId, attachmentId);
+            return new GuestRead(machineId, attachmentId, medium.getSizeBytes());
+        } finally {
             lock.unlock();
-            throw e;
         }
+    }
+
+    /** The attachment's medium, once it is known that this process may read it now. */
+    private Image readableMedium(UUID machineId, UUID attachmentId) {
+        Image medium = mediumOf(machineId, attachmentId);
+        if (!medium.getFormat().equals("vdi")) {
+            // QEMU opens qcow2 and raw files itself: our reads would see its writes half done, through
+            // block tables it has since changed. A VDI chain reaches the guest through our own NBD export.
+            heldDisks.requireFree(machine(machineId), "read the disks of");
+        }
+        return medium;
     }
 
     /** A write about to happen: holds the guest-I/O lock until closed. */

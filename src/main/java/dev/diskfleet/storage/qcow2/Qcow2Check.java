@@ -1,5 +1,7 @@
 package dev.diskfleet.storage.qcow2;
 
+import dev.diskfleet.storage.ImageFormatException;
+
 import static dev.diskfleet.storage.qcow2.ClusterGeometry.COPIED;
 
 import dev.diskfleet.storage.CheckReport;
@@ -160,6 +162,9 @@ final class Qcow2Check {
             if (L2Entry.isCompressed(entry)) {
                 reference(g.compressedOffset(entry), g.compressedSpan(entry), ClusterUse.COMPRESSED_DATA, count,
                         active);
+                if (firstPass) {
+                    checkInflates(entry, table, i);
+                }
             } else if (L2Entry.hostOffset(entry) != 0) {
                 long data = L2Entry.hostOffset(entry);
                 reference(data, g.clusterSize(), ClusterUse.DATA, count, active);
@@ -167,6 +172,18 @@ final class Qcow2Check {
                     checkCopiedFlag(entry, data, "data cluster at offset " + data);
                 }
             }
+        }
+    }
+
+    /**
+     * A compressed cluster must inflate to exactly one cluster, or a read of it fails long after the file was
+     * accepted. Inflating is bounded as every read of it is: the declared span in, one cluster out.
+     */
+    private void checkInflates(long entry, long table, int index) {
+        try {
+            CompressedCluster.inflate(host, g, entry);
+        } catch (ImageFormatException e) {
+            report(() -> "L2 table at offset " + table + ", entry " + index + ": " + e.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.NewImage;
 import dev.diskfleet.storage.UnitState;
 import dev.diskfleet.storage.Variant;
+import dev.diskfleet.support.QemuTools;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,6 +290,38 @@ class Qcow2HostileFilesTest {
         try (Stream<Path> left = Files.list(root)) {
             assertThat(left).as("files left in the store").isEmpty();
         }
+    }
+
+    /**
+     * qemu-img writes a compressed cluster; its deflate stream is then overwritten with garbage. The tables
+     * stay consistent, so only inflating the cluster shows the damage: the import is refused, not the first
+     * read of that cluster months later.
+     */
+    @Test
+    void aCompressedClusterHoldingGarbageIsRefusedAtImport() throws IOException {
+        QemuTools.require("qemu-img");
+        Path raw = dir.resolve("text.raw");
+        byte[] text = "a compressible line of a golden disk\n".repeat(2000).getBytes();
+        Files.write(raw, Arrays.copyOf(text, 1 << 20));
+        Path file = dir.resolve(UUID.randomUUID() + ".qcow2");
+        QemuTools.qemuImg("convert", "-c", "-f", "raw", "-O", "qcow2", raw.toString(), file.toString());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(48);
+            channel.read(header, 0);
+            int clusterBits = header.getInt(20);
+            long l1 = header.getLong(40);
+            ByteBuffer word = ByteBuffer.allocate(8);
+            channel.read(word, l1);
+            long l2 = word.getLong(0) & 0x00fffffffffffe00L;
+            channel.read(word.clear(), l2);
+            long entry = word.getLong(0);
+            assertThat(entry & COMPRESSED).as("qemu-img compressed the first cluster").isNotZero();
+            long offset = entry & ((1L << (62 - (clusterBits - 8))) - 1);
+            byte[] garbage = new byte[64];
+            Arrays.fill(garbage, (byte) 0xFF);
+            channel.write(ByteBuffer.wrap(garbage), offset);
+        }
+        assertImportRefused(file, "is not valid deflate data");
     }
 
     @Test

@@ -10,6 +10,14 @@
 # Needs bash, curl and jq; uses qemu-img when present to upload the golden image as VDI (a raw upload
 # works too: the fleet's base clone is made in VDI either way).
 #
+# Database guests: with the service on QEMU, GOLDEN a database golden (examples/golden/build-golden.sh builds
+# one, Redis on port 6379) and DB_PORT its port, each guest gets a forward of DB_PORT from a host port of its
+# own; the example waits until each answers there, writes a row into each, prints the inventory, and
+# power-cycles one to show its row gone (autoreset):
+#
+#   examples/golden/build-golden.sh golden.qcow2
+#   GOLDEN=golden.qcow2 DB_PORT=6379 FLEET_SIZE=3 DISKFLEET_URL=http://localhost:8080 examples/deploy-db-fleet.sh
+#
 # Real guests: when the service runs guests under QEMU (GET /api/host says driver qemu) and GOLDEN names
 # a bootable disk, the fleet boots from it instead:
 #
@@ -107,6 +115,90 @@ read_guest() {
 }
 
 DRIVER="$(api GET /api/host | jq -r .driver)"
+if [[ -n "${GOLDEN:-}" && -n "${DB_PORT:-}" && "$DRIVER" == qemu ]]; then
+  FLEET_SIZE="${FLEET_SIZE_ASKED:-3}"
+  BOOT_SECONDS="${BOOT_SECONDS:-600}"
+
+  # redis PORT ARGS...: one Redis command over 127.0.0.1:PORT (RESP over bash's /dev/tcp); prints the
+  # reply's value ("PONG", "OK", a string) or "(nil)"; fails when nothing answers.
+  redis() {
+    local port="$1" arg line
+    shift
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    { printf '*%d\r\n' "$#"; for arg in "$@"; do printf '$%d\r\n%s\r\n' "${#arg}" "$arg"; done; } >&3
+    IFS= read -r -t 10 line <&3 || { exec 3<&-; return 1; }
+    line="${line%$'\r'}"
+    case "$line" in
+      '$-1') echo "(nil)" ;;
+      '$'*) IFS= read -r -t 10 line <&3; echo "${line%$'\r'}" ;;
+      *) echo "${line:1}" ;;
+    esac
+    exec 3<&-
+  }
+
+  # await_answer PORT: waits until the database on PORT answers PING.
+  await_answer() {
+    local deadline=$((SECONDS + BOOT_SECONDS))
+    until [[ "$(redis "$1" PING 2>/dev/null)" == PONG ]]; do
+      ((SECONDS < deadline)) || { echo "FAILED: nothing answers on 127.0.0.1:$1 after ${BOOT_SECONDS}s" >&2; exit 1; }
+      sleep 1
+    done
+  }
+
+  step "1. A bootable database golden: $GOLDEN ($(stat -c %s "$GOLDEN") bytes); guests run under QEMU here"
+  GOLDEN_ID="$(api PUT "/api/images/uploads?name=golden-db-$RUN_ID&type=normal" \
+    -H 'Content-Type: application/octet-stream' -H "Idempotency-Key: $RUN_ID-upload" -T "$GOLDEN" | jq -r .id)"
+  echo "golden image: $GOLDEN_ID"
+
+  step "2. Deploy $FLEET_SIZE database guests (autoreset on), each with a forward of port $DB_PORT"
+  OPERATION_ID="$(json_post /api/fleets "$(jq -n --arg name "db-fleet-$RUN_ID" --arg golden "$GOLDEN_ID" \
+    --argjson size "$FLEET_SIZE" --arg prefix "$PREFIX" --argjson port "$DB_PORT" '{name: $name,
+    goldenImageId: $golden, size: $size, machineNamePrefix: $prefix, autoReset: true, start: true,
+    network: {mode: "user", outbound: false, forwards: [{guestPort: $port}]}}')" deploy | jq -r .id)"
+  FLEET_ID="$(wait_for "$OPERATION_ID" | jq -r .targetId)"
+  INVENTORY="$(api GET "/api/fleets/$FLEET_ID/inventory")"
+  mapfile -t NAMES < <(jq -r '.machines[].name' <<<"$INVENTORY")
+  mapfile -t IDS < <(jq -r '.machines[].id' <<<"$INVENTORY")
+  mapfile -t PORTS < <(jq -r --arg key "$DB_PORT/tcp" '.machines[].forwards[$key] | split(":") | last' <<<"$INVENTORY")
+  for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: 127.0.0.1:${PORTS[$i]} -> guest port $DB_PORT"; done
+
+  step "3. Wait until every guest's database answers on its own port"
+  for i in "${!NAMES[@]}"; do
+    await_answer "${PORTS[$i]}"
+    echo "${NAMES[$i]} answers on 127.0.0.1:${PORTS[$i]}"
+  done
+
+  step "4. Write a row into each guest's database"
+  for i in "${!NAMES[@]}"; do
+    [[ "$(redis "${PORTS[$i]}" SET diskfleet-example "row of ${NAMES[$i]}")" == OK ]] \
+      || { echo "FAILED: ${NAMES[$i]} refused the write" >&2; exit 1; }
+    echo "${NAMES[$i]} holds: $(redis "${PORTS[$i]}" GET diskfleet-example)"
+  done
+
+  step "5. The inventory, for Ansible"
+  api GET "/api/fleets/$FLEET_ID/inventory?format=ansible"
+
+  step "6. Power-cycle ${NAMES[0]}: autoreset empties its disk at power-on"
+  api POST "/api/machines/${IDS[0]}/reset" >/dev/null
+  await_answer "${PORTS[0]}"
+  SEEN="$(redis "${PORTS[0]}" GET diskfleet-example)"
+  echo "${NAMES[0]} holds: $SEEN"
+  [[ "$SEEN" == "(nil)" ]] || { echo "FAILED: the row survived the power cycle" >&2; exit 1; }
+  echo "autoreset: the row is gone from ${NAMES[0]}"
+  if [[ "${#NAMES[@]}" -gt 1 ]]; then
+    echo "${NAMES[1]} still holds: $(redis "${PORTS[1]}" GET diskfleet-example)"
+  fi
+
+  step "7. Space"
+  FLEET="$(api GET "/api/fleets/$FLEET_ID")"
+  echo "deployed ${#NAMES[@]} database guests; space saved: $(jq .usage.savedBytes <<<"$FLEET") bytes against" \
+    "${#NAMES[@]} full copies"
+  if [[ "${CLEANUP:-}" != always ]]; then
+    echo "the fleet runs on; stop and remove it with:"
+    echo "  curl -X DELETE -H \"Authorization: Bearer \$TOKEN\" '$BASE_URL/api/fleets/$FLEET_ID?force=true'"
+  fi
+  exit 0
+fi
 if [[ -n "${GOLDEN:-}" && "$DRIVER" == qemu ]]; then
   FLEET_SIZE="${FLEET_SIZE_ASKED:-3}"
   BOOT_SECONDS="${BOOT_SECONDS:-600}"

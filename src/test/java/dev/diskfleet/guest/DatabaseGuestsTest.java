@@ -132,6 +132,38 @@ class DatabaseGuestsTest {
         }
     }
 
+    /**
+     * The README's example on the database golden, as a reader runs it: two guests answer on their own
+     * forwards, each takes a row, the inventory prints, a power cycle forgets the row of one; then the
+     * example removes its fleet (CLEANUP=always), leaving no QEMU behind.
+     */
+    @Test
+    void theDeployExampleRunsADatabaseFleetReachableThroughItsForwards() throws Exception {
+        QemuTools.requireOnPath("Debian packages bash, curl, jq; .ci/run installs them", "bash", "curl", "jq");
+        ProcessBuilder builder = new ProcessBuilder("bash", "examples/deploy-db-fleet.sh").redirectErrorStream(true);
+        builder.environment().put("DISKFLEET_URL", "http://localhost:" + port);
+        builder.environment().put("DISKFLEET_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN);
+        builder.environment().put("GOLDEN", TestGuest.exampleGolden().toString());
+        builder.environment().put("DB_PORT", "6379");
+        builder.environment().put("FLEET_SIZE", "2");
+        builder.environment().put("MACHINE_PREFIX", prefix + "-example");
+        builder.environment().put("CLEANUP", "always");
+        Process script = builder.start();
+        String log = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(log); // the example's own report, in the build log
+        assertThat(script.waitFor()).as("exit code; output:%n%s", log).isZero();
+        assertThat(log).containsPattern(prefix + "-example-1 answers on 127\\.0\\.0\\.1:\\d+")
+                .contains(prefix + "-example-1 holds: row of " + prefix + "-example-1")
+                .contains(prefix + "-example-2 holds: row of " + prefix + "-example-2")
+                .contains("diskfleet_forwards")
+                .contains("autoreset: the row is gone from " + prefix + "-example-1")
+                .contains(prefix + "-example-2 still holds: row of " + prefix + "-example-2")
+                .doesNotContain("FAILED");
+        for (JsonNode machine : api.get("/api/machines?size=500").expect(200).json().path("items")) {
+            assertThat(machine.path("name").asString()).as("machines the example left").doesNotStartWith(prefix + "-example");
+        }
+    }
+
     @Test
     void aHostPortAnotherProcessHoldsRefusesTheStartNamingItAndLeavesNoQemu() throws Exception {
         String golden = api.upload("PUT", "/api/images/uploads?name=" + prefix + "-busy&type=immutable",

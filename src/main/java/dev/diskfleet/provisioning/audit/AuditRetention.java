@@ -1,5 +1,7 @@
 package dev.diskfleet.provisioning.audit;
 
+import dev.diskfleet.provisioning.ClusterJobs;
+
 import dev.diskfleet.domain.audit.AuditEntryRepository;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -18,17 +20,26 @@ public class AuditRetention {
     private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
 
     private final AuditEntryRepository entries;
+    private final ClusterJobs jobs;
     private final Duration retention;
 
-    public AuditRetention(AuditEntryRepository entries,
+    public AuditRetention(AuditEntryRepository entries, ClusterJobs jobs,
             @Value("${diskfleet.security.audit-retention:90d}") Duration retention) {
         this.entries = entries;
+        this.jobs = jobs;
         this.retention = retention;
     }
 
-    /** Soon after start, then every {@code diskfleet.security.audit-purge-interval} (an hour). */
+    /**
+     * Soon after start, then every {@code diskfleet.security.audit-purge-interval} (an hour); on one node of
+     * a cluster at a time.
+     */
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${diskfleet.security.audit-purge-interval:PT1H}")
     public void purge() {
+        jobs.runOnce("audit-purge", this::purgeNow);
+    }
+
+    private void purgeNow() {
         int removed = entries.deleteOlderThan(OffsetDateTime.now().minus(retention));
         if (removed > 0) {
             log.info("audit: removed {} entries older than {}", removed, retention);

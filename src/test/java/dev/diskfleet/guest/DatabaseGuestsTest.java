@@ -9,12 +9,9 @@ import dev.diskfleet.support.QemuTools;
 import dev.diskfleet.support.TemporaryDataDir;
 import dev.diskfleet.support.TestGuest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,6 +63,7 @@ class DatabaseGuestsTest {
     static void guestTools() {
         TestGuest.requireTools();
         QemuTools.requireOnPath("Debian package genisoimage", "genisoimage");
+        QemuTools.requireOnPath("Debian package redis-tools (redis-cli judges the database guests)", "redis-cli");
     }
 
     @BeforeEach
@@ -246,39 +244,41 @@ class DatabaseGuestsTest {
                 + "); console:\n" + String.join("\n", console(machine)));
     }
 
-    /** One Redis command in RESP; the reply's first line, a bulk string as {@code $<value>}, nil as {@code $-1}. */
+    /**
+     * One Redis command through Redis's own client, {@code redis-cli} (Debian package redis-tools), the judge
+     * a user would use; its answer in RESP's notation: {@code +OK}, a bulk string as {@code $<value>}, nil as
+     * {@code $-1}, an error as {@code -<message>}. Nothing listening is an IOException.
+     */
     static String redis(int hostPort, String... command) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), hostPort)) {
-            socket.setSoTimeout(5000);
-            StringBuilder request = new StringBuilder("*" + command.length + "\r\n");
-            for (String part : command) {
-                request.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                        .append(part).append("\r\n");
+        List<String> args = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(hostPort),
+                "--no-raw"));
+        args.addAll(List.of(command));
+        Process cli = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String output;
+        try {
+            if (!cli.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                cli.destroyForcibly();
+                throw new IOException("redis-cli on port " + hostPort + " did not answer within 10 s");
             }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String first = line(in);
-            if (first.startsWith("$") && !first.equals("$-1")) {
-                return "$" + line(in);
-            }
-            return first;
+            output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                line.append((char) c);
-            }
+        if (cli.exitValue() != 0 || output.startsWith("Could not connect") || output.contains("Connection reset")
+                || output.isEmpty()) {
+            throw new IOException("redis-cli on port " + hostPort + ": exit " + cli.exitValue() + ": " + output);
         }
-        if (c == -1 && line.isEmpty()) {
-            throw new IOException("the connection closed without a reply");
+        if (output.equals("(nil)")) {
+            return "$-1";
         }
-        return line.toString();
+        if (output.startsWith("(error) ")) {
+            return "-" + output.substring("(error) ".length());
+        }
+        if (output.length() >= 2 && output.startsWith("\"") && output.endsWith("\"")) {
+            return "$" + output.substring(1, output.length() - 1);
+        }
+        return "+" + output;
     }
 
     private List<String> console(String machine) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,27 @@ class EventStreamTest {
                         .containsExactly("running", "poweredOff");
                 assertThat(Long.parseLong(replayed.get(0).id())).isGreaterThan(Long.parseLong(created.id()));
             }
+        }
+    }
+
+    @Test
+    void eachPowerChangeAnnouncesTheMachineChangedOnce() throws Exception {
+        UUID machine = UUID.fromString(json(send("POST", "/api/machines",
+                "{\"name\":\"once-" + UUID.randomUUID() + "\"}", 201)).get("id").asString());
+        try (SseClient stream = new SseClient(url("/api/events?resource=" + machine), ConsoleServiceTest.ADMIN_TOKEN,
+                null)) {
+            assertThat(stream.nextComment(WAIT)).isEqualTo("diskfleet events");
+            send("POST", "/api/machines/" + machine + "/start", null, 200);
+            send("POST", "/api/machines/" + machine + "/stop", null, 200);
+            List<SseClient.Event> seen = new ArrayList<>(stream.until(event -> isState(event, machine, "poweredOff"),
+                    WAIT));
+            Thread.sleep(1000); // anything announced late has arrived by now
+            seen.addAll(stream.drain());
+            assertThat(seen).filteredOn(event -> event.type().equals("machine.changed"))
+                    .as("one change of the row per power change: %s", seen)
+                    .extracting(event -> json(event.data()).get("state").asString())
+                    .containsExactly("running", "poweredOff");
+            assertThat(seen).filteredOn(event -> event.type().equals("machine.state")).hasSize(2);
         }
     }
 

@@ -39,9 +39,18 @@ public class ImageCatalog {
     }
 
     @Transactional(readOnly = true)
-    public Page<ImageDetails> list(String type, UUID parentId, String name, Pageable pageable) {
+    /**
+     * A page of images; each filter given narrows it: {@code kind} {@code base} (on no parent) or
+     * {@code differencing} (on a parent), the type, the parent, a substring of the name.
+     */
+    public Page<ImageDetails> list(String kind, String type, UUID parentId, String name, Pageable pageable) {
         Specification<Image> filter = (root, query, cb) -> {
             List<Predicate> where = new ArrayList<>();
+            if ("base".equals(kind)) {
+                where.add(cb.isNull(root.get("parentId")));
+            } else if ("differencing".equals(kind)) {
+                where.add(cb.isNotNull(root.get("parentId")));
+            }
             if (type != null) {
                 where.add(cb.equal(root.get("type"), ApiNames.parse(ImageType.class, type, null)));
             }

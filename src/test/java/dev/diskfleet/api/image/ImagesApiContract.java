@@ -95,6 +95,23 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         assertThat(diff.path("chainDepth").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void listsBaseImagesAndDifferencingDisksApart() {
+        String golden = createBlank(prefix + "golden", "immutable");
+        createBlank(prefix + "plain", "normal");
+        createChild(golden, prefix + "disk-of-m1");
+        createChild(golden, prefix + "disk-of-m2");
+
+        assertThat(names(api.get("/api/images?kind=base&name=" + prefix).expect(200).json()))
+                .containsExactlyInAnyOrder(prefix + "golden", prefix + "plain");
+        assertThat(names(api.get("/api/images?kind=differencing&name=" + prefix).expect(200).json()))
+                .containsExactlyInAnyOrder(prefix + "disk-of-m1", prefix + "disk-of-m2");
+        assertThat(names(api.get("/api/images?kind=base&type=immutable&name=" + prefix).expect(200).json()))
+                .containsExactly(prefix + "golden");
+        assertThat(api.get("/api/images?kind=golden").expectProblem(400, "validation")).contains("kind")
+                .contains("base or differencing");
+    }
+
     // ---- upload, clone, download ----------------------------------------------------------------
 
     @Test

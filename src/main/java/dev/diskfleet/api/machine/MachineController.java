@@ -133,10 +133,12 @@ public class MachineController {
             + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
     @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, a user's NBD export"
-            + " shares a disk with the guest, or another process holds a forward's host port (the machine stays"
-            + " powered off)", content = @Content(mediaType = "application/problem+json", examples = {
+            + " shares a disk with the guest, another process holds a forward's host port, or the machine is given"
+            + " more memory than the host has (the machine stays powered off)", content = @Content(
+                    mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
-                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY)}))
+                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY),
+                    @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));

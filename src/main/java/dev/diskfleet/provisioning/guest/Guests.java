@@ -13,9 +13,7 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.StopOutcome;
 import dev.diskfleet.provisioning.event.Events;
-import com.sun.management.OperatingSystemMXBean;
 import jakarta.annotation.PreDestroy;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
@@ -174,9 +172,8 @@ public class Guests {
                 .map(id -> new HostDetails.RunningGuest(id, machines.findById(id).map(Machine::getName).orElse(null)))
                 .sorted(Comparator.comparing(guest -> String.valueOf(guest.name())))
                 .toList();
-        long memory = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-                ? os.getTotalMemorySize() : -1;
-        return new HostDetails(hypervisor.host(), Runtime.getRuntime().availableProcessors(), memory, running);
+        return new HostDetails(hypervisor.host(), Runtime.getRuntime().availableProcessors(), HostMemory.totalBytes(),
+                running);
     }
 
     /** The last {@code lines} console lines of the machine's current or last boot. */

@@ -2,7 +2,9 @@ package dev.diskfleet.api.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
+import dev.diskfleet.provisioning.guest.HostMemory;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FullStackTest;
 import java.nio.file.Files;
@@ -187,6 +189,20 @@ class MachineLifecycleTest extends FullStackTest {
 
         assertProblem(api.postEmpty("/api/machines/" + machine + "/start"), 409, "medium-inaccessible", machine.toString(),
                 golden.toString(), "missing");
+        assertThat(api.get("/api/machines/" + machine).json().get("state").asString()).isEqualTo("poweredOff");
+    }
+
+    @Test
+    void aMachineGivenMoreMemoryThanTheHostHasIsRefusedBeforeItStarts() {
+        long hostMb = HostMemory.totalBytes() / (1024 * 1024);
+        String name = "huge-" + UUID.randomUUID();
+        Reply created = api.post("/api/machines", "{\"name\":\"" + name + "\",\"memoryMb\":"
+                + MachineLimits.MAX_MEMORY_MB + "}");
+        assertThat(created.status()).as("a machine may be defined for a larger host").isEqualTo(201);
+        UUID machine = UUID.fromString(created.json().get("id").asString());
+
+        assertProblem(api.postEmpty("/api/machines/" + machine + "/start"), 409, "insufficient-host-memory", name,
+                MachineLimits.MAX_MEMORY_MB + " MiB", "this host has " + hostMb + " MiB");
         assertThat(api.get("/api/machines/" + machine).json().get("state").asString()).isEqualTo("poweredOff");
     }
 

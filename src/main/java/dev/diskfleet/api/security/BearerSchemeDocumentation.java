@@ -54,5 +54,10 @@ class BearerSchemeDocumentation implements OpenApiCustomizer {
                 + " Retry-After says when to try again", "too-many-failed-authentications",
                 DocumentedProblems.problem(429, "too-many-failed-authentications", "Too many failed authentications",
                         "too many requests from your address presented an invalid token; retry after 42 s", instance));
+        DocumentedProblems.add(operation, 429, "Too many requests without a token refused from this address;"
+                + " Retry-After says when to try again", "too-many-anonymous-requests",
+                DocumentedProblems.problem(429, "too-many-anonymous-requests", "Too many requests without a token",
+                        "too many requests from your address came without a token and were refused; send a token"
+                                + " (Authorization: Bearer ...), or retry after 42 s", instance));
     }
 }

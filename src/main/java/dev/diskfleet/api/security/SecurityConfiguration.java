@@ -39,8 +39,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, BootstrapAdmin bootstrapAdmin, TokenService tokens,
-            JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter, AuditLog audit)
-            throws Exception {
+            JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter,
+            AnonymousRefusalLimiter anonymousLimiter, AuditLog audit) throws Exception {
         AuthenticationManager bearer = bearerAuthentication(bootstrapAdmin, tokens, jwt);
         BearerChallenge challenge = new BearerChallenge(problems, limiter);
         RoleTooLow roleTooLow = new RoleTooLow(problems);
@@ -57,6 +57,8 @@ public class SecurityConfiguration {
                         .accessDeniedHandler(roleTooLow))
                 .addFilterAfter(new AuditFilter(audit), SecurityContextHolderFilter.class)
                 .addFilterBefore(new FailedAuthenticationLimitFilter(limiter, problems),
+                        BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new AnonymousRefusalLimitFilter(anonymousLimiter, problems),
                         BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FormUploadRefusal(problems), AuthorizationFilter.class);
         return http.build();

@@ -43,7 +43,6 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -176,7 +175,7 @@ public class ImageController {
                     example = "ubuntu") String name,
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
-        var result = images.list(kind, type, parentId, name, PageRequest.of(page, size, Sort.by("createdAt", "id")));
+        var result = images.list(kind, type, parentId, name, PageRequest.of(page, size));
         return PageResponse.of(result, ImageResponse::of);
     }
 

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -89,7 +88,7 @@ public class MachineController {
             @RequestParam(required = false) @PrintableName String name,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
-        return PageResponse.of(machines.list(state, name, PageRequest.of(page, size, Sort.by("createdAt", "id"))),
+        return PageResponse.of(machines.list(state, name, PageRequest.of(page, size)),
                 MachineResponse::of);
     }
 

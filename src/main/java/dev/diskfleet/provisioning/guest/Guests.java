@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.guest;
 
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
+import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
@@ -170,7 +171,7 @@ public class Guests {
     public HostDetails host() {
         List<HostDetails.RunningGuest> running = hypervisor.runningGuests().stream()
                 .map(id -> new HostDetails.RunningGuest(id, machines.findById(id).map(Machine::getName).orElse(null)))
-                .sorted(Comparator.comparing(guest -> String.valueOf(guest.name())))
+                .sorted(Comparator.comparing(guest -> String.valueOf(guest.name()), NaturalOrder.NAMES))
                 .toList();
         return new HostDetails(hypervisor.host(), Runtime.getRuntime().availableProcessors(), HostMemory.totalBytes(),
                 running);

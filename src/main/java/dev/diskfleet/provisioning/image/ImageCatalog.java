@@ -8,8 +8,10 @@ import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +29,11 @@ public class ImageCatalog {
     private final ImageRepository images;
     private final ImageStore store;
     private final ImageUsage usage;
+    private final EntityManager entities;
 
-    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage) {
+    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage, EntityManager entities) {
         this.images = images;
+        this.entities = entities;
         this.store = store;
         this.usage = usage;
     }
@@ -40,7 +44,7 @@ public class ImageCatalog {
 
     @Transactional(readOnly = true)
     /**
-     * A page of images; each filter given narrows it: {@code kind} {@code base} (on no parent) or
+     * A page of images in natural name order; each filter given narrows it: {@code kind} {@code base} (on no parent) or
      * {@code differencing} (on a parent), the type, the parent, a substring of the name.
      */
     public Page<ImageDetails> list(String kind, String type, UUID parentId, String name, Pageable pageable) {
@@ -62,7 +66,7 @@ public class ImageCatalog {
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
-        return images.findAll(filter, pageable).map(this::details);
+        return NaturalNamePages.page(entities, Image.class, filter, pageable, Image::getId).map(this::details);
     }
 
     @Transactional(readOnly = true)

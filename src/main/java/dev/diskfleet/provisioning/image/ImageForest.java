@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.image;
 
+import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.storage.ImageStore;
 import jakarta.persistence.EntityManager;
@@ -94,7 +95,8 @@ public class ImageForest {
                         users, clones, childrenOf, depth + 1));
             }
         }
-        children.sort(Comparator.comparing((Node node) -> node.relation()).thenComparing(node -> node.image().getName()));
+        children.sort(Comparator.comparing((Node node) -> node.relation())
+                .thenComparing(node -> node.image().getName(), NaturalOrder.NAMES));
         Use use = users.get(image.getId());
         Clone clone = clones.get(image.getId());
         return new Node(image, relation, own, below, use == null ? null : use.machineId(),

@@ -96,6 +96,19 @@ abstract class ImagesApiContract extends ImagesApiFixture {
     }
 
     @Test
+    void imagesAreListedInNaturalNameOrderPageByPage() {
+        for (String n : List.of("10", "2", "11", "1")) {
+            createBlank(prefix + "db-" + n, "normal");
+        }
+
+        List<String> names = new ArrayList<>();
+        for (int page = 0; page < 2; page++) {
+            names.addAll(names(api.get("/api/images?name=" + prefix + "db-&size=2&page=" + page).expect(200).json()));
+        }
+        assertThat(names).containsExactly(prefix + "db-1", prefix + "db-2", prefix + "db-10", prefix + "db-11");
+    }
+
+    @Test
     void listsBaseImagesAndDifferencingDisksApart() {
         String golden = createBlank(prefix + "golden", "immutable");
         createBlank(prefix + "plain", "normal");

@@ -8,6 +8,8 @@ import dev.diskfleet.provisioning.guest.HostMemory;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FullStackTest;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -88,6 +90,21 @@ class MachineLifecycleTest extends FullStackTest {
         assertThat(running.get("totalItems").asLong()).isEqualTo(1);
         assertThat(running.get("items").get(0).get("id").asString()).isEqualTo(first.toString());
         assertProblem(api.get("/api/machines?state=paused"), 400, "validation", "state");
+    }
+
+    @Test
+    void machinesAreListedInNaturalNameOrderPageByPage() {
+        String prefix = unique("natural") + "-db-";
+        for (String n : List.of("10", "2", "11", "1")) {
+            createMachine(prefix + n);
+        }
+
+        List<String> names = new ArrayList<>();
+        for (int page = 0; page < 2; page++) {
+            api.get("/api/machines?name=" + prefix + "&size=2&page=" + page).json().get("items")
+                    .forEach(machine -> names.add(machine.get("name").asString()));
+        }
+        assertThat(names).containsExactly(prefix + "1", prefix + "2", prefix + "10", prefix + "11");
     }
 
     @Test

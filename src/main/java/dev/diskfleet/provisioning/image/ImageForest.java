@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.image;
 
 import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.storage.ImageStore;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public class ImageForest {
                 roots.add(image);
             }
         }
+        // Golden (immutable) images first: they are what a person deploys from.
+        roots.sort(Comparator.comparing((Image image) -> image.getType() != ImageType.IMMUTABLE)
+                .thenComparing(Image::getName, NaturalOrder.NAMES));
         List<Node> forest = new ArrayList<>();
         for (Image root : roots) {
             forest.add(node(root, "root", 0, users, clones, childrenOf, 0));

@@ -109,6 +109,17 @@ abstract class ImagesApiContract extends ImagesApiFixture {
     }
 
     @Test
+    void theImageTreeShowsGoldenImagesFirst() {
+        createBlank(prefix + "a-plain", "normal");
+        createBlank(prefix + "z-golden", "immutable");
+
+        List<String> roots = api.get("/api/images/tree").expect(200).json().valueStream()
+                .map(node -> node.path("name").asString()).toList();
+        assertThat(roots).contains(prefix + "a-plain", prefix + "z-golden");
+        assertThat(roots.indexOf(prefix + "z-golden")).isLessThan(roots.indexOf(prefix + "a-plain"));
+    }
+
+    @Test
     void listsBaseImagesAndDifferencingDisksApart() {
         String golden = createBlank(prefix + "golden", "immutable");
         createBlank(prefix + "plain", "normal");

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class DiskfleetApplication {
 
     public static void main(String[] args) {
+        StopSignals.exitNormallyOnStop();
         SpringApplication.run(DiskfleetApplication.class, args);
     }
 }

@@ -14,7 +14,9 @@ export function deployView(container, ctx) {
         container.replaceChildren(h('h2', {}, 'Deploy a fleet'), h('p', {}, 'Deploying a fleet needs the admin role.'));
         return;
       }
-      const goldens = (await all('/api/images')).filter((image) => !image.parentId);
+      // Base images only (machines' own disks are not goldens), immutable ones first: those are the goldens proper.
+      const goldens = (await all('/api/images?kind=base'))
+        .sort((a, b) => (b.type === 'immutable') - (a.type === 'immutable'));
       const error = h('p', { class: 'error', role: 'alert' });
       const field = (id, text, input) => [h('label', { for: id }, text), input];
       const form = h('form', { class: 'card narrow', id: 'deploy-form' },

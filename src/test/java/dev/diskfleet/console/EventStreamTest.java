@@ -70,6 +70,27 @@ class EventStreamTest {
     }
 
     @Test
+    void eachPowerChangeAnnouncesTheMachineChangedOnce() throws Exception {
+        UUID machine = UUID.fromString(json(send("POST", "/api/machines",
+                "{\"name\":\"once-" + UUID.randomUUID() + "\"}", 201)).get("id").asString());
+        try (SseClient stream = new SseClient(url("/api/events?resource=" + machine), ConsoleServiceTest.ADMIN_TOKEN,
+                null)) {
+            assertThat(stream.nextComment(WAIT)).isEqualTo("diskfleet events");
+            send("POST", "/api/machines/" + machine + "/start", null, 200);
+            send("POST", "/api/machines/" + machine + "/stop", null, 200);
+            List<SseClient.Event> seen = new ArrayList<>(stream.until(event -> isState(event, machine, "poweredOff"),
+                    WAIT));
+            Thread.sleep(1000); // anything announced late has arrived by now
+            seen.addAll(stream.drain());
+            assertThat(seen).filteredOn(event -> event.type().equals("machine.changed"))
+                    .as("one change of the row per power change: %s", seen)
+                    .extracting(event -> json(event.data()).get("state").asString())
+                    .containsExactly("running", "poweredOff");
+            assertThat(seen).filteredOn(event -> event.type().equals("machine.state")).hasSize(2);
+        }
+    }
+
+    @Test
     void sendsAHeartbeatCommentWhenNothingHappens() throws Exception {
         try (SseClient stream = new SseClient(url("/api/events?resource=" + UUID.randomUUID()),
                 ConsoleServiceTest.ADMIN_TOKEN, null)) {

@@ -2,13 +2,16 @@ package dev.diskfleet.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 @ConsoleServiceTest
@@ -51,6 +54,18 @@ class PrometheusMetricsTest {
                 .contains("http_server_requests_seconds_count");
         assertThat(value(metrics, "diskfleet_storage_free_bytes")).isPositive();
         send("POST", "/api/machines/" + id + "/stop", null);
+    }
+
+    @Test
+    void theMinimumFreeSpaceGaugeStillReadsTheSettingAfterAGarbageCollection(
+            @Value("${diskfleet.limits.min-free-space:1GB}") DataSize minFreeSpace) throws Exception {
+        WeakReference<Object> canary = new WeakReference<>(new Object());
+        for (int i = 0; i < 10 && canary.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(canary.get()).as("a collection ran").isNull();
+        assertThat(value(scrape(), "diskfleet_storage_min_free_bytes")).isEqualTo(minFreeSpace.toBytes());
     }
 
     @Test

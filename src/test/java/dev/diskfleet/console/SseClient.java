@@ -98,6 +98,13 @@ final class SseClient implements AutoCloseable {
         return events.size();
     }
 
+    /** The events received and not yet taken, taken now. */
+    List<Event> drain() {
+        List<Event> pending = new ArrayList<>();
+        events.drainTo(pending);
+        return pending;
+    }
+
     String nextComment(Duration timeout) throws InterruptedException {
         return comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

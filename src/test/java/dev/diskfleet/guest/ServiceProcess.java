@@ -69,6 +69,27 @@ final class ServiceProcess implements AutoCloseable {
         return false;
     }
 
+    /** SIGINT, as Ctrl-C in its terminal sends; returns its exit code, or -1 when it had to be killed. */
+    int interrupt() throws InterruptedException, IOException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        return exitCodeWithinAMinute();
+    }
+
+    /** SIGTERM; returns its exit code, or -1 when it had to be killed. */
+    int terminateForExitCode() throws InterruptedException {
+        process.destroy();
+        return exitCodeWithinAMinute();
+    }
+
+    private int exitCodeWithinAMinute() throws InterruptedException {
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            return process.exitValue();
+        }
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        return -1;
+    }
+
     @Override
     public void close() throws InterruptedException {
         terminate();

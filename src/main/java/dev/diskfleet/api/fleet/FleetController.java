@@ -35,7 +35,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -126,7 +125,7 @@ public class FleetController {
     @Operation(operationId = "listFleets", summary = "List fleets, paged, with their machines and disk usage")
     public PageResponse<FleetResponse> list(@RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
-        return PageResponse.of(fleets.list(PageRequest.of(page, size, Sort.by("createdAt", "id"))), FleetResponse::of);
+        return PageResponse.of(fleets.list(PageRequest.of(page, size)), FleetResponse::of);
     }
 
     @GetMapping("/{id}")

@@ -43,7 +43,6 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -161,8 +160,13 @@ public class ImageController {
     }
 
     @GetMapping
-    @Operation(operationId = "listImages", summary = "List images, paged and filtered by type, parent or name (substring)")
+    @Operation(operationId = "listImages", summary = "List images, paged and filtered by kind, type, parent or name"
+            + " (substring)")
     public PageResponse<ImageResponse> list(
+            @RequestParam(required = false) @Pattern(regexp = "base|differencing",
+                    message = "must be base or differencing") @Parameter(description = "base: images on no parent"
+                    + " (golden images, fleet bases, standalone disks); differencing: images on a parent (each"
+                    + " machine's own disk on an immutable image, snapshot layers)", example = "base") String kind,
             @RequestParam(required = false) @Pattern(regexp = TYPE_PATTERN, message = TYPE_MESSAGE)
             @Parameter(example = "immutable") String type,
             @RequestParam(required = false) @Parameter(description = "Only differencing images on this parent")
@@ -171,7 +175,7 @@ public class ImageController {
                     example = "ubuntu") String name,
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
-        var result = images.list(type, parentId, name, PageRequest.of(page, size, Sort.by("createdAt", "id")));
+        var result = images.list(kind, type, parentId, name, PageRequest.of(page, size));
         return PageResponse.of(result, ImageResponse::of);
     }
 

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -89,7 +88,7 @@ public class MachineController {
             @RequestParam(required = false) @PrintableName String name,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
-        return PageResponse.of(machines.list(state, name, PageRequest.of(page, size, Sort.by("createdAt", "id"))),
+        return PageResponse.of(machines.list(state, name, PageRequest.of(page, size)),
                 MachineResponse::of);
     }
 
@@ -133,10 +132,12 @@ public class MachineController {
             + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
     @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, a user's NBD export"
-            + " shares a disk with the guest, or another process holds a forward's host port (the machine stays"
-            + " powered off)", content = @Content(mediaType = "application/problem+json", examples = {
+            + " shares a disk with the guest, another process holds a forward's host port, or the machine is given"
+            + " more memory than the host has (the machine stays powered off)", content = @Content(
+                    mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
-                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY)}))
+                    @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY),
+                    @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));

@@ -55,5 +55,10 @@ class BearerSchemeDocumentation implements OpenApiCustomizer {
                 "too-many-failed-authentications", DocumentedProblems.problem(429, "too-many-failed-authentications",
                         "Too many failed authentications", "too many invalid tokens came from your address or named"
                                 + " this token id; retry after 42 s", instance));
+        DocumentedProblems.add(operation, 429, "Too many requests without a token refused from this address;"
+                + " Retry-After says when to try again", "too-many-anonymous-requests",
+                DocumentedProblems.problem(429, "too-many-anonymous-requests", "Too many requests without a token",
+                        "too many requests from your address came without a token and were refused; send a token"
+                                + " (Authorization: Bearer ...), or retry after 42 s", instance));
     }
 }

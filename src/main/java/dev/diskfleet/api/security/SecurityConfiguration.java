@@ -16,6 +16,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -49,8 +50,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, BootstrapAdmin bootstrapAdmin, TokenService tokens,
-            JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter, AuditLog audit)
-            throws Exception {
+            JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter,
+            AnonymousRefusalLimiter anonymousLimiter, AuditLog audit) throws Exception {
         AuthenticationManager bearer = bearerAuthentication(bootstrapAdmin, tokens, jwt);
         BearerChallenge challenge = new BearerChallenge(problems, limiter);
         RoleTooLow roleTooLow = new RoleTooLow(problems);
@@ -73,6 +74,8 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(challenge)
                         .accessDeniedHandler(roleTooLow))
                 .addFilterAfter(new AuditFilter(audit), SecurityContextHolderFilter.class)
+                .addFilterBefore(new AnonymousRefusalLimitFilter(anonymousLimiter, problems),
+                        BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new FormUploadRefusal(problems), AuthorizationFilter.class);
         return http.build();
     }

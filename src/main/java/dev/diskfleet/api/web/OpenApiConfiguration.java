@@ -26,7 +26,7 @@ public class OpenApiConfiguration {
                                 immutable-media semantics over real VDI and qcow2 files. Long work (clones, fleet \
                                 deployments) answers 202 with an operation to poll or long-poll. Every error \
                                 is an RFC 9457 application/problem+json document with a stable `type`.""")
-                        .license(new License().name("Proprietary")))
+                        .license(new License().name("Apache License 2.0").identifier("Apache-2.0")))
                 .servers(List.of(new Server().url("/").description("This service")));
     }
 }

@@ -105,6 +105,12 @@ public final class ProblemExamples {
              forward another hostPort (PATCH the machine's network)",\
             "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start"}""";
 
+    public static final String INSUFFICIENT_HOST_MEMORY = """
+            {"type":"https://diskfleet.dev/problems/insufficient-host-memory","title":"Conflict","status":409,\
+            "detail":"cannot start machine pg-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7): it is given 65536 MiB of\
+             memory (memoryMb) and this host has 15872 MiB; PATCH the machine's memoryMb to at most 15872",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start"}""";
+
     public static final String HOST_PORTS_EXHAUSTED = """
             {"type":"https://diskfleet.dev/problems/host-ports-exhausted","title":"Conflict","status":409,\
             "detail":"deploying fleet pg-test needs 20 tcp host ports but only 12 of diskfleet.network.host-ports\

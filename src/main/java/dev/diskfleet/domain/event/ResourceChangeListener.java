@@ -15,7 +15,8 @@ import org.springframework.context.ApplicationEventPublisher;
 /**
  * Announces every created, changed and deleted image, machine, fleet, attachment and snapshot row, whatever
  * service wrote it: a JPA entity listener on {@link BaseEntity}, so no service has to remember to publish
- * (and no future one can forget). A default listener for every entity, named in {@code META-INF/orm.xml}
+ * (and no future one can forget). A default listener for every entity, named in {@code META-INF/diskfleet-orm.xml}
+ * ({@code spring.jpa.mapping-resources})
  * (an annotation on {@code BaseEntity} would make the domain kernel point at this package); Hibernate builds
  * it through Spring's bean container, which gives it the publisher.
  * Other rows (operations, tokens, audit entries, fleet memberships) are not resources the console follows,

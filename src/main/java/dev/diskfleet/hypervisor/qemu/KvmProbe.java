@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -31,22 +32,41 @@ final class KvmProbe {
     private KvmProbe() {
     }
 
+    /** What running the probe gave: QEMU's exit code (-1 when it had to be killed) and what it printed. */
+    record Run(int exitCode, String output) {
+    }
+
     /**
-     * Runs the probe kernel under KVM with {@code run} (a command and the seconds allowed; it answers the exit
-     * code, or -1 when it had to kill the process); true only for the expected exit code.
+     * Runs the probe kernel under KVM with {@code run} (a command and the seconds allowed); true only for
+     * the expected exit code.
      */
-    static boolean passes(Path binary, int seconds, BiFunction<List<String>, Integer, Integer> run) {
+    static boolean passes(Path binary, int seconds, BiFunction<List<String>, Integer, Run> run) {
+        return failure(binary, seconds, run).isEmpty();
+    }
+
+    /** Why the probe failed, for the log; empty when it passed. */
+    static Optional<String> failure(Path binary, int seconds, BiFunction<List<String>, Integer, Run> run) {
         Path kernel = null;
         try {
             kernel = Files.createTempFile("diskfleet-kvm-probe", ".bin");
             Files.write(kernel, kernel());
-            int exit = run.apply(List.of(binary.toString(), "-accel", "kvm", "-machine", "pc", "-m", "16",
+            Run outcome = run.apply(List.of(binary.toString(), "-accel", "kvm", "-machine", "pc", "-m", "16",
                     "-nodefaults", "-no-user-config", "-display", "none", "-serial", "none", "-monitor", "none",
                     "-no-reboot", "-device", "isa-debug-exit,iobase=0x" + Integer.toHexString(DEBUG_EXIT_PORT)
                             + ",iosize=0x04", "-kernel", kernel.toString()), seconds);
-            return exit == EXPECTED_EXIT;
+            if (outcome.exitCode() == EXPECTED_EXIT) {
+                return Optional.empty();
+            }
+            String said = outcome.output() == null || outcome.output().isBlank() ? ""
+                    : "; QEMU said: " + outcome.output().strip().replaceAll("\\s+", " ");
+            if (outcome.exitCode() == -1) {
+                return Optional.of("the KVM probe guest did not finish within " + seconds + " s (KVM hangs on"
+                        + " protected-mode code here, as on a nested host without full support)" + said);
+            }
+            return Optional.of("QEMU ended the KVM probe guest with exit code " + outcome.exitCode() + ", not "
+                    + EXPECTED_EXIT + said);
         } catch (IOException e) {
-            return false;
+            return Optional.of("cannot write the KVM probe kernel: " + e.getMessage());
         } finally {
             if (kernel != null) {
                 try {

@@ -4,20 +4,28 @@ import dev.diskfleet.hypervisor.Accelerator;
 import dev.diskfleet.hypervisor.HypervisorException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The QEMU binary, its version and the accelerator guests get. Detect once per service: the KVM probe
- * takes up to {@link #KVM_PROBE_SECONDS} seconds.
+ * The QEMU binary, its version, the accelerator guests get and why ({@code acceleratorReason}: what was
+ * found, or why KVM was refused, for the log). Detect once per service: the KVM probe takes up to
+ * {@link #KVM_PROBE_SECONDS} seconds.
  */
-public record QemuHost(Path binary, String version, Accelerator accelerator) {
+public record QemuHost(Path binary, String version, Accelerator accelerator, String acceleratorReason) {
+
+    public QemuHost(Path binary, String version, Accelerator accelerator) {
+        this(binary, version, accelerator, "");
+    }
 
     public static final String BINARY_NAME = "qemu-system-x86_64";
 
@@ -44,7 +52,11 @@ public record QemuHost(Path binary, String version, Accelerator accelerator) {
     }
 
     public static QemuHost detect(Path binary) {
-        return new QemuHost(binary, version(binary), kvmWorks(binary) ? Accelerator.KVM : Accelerator.TCG);
+        String version = version(binary);
+        Optional<String> refusal = kvmRefusal(Path.of("/dev/kvm"),
+                device -> KvmProbe.failure(binary, KVM_PROBE_SECONDS, QemuHost::probeRun));
+        return refusal.map(why -> new QemuHost(binary, version, Accelerator.TCG, "KVM refused: " + why))
+                .orElseGet(() -> new QemuHost(binary, version, Accelerator.KVM, "/dev/kvm opens and runs the KVM probe"));
     }
 
     static String version(Path binary) {
@@ -56,13 +68,27 @@ public record QemuHost(Path binary, String version, Accelerator accelerator) {
         return matcher.group(1);
     }
 
-    /** Whether KVM really runs guests here: see {@link KvmProbe}. */
-    static boolean kvmWorks(Path binary) {
-        Path kvm = Path.of("/dev/kvm");
-        if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
-            return false;
+    /**
+     * Why guests cannot have KVM here, or empty when they can: the device must exist and open for reading
+     * and writing, and then the probe must pass ({@code probe}, see {@link KvmProbe}).
+     */
+    static Optional<String> kvmRefusal(Path device, Function<Path, Optional<String>> probe) {
+        if (!Files.exists(device)) {
+            return Optional.of(device + " does not exist (no hardware virtualisation on this host, the kvm module"
+                    + " is not loaded, or a container was not given the device)");
         }
-        return KvmProbe.passes(binary, KVM_PROBE_SECONDS, (command, seconds) -> run(command, seconds).exitCode());
+        try (FileChannel opened = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // Opened and closed only: QEMU opens it again for each guest.
+        } catch (IOException | SecurityException e) {
+            return Optional.of("cannot open " + device + " for reading and writing: " + e
+                    + " (the service's user needs to be in the device's group, usually kvm)");
+        }
+        return probe.apply(device);
+    }
+
+    private static KvmProbe.Run probeRun(List<String> command, int seconds) {
+        Outcome outcome = run(command, seconds);
+        return new KvmProbe.Run(outcome.exitCode(), outcome.output());
     }
 
     private record Outcome(int exitCode, String output) {

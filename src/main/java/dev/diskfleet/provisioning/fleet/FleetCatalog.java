@@ -15,8 +15,10 @@ import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
+import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.network.MachineNetwork;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +42,12 @@ public class FleetCatalog {
     private final ImageStore store;
     private final HostPorts hostPorts;
 
+    private final EntityManager entities;
+
     public FleetCatalog(FleetRepository fleets, FleetMachineRepository links, MachineRepository machines,
-            AttachmentRepository attachments, ImageRepository images, ImageStore store, HostPorts hostPorts) {
+            AttachmentRepository attachments, ImageRepository images, ImageStore store, HostPorts hostPorts,
+            EntityManager entities) {
+        this.entities = entities;
         this.hostPorts = hostPorts;
         this.fleets = fleets;
         this.links = links;
@@ -74,7 +80,7 @@ public class FleetCatalog {
 
     @Transactional(readOnly = true)
     public Page<FleetDetails> list(Pageable pageable) {
-        return fleets.findAll(pageable).map(this::details);
+        return NaturalNamePages.page(entities, Fleet.class, null, pageable, Fleet::getId).map(this::details);
     }
 
     @Transactional(readOnly = true)

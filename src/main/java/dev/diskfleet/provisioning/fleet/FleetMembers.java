@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.ConflictException;
+import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.FileIntents;
@@ -193,7 +194,7 @@ class FleetMembers {
     /** 409 naming the machines that already have one of these names. */
     void requireNamesFree(Collection<String> names) {
         List<String> taken = machines.findAll((root, query, cb) -> root.get("name").in(names)).stream()
-                .map(Machine::getName).sorted().toList();
+                .map(Machine::getName).sorted(NaturalOrder.NAMES).toList();
         if (!taken.isEmpty()) {
             throw new ConflictException("machine-name-taken", "machines named " + taken
                     + " already exist; choose another machineNamePrefix or delete those machines");
@@ -203,7 +204,7 @@ class FleetMembers {
     /** 409 naming the running machines among these members, unless there are none. */
     void requireStopped(List<FleetMachine> members, String action) {
         List<String> running = machines.findAllById(members.stream().map(FleetMachine::getMachineId).toList())
-                .stream().filter(Machine::isRunning).map(Machine::getName).sorted().toList();
+                .stream().filter(Machine::isRunning).map(Machine::getName).sorted(NaturalOrder.NAMES).toList();
         if (!running.isEmpty()) {
             throw new ConflictException("machines-running", "cannot " + action + ": machines " + running
                     + " are running; stop them first, or add ?force=true to stop them as part of this request");

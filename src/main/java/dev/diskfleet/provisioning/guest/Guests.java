@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.guest;
 
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.domain.DomainException;
+import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
@@ -13,9 +14,7 @@ import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.StopOutcome;
 import dev.diskfleet.provisioning.event.Events;
-import com.sun.management.OperatingSystemMXBean;
 import jakarta.annotation.PreDestroy;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
@@ -172,11 +171,10 @@ public class Guests {
     public HostDetails host() {
         List<HostDetails.RunningGuest> running = hypervisor.runningGuests().stream()
                 .map(id -> new HostDetails.RunningGuest(id, machines.findById(id).map(Machine::getName).orElse(null)))
-                .sorted(Comparator.comparing(guest -> String.valueOf(guest.name())))
+                .sorted(Comparator.comparing(guest -> String.valueOf(guest.name()), NaturalOrder.NAMES))
                 .toList();
-        long memory = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-                ? os.getTotalMemorySize() : -1;
-        return new HostDetails(hypervisor.host(), Runtime.getRuntime().availableProcessors(), memory, running);
+        return new HostDetails(hypervisor.host(), Runtime.getRuntime().availableProcessors(), HostMemory.totalBytes(),
+                running);
     }
 
     /** The last {@code lines} console lines of the machine's current or last boot. */

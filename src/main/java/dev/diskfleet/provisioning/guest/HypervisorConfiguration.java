@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.guest;
 
+import dev.diskfleet.hypervisor.Accelerator;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.none.RecordsOnlyHypervisor;
 import dev.diskfleet.hypervisor.qemu.QemuHost;
@@ -47,7 +48,13 @@ public class HypervisorConfiguration {
                     + " cloud-init seed (the default) will fail to start until one is, or until their seed is"
                     + " turned off (cloudInit.enabled=false)");
         }
-        return new QemuHypervisor(QemuHost.detect(binary), seeds);
+        QemuHost host = QemuHost.detect(binary);
+        if (host.accelerator() == Accelerator.KVM) {
+            LOG.info("guests run under KVM: {}", host.acceleratorReason());
+        } else {
+            LOG.warn("guests run under TCG, QEMU's much slower software emulation: {}", host.acceleratorReason());
+        }
+        return new QemuHypervisor(host, seeds);
     }
 
     @Bean

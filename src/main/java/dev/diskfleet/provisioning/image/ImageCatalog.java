@@ -8,8 +8,10 @@ import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +29,11 @@ public class ImageCatalog {
     private final ImageRepository images;
     private final ImageStore store;
     private final ImageUsage usage;
+    private final EntityManager entities;
 
-    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage) {
+    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage, EntityManager entities) {
         this.images = images;
+        this.entities = entities;
         this.store = store;
         this.usage = usage;
     }
@@ -39,9 +43,18 @@ public class ImageCatalog {
     }
 
     @Transactional(readOnly = true)
-    public Page<ImageDetails> list(String type, UUID parentId, String name, Pageable pageable) {
+    /**
+     * A page of images in natural name order; each filter given narrows it: {@code kind} {@code base} (on no parent) or
+     * {@code differencing} (on a parent), the type, the parent, a substring of the name.
+     */
+    public Page<ImageDetails> list(String kind, String type, UUID parentId, String name, Pageable pageable) {
         Specification<Image> filter = (root, query, cb) -> {
             List<Predicate> where = new ArrayList<>();
+            if ("base".equals(kind)) {
+                where.add(cb.isNull(root.get("parentId")));
+            } else if ("differencing".equals(kind)) {
+                where.add(cb.isNotNull(root.get("parentId")));
+            }
             if (type != null) {
                 where.add(cb.equal(root.get("type"), ApiNames.parse(ImageType.class, type, null)));
             }
@@ -53,7 +66,7 @@ public class ImageCatalog {
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
-        return images.findAll(filter, pageable).map(image -> details(image, false));
+        return NaturalNamePages.page(entities, Image.class, filter, pageable, Image::getId).map(image -> details(image, false));
     }
 
     @Transactional(readOnly = true)

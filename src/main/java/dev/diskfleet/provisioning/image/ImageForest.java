@@ -1,6 +1,8 @@
 package dev.diskfleet.provisioning.image;
 
+import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.storage.ImageStore;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
@@ -76,6 +78,9 @@ public class ImageForest {
                 roots.add(image);
             }
         }
+        // Golden (immutable) images first: they are what a person deploys from.
+        roots.sort(Comparator.comparing((Image image) -> image.getType() != ImageType.IMMUTABLE)
+                .thenComparing(Image::getName, NaturalOrder.NAMES));
         List<Node> forest = new ArrayList<>();
         for (Image root : roots) {
             forest.add(node(root, "root", 0, users, clones, childrenOf, 0));
@@ -94,7 +99,8 @@ public class ImageForest {
                         users, clones, childrenOf, depth + 1));
             }
         }
-        children.sort(Comparator.comparing((Node node) -> node.relation()).thenComparing(node -> node.image().getName()));
+        children.sort(Comparator.comparing((Node node) -> node.relation())
+                .thenComparing(node -> node.image().getName(), NaturalOrder.NAMES));
         Use use = users.get(image.getId());
         Clone clone = clones.get(image.getId());
         return new Node(image, relation, own, below, use == null ? null : use.machineId(),

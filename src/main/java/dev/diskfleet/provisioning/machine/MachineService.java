@@ -13,9 +13,11 @@ import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.domain.machine.PowerRules;
 import dev.diskfleet.domain.network.NetworkPlan;
 import dev.diskfleet.provisioning.LimitsProperties;
+import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,10 +46,13 @@ public class MachineService {
     private final TransactionTemplate readOnly;
 
     private final HostPorts hostPorts;
+    private final EntityManager entities;
 
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
-            Guests guests, LimitsProperties limits, HostPorts hostPorts, PlatformTransactionManager transactions) {
+            Guests guests, LimitsProperties limits, HostPorts hostPorts, PlatformTransactionManager transactions,
+            EntityManager entities) {
         this.machines = machines;
+        this.entities = entities;
         this.hostPorts = hostPorts;
         this.maxUserDataBytes = limits.maxUserData().toBytes();
         this.attachments = attachments;
@@ -105,7 +110,8 @@ public class MachineService {
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
-        return readOnly.execute(status -> machines.findAll(filter, pageable).map(this::details));
+        return readOnly.execute(status -> NaturalNamePages.page(entities, Machine.class, filter, pageable, Machine::getId)
+                .map(this::details));
     }
 
     /** Applies a PATCH; hardware changes only while powered off, as in VirtualBox. */

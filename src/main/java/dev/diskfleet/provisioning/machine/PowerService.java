@@ -5,6 +5,7 @@ import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.PowerRules;
 import dev.diskfleet.provisioning.event.Events;
 import dev.diskfleet.provisioning.guest.Guests;
+import dev.diskfleet.provisioning.guest.HostMemory;
 import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import java.time.Duration;
 import java.util.UUID;
@@ -33,9 +34,11 @@ public class PowerService {
     private final TransactionTemplate readOnly;
     private final Events events;
     private final DiskfleetMeters meters;
+    private final HostMemory hostMemory;
 
     public PowerService(MachineRepository machines, MachineDisks disks, MachineService machineService, Guests guests,
-            PlatformTransactionManager transactions, Events events, DiskfleetMeters meters) {
+            PlatformTransactionManager transactions, Events events, DiskfleetMeters meters, HostMemory hostMemory) {
+        this.hostMemory = hostMemory;
         this.events = events;
         this.meters = meters;
         this.machines = machines;
@@ -46,9 +49,14 @@ public class PowerService {
         this.readOnly.setReadOnly(true);
     }
 
-    /** Powers on: autoReset media are emptied, then the guest boots; returns once it runs. */
+    /**
+     * Powers on: autoReset media are emptied, then the guest boots; returns once it runs. A machine given
+     * more memory than the host has is refused first (409), with nothing changed.
+     */
     public MachineDetails start(UUID id) {
         return guests.withPowerLock(id, () -> {
+            readOnly.executeWithoutResult(status -> hostMemory.requireFits(
+                    machines.findById(id).orElseThrow(() -> new NotFoundException("machine", id))));
             disks.powerOn(id, false);
             boot(id, "started");
             return machineService.get(id);

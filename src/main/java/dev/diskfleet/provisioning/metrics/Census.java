@@ -76,8 +76,10 @@ public class Census {
                         + " from the images below it").register(registry);
         Gauge.builder("diskfleet.storage.free", this, census -> census.count().storageFreeBytes())
                 .baseUnit("bytes").description("Usable bytes on the storage root's file system").register(registry);
-        Gauge.builder("diskfleet.storage.min.free", minFreeSpace, DataSize::toBytes).baseUnit("bytes")
-                .description("The configured diskfleet.limits.min-free-space").register(registry);
+        // Held strongly: a gauge holds its object weakly, and nothing else keeps this DataSize, so a collection
+        // would leave the gauge reading NaN.
+        Gauge.builder("diskfleet.storage.min.free", minFreeSpace, DataSize::toBytes).strongReference(true)
+                .baseUnit("bytes").description("The configured diskfleet.limits.min-free-space").register(registry);
     }
 
     /**

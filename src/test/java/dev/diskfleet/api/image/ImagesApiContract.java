@@ -95,6 +95,47 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         assertThat(diff.path("chainDepth").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void imagesAreListedInNaturalNameOrderPageByPage() {
+        for (String n : List.of("10", "2", "11", "1")) {
+            createBlank(prefix + "db-" + n, "normal");
+        }
+
+        List<String> names = new ArrayList<>();
+        for (int page = 0; page < 2; page++) {
+            names.addAll(names(api.get("/api/images?name=" + prefix + "db-&size=2&page=" + page).expect(200).json()));
+        }
+        assertThat(names).containsExactly(prefix + "db-1", prefix + "db-2", prefix + "db-10", prefix + "db-11");
+    }
+
+    @Test
+    void theImageTreeShowsGoldenImagesFirst() {
+        createBlank(prefix + "a-plain", "normal");
+        createBlank(prefix + "z-golden", "immutable");
+
+        List<String> roots = api.get("/api/images/tree").expect(200).json().valueStream()
+                .map(node -> node.path("name").asString()).toList();
+        assertThat(roots).contains(prefix + "a-plain", prefix + "z-golden");
+        assertThat(roots.indexOf(prefix + "z-golden")).isLessThan(roots.indexOf(prefix + "a-plain"));
+    }
+
+    @Test
+    void listsBaseImagesAndDifferencingDisksApart() {
+        String golden = createBlank(prefix + "golden", "immutable");
+        createBlank(prefix + "plain", "normal");
+        createChild(golden, prefix + "disk-of-m1");
+        createChild(golden, prefix + "disk-of-m2");
+
+        assertThat(names(api.get("/api/images?kind=base&name=" + prefix).expect(200).json()))
+                .containsExactlyInAnyOrder(prefix + "golden", prefix + "plain");
+        assertThat(names(api.get("/api/images?kind=differencing&name=" + prefix).expect(200).json()))
+                .containsExactlyInAnyOrder(prefix + "disk-of-m1", prefix + "disk-of-m2");
+        assertThat(names(api.get("/api/images?kind=base&type=immutable&name=" + prefix).expect(200).json()))
+                .containsExactly(prefix + "golden");
+        assertThat(api.get("/api/images?kind=golden").expectProblem(400, "validation")).contains("kind")
+                .contains("base or differencing");
+    }
+
     // ---- upload, clone, download ----------------------------------------------------------------
 
     @Test

@@ -2,10 +2,14 @@ package dev.diskfleet.api.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
+import dev.diskfleet.provisioning.guest.HostMemory;
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import dev.diskfleet.support.FullStackTest;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -86,6 +90,21 @@ class MachineLifecycleTest extends FullStackTest {
         assertThat(running.get("totalItems").asLong()).isEqualTo(1);
         assertThat(running.get("items").get(0).get("id").asString()).isEqualTo(first.toString());
         assertProblem(api.get("/api/machines?state=paused"), 400, "validation", "state");
+    }
+
+    @Test
+    void machinesAreListedInNaturalNameOrderPageByPage() {
+        String prefix = unique("natural") + "-db-";
+        for (String n : List.of("10", "2", "11", "1")) {
+            createMachine(prefix + n);
+        }
+
+        List<String> names = new ArrayList<>();
+        for (int page = 0; page < 2; page++) {
+            api.get("/api/machines?name=" + prefix + "&size=2&page=" + page).json().get("items")
+                    .forEach(machine -> names.add(machine.get("name").asString()));
+        }
+        assertThat(names).containsExactly(prefix + "1", prefix + "2", prefix + "10", prefix + "11");
     }
 
     @Test
@@ -187,6 +206,20 @@ class MachineLifecycleTest extends FullStackTest {
 
         assertProblem(api.postEmpty("/api/machines/" + machine + "/start"), 409, "medium-inaccessible", machine.toString(),
                 golden.toString(), "missing");
+        assertThat(api.get("/api/machines/" + machine).json().get("state").asString()).isEqualTo("poweredOff");
+    }
+
+    @Test
+    void aMachineGivenMoreMemoryThanTheHostHasIsRefusedBeforeItStarts() {
+        long hostMb = HostMemory.totalBytes() / (1024 * 1024);
+        String name = "huge-" + UUID.randomUUID();
+        Reply created = api.post("/api/machines", "{\"name\":\"" + name + "\",\"memoryMb\":"
+                + MachineLimits.MAX_MEMORY_MB + "}");
+        assertThat(created.status()).as("a machine may be defined for a larger host").isEqualTo(201);
+        UUID machine = UUID.fromString(created.json().get("id").asString());
+
+        assertProblem(api.postEmpty("/api/machines/" + machine + "/start"), 409, "insufficient-host-memory", name,
+                MachineLimits.MAX_MEMORY_MB + " MiB", "this host has " + hostMb + " MiB");
         assertThat(api.get("/api/machines/" + machine).json().get("state").asString()).isEqualTo("poweredOff");
     }
 

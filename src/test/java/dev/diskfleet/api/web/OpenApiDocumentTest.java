@@ -42,6 +42,17 @@ class OpenApiDocumentTest extends FullStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theDocumentsLicenceIsTheOneInTheLicenseFile() throws IOException {
+        Map<String, Object> document = new Yaml().load(api.get("/v3/api-docs.yaml").expect(200).text());
+        Map<String, Object> license = (Map<String, Object>) ((Map<String, Object>) document.get("info")).get("license");
+        assertThat(license).containsEntry("identifier", "Apache-2.0").containsEntry("name", "Apache License 2.0");
+        String file = Files.readString(Path.of("LICENSE"), StandardCharsets.UTF_8);
+        assertThat(file.strip()).startsWith("Apache License\n                           Version 2.0, January 2004")
+                .contains("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION").contains("END OF TERMS AND CONDITIONS");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void everyEndpointIsDocumentedWithAnExample() {
         Map<String, Object> document = new Yaml().load(api.get("/v3/api-docs.yaml").expect(200).text());
         Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) document.get("components"))

@@ -30,14 +30,16 @@ final class ServiceProcess implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
+        // a setting such as -Xmx256m is the JVM's (the last -Xmx wins), every other one the service's
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.diskfleet.DiskfleetApplication",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        List.of(settings).stream().filter(setting -> setting.startsWith("-X")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.diskfleet.DiskfleetApplication",
                 "--server.port=" + port,
                 "--diskfleet.data-dir=" + dataDir,
                 "--diskfleet.storage.root=" + dataDir.resolve("images"),
                 "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN));
-        command.addAll(List.of(settings));
+        List.of(settings).stream().filter(setting -> !setting.startsWith("-X")).forEach(command::add);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("service-" + number + ".log").toFile()).start();
         ServiceProcess service = new ServiceProcess(process, port);

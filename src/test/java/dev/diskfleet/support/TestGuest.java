@@ -62,7 +62,11 @@ public final class TestGuest {
         POWER_OFF("diskfleet.poweroff=1"),
         STAY_UP("diskfleet.poweroff=0"),
         TICKING("diskfleet.poweroff=0 diskfleet.ticks=1"),
-        DATABASE("diskfleet.poweroff=0 diskfleet.db=1");
+        DATABASE("diskfleet.poweroff=0 diskfleet.db=1"),
+        /** Floods its console with one endless line, as a hostile guest may. */
+        FLOOD_BYTES("diskfleet.poweroff=0 diskfleet.flood=bytes"),
+        /** Floods its console with lines. */
+        FLOOD_LINES("diskfleet.poweroff=0 diskfleet.flood=lines");
 
         private final String kernelArgument;
 

@@ -48,7 +48,8 @@ final class QemuCommandLine {
                 "-m", Integer.toString(spec.memoryMb()),
                 "-nodefaults", "-no-user-config",
                 "-display", "none",
-                "-chardev", "file,id=console,path=" + commaEscaped(dir.consoleLog().toString()),
+                // append=on: every write lands at the log's end, so ConsoleLog.cap may empty it under QEMU
+                "-chardev", "file,id=console,append=on,path=" + commaEscaped(dir.consoleLog().toString()),
                 "-serial", "chardev:console",
                 "-qmp", "unix:" + commaEscaped(dir.monitorSocket().toString()) + ",server=on,wait=off",
                 "-pidfile", dir.pidFile().toString(),

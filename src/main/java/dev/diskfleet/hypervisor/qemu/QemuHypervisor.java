@@ -1,5 +1,6 @@
 package dev.diskfleet.hypervisor.qemu;
 
+import dev.diskfleet.hypervisor.ConsoleLog;
 import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.hypervisor.GuestAlreadyRunningException;
 import dev.diskfleet.hypervisor.GuestExit;
@@ -26,6 +27,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** One {@code qemu-system-x86_64} per running guest; see the package description. */
@@ -41,14 +44,40 @@ public final class QemuHypervisor implements Hypervisor {
     private final SeedImageTool seeds;
     private final Map<UUID, QemuGuest> guests = new ConcurrentHashMap<>();
     private final List<GuestExitListener> listeners = new CopyOnWriteArrayList<>();
+    private final long consoleLogSize;
+    private final ScheduledExecutorService consoleCaps;
 
     public QemuHypervisor(QemuHost host) {
         this(host, SeedImageTool.onPath());
     }
 
     public QemuHypervisor(QemuHost host, SeedImageTool seeds) {
+        this(host, seeds, ConsoleLog.DEFAULT_SIZE);
+    }
+
+    /** @param consoleLogSize the bytes of console output kept per guest ({@link ConsoleLog#cap}) */
+    public QemuHypervisor(QemuHost host, SeedImageTool seeds, long consoleLogSize) {
         this.host = host;
         this.seeds = seeds;
+        this.consoleLogSize = consoleLogSize;
+        this.consoleCaps = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "console-log-cap");
+            thread.setDaemon(true);
+            return thread;
+        });
+        consoleCaps.scheduleWithFixedDelay(this::capConsoleLogs, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Keeps every running guest's console log within its size; a log that cannot be capped is logged. */
+    private void capConsoleLogs() {
+        for (QemuGuest guest : guests.values()) {
+            try {
+                ConsoleLog.cap(guest.dir().consoleLog(), consoleLogSize);
+            } catch (RuntimeException e) {
+                System.getLogger(QemuHypervisor.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot cap the console log of machine " + guest.machineId() + ": " + e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -66,6 +95,7 @@ public final class QemuHypervisor implements Hypervisor {
             throw new GuestAlreadyRunningException(id);
         }
         removeLeftovers(dir);
+        ConsoleLog.startFresh(dir.consoleLog());
         HostPortProbe.requireFree(spec.network());
         if (spec.seed() != null) {
             try {
@@ -201,6 +231,7 @@ public final class QemuHypervisor implements Hypervisor {
 
     @Override
     public void close() {
+        consoleCaps.shutdownNow();
         guests.values().forEach(QemuGuest::release);
         guests.clear();
     }

@@ -1,5 +1,7 @@
 package dev.diskfleet.provisioning.event;
 
+import dev.diskfleet.hypervisor.ConsoleTail;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +16,9 @@ import java.util.List;
  * Follows a console log like {@code tail -F}: each call returns the whole lines written since the last one.
  * Starts at the end of an existing log (a client sees new output, not a guest's whole history), at the
  * beginning of one that appears later, and starts over at the
- * beginning when the file shrinks (a new boot writes a new log). Reads at most 64 KiB per call.
+ * beginning when the file shrinks (a new boot writes a new log, or the log was rotated to keep it within its
+ * size). Reads at most 64 KiB per call, and holds at most one line of {@link ConsoleTail#MAX_LINE_CHARS}
+ * characters between calls: a longer line is sent cut (ending in "…") and its rest skipped up to its newline.
  */
 public final class ConsoleFollower {
 
@@ -23,6 +27,8 @@ public final class ConsoleFollower {
     private final Path log;
     private long position;
     private final StringBuilder partial = new StringBuilder();
+    /** The rest of a line already sent cut is being skipped, up to its newline. */
+    private boolean skipping;
 
     /** Follows from now: what the log holds at this moment is history, all that comes after is new. */
     public ConsoleFollower(Path log) {
@@ -47,6 +53,7 @@ public final class ConsoleFollower {
             if (size < position) {
                 position = 0;
                 partial.setLength(0);
+                skipping = false;
             }
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_READ, size - position));
             while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) > 0) {
@@ -61,8 +68,19 @@ public final class ConsoleFollower {
         int newline;
         while ((newline = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, newline);
-            lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
             partial.delete(0, newline + 1);
+            if (skipping) {
+                skipping = false;
+                continue;
+            }
+            lines.add(ConsoleTail.cut(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+        }
+        if (skipping) {
+            partial.setLength(0);
+        } else if (partial.length() > ConsoleTail.MAX_LINE_CHARS) {
+            lines.add(ConsoleTail.cut(partial.toString()));
+            partial.setLength(0);
+            skipping = true;
         }
         return lines;
     }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Wires the hypervisor engine into Spring: the one place that picks a driver. {@code diskfleet.hypervisor}
@@ -26,13 +27,14 @@ public class HypervisorConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(HypervisorConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    Hypervisor hypervisor(@Value("${diskfleet.hypervisor:auto}") String driver) {
+    Hypervisor hypervisor(@Value("${diskfleet.hypervisor:auto}") String driver,
+            @Value("${diskfleet.hypervisor.console-log-size:1MB}") DataSize consoleLogSize) {
         Hypervisor chosen = switch (driver) {
             case "none" -> new RecordsOnlyHypervisor();
-            case "qemu" -> qemu(QemuHost.findOnPath().orElseThrow(() -> new IllegalStateException(
+            case "qemu" -> qemu(consoleLogSize, QemuHost.findOnPath().orElseThrow(() -> new IllegalStateException(
                     "diskfleet.hypervisor=qemu but " + QemuHost.BINARY_NAME + " is not on the PATH"
                             + " (Debian package qemu-system-x86)")));
-            case "auto" -> QemuHost.findOnPath().map(HypervisorConfiguration::qemu)
+            case "auto" -> QemuHost.findOnPath().map(binary -> qemu(consoleLogSize, binary))
                     .orElseGet(RecordsOnlyHypervisor::new);
             default -> throw new IllegalStateException("diskfleet.hypervisor must be auto, qemu or none, not '"
                     + driver + "'");
@@ -41,7 +43,7 @@ public class HypervisorConfiguration {
         return chosen;
     }
 
-    private static Hypervisor qemu(Path binary) {
+    private static Hypervisor qemu(DataSize consoleLogSize, Path binary) {
         SeedImageTool seeds = SeedImageTool.onPath();
         if (!seeds.installed()) {
             LOG.warn("neither genisoimage nor xorriso is installed (Debian package genisoimage): machines with a"
@@ -54,7 +56,7 @@ public class HypervisorConfiguration {
         } else {
             LOG.warn("guests run under TCG, QEMU's much slower software emulation: {}", host.acceleratorReason());
         }
-        return new QemuHypervisor(host, seeds);
+        return new QemuHypervisor(host, seeds, consoleLogSize.toBytes());
     }
 
     @Bean

@@ -1,8 +1,9 @@
 // The image tree: golden → fleet base clones → per-machine differencing disks, with unique and shared bytes.
-import { get } from '../api.js';
+import { get, token } from '../api.js';
 import { bar, bytes, h, legend } from '../ui.js';
 
-export function imagesView(container) {
+export function imagesView(container, ctx) {
+  const upload = ctx?.can('admin') ? uploadForm() : null;
   return {
     title: 'Image tree',
     async refresh() {
@@ -10,6 +11,7 @@ export function imagesView(container) {
       const largest = Math.max(1, ...flatten(forest).map((n) => n.uniqueBytes + n.sharedBytes));
       container.replaceChildren(
         h('h2', {}, 'Image tree'),
+        upload,
         h('p', { class: 'muted' }, 'Golden images, the fleet bases cloned from them and the differencing disk of each machine. ',
           'Unique bytes are in the image\'s own file; shared bytes are read through from the images below it.'),
         legend([['used', 'unique bytes'], ['shared', 'shared bytes']]),
@@ -32,3 +34,46 @@ function item(node, largest, level) {
 }
 
 const flatten = (nodes) => nodes.flatMap((n) => [n, ...flatten(n.children)]);
+
+/**
+ * Upload a golden image (admin): the browser streams the chosen file as the PUT body, never reading it
+ * whole; the bar follows the bytes sent. The answer's problem detail is shown when the upload is refused.
+ */
+function uploadForm() {
+  const file = h('input', { type: 'file', id: 'golden-file', required: true, 'aria-label': 'Disk image file' });
+  const name = h('input', { type: 'text', id: 'golden-name', required: true, placeholder: 'golden-v1', 'aria-label': 'Image name' });
+  const progress = h('progress', { max: '100', value: '0', 'aria-label': 'Upload progress', hidden: true });
+  const status = h('p', { class: 'muted', role: 'status' });
+  const form = h('form', { class: 'card row', 'aria-label': 'Upload a golden image' },
+    h('strong', {}, 'Upload a golden image'), file, name, h('button', { type: 'submit' }, 'Upload'), progress, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!file.files.length) return;
+    const request = new XMLHttpRequest();
+    request.open('PUT', `/api/images/uploads?name=${encodeURIComponent(name.value)}&type=normal`);
+    request.setRequestHeader('Authorization', `Bearer ${token.get()}`);
+    request.setRequestHeader('Content-Type', 'application/octet-stream');
+    progress.hidden = false;
+    progress.value = 0;
+    status.className = 'muted';
+    status.textContent = `Uploading ${file.files[0].name}…`;
+    request.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) progress.value = Math.floor((100 * e.loaded) / e.total);
+    });
+    request.addEventListener('load', () => {
+      if (request.status === 201) {
+        progress.value = 100;
+        status.textContent = `Uploaded ${name.value}.`;
+        form.reset(); // the tree redraws itself when the image.created event arrives
+      } else {
+        let detail = `HTTP ${request.status}`;
+        try { detail = JSON.parse(request.responseText).detail || detail; } catch { /* not JSON */ }
+        status.className = 'error';
+        status.textContent = detail;
+      }
+    });
+    request.addEventListener('error', () => { status.className = 'error'; status.textContent = 'The upload failed.'; });
+    request.send(file.files[0]);
+  });
+  return form;
+}

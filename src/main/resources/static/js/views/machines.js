@@ -1,5 +1,5 @@
 // Machines: a list with power buttons; one machine's disks, network forwards, snapshots and live console tail.
-import { all, get, post } from '../api.js';
+import { all, get, getText, post } from '../api.js';
 import { openEvents } from '../events.js';
 import { actionButton, announce, badge, h } from '../ui.js';
 
@@ -58,10 +58,26 @@ function machineDetail(container, ctx, id) {
     while (consoleLines.childNodes.length > 500) consoleLines.firstChild.remove();
     consoleLines.scrollTop = consoleLines.scrollHeight;
   }) : () => {};
+  // The last boot's tail first, so the box is not empty until the guest prints again; live lines follow it.
+  if (consoleLines) {
+    getText(`/api/machines/${id}/console?tail=200`).then((text) => {
+      if (text) consoleLines.prepend(text.endsWith('\n') ? text : `${text}\n`);
+      consoleLines.scrollTop = consoleLines.scrollHeight;
+    }).catch(() => {});
+  }
+  const names = new Map();
+  /** An image's name, asked once per page: disks show names, not ids. */
+  const imageName = (imageId) => {
+    if (!names.has(imageId)) names.set(imageId, get(`/api/images/${imageId}`).then((i) => i.name).catch(() => imageId));
+    return names.get(imageId);
+  };
+  const imageLink = async (imageId) => h('a', { href: '#/images', title: imageId, 'data-image-link': imageId }, await imageName(imageId));
   return {
     title: 'Machine',
     async refresh() {
       const [machine, snapshots] = await Promise.all([get(`/api/machines/${id}`), get(`/api/machines/${id}/snapshots`)]);
+      const disks = await Promise.all(machine.attachments.map(async (a) => ({
+        attachment: a, image: await imageLink(a.imageId), own: a.mediumId && a.mediumId !== a.imageId ? await imageLink(a.mediumId) : null })));
       const error = h('p', { class: 'error', role: 'alert' });
       container.replaceChildren(...[
         h('p', {}, h('a', { href: '#/machines' }, '← Machines')),
@@ -71,9 +87,10 @@ function machineDetail(container, ctx, id) {
           h('p', { class: 'muted' }, `${machine.cpus} CPUs · ${machine.memoryMb} MiB · id ${machine.id}`),
           h('h3', {}, 'Disks'),
           machine.attachments.length === 0 ? h('p', { class: 'muted' }, 'No disks attached.') : h('div', { class: 'table-wrap' }, h('table', {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'Type'), h('th', {}, 'Image'), h('th', {}, 'Autoreset'))),
-            h('tbody', {}, machine.attachments.map((a) => h('tr', {}, h('td', {}, `${a.port}:${a.device}`), h('td', {}, a.type),
-              h('td', {}, h('code', {}, a.imageId)), h('td', {}, a.autoReset ? 'yes' : 'no'))))))),
+            h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'Type'), h('th', {}, 'Image'), h('th', {}, 'Own disk'), h('th', {}, 'Autoreset'))),
+            h('tbody', {}, disks.map(({ attachment: a, image, own }) => h('tr', { 'data-disk': `${a.port}:${a.device}` },
+              h('td', {}, `${a.port}:${a.device}`), h('td', {}, a.type), h('td', {}, image), h('td', {}, own || '—'),
+              h('td', {}, a.autoReset ? 'yes' : 'no'))))))),
         h('section', { class: 'card', 'aria-label': 'Network' }, h('h3', {}, 'Network'),
           h('p', { class: 'muted' }, machine.network.mode === 'none' ? 'No network.'
             : `User-mode networking · ${machine.network.outbound ? 'may reach out' : 'reaches nothing but its forwards'}`),
@@ -81,7 +98,7 @@ function machineDetail(container, ctx, id) {
         h('section', { class: 'card' }, h('h3', {}, 'Snapshots'),
           flattenSnapshots(snapshots).length === 0 ? h('p', { class: 'muted' }, 'No snapshots.')
             : h('ul', {}, flattenSnapshots(snapshots).map((s) => h('li', {}, `${'— '.repeat(s.depth)}${s.name}${s.current ? ' (current)' : ''}`)))),
-        consoleLines ? h('section', { class: 'card' }, h('h3', {}, 'Console'), h('p', { class: 'muted' }, 'New lines of the guest console, live.'), consoleLines) : null,
+        consoleLines ? h('section', { class: 'card' }, h('h3', {}, 'Console'), h('p', { class: 'muted' }, 'The last boot\'s latest lines, then new ones, live.'), consoleLines) : null,
       ].filter(Boolean));
     },
     onEvent: (event) => (event.data?.id === id || event.data?.machineId === id) && event.type !== 'console',

@@ -137,15 +137,34 @@ class WebConsoleBrowserTest {
                 By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2']"), "running"));
         assertThat(browser.findElement(fleet).getText()).contains("saved");
 
-        // The machine page: its disk, and the guest console as the guest writes it.
-        browser.findElement(By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2'] a")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "pg-2"));
-        assertThat(browser.findElement(By.id("view")).getText()).contains("Disks").contains("immutable")
-                .contains("Network").contains("reaches nothing but its forwards").contains("5432/tcp → 127.0.0.1:");
+        // The machine page: its disks by name, the last boot's console first, then the console as the guest writes it.
         Path log = dataDir.resolve("guests").resolve(second).resolve("console.log");
         Files.createDirectories(log.getParent());
-        Files.writeString(log, "pg-2 login: \n");
+        Files.writeString(log, "pg-2 last boot: kernel ready\n");
+        browser.findElement(By.cssSelector("[data-fleet='pg-fleet'] tr[data-machine='pg-2'] a")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "pg-2"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.console"),
+                "pg-2 last boot: kernel ready"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("Disks").contains("immutable")
+                .contains("Network").contains("reaches nothing but its forwards").contains("5432/tcp → 127.0.0.1:");
+        List<WebElement> diskLinks = browser.findElements(By.cssSelector("a[data-image-link]"));
+        assertThat(diskLinks).as("the disk's image and the machine's own disk, as links").hasSize(2);
+        for (WebElement link : diskLinks) {
+            assertThat(link.getAttribute("title")).matches("[0-9a-f-]{36}");
+            assertThat(link.getText()).as("a disk shown by its image's name, not its id").isNotBlank()
+                    .doesNotMatch("[0-9a-f-]{36}");
+        }
+        assertThat(browser.findElement(By.cssSelector("tr[data-disk='0:0']")).getText()).doesNotContain(
+                diskLinks.get(0).getAttribute("title"));
+        Files.writeString(log, "pg-2 login: \n", java.nio.file.StandardOpenOption.APPEND);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("pre.console"), "pg-2 login:"));
+        assertThat(browser.findElement(By.cssSelector("pre.console")).getText())
+                .as("the last boot's line before the new one").containsSubsequence("pg-2 last boot", "pg-2 login:");
+
+        // The operations page says which fleet each operation concerns.
+        browser.findElement(By.linkText("Operations")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-concerns='fleet']"),
+                "fleet pg-fleet"));
 
         browser.findElement(By.linkText("Image tree")).click();
         By tree = By.cssSelector("ul.tree");
@@ -154,6 +173,23 @@ class WebConsoleBrowserTest {
         assertThat(text).contains("golden-db").contains("base of fleet pg-fleet").contains("disk of pg-1")
                 .contains("disk of pg-2").contains("unique").contains("shared");
         screenshot("image-tree");
+
+        // A golden uploaded from the console: the browser streams the file, the bar follows, the tree shows it.
+        Path file = Files.createTempFile("console-golden", ".raw");
+        try {
+            Files.write(file, new byte[2 << 20]);
+            WebElement uploadForm = browser.findElement(By.cssSelector("form[aria-label='Upload a golden image']"));
+            uploadForm.findElement(By.id("golden-file")).sendKeys(file.toString());
+            replace(uploadForm.findElement(By.id("golden-name")), "uploaded-golden");
+            uploadForm.findElement(By.cssSelector("button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("form[aria-label='Upload a golden"
+                    + " image'] [role=status]"), "Uploaded uploaded-golden"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(tree, "uploaded-golden"));
+            assertThat(JSON.readTree(send("GET", "/api/images?name=uploaded-golden", null).body()).get("items")
+                    .get(0).get("sizeBytes").asLong()).isEqualTo(2L << 20);
+        } finally {
+            Files.deleteIfExists(file);
+        }
 
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.findElement(By.linkText("Fleets")).click();

@@ -3,6 +3,7 @@ package dev.diskfleet.hypervisor.none;
 import dev.diskfleet.storage.PrivateFiles;
 
 import dev.diskfleet.hypervisor.Accelerator;
+import dev.diskfleet.hypervisor.ConsoleTail;
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestAlreadyRunningException;
 import dev.diskfleet.hypervisor.GuestExit;
@@ -100,8 +101,9 @@ public final class RecordsOnlyHypervisor implements Hypervisor {
     }
 
     @Override
+    /** No guest writes one here, but a console log in the run directory is read as under any driver. */
     public List<String> consoleTail(Path runDirectory, int lines) {
-        return List.of();
+        return ConsoleTail.read(new RunDirectory(runDirectory).consoleLog(), lines);
     }
 
     @Override

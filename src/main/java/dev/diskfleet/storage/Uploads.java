@@ -52,9 +52,10 @@ final class Uploads {
     }
 
     /**
-     * Opens the upload as its driver would any image, then checks it whole as {@code qemu-img check} would:
-     * a file whose tables are inconsistent (clusters shared or overlapping, refcounts below the references)
-     * is refused before anything reads its data, so a few KiB cannot pose as terabytes to a clone.
+     * Opens the upload as its driver would any image, refuses a disk of no bytes, then checks it whole as
+     * {@code qemu-img check} would: a file whose tables are inconsistent (clusters shared or overlapping,
+     * refcounts below the references, compressed clusters that do not inflate) is refused before anything
+     * reads its data, so a few KiB cannot pose as terabytes to a clone.
      */
     private static ImageFile openUpload(UUID id, ImageFormat format, Path temp, StorageLimits limits) {
         ImageFile image = format.open(temp, true, limits);
@@ -63,12 +64,25 @@ final class Uploads {
                 throw new ImageFormatException("the uploaded " + format.name()
                         + " image names a parent or backing file; upload a standalone base image");
             }
+            refuseEmptyDisk(format, image);
             refuseInconsistent(format, image.check());
             image.reidentify(id);
             return image;
         } catch (RuntimeException e) {
             image.close();
             throw e;
+        }
+    }
+
+    /**
+     * A qcow2 header may declare a 0-byte disk (QEMU creates one when asked): nothing could be read from it,
+     * and every image made from it would be a disk of no bytes, which no format stores. VDI's own validation
+     * already refuses one; this refuses it for every format.
+     */
+    private static void refuseEmptyDisk(ImageFormat format, ImageFile image) {
+        if (image.virtualSize() <= 0) {
+            throw new ImageFormatException("the uploaded " + format.name() + " image declares a disk of "
+                    + image.virtualSize() + " bytes; upload an image of a disk that holds at least one sector");
         }
     }
 

@@ -193,6 +193,26 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
         assertThat(rows.count()).isEqualTo(rowsBefore);
     }
 
+    /**
+     * qemu-img makes a qcow2 of a 0-byte disk when asked. Nothing can be read from it and no clone of it can
+     * be stored, so the upload is refused (it was accepted, and each clone failed with 500).
+     */
+    @Test
+    void aQcow2OfAZeroByteDiskIsRefusedWith422AndLeavesNothingBehind() throws IOException {
+        Path empty = work.resolve("empty.qcow2");
+        qemuImg("create", "-f", "qcow2", empty.toString(), "0");
+        assertThat(qemuImg("info", "-f", "qcow2", empty.toString())).contains("virtual size: 0 B");
+        Set<String> filesBefore = filesInStorageRoot();
+        long rowsBefore = rows.count();
+
+        String detail = api.upload("PUT", "/api/images/uploads?name=" + prefix + "empty-disk",
+                BodyPublishers.ofFile(empty)).expectProblem(422, "invalid-image");
+
+        assertThat(detail).contains("qcow2").contains("0 bytes").contains("at least one sector");
+        assertThat(filesInStorageRoot()).isEqualTo(filesBefore);
+        assertThat(rows.count()).isEqualTo(rowsBefore);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     /** Like a cloud image: data that does not compress, text-like data that does, zeros, a last sector. */

@@ -30,8 +30,10 @@ final class ServiceProcess implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        // a setting such as -Xmx256m is the JVM's (the last -Xmx wins), every other one the service's
-        List<String> command = new ArrayList<>(List.of(
+        // a setting such as -Xmx256m is the JVM's (the last -Xmx wins), every other one the service's. env resets
+        // SIGINT to its default: a build started in the background inherits it ignored, and a JVM that starts
+        // with SIGINT ignored never sees a Ctrl-C.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         List.of(settings).stream().filter(setting -> setting.startsWith("-X")).forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.diskfleet.DiskfleetApplication",

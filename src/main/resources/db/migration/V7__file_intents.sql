@@ -1,4 +1,4 @@
--- Intent records (issue 12): before the service makes or removes an image file it commits one row here
+-- Intent records: before the service makes or removes an image file it commits one row here
 -- naming the file's image UUID, and deletes the row once the file and the image row agree again. Startup
 -- recovery settles every row still open: the file stays exactly when an image row names it.
 CREATE TABLE file_intents (

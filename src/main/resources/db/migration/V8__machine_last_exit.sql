@@ -1,4 +1,4 @@
--- How a machine's last guest run ended (issue 15): why, when, and on an abnormal exit the end of its
+-- How a machine's last guest run ended: why, when, and on an abnormal exit the end of its
 -- console. NULL until a guest has run and stopped.
 ALTER TABLE machines ADD COLUMN last_exit_reason VARCHAR(32);
 ALTER TABLE machines ADD COLUMN last_exit_detail VARCHAR(2000);

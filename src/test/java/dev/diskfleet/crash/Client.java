@@ -1,19 +1,16 @@
 package dev.diskfleet.crash;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.diskfleet.support.DiskfleetClient;
 import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** HTTP to the service under the harness: a request with no answer is {@link ServiceGone}, not a test error. */
+/**
+ * The suite's client, as the harness reads it: an answer of any status is data for the invariants, and a
+ * request with no answer is {@link ServiceGone}, the kill the harness waits for, not a test error.
+ */
 final class Client {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -41,37 +38,34 @@ final class Client {
         }
     }
 
-    private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final DiskfleetClient api;
 
-    Client(String base) {
-        this.base = base;
+    Client(DiskfleetClient api) {
+        this.api = api;
     }
 
     Answer get(String path, String... headers) {
-        return send(request(path, headers).GET());
+        return answer(() -> api.get(path, headers));
     }
 
     Answer post(String path, Map<String, ?> json) {
-        return send(request(path, "Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(JSON.writeValueAsString(json))));
+        return answer(() -> api.post(path, json));
     }
 
     Answer postEmpty(String path) {
-        return send(request(path).POST(BodyPublishers.noBody()));
+        return answer(() -> api.postEmpty(path));
     }
 
     Answer patch(String path, Map<String, ?> json) {
-        return send(request(path, "Content-Type", "application/json")
-                .method("PATCH", BodyPublishers.ofString(JSON.writeValueAsString(json))));
+        return answer(() -> api.patch(path, json));
     }
 
     Answer delete(String path) {
-        return send(request(path).DELETE());
+        return answer(() -> api.delete(path));
     }
 
     Answer send(String method, String path, BodyPublisher body, String... headers) {
-        return send(request(path, headers).method(method, body));
+        return answer(() -> api.upload(method, path, body, headers));
     }
 
     /** Waits for an operation to finish; its final JSON. */
@@ -86,26 +80,12 @@ final class Client {
         throw new IllegalStateException("operation " + id + " did not finish in 5 minutes");
     }
 
-    private HttpRequest.Builder request(String path, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(3))
-                .header("Authorization", "Bearer " + ServiceProcess.ADMIN_TOKEN);
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
-        }
-        return builder;
-    }
-
-    private Answer send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.build();
-        String name = request.method() + " " + request.uri().getPath();
+    private static Answer answer(Supplier<DiskfleetClient.Reply> request) {
         try {
-            HttpResponse<byte[]> response = http.send(request, BodyHandlers.ofByteArray());
-            return new Answer(name, response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new ServiceGone(name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceGone(name, e);
+            DiskfleetClient.Reply reply = request.get();
+            return new Answer(reply.request(), reply.status(), reply.bytes());
+        } catch (DiskfleetClient.NoAnswer e) {
+            throw new ServiceGone(e.request(), e.getCause());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.diskfleet.crash;
 
+import dev.diskfleet.support.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,8 +86,7 @@ final class CrashHarness {
                 int round = rounds++;
                 ServiceProcess service;
                 try {
-                    service = ServiceProcess.start(dataDir, dataDir.resolve("logs/round-" + round + ".log"),
-                            kill == null ? null : kill.crashPoint(), LIST_RECOVERY_POINTS, START_TIMEOUT);
+                    service = startRound(round, kill);
                 } catch (IllegalStateException e) {
                     if (previousKill != null) {
                         outcomes.add(new Outcome(previousKill, previousStruck, List.of("no restart: " + e.getMessage()),
@@ -95,7 +95,7 @@ final class CrashHarness {
                     return outcomes;
                 }
                 try (service) {
-                    Client api = new Client(service.baseUrl());
+                    Client api = new Client(service.api());
                     if (previousKill != null) {
                         List<String> problems = new ArrayList<>(check(api, previous, previousStruck));
                         problems.removeIf(problem -> !known.add(problem));
@@ -120,10 +120,17 @@ final class CrashHarness {
         }
     }
 
+    /** A round's service: armed with the kill's crash point, and listing the recovery points it passes. */
+    private ServiceProcess startRound(int round, Kill kill) {
+        ServiceProcess.Launch launch = HarnessService.on(dataDir, dataDir.resolve("logs/round-" + round + ".log"))
+                .recoveryPoint(LIST_RECOVERY_POINTS).startup(START_TIMEOUT);
+        return kill == null || kill.crashPoint() == null ? launch.start() : launch.crashPoint(kill.crashPoint()).start();
+    }
+
     /** Starts the service armed with {@code point} of its startup recovery; says whether it halted there. */
     private String killInRecovery(int round, String point) {
         Path log = dataDir.resolve("logs/round-" + round + "-recovery.log");
-        if (ServiceProcess.haltsInRecovery(dataDir, log, point, START_TIMEOUT)) {
+        if (HarnessService.on(dataDir, log).recoveryPoint(point).startup(START_TIMEOUT).haltsInRecovery()) {
             return "then halted in recovery";
         }
         String text = ServiceProcess.read(log);

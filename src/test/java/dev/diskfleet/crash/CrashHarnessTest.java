@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 @ProcessTest
 class CrashHarnessTest {
 
-    static final int DEFAULT_NAMED = 8;
+    static final int DEFAULT_NAMED = 5;
     /** Few: a round takes a few seconds, so most delays strike after it (the named points are where kills tell). */
     static final int DEFAULT_DELAYS = 1;
-    static final int DEFAULT_RECOVERY_KILLS = 4;
+    static final int DEFAULT_RECOVERY_KILLS = 2;
     /**
      * Points the sample always kills at (their first time in a round), besides its even spread: the
      * recoveries from them do the work most worth cutting short. Before a merged child's file goes (recovery
@@ -134,7 +134,7 @@ class CrashHarnessTest {
     /**
      * Kills inside recovery, from what the restarts after the named kills passed: in the full run one at every
      * recovery point passed, after one of the named kills whose recovery passed it (chosen by the seed); in
-     * the sample one at a point of each of {@link #SAMPLE_RECOVERY_POINTS}' names, then others by the seed,
+     * the sample one at a point of each of {@link #SAMPLE_RECOVERY_POINTS}' names in turn, then others by the seed,
      * {@value #DEFAULT_RECOVERY_KILLS} in all. Kills after a delay are not repeatable, so not used.
      */
     private static List<CrashHarness.Kill> planInRecovery(List<CrashHarness.Outcome> outcomes, boolean full,
@@ -152,6 +152,9 @@ class CrashHarnessTest {
             recoveryPoints.addAll(killsByRecoveryPoint.keySet());
         } else {
             for (String name : SAMPLE_RECOVERY_POINTS) {
+                if (recoveryPoints.size() == DEFAULT_RECOVERY_KILLS) {
+                    break;
+                }
                 List<String> ofName = killsByRecoveryPoint.keySet().stream()
                         .filter(point -> point.replaceAll("#\\d+$", "").equals(name)).toList();
                 if (!ofName.isEmpty()) {

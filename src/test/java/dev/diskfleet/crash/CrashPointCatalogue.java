@@ -1,5 +1,6 @@
 package dev.diskfleet.crash;
 
+import dev.diskfleet.support.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ final class CrashPointCatalogue {
     /** Runs one full round on {@code dataDir} and lists the points it passed, in the order it passed them. */
     static List<String> discover(Path dataDir) {
         Path log = dataDir.resolve("logs/discovery.log");
-        try (ServiceProcess service = ServiceProcess.start(dataDir, log, "*", Duration.ofMinutes(3))) {
-            new Workload(new Client(service.baseUrl()), 0).run();
+        try (ServiceProcess service = HarnessService.on(dataDir, log).crashPoint("*").startup(Duration.ofMinutes(3)).start()) {
+            new Workload(new Client(service.api()), 0).run();
             service.kill();
             return parse(service.log());
         }

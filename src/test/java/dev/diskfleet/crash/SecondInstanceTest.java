@@ -3,12 +3,8 @@ package dev.diskfleet.crash;
 import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.ServiceProcess;
 import dev.diskfleet.support.TemporaryDataDir;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.Test;
 class SecondInstanceTest {
 
     private final Path dataDir = TemporaryDataDir.create("diskfleet-second-instance-");
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void removeDataDir() {
@@ -33,13 +28,12 @@ class SecondInstanceTest {
 
     @Test
     void aSecondInstanceOnTheSameDataDirectoryExitsNamingTheHolderAndLeavesTheFirstAlone() throws Exception {
-        try (ServiceProcess first = ServiceProcess.start(dataDir, dataDir.resolve("first.log"), null,
-                Duration.ofSeconds(120))) {
+        try (ServiceProcess first = HarnessService.on(dataDir, dataDir.resolve("first.log")).start()) {
             String created = post(first, "/api/images", "{\"name\":\"before\",\"sizeBytes\":1048576,\"format\":\"vdi\"}");
             // What an upload in flight looks like to a starting instance: a hidden temporary file.
             Path uploadInFlight = Files.writeString(dataDir.resolve("images/.0b0e7a5e-0000-4000-8000-000000000001.vdi.tmp"), "x");
 
-            Process second = ServiceProcess.launch(dataDir, dataDir.resolve("second.log"), null);
+            Process second = HarnessService.on(dataDir, dataDir.resolve("second.log")).launch();
             assertThat(ServiceProcess.waitFor(second, Duration.ofSeconds(120))).as("the second instance exits").isTrue();
             String secondLog = ServiceProcess.read(dataDir.resolve("second.log"));
 
@@ -58,30 +52,20 @@ class SecondInstanceTest {
 
     @Test
     void theLockIsFreeAgainOnceTheHolderIsKilled() {
-        try (ServiceProcess first = ServiceProcess.start(dataDir, dataDir.resolve("first.log"), null,
-                Duration.ofSeconds(120))) {
+        try (ServiceProcess first = HarnessService.on(dataDir, dataDir.resolve("first.log")).start()) {
             first.kill();
         }
-        try (ServiceProcess again = ServiceProcess.start(dataDir, dataDir.resolve("again.log"), null,
-                Duration.ofSeconds(120))) {
+        try (ServiceProcess again = HarnessService.on(dataDir, dataDir.resolve("again.log")).start()) {
             assertThat(again.isAlive()).isTrue();
         }
     }
 
-    private String post(ServiceProcess service, String path, String json) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-                .header("Authorization", "Bearer " + ServiceProcess.ADMIN_TOKEN).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return response.body();
+    private static String post(ServiceProcess service, String path, String json) {
+        return service.api().post(path, json).expect(201).text();
     }
 
-    private String get(ServiceProcess service, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-                .header("Authorization", "Bearer " + ServiceProcess.ADMIN_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
+    private static String get(ServiceProcess service, String path) {
+        return service.api().get(path).expect(200).text();
     }
 
     private static String idOf(String json) {

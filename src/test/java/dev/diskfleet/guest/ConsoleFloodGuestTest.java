@@ -1,5 +1,7 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.ServiceProcess;
+
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +54,7 @@ class ConsoleFloodGuestTest {
         String[] settings = {"-Xmx256m", "--diskfleet.hypervisor=qemu", "--diskfleet.hypervisor.console-log-size=256KB"};
         String endless;
         String lines;
-        ServiceProcess first = ServiceProcess.start(data, 1, settings);
+        ServiceProcess first = ServiceProcess.on(data).number(1).settings(settings).start();
         try {
             DiskfleetClient api = first.api();
             endless = machine(api, "endless", upload(api, "flood-bytes", Behaviour.FLOOD_BYTES));
@@ -70,7 +72,7 @@ class ConsoleFloodGuestTest {
             first.kill();
         }
 
-        try (ServiceProcess second = ServiceProcess.start(data, 2, settings)) {
+        try (ServiceProcess second = ServiceProcess.on(data).number(2).settings(settings).start()) {
             DiskfleetClient api = second.api();
             for (String machine : List.of(endless, lines)) {
                 assertThat(api.get("/api/machines/" + machine).expect(200).json().path("state").asString())

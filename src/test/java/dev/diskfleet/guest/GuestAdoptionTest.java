@@ -1,5 +1,7 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.ServiceProcess;
+
 import dev.diskfleet.support.GuestTest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +58,7 @@ class GuestAdoptionTest {
     void runningGuestsSurviveKillMinusNineOfTheServiceAreAdoptedAndVdiDiskIoGoesOnThroughTheNextService() throws Exception {
         String machine;
         String vdiMachine;
-        ServiceProcess first = ServiceProcess.start(data, 1, "--diskfleet.hypervisor=qemu");
+        ServiceProcess first = ServiceProcess.on(data).number(1).settings("--diskfleet.hypervisor=qemu").start();
         try {
             DiskfleetClient api = first.api();
             String golden = immutableClone(api, upload(api, "stayup", Behaviour.STAY_UP), "stayup-base", "qcow2");
@@ -82,7 +84,7 @@ class GuestAdoptionTest {
                 .as("ticks while no NBD server serves the guest's disk").isEqualTo(lastTickBeforeRestart);
 
         String gone;
-        ServiceProcess second = ServiceProcess.start(data, 2, "--diskfleet.hypervisor=qemu");
+        ServiceProcess second = ServiceProcess.on(data).number(2).settings("--diskfleet.hypervisor=qemu").start();
         try {
             DiskfleetClient api = second.api();
             assertThat(api.get("/api/machines/" + machine).expect(200).json().path("state").asString())
@@ -132,7 +134,7 @@ class GuestAdoptionTest {
         }
         GuestProcesses.kill(GuestProcesses.runningQemuOf(Set.of(UUID.fromString(gone))));
 
-        try (ServiceProcess third = ServiceProcess.start(data, 3, "--diskfleet.hypervisor=qemu")) {
+        try (ServiceProcess third = ServiceProcess.on(data).number(3).settings("--diskfleet.hypervisor=qemu").start()) {
             JsonNode found = third.api().get("/api/machines/" + gone).expect(200).json();
             assertThat(found.path("state").asString()).isEqualTo("poweredOff");
             assertThat(found.path("lastExit").path("reason").asString()).isEqualTo("goneWhileServiceWasDown");
@@ -147,7 +149,7 @@ class GuestAdoptionTest {
         try {
             String machine;
             boolean exited;
-            ServiceProcess keeping = ServiceProcess.start(shutdownData, 1, "--diskfleet.hypervisor=qemu");
+            ServiceProcess keeping = ServiceProcess.on(shutdownData).number(1).settings("--diskfleet.hypervisor=qemu").start();
             try {
                 DiskfleetClient api = keeping.api();
                 machine = newMachine(api, "shutdown", upload(api, "shutdown", Behaviour.STAY_UP));
@@ -159,8 +161,8 @@ class GuestAdoptionTest {
             Set<UUID> ours = Set.of(UUID.fromString(machine));
             assertThat(GuestProcesses.runningQemuOf(ours)).as("QEMU after a clean shutdown by default").hasSize(1);
 
-            ServiceProcess stopping = ServiceProcess.start(shutdownData, 2, "--diskfleet.hypervisor=qemu",
-                    "--diskfleet.hypervisor.stop-guests-on-shutdown=true");
+            ServiceProcess stopping = ServiceProcess.on(shutdownData).number(2).settings("--diskfleet.hypervisor=qemu",
+                    "--diskfleet.hypervisor.stop-guests-on-shutdown=true").start();
             try {
                 assertThat(stopping.api().get("/api/machines/" + machine).expect(200).json().path("state")
                         .asString()).as("adopted after a clean shutdown").isEqualTo("running");
@@ -171,7 +173,7 @@ class GuestAdoptionTest {
             assertThat(GuestProcesses.runningQemuOf(ours))
                     .as("QEMU after a clean shutdown with stop-guests-on-shutdown=true").isEmpty();
 
-            try (ServiceProcess next = ServiceProcess.start(shutdownData, 3, "--diskfleet.hypervisor=qemu")) {
+            try (ServiceProcess next = ServiceProcess.on(shutdownData).number(3).settings("--diskfleet.hypervisor=qemu").start()) {
                 JsonNode found = next.api().get("/api/machines/" + machine).expect(200).json();
                 assertThat(found.path("state").asString()).isEqualTo("poweredOff");
                 assertThat(found.path("lastExit").path("reason").asString()).isEqualTo("stoppedByHost");

@@ -1,5 +1,8 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.GuestTest;
+import dev.diskfleet.support.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.DiskfleetClient;
@@ -29,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * same ports for the adopted guest; a port another process holds refuses the start with nothing left
  * running. The guests are diskless (they sit in the firmware): a forward is QEMU's, whatever the guest runs.
  */
+@GuestTest
 class GuestForwardsTest {
 
     private static final Set<UUID> MACHINES = ConcurrentHashMap.newKeySet();
@@ -55,7 +59,7 @@ class GuestForwardsTest {
         String[] settings = {"--diskfleet.hypervisor=qemu", "--diskfleet.network.host-ports=" + FIRST + "-" + (FIRST + 9)};
         String db;
         Map<String, Integer> ports;
-        ServiceProcess first = ServiceProcess.start(data, 1, settings);
+        ServiceProcess first = ServiceProcess.on(data).number(1).settings(settings).start();
         try {
             DiskfleetClient api = first.api();
             db = machine(api, "db", "[{\"guestPort\":5432},{\"guestPort\":22}]");
@@ -82,7 +86,7 @@ class GuestForwardsTest {
 
         ports.values().forEach(GuestForwardsTest::assertListened);
 
-        try (ServiceProcess second = ServiceProcess.start(data, 2, settings)) {
+        try (ServiceProcess second = ServiceProcess.on(data).number(2).settings(settings).start()) {
             DiskfleetClient api = second.api();
             JsonNode adopted = api.get("/api/machines/" + db).expect(200).json();
             assertThat(adopted.path("state").asString()).isEqualTo("running");

@@ -1,5 +1,7 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.ProcessTest;
@@ -17,11 +19,11 @@ class StopSignalsTest {
 
     @Test
     void sigintAndSigtermStopTheServiceWithExitCodeZero(@TempDir Path data) throws Exception {
-        ServiceProcess interrupted = ServiceProcess.start(data, 1, "--diskfleet.hypervisor=none");
+        ServiceProcess interrupted = ServiceProcess.on(data).number(1).settings("--diskfleet.hypervisor=none").start();
         assertThat(interrupted.interrupt()).as("exit code after SIGINT").isZero();
         assertThat(Files.readString(data.resolve("service-1.log"))).contains("Shutdown completed");
 
-        ServiceProcess terminated = ServiceProcess.start(data, 2, "--diskfleet.hypervisor=none");
+        ServiceProcess terminated = ServiceProcess.on(data).number(2).settings("--diskfleet.hypervisor=none").start();
         assertThat(terminated.terminateForExitCode()).as("exit code after SIGTERM").isZero();
     }
 }

@@ -3,28 +3,16 @@ package dev.diskfleet.provisioning;
 import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.support.DiskfleetClient;
-import java.io.IOException;
+import dev.diskfleet.support.ServiceProcess;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A 3 GiB upload into the service running with a 256 MiB heap, in a JVM of its own (so the limit is
@@ -42,47 +30,30 @@ class LargeUploadTest {
     @TempDir
     Path data;
 
-    private Process service;
+    private ServiceProcess service;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         if (service != null) {
-            service.destroy();
-            if (!service.waitFor(20, TimeUnit.SECONDS)) {
-                service.destroyForcibly();
-            }
+            service.close();
         }
     }
 
     @Test
     void threeGibUploadSucceedsInAServiceWithA256MibHeap() throws Exception {
-        int port = freePort();
-        Path log = data.resolve("service.log");
-        service = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                DiskfleetApplication.class.getName(), "--server.port=" + port, "--diskfleet.data-dir=" + data,
-                "--diskfleet.security.admin-token=" + DiskfleetClient.TEST_ADMIN_TOKEN,
-                "--spring.main.banner-mode=off"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitHealthy(port, log);
+        service = ServiceProcess.on(data).settings("-Xmx256m", "-XX:+ExitOnOutOfMemoryError").start();
 
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest upload = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/api/images/uploads?name=big&type=immutable"))
-                .header("Content-Type", "application/octet-stream")
-                .header("Authorization", "Bearer " + DiskfleetClient.TEST_ADMIN_TOKEN)
-                .POST(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(GeneratedDisk::new), SIZE))
-                .timeout(Duration.ofMinutes(5))
-                .build();
-        var reply = http.send(upload, BodyHandlers.ofString());
-        assertThat(reply.statusCode()).as(reply.body() + "\n" + tail(log)).isEqualTo(201);
-        JsonNode image = JsonMapper.builder().build().readTree(reply.body());
+        DiskfleetClient.Reply reply = service.api().upload("POST", "/api/images/uploads?name=big&type=immutable",
+                BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(GeneratedDisk::new), SIZE),
+                "Content-Type", "application/octet-stream");
+        assertThat(reply.status()).as(reply.text() + "\n" + ServiceProcess.tail(service.log())).isEqualTo(201);
+        JsonNode image = reply.json();
         assertThat(image.path("sizeBytes").asLong()).isEqualTo(SIZE);
         assertThat(image.path("format").asString()).isEqualTo("raw");
         assertThat(service.isAlive()).as("the service survived the upload").isTrue();
 
         long offset = 2 * DATA_EVERY + 1000;
-        byte[] piece = new DiskfleetClient(port).get("/api/images/" + image.path("id").asString() + "/content",
+        byte[] piece = service.api().get("/api/images/" + image.path("id").asString() + "/content",
                 "Range", "bytes=" + offset + "-" + (offset + 9999)).expect(206).bytes();
         byte[] expected = new byte[10_000];
         for (int i = 0; i < expected.length; i++) {
@@ -124,38 +95,6 @@ class LargeUploadTest {
             }
             position = end;
             return n;
-        }
-    }
-
-    private void awaitHealthy(int port, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new AssertionError("the service exited: " + tail(log));
-            }
-            try {
-                if (http.send(health, BodyHandlers.ofString()).body().contains("\"UP\"")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the service did not become healthy: " + tail(log));
-    }
-
-    private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

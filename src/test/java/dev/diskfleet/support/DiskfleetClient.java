@@ -145,10 +145,25 @@ public final class DiskfleetClient {
             DocumentedStatuses.record(built.method(), built.uri().getPath(), response.statusCode());
             return new Reply(built.method() + " " + built.uri().getPath(), response);
         } catch (IOException e) {
-            throw new AssertionError(built.method() + " " + built.uri() + " failed", e);
+            throw new NoAnswer(built.method() + " " + built.uri().getPath(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            throw new NoAnswer(built.method() + " " + built.uri().getPath(), e);
+        }
+    }
+
+    /** A request the service never answered: refused connection, reset, timeout; a test failure by default. */
+    public static final class NoAnswer extends AssertionError {
+
+        private final String request;
+
+        NoAnswer(String request, Exception cause) {
+            super(request + " got no answer: " + cause, cause);
+            this.request = request;
+        }
+
+        public String request() {
+            return request;
         }
     }
 

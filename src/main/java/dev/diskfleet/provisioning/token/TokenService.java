@@ -5,6 +5,7 @@ import dev.diskfleet.domain.token.ApiTokenRepository;
 import dev.diskfleet.domain.token.Role;
 import dev.diskfleet.domain.token.TokenSecret;
 import dev.diskfleet.domain.NotFoundException;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,9 +19,11 @@ import org.springframework.transaction.annotation.Transactional;
 public class TokenService {
 
     private final ApiTokenRepository tokens;
+    private final Clock clock;
 
-    public TokenService(ApiTokenRepository tokens) {
+    public TokenService(ApiTokenRepository tokens, Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     @Transactional
@@ -58,6 +61,6 @@ public class TokenService {
         return TokenSecret.tokenIdOf(presented)
                 .flatMap(tokens::findById)
                 .filter(token -> TokenSecret.sameHash(TokenSecret.sha256Hex(presented), token.getSecretSha256()))
-                .filter(token -> token.isUsableAt(OffsetDateTime.now()));
+                .filter(token -> token.isUsableAt(OffsetDateTime.now(clock)));
     }
 }

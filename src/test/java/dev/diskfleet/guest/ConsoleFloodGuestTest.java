@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Poll;
 import dev.diskfleet.support.ServiceProcess;
 
 import static dev.diskfleet.support.DiskfleetClient.body;
@@ -85,13 +86,9 @@ class ConsoleFloodGuestTest {
         }
     }
 
-    private static void awaitRotation(String machine) throws InterruptedException {
+    private static void awaitRotation(String machine) {
         Path rotated = log(machine).resolveSibling("console.log.1");
-        long deadline = System.nanoTime() + RealGuestsTest.BOOT.toNanos();
-        while (!Files.exists(rotated) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-        }
-        assertThat(rotated).as("the flooded log of %s was rotated", machine).exists();
+        Poll.until("the flooded log of " + machine + " rotated", RealGuestsTest.BOOT, () -> Files.exists(rotated));
     }
 
     private static void assertBounded(String machine) throws IOException {

@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Poll;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,21 +228,17 @@ class DatabaseGuestsTest {
     private String awaitRedis(Member member) throws InterruptedException {
         int hostPort = member.port();
         String machine = member.id();
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                last = redis(hostPort, "PING");
-                if (last.equals("+PONG")) {
-                    return last;
+        try {
+            return Poll.until("PONG on 127.0.0.1:" + hostPort, BOOT, () -> {
+                try {
+                    return redis(hostPort, "PING");
+                } catch (IOException e) {
+                    return e.toString();
                 }
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(500);
+            }, "+PONG"::equals);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; console:\n" + String.join("\n", console(machine)), e);
         }
-        throw new AssertionError("no PONG on 127.0.0.1:" + hostPort + " within " + BOOT + " (last: " + last
-                + "); console:\n" + String.join("\n", console(machine)));
     }
 
     /**

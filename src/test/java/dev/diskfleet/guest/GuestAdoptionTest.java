@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Poll;
 import dev.diskfleet.support.ServiceProcess;
 
 import dev.diskfleet.support.GuestTest;
@@ -216,32 +217,17 @@ class GuestAdoptionTest {
     }
 
     /** Waits until the export has a client; returns how many it has then. */
-    private static int awaitClients(DiskfleetClient api, String export) throws InterruptedException {
-        long deadline = System.nanoTime() + RealGuestsTest.BOOT.toNanos();
-        int clients = 0;
-        while (System.nanoTime() < deadline) {
-            clients = exportNamed(api, export).path("clients").asInt();
-            if (clients > 0) {
-                return clients;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no client connected to " + export);
+    private static int awaitClients(DiskfleetClient api, String export) {
+        return Poll.until("a client of " + export, RealGuestsTest.BOOT,
+                () -> exportNamed(api, export).path("clients").asInt(), clients -> clients > 0);
     }
 
     /** Waits until the ticking guest's console shows tick {@code atLeast} or a later one ok; returns the highest. */
-    private static long awaitTick(DiskfleetClient api, String machine, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + RealGuestsTest.BOOT.toNanos();
-        String console = "";
-        while (System.nanoTime() < deadline) {
-            console = api.get("/api/machines/" + machine + "/console?tail=50").expect(200).text();
-            long highest = highestTick(console, machine);
-            if (highest >= atLeast) {
-                return highest;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no tick " + atLeast + " ok on the console of " + machine + ":\n" + console);
+    private static long awaitTick(DiskfleetClient api, String machine, long atLeast) {
+        String console = Poll.until("tick " + atLeast + " ok on the console of " + machine, RealGuestsTest.BOOT,
+                () -> api.get("/api/machines/" + machine + "/console?tail=50").expect(200).text(),
+                text -> highestTick(text, machine) >= atLeast);
+        return highestTick(console, machine);
     }
 
     /** The highest tick the console shows ok; 0 if none. */
@@ -261,16 +247,9 @@ class GuestAdoptionTest {
         return highest;
     }
 
-    private static void awaitConsole(DiskfleetClient api, String machine, String line) throws InterruptedException {
-        long deadline = System.nanoTime() + RealGuestsTest.BOOT.toNanos();
-        String console = "";
-        while (System.nanoTime() < deadline) {
-            console = api.get("/api/machines/" + machine + "/console?tail=50").expect(200).text();
-            if (console.lines().anyMatch(line::equals)) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("no '" + line + "' on the console of " + machine + ":\n" + console);
+    private static void awaitConsole(DiskfleetClient api, String machine, String line) {
+        Poll.until("'" + line + "' on the console of " + machine, RealGuestsTest.BOOT,
+                () -> api.get("/api/machines/" + machine + "/console?tail=50").expect(200).text(),
+                console -> console.lines().anyMatch(line::equals));
     }
 }

@@ -1,5 +1,6 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Poll;
 import dev.diskfleet.support.GuestTest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -328,35 +329,22 @@ class RealGuestsTest {
         return api.get(done.path("resourceUrl").asString()).expect(200).json().path("id").asString();
     }
 
-    private JsonNode awaitState(String machine, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        JsonNode current = null;
-        while (System.nanoTime() < deadline) {
-            current = api.get("/api/machines/" + machine).expect(200).json();
-            if (current.path("state").asString().equals(state)) {
-                return current;
-            }
-            Thread.sleep(500);
+    private JsonNode awaitState(String machine, String state) {
+        try {
+            return Poll.until("machine " + machine + " " + state, BOOT,
+                    () -> api.get("/api/machines/" + machine).expect(200).json(),
+                    current -> current.path("state").asString().equals(state));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nconsole:\n" + String.join("\n", console(machine)), e);
         }
-        throw new AssertionError("machine " + machine + " is not " + state + " after " + BOOT + ": " + current
-                + "\nconsole:\n" + String.join("\n", console(machine)));
     }
 
     private void awaitConsole(String machine, String line) {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (console(machine).contains(line)) {
-                return;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            Poll.until("'" + line + "' on the console of " + machine, BOOT, () -> console(machine).contains(line));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + String.join("\n", console(machine)), e);
         }
-        throw new AssertionError("no '" + line + "' on the console of " + machine + " within " + BOOT + ":\n"
-                + String.join("\n", console(machine)));
     }
 
     private List<String> console(String machine) {

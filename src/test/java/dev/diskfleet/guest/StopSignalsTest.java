@@ -5,8 +5,8 @@ import dev.diskfleet.support.ServiceProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.support.ProcessTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +19,15 @@ class StopSignalsTest {
 
     @Test
     void sigintAndSigtermStopTheServiceWithExitCodeZero(@TempDir Path data) throws Exception {
-        ServiceProcess interrupted = ServiceProcess.on(data).number(1).settings("--diskfleet.hypervisor=none").start();
-        assertThat(interrupted.interrupt()).as("exit code after SIGINT").isZero();
-        assertThat(Files.readString(data.resolve("service-1.log"))).contains("Shutdown completed");
-
-        ServiceProcess terminated = ServiceProcess.on(data).number(2).settings("--diskfleet.hypervisor=none").start();
-        assertThat(terminated.terminateForExitCode()).as("exit code after SIGTERM").isZero();
+        // Two services at once, each on a data folder of its own: one start's wait instead of two.
+        CompletableFuture<ServiceProcess> second = CompletableFuture.supplyAsync(() ->
+                ServiceProcess.on(data.resolve("terminated")).settings("--diskfleet.hypervisor=none").start());
+        try (ServiceProcess interrupted = ServiceProcess.on(data.resolve("interrupted"))
+                .settings("--diskfleet.hypervisor=none").start();
+                ServiceProcess terminated = second.join()) {
+            assertThat(interrupted.interrupt()).as("exit code after SIGINT").isZero();
+            assertThat(interrupted.log()).contains("Shutdown completed");
+            assertThat(terminated.terminateForExitCode()).as("exit code after SIGTERM").isZero();
+        }
     }
 }

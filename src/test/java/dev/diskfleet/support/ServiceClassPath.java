@@ -53,7 +53,7 @@ final class ServiceClassPath {
         return jvmOptions;
     }
 
-    /** Prepared once per test JVM; across JVMs (Surefire, then Failsafe) a file lock lets one train at a time. */
+    /** Prepared once per test JVM; across JVMs (two forks, Surefire then Failsafe) a file lock lets one prepare at a time. */
     static synchronized ServiceClassPath get() {
         if (prepared == null) {
             prepared = prepare();
@@ -72,12 +72,13 @@ final class ServiceClassPath {
         }
         try {
             Path folder = CACHE.resolve(fingerprint(directories.get(0)));
-            if (!Files.isDirectory(folder)) {
-                forgetOlderBuilds();
-            }
-            Files.createDirectories(folder);
-            try (FileChannel channel = FileChannel.open(folder.resolve("lock"), StandardOpenOption.CREATE,
+            Files.createDirectories(CACHE);
+            try (FileChannel channel = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
+                if (!Files.isDirectory(folder)) {
+                    forgetOlderBuilds();
+                }
+                Files.createDirectories(folder);
                 Path jar = folder.resolve("classes.jar");
                 if (!Files.exists(jar)) {
                     writeJar(directories.get(0), jar);
@@ -104,7 +105,7 @@ final class ServiceClassPath {
     private static void forgetOlderBuilds() {
         if (Files.isDirectory(CACHE)) {
             try (Stream<Path> builds = Files.list(CACHE)) {
-                builds.forEach(TemporaryDataDir::deleteTree);
+                builds.filter(Files::isDirectory).forEach(TemporaryDataDir::deleteTree);
             } catch (IOException | RuntimeException e) {
                 // another JVM may be using one: it stays until the next build
             }

@@ -43,6 +43,11 @@ abstract class ImagesApiFixture extends FullStackTest {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
     }
 
+    /** The ids of every image row: a leftover check compares these, not counts, so a swap shows too. */
+    Set<UUID> rowIds() {
+        return rows.findAll().stream().map(Image::getId).collect(Collectors.toSet());
+    }
+
     String createBlank(String name, String type) {
         return api.post("/api/images", body("name", name, "sizeBytes", 16 * MIB, "type", type)).expect(201)
                 .json().path("id").asString();

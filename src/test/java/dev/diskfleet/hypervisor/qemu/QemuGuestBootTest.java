@@ -1,5 +1,6 @@
 package dev.diskfleet.hypervisor.qemu;
 
+import dev.diskfleet.support.Campaign;
 import dev.diskfleet.support.GuestTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,6 +97,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // RealGuestsTest boots four fleet guests from qcow2 and VDI goldens the same way, through the API
     void guestsBootFromTheirOwnOverlaysWriteThereAndPowerOffWhileTheGoldenStaysUnchanged() throws Exception {
         UUID golden = golden(Behaviour.POWER_OFF);
         UUID first = UUID.randomUUID();
@@ -154,6 +156,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // QemuHypervisorContractTest and GuestAdoptionTest adopt guests after a kill -9
     void aRestartedServiceAdoptsARunningGuestAndStopsItWithForce() throws Exception {
         UUID machine = UUID.randomUUID();
         Path disk = stayUpDisk(machine);
@@ -175,6 +178,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // RealGuestsTest boots a VDI guest from the service's own NBD export
     void aGuestBootsFromAnNbdExportAndWritesThroughIt() throws Exception {
         QemuTools.require("qemu-nbd");
         UUID machine = UUID.randomUUID();
@@ -212,6 +216,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // DatabaseGuestsTest boots seeded database guests and power-cycles them with and without autoreset
     void aSeededGuestKnowsItsNameAndIdAndItsDatabaseKeepsWhatItWroteUntilTheDiskIsReset() throws Exception {
         QemuTools.requireOnPath("Debian package genisoimage", "genisoimage");
         UUID machine = UUID.randomUUID();

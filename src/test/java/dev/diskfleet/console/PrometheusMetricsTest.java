@@ -2,13 +2,16 @@ package dev.diskfleet.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.provisioning.node.NodeIdentity;
 import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +22,9 @@ class PrometheusMetricsTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    NodeIdentity node;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -86,7 +92,20 @@ class PrometheusMetricsTest {
                 .isPositive();
     }
 
+    @Test
+    void everySampleNamesTheNodeItWasMeasuredOn() throws Exception {
+        String label = "node=\"" + node.name() + "\"";
+        List<String> samples = rawScrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
+        assertThat(samples).isNotEmpty().allSatisfy(sample -> assertThat(sample).contains(label));
+    }
+
+    /** The scrape without the node label every sample carries, so samples read as on a single node. */
     private String scrape() throws Exception {
+        String label = "node=\"" + node.name() + "\"";
+        return rawScrape().replace("{" + label + "}", "").replace("," + label, "").replace(label + ",", "");
+    }
+
+    private String rawScrape() throws Exception {
         HttpResponse<String> response = get("/actuator/prometheus", ConsoleServiceTest.ADMIN_TOKEN);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");

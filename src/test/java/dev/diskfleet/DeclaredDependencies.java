@@ -48,7 +48,7 @@ final class DeclaredDependencies {
             Map.entry("provisioning.attachment", Set.of("domain", "domain.attachment", "domain.image", "domain.machine",
                     "hypervisor", "provisioning", "provisioning.metrics", "storage")),
             Map.entry("provisioning.audit", Set.of("domain.audit", "provisioning")),
-            Map.entry("provisioning.event", Set.of("domain.event", "hypervisor", "provisioning")),
+            Map.entry("provisioning.event", Set.of("domain.event", "hypervisor", "provisioning", "provisioning.node")),
             Map.entry("provisioning.export", Set.of("domain", "domain.image", "domain.machine", "nbd", "provisioning",
                     "provisioning.attachment", "provisioning.image", "provisioning.metrics", "storage")),
             Map.entry("provisioning.fleet", Set.of("domain", "domain.attachment", "domain.fleet", "domain.image",

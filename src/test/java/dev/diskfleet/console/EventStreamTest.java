@@ -2,6 +2,7 @@ package dev.diskfleet.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -34,14 +34,19 @@ public class StoredEvent {
     @Column(name = "occurred_at", nullable = false)
     private OffsetDateTime occurredAt;
 
+    /** The node that stored it; null on rows from before nodes were recorded. */
+    @Column(name = "node")
+    private String node;
+
     protected StoredEvent() {
     }
 
-    public StoredEvent(String type, UUID resourceId, String dataJson, OffsetDateTime occurredAt) {
+    public StoredEvent(String type, UUID resourceId, String dataJson, OffsetDateTime occurredAt, String node) {
         this.type = type;
         this.resourceId = resourceId;
         this.dataJson = dataJson;
         this.occurredAt = occurredAt;
+        this.node = node;
     }
 
     public Long getId() {
@@ -62,5 +67,9 @@ public class StoredEvent {
 
     public OffsetDateTime getOccurredAt() {
         return occurredAt;
+    }
+
+    public String getNode() {
+        return node;
     }
 }

@@ -3,6 +3,7 @@ package dev.diskfleet.provisioning.event;
 import dev.diskfleet.domain.event.DomainEvent;
 import dev.diskfleet.domain.event.StoredEvent;
 import dev.diskfleet.domain.event.StoredEventRepository;
+import dev.diskfleet.provisioning.node.NodeIdentity;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +34,17 @@ public class EventJournal {
     private final EventBroadcast broadcast;
     private final TransactionTemplate ownTransaction;
     private final JsonMapper json;
+    private final EventNotifier notifier;
+    private final String node;
     private final Object order = new Object();
 
     public EventJournal(StoredEventRepository events, EventBroadcast broadcast, PlatformTransactionManager transactions,
-            JsonMapper json) {
+            JsonMapper json, EventNotifier notifier, NodeIdentity node) {
         this.events = events;
         this.broadcast = broadcast;
         this.json = json;
+        this.notifier = notifier;
+        this.node = node.name();
         // After the commit the finished transaction's resources are still bound: write in a new one.
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -78,10 +83,25 @@ public class EventJournal {
         }
         OffsetDateTime now = OffsetDateTime.now();
         List<StoredEvent> rows = committed.stream().map(event -> new StoredEvent(event.type(), event.resourceId(),
-                json.writeValueAsString(event.data()), now)).toList();
+                json.writeValueAsString(event.data()), now, node)).toList();
         synchronized (order) {
-            List<StoredEvent> stored = ownTransaction.execute(status -> events.saveAll(rows));
+            List<StoredEvent> stored = ownTransaction.execute(status -> {
+                List<StoredEvent> saved = events.saveAll(rows);
+                events.flush();
+                notifier.eventsStored();
+                return saved;
+            });
             stored.forEach(row -> broadcast.send(StreamEvent.of(row)));
+        }
+    }
+
+    /**
+     * Sends events another node of the cluster stored to this node's subscribers, under the same lock as this
+     * node's own, so that no subscriber sees one stream's events out of the order they were sent in.
+     */
+    void relay(List<StoredEvent> fromOtherNodes) {
+        synchronized (order) {
+            fromOtherNodes.forEach(row -> broadcast.send(StreamEvent.of(row)));
         }
     }
 

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.Postgres;
+import dev.diskfleet.support.SseClient;
 import dev.diskfleet.support.TemporaryDataDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +82,34 @@ class SharedDatabasePostgresTest {
         }
         b.postEmpty("/api/nodes/node-a/drain").expect(200);
         assertThat(a.get("/api/nodes").expect(200).json().get(0).get("state").asString()).isEqualTo("draining");
+    }
+
+    @Test
+    void theEventsOfEveryNodeReachTheStreamOfEveryNodeOnce() throws Exception {
+        DiskfleetClient a = start("node-a", true);
+        DiskfleetClient b = start("node-b", true);
+        try (SseClient onA = new SseClient(a.baseUrl() + "/api/events?types=image", DiskfleetClient.TEST_ADMIN_TOKEN, null);
+                SseClient onB = new SseClient(b.baseUrl() + "/api/events?types=image", DiskfleetClient.TEST_ADMIN_TOKEN, null)) {
+            onA.nextComment(Duration.ofSeconds(10));
+            onB.nextComment(Duration.ofSeconds(10));
+            String madeOnA = a.post("/api/images", DiskfleetClient.body("name", "made-on-a", "sizeBytes", 1 << 20,
+                    "format", "vdi", "type", "normal")).expect(201).json().get("id").asString();
+            String madeOnB = b.post("/api/images", DiskfleetClient.body("name", "made-on-b", "sizeBytes", 1 << 20,
+                    "format", "vdi", "type", "normal")).expect(201).json().get("id").asString();
+
+            for (SseClient stream : List.of(onA, onB)) {
+                List<SseClient.Event> seen = new ArrayList<>();
+                seen.addAll(stream.until(event -> event.data().contains(madeOnA), Duration.ofSeconds(10)));
+                if (seen.stream().noneMatch(event -> event.data().contains(madeOnB))) {
+                    seen.addAll(stream.until(event -> event.data().contains(madeOnB), Duration.ofSeconds(10)));
+                }
+                Thread.sleep(1_500); // a relay that sent an event twice would send the second within a second
+                seen.addAll(stream.drain());
+                assertThat(seen).filteredOn(event -> event.type().equals("image.created"))
+                        .extracting(SseClient.Event::id).as("each image.created once, with its stored id")
+                        .doesNotHaveDuplicates().hasSize(2);
+            }
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.diskfleet.console;
+package dev.diskfleet.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  * A server-sent events reader as a browser's would be (WHATWG HTML §9.2.6): lines are gathered into events
  * at each blank line; comment lines (":") are kept apart, so a test can see heartbeats.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-    record Event(String id, String type, String data) {
+    public record Event(String id, String type, String data) {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -27,7 +27,7 @@ final class SseClient implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
 
-    SseClient(String url, String token, String lastEventId) throws Exception {
+    public SseClient(String url, String token, String lastEventId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -42,11 +42,11 @@ final class SseClient implements AutoCloseable {
         reader.start();
     }
 
-    int status() {
+    public int status() {
         return response.statusCode();
     }
 
-    String contentType() {
+    public String contentType() {
         return response.headers().firstValue("Content-Type").orElse("");
     }
 
@@ -79,7 +79,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Events until one matches {@code last}, waiting at most {@code timeout}; fails when none does. */
-    List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
+    public List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
         List<Event> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -94,18 +94,18 @@ final class SseClient implements AutoCloseable {
         throw new AssertionError("no matching event within " + timeout + "; saw " + seen);
     }
 
-    int pendingEvents() {
+    public int pendingEvents() {
         return events.size();
     }
 
     /** The events received and not yet taken, taken now. */
-    List<Event> drain() {
+    public List<Event> drain() {
         List<Event> pending = new ArrayList<>();
         events.drainTo(pending);
         return pending;
     }
 
-    String nextComment(Duration timeout) throws InterruptedException {
+    public String nextComment(Duration timeout) throws InterruptedException {
         return comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

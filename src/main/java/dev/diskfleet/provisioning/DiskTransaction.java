@@ -1,5 +1,8 @@
 package dev.diskfleet.provisioning;
 
+import dev.diskfleet.domain.image.ImageLocation;
+import dev.diskfleet.domain.image.ImageLocationRepository;
+import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.storage.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +33,18 @@ public class DiskTransaction {
     private final ImageStore store;
     private final TransactionTemplate tx;
     private final FileIntents intents;
+    private final ImageRepository images;
+    private final ImageLocationRepository locations;
+    private final LocalNode node;
 
-    public DiskTransaction(ImageStore store, PlatformTransactionManager transactions, FileIntents intents) {
+    public DiskTransaction(ImageStore store, PlatformTransactionManager transactions, FileIntents intents,
+            ImageRepository images, ImageLocationRepository locations, LocalNode node) {
         this.store = store;
         this.tx = new TransactionTemplate(transactions);
         this.intents = intents;
+        this.images = images;
+        this.locations = locations;
+        this.node = node;
     }
 
     /**
@@ -99,12 +109,26 @@ public class DiskTransaction {
             CrashPoints.reach("disk-transaction.begun");
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
+                public void beforeCommit(boolean readOnly) {
+                    recordLocations(files);
+                }
+
+                @Override
                 public void afterCompletion(int outcome) {
                     finish(files, outcome);
                 }
             });
             return work.apply(files);
         });
+    }
+
+    /** The files made here are in this node's storage root: their rows say so, in the same commit. */
+    private void recordLocations(Journal files) {
+        for (UUID id : files.made) {
+            if (images.existsById(id) && !locations.existsByImageIdAndNodeName(id, node.name())) {
+                locations.saveAndFlush(new ImageLocation(id, node.name()));
+            }
+        }
     }
 
     private void finish(Journal files, int outcome) {

@@ -157,7 +157,35 @@ public final class ImageStore implements Closeable {
      * below the references) is refused with an {@link ImageFormatException} and leaves nothing behind.
      */
     public ImageSummary importImage(UUID id, InputStream in) {
-        return uploads.importImage(id, in);
+        return uploads.importImage(id, in, () -> { });
+    }
+
+    /**
+     * {@link #importImage}, with one more check once the whole stream is in a hidden file and before anything
+     * judges or publishes it: a copy from another node is checked against the sender's digest here. When
+     * {@code received} throws, the hidden file goes and the exception reaches the caller as it is.
+     */
+    public ImageSummary importImage(UUID id, InputStream in, Runnable received) {
+        return uploads.importImage(id, in, received);
+    }
+
+    /**
+     * Streams the image's file exactly as it is stored (its header, tables and data, not the virtual disk),
+     * for another node to store a byte-identical copy. Only an image nothing writes (an immutable one) gives
+     * the same bytes twice.
+     */
+    public void streamFile(UUID id, OutputStream out) throws IOException {
+        Files.copy(fileOf(id), out);
+    }
+
+    /** The length of the image's file in bytes, as {@link #streamFile} sends it. */
+    public long fileLength(UUID id) {
+        Path file = fileOf(id);
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw FileIo.ioFailure("stat", file, e);
+        }
     }
 
     // ---- guest I/O ---------------------------------------------------------------------------------

@@ -31,10 +31,12 @@ final class Uploads {
         this.limits = limits;
     }
 
-    ImageSummary importImage(UUID id, InputStream in) {
+    /** @param received runs once the whole stream is in the hidden file, before it is judged; it may refuse it */
+    ImageSummary importImage(UUID id, InputStream in, Runnable received) {
         Path upload = publisher.hidden(id + ".upload");
         try {
             copySparse(in, upload);
+            received.run();
             ImageFormat format = detect(upload);
             Path temp = publisher.tempPath(id, format);
             Files.move(upload, temp);

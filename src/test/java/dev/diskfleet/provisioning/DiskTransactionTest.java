@@ -2,7 +2,10 @@ package dev.diskfleet.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
 
+import dev.diskfleet.domain.image.ImageLocationRepository;
+import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.Variant;
 import java.nio.file.Path;
@@ -27,7 +30,9 @@ class DiskTransactionTest {
     void open() {
         store = ImageStore.withDefaultFormats(root);
         CallbacksOnly transactions = new CallbacksOnly();
-        disks = new DiskTransaction(store, transactions, new UnrecordedIntents(transactions, store));
+        // No rows here: the image repository knows none, so no location is recorded.
+        disks = new DiskTransaction(store, transactions, new UnrecordedIntents(transactions, store),
+                mock(ImageRepository.class), mock(ImageLocationRepository.class), new LocalNode("node-a"));
     }
 
     @AfterEach

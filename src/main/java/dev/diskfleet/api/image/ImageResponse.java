@@ -34,6 +34,9 @@ public record ImageResponse(
         String state,
         @Schema(description = "Machines that attach this image or a differencing image made on it")
         List<ImageAttachmentRef> attachments,
+        @Schema(description = "The nodes whose storage roots hold the image's file (one with a single node). An"
+                + " immutable image is copied to another node when that node needs it", example = "[\"host-a\"]")
+        List<String> locations,
         @Schema(example = "2026-01-15T10:00:00Z") OffsetDateTime createdAt,
         @Schema(example = "2026-01-15T10:05:00Z") OffsetDateTime updatedAt) {
 
@@ -42,6 +45,6 @@ public record ImageResponse(
         return new ImageResponse(image.getId(), image.getName(), image.getDescription(), image.getFormat(),
                 image.getVariant(), ApiNames.of(image.getType()), image.getSizeBytes(), details.allocatedBytes(),
                 image.getParentId(), details.childCount(), details.chainDepth(), image.isAutoReset(),
-                ApiNames.of(image.getState()), details.attachments(), image.getCreatedAt(), image.getUpdatedAt());
+                ApiNames.of(image.getState()), details.attachments(), details.locations(), image.getCreatedAt(), image.getUpdatedAt());
     }
 }

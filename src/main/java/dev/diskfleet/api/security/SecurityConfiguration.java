@@ -1,13 +1,17 @@
 package dev.diskfleet.api.security;
 
 import dev.diskfleet.provisioning.audit.AuditLog;
+import dev.diskfleet.provisioning.replication.ClusterSecret;
 import dev.diskfleet.provisioning.token.BootstrapAdmin;
 import dev.diskfleet.provisioning.token.TokenService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -46,6 +50,24 @@ public class SecurityConfiguration {
                 .role(EndpointRoles.ADMIN).implies(EndpointRoles.OPERATOR)
                 .role(EndpointRoles.OPERATOR).implies(EndpointRoles.VIEWER)
                 .build();
+    }
+
+    /**
+     * {@code /internal/**}, the endpoints nodes call on each other, in a chain of its own before the API's: no
+     * bearer token is read there, only the cluster secret ({@link ClusterSecretFilter}).
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain internalSecurity(HttpSecurity http, ClusterSecret secret,
+            @Value("${diskfleet.cluster.enabled:false}") boolean cluster, ProblemResponses problems) throws Exception {
+        http.securityMatcher("/internal/**")
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .authorizeHttpRequests(rules -> rules.anyRequest().permitAll())
+                .addFilterBefore(new ClusterSecretFilter(secret, cluster, problems), AuthorizationFilter.class);
+        return http.build();
     }
 
     @Bean

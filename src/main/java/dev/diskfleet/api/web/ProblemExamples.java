@@ -30,6 +30,13 @@ public final class ProblemExamples {
             restore 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a.vdi in the storage root and restart, or delete the image",\
             "instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/content"}""";
 
+    public static final String IMAGE_ON_ANOTHER_NODE = """
+            {"type":"https://diskfleet.dev/problems/image-on-another-node","title":"Conflict","status":409,\
+            "detail":"image 3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a is a normal image on node(s) [host-a], not on node \
+            host-b: only immutable images are copied between nodes (a written image lives where it is written); use \
+            it on host-a, or clone it there into an immutable image",\
+            "instance":"/api/images/3f2b8a0c-6d1e-4c55-9a7b-1f0e2d3c4b5a/locations/host-b"}""";
+
     public static final String RANGE = """
             {"type":"https://diskfleet.dev/problems/range-not-satisfiable","title":"Range not satisfiable",\
             "status":416,"detail":"Range 'bytes=20000000-' lies outside the 10485760-byte content; ask for bytes \

@@ -6,6 +6,7 @@ import dev.diskfleet.domain.InsufficientStorageException;
 import dev.diskfleet.domain.InvalidRequestException;
 import dev.diskfleet.domain.LimitExceededException;
 import dev.diskfleet.domain.NotFoundException;
+import dev.diskfleet.domain.PeerFailureException;
 import dev.diskfleet.domain.PreconditionFailedException;
 import dev.diskfleet.domain.RangeNotSatisfiableException;
 import dev.diskfleet.domain.TooLargeException;
@@ -114,6 +115,9 @@ public final class ProblemMapper {
         } else if (e instanceof LimitExceededException) {
             status = HttpStatus.UNPROCESSABLE_CONTENT;
             title = "Limit exceeded";
+        } else if (e instanceof PeerFailureException) {
+            status = HttpStatus.BAD_GATEWAY;
+            title = "Another node failed";
         } else if (e instanceof TooLargeException) {
             status = HttpStatus.CONTENT_TOO_LARGE;
             title = "Content too large";

@@ -2,7 +2,7 @@ package dev.diskfleet.provisioning.event;
 
 import dev.diskfleet.domain.event.StoredEvent;
 import dev.diskfleet.domain.event.StoredEventRepository;
-import dev.diskfleet.provisioning.node.NodeIdentity;
+import dev.diskfleet.provisioning.LocalNode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,7 +49,7 @@ public class ClusterEventRelay implements SmartLifecycle {
     private long watermark;
 
     public ClusterEventRelay(EventNotifier notifier, DataSource dataSource, StoredEventRepository events,
-            EventJournal journal, PlatformTransactionManager transactions, NodeIdentity node) {
+            EventJournal journal, PlatformTransactionManager transactions, LocalNode node) {
         this.notifier = notifier;
         this.dataSource = dataSource;
         this.events = events;

@@ -3,7 +3,7 @@ package dev.diskfleet.provisioning.event;
 import dev.diskfleet.domain.event.DomainEvent;
 import dev.diskfleet.domain.event.StoredEvent;
 import dev.diskfleet.domain.event.StoredEventRepository;
-import dev.diskfleet.provisioning.node.NodeIdentity;
+import dev.diskfleet.provisioning.LocalNode;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public class EventJournal {
     private final Object order = new Object();
 
     public EventJournal(StoredEventRepository events, EventBroadcast broadcast, PlatformTransactionManager transactions,
-            JsonMapper json, EventNotifier notifier, NodeIdentity node) {
+            JsonMapper json, EventNotifier notifier, LocalNode node) {
         this.events = events;
         this.broadcast = broadcast;
         this.json = json;

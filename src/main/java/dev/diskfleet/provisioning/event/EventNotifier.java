@@ -1,9 +1,9 @@
 package dev.diskfleet.provisioning.event;
 
-import dev.diskfleet.provisioning.node.ClusterProperties;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -20,9 +20,9 @@ public class EventNotifier {
     private final JdbcTemplate jdbc;
     private final boolean active;
 
-    public EventNotifier(ClusterProperties cluster, DataSource dataSource) {
+    public EventNotifier(@Value("${diskfleet.cluster.enabled:false}") boolean cluster, DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.active = cluster.enabled() && isPostgres(dataSource);
+        this.active = cluster && isPostgres(dataSource);
     }
 
     boolean active() {

@@ -15,6 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.criteria.Predicate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -30,9 +31,12 @@ public class ImageCatalog {
     private final ImageStore store;
     private final ImageUsage usage;
     private final EntityManager entities;
+    private final ImageLocations locations;
 
-    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage, EntityManager entities) {
+    public ImageCatalog(ImageRepository images, ImageStore store, ImageUsage usage, EntityManager entities,
+            ImageLocations locations) {
         this.images = images;
+        this.locations = locations;
         this.entities = entities;
         this.store = store;
         this.usage = usage;
@@ -66,16 +70,18 @@ public class ImageCatalog {
             }
             return cb.and(where.toArray(Predicate[]::new));
         };
-        return NaturalNamePages.page(entities, Image.class, filter, pageable, Image::getId).map(image -> details(image, false));
+        Page<Image> page = NaturalNamePages.page(entities, Image.class, filter, pageable, Image::getId);
+        Map<UUID, List<String>> where = locations.of(page.map(Image::getId).getContent());
+        return page.map(image -> details(image, false, where.getOrDefault(image.getId(), List.of())));
     }
 
     @Transactional(readOnly = true)
     public ImageDetails details(Image image) {
-        return details(image, true);
+        return details(image, true, locations.of(image.getId()));
     }
 
     /** A listing never opens image files ({@link ImageStore#storedBytes}); one image's own page does. */
-    private ImageDetails details(Image image, boolean open) {
+    private ImageDetails details(Image image, boolean open, List<String> where) {
         long allocated = 0;
         try {
             if (image.getState() == ImageState.READY) {
@@ -85,7 +91,7 @@ public class ImageCatalog {
             allocated = 0;
         }
         return new ImageDetails(image, allocated, images.countByParentId(image.getId()), chainDepth(image),
-                usage.attachmentsOf(image.getId()));
+                usage.attachmentsOf(image.getId()), where);
     }
 
     private int chainDepth(Image image) {

@@ -43,11 +43,13 @@ public class ImageProvisioning {
     private final FreeSpace freeSpace;
     private final TransactionTemplate tx;
     private final FileIntents intents;
+    private final ImageLocations locations;
 
     public ImageProvisioning(ImageRepository images, ImageCatalog catalog, ImageRules rules, ImageStore store,
             ImageReaders readers, LimitsProperties limits, FreeSpace freeSpace, PlatformTransactionManager transactions,
-            FileIntents intents) {
+            FileIntents intents, ImageLocations locations) {
         this.intents = intents;
+        this.locations = locations;
         this.images = images;
         this.limits = limits;
         this.freeSpace = freeSpace;
@@ -91,7 +93,12 @@ public class ImageProvisioning {
                 image.setDescription(patch.description());
             }
             if (patch.type() != null) {
-                rules.retype(image, ApiNames.parse(ImageType.class, patch.type(), null));
+                ImageType type = ApiNames.parse(ImageType.class, patch.type(), null);
+                if (type != image.getType()) {
+                    // Only an immutable image's file is sure never to change; a digest kept of it would go stale.
+                    locations.forgetDigests(id);
+                }
+                rules.retype(image, type);
             }
             if (patch.autoReset() != null) {
                 rules.setAutoReset(image, patch.autoReset());
@@ -121,10 +128,17 @@ public class ImageProvisioning {
         intents.settleNow(List.of(id));
     }
 
-    /** Inserts the row for a file that was just published; on failure the file goes again. */
+    /**
+     * Inserts the row for a file that was just published, with this node as the place that holds it; on
+     * failure the file goes again.
+     */
     public Image record(UUID id, Supplier<Image> row) {
         try {
-            Image saved = tx.execute(status -> images.saveAndFlush(row.get()));
+            Image saved = tx.execute(status -> {
+                Image inserted = images.saveAndFlush(row.get());
+                locations.recordHere(id);
+                return inserted;
+            });
             CrashPoints.reach("image.row-committed");
             return saved;
         } catch (RuntimeException e) {

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,11 +33,16 @@ public class StorageReconciler {
 
     private final ImageRepository images;
     private final ImageStore store;
+    private final ImageLocations locations;
+    private final boolean cluster;
     private final TransactionTemplate tx;
 
-    public StorageReconciler(ImageRepository images, ImageStore store, PlatformTransactionManager transactions) {
+    public StorageReconciler(ImageRepository images, ImageStore store, ImageLocations locations,
+            @Value("${diskfleet.cluster.enabled:false}") boolean cluster, PlatformTransactionManager transactions) {
         this.images = images;
         this.store = store;
+        this.locations = locations;
+        this.cluster = cluster;
         this.tx = new TransactionTemplate(transactions);
     }
 
@@ -46,19 +53,35 @@ public class StorageReconciler {
         }
     }
 
-    /** Marks rows whose file is missing inaccessible (and ready again once it is back); reports orphan files. */
+    /**
+     * Records this node as the place of every image whose file its storage root holds, and forgets it where the
+     * file is gone. A row whose file is missing here is marked inaccessible (and ready again once the file is
+     * back), unless, in a cluster, another node holds the file: then this node simply has no copy. Reports
+     * orphan files.
+     */
     public void reconcile() {
         Set<UUID> files = store.listImageIds();
         tx.executeWithoutResult(status -> {
-            for (Image image : images.findAll()) {
-                ImageState actual = files.contains(image.getId()) ? ImageState.READY : ImageState.INACCESSIBLE;
+            List<Image> all = images.findAll();
+            Map<UUID, List<String>> where = locations.of(all.stream().map(Image::getId).toList());
+            for (Image image : all) {
+                List<String> holders = where.getOrDefault(image.getId(), List.of());
+                boolean here = files.contains(image.getId());
+                if (here && !holders.contains(locations.localNode())) {
+                    locations.recordHere(image.getId());
+                } else if (!here && holders.contains(locations.localNode())) {
+                    locations.forgetHere(image.getId());
+                }
+                boolean elsewhere = cluster && holders.stream().anyMatch(node -> !node.equals(locations.localNode()));
+                ImageState actual = here || elsewhere ? ImageState.READY : ImageState.INACCESSIBLE;
                 if (image.getState() != actual) {
                     image.setState(actual);
                     if (actual == ImageState.INACCESSIBLE) {
                         log.warn("image {} ({}) is inaccessible: its file {}.{} is missing from {}", image.getId(),
                                 image.getName(), image.getId(), image.getFormat(), store.root());
                     } else {
-                        log.info("image {} ({}) is ready again: its file is back", image.getId(), image.getName());
+                        log.info("image {} ({}) is ready again: {}", image.getId(), image.getName(),
+                                here ? "its file is back" : "node(s) " + holders + " hold its file");
                     }
                 }
             }

@@ -21,6 +21,7 @@ public class DiskfleetMeters {
     private final Counter bootFailures;
     private final Counter guestRead;
     private final Counter guestWritten;
+    private final Counter replicated;
 
     public DiskfleetMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +31,8 @@ public class DiskfleetMeters {
                 .description("Machine starts and resets that failed").register(registry);
         this.guestRead = ioCounter("diskfleet.guest.io", "read", "Bytes read through the guest disk endpoint");
         this.guestWritten = ioCounter("diskfleet.guest.io", "write", "Bytes written through the guest disk endpoint");
+        this.replicated = Counter.builder("diskfleet.replication.bytes").baseUnit("bytes")
+                .description("Bytes of image files this node copied from other nodes").register(registry);
     }
 
     private Counter ioCounter(String name, String direction, String description) {
@@ -51,6 +54,10 @@ public class DiskfleetMeters {
 
     public void guestWritten(long bytes) {
         guestWritten.increment(bytes);
+    }
+
+    public void replicated(long bytes) {
+        replicated.increment(bytes);
     }
 
     /** NBD bytes as counters read from {@code source}'s running totals (never decreasing). */

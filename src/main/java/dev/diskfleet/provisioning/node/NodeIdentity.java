@@ -1,7 +1,6 @@
 package dev.diskfleet.provisioning.node;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.diskfleet.provisioning.LocalNode;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -59,11 +58,6 @@ public class NodeIdentity {
     }
 
     private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            String fromEnvironment = System.getenv("HOSTNAME");
-            return fromEnvironment == null || fromEnvironment.isBlank() ? "localhost" : fromEnvironment;
-        }
+        return LocalNode.hostName();
     }
 }

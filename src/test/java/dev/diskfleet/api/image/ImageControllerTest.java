@@ -84,7 +84,7 @@ class ImageControllerTest {
     /** The catalog describes whatever image a mocked service returns, with nothing beyond its row. */
     @BeforeEach
     void describeImages() {
-        when(images.details(any())).thenAnswer(call -> new ImageDetails(call.getArgument(0), 0, 0, 1, List.of()));
+        when(images.details(any())).thenAnswer(call -> new ImageDetails(call.getArgument(0), 0, 0, 1, List.of(), List.of("node-a")));
     }
 
     @Test

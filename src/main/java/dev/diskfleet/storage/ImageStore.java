@@ -86,7 +86,7 @@ public final class ImageStore implements Closeable {
     // ---- creating ----------------------------------------------------------------------------------
 
     public ImageSummary create(UUID id, String formatName, long virtualSize, Variant variant) {
-        limits.checkVirtualSize(virtualSize, null);
+        limits.checkVirtualSize(virtualSize, formatName, null);
         ImageFormat format = format(formatName);
         return publisher.publish(id, format, temp -> format.create(temp, NewImage.base(id, virtualSize, variant)));
     }

@@ -22,8 +22,6 @@ import java.util.UUID;
  */
 public final class ImageStore implements Closeable {
 
-    /** Deeper chains are refused: a guard against loops and against stack depth in chain reads. */
-    public static final int MAX_CHAIN_DEPTH = 64;
     private static final int COPY_CHUNK = 1 << 20;
 
     private final Path root;

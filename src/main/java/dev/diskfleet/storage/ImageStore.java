@@ -484,9 +484,9 @@ public final class ImageStore implements Closeable {
         delete(id);
     }
 
-    /** Deletes hidden temporary files a crash left behind; returns what it removed. */
-    public List<Path> removeTemporaryFiles() {
-        return publisher.removeTemporaryFiles();
+    /** Deletes hidden temporary files a crash left behind; returns the names of those it removed. */
+    public List<String> removeTemporaryFiles() {
+        return publisher.removeTemporaryFiles().stream().map(file -> file.getFileName().toString()).toList();
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.storage.ImageStore;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +37,9 @@ public class StorageReconciler {
 
     /** Removes temporary files a crash left in the storage root (only safe while nothing is being written). */
     public void removeTemporaryFiles() {
-        for (Path removed : store.removeTemporaryFiles()) {
-            log.info("removed {}, a temporary file left by an interrupted upload, clone or export", removed);
+        for (String removed : store.removeTemporaryFiles()) {
+            log.info("removed {} from {}, a temporary file left by an interrupted upload, clone or export", removed,
+                    store);
         }
     }
 

@@ -19,6 +19,7 @@ class ArchitectureRulesFailTest {
             classOf("dev.diskfleet.nbd.ArchFixtureNbdUsingHypervisor"),
             classOf("dev.diskfleet.domain.image.ArchFixtureImageUsingTokens"),
             classOf("dev.diskfleet.api.image.ArchFixtureApiCallingTheStore"),
+            classOf("dev.diskfleet.provisioning.image.ArchFixtureProvisioningOpeningImageFiles"),
             classOf("dev.diskfleet.archfixture.ArchFixtureUndeclaredPackage"));
 
     @Test
@@ -49,6 +50,12 @@ class ArchitectureRulesFailTest {
     void theHttpLayerCallingAnEngineFails() {
         assertFails(ArchitectureTest.apiCallsProvisioningNotDomainServicesOrEngines, "ArchFixtureApiCallingTheStore",
                 "dev.diskfleet.storage.ImageStore.exists");
+    }
+
+    @Test
+    void reachingAnImageFileOutsideItsDocumentedPlaceFails() {
+        assertFails(ArchitectureTest.onlyTheEnginesDoorsReachImageFiles, "ArchFixtureProvisioningOpeningImageFiles",
+                "dev.diskfleet.storage.ImageStore.fileForHypervisor", "dev.diskfleet.storage.ImageStore.chainForNbdExport");
     }
 
     private static void assertFails(ArchRule rule, String... mentions) {

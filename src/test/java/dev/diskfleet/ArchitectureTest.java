@@ -10,6 +10,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -18,7 +19,13 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.diskfleet.storage.Chain;
+import dev.diskfleet.storage.ImageFile;
+import dev.diskfleet.storage.ImageFormat;
 import dev.diskfleet.storage.ImageStore;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.springframework.data.repository.Repository;
@@ -30,7 +37,8 @@ import org.springframework.stereotype.Service;
  * (api → provisioning → domain → storage), each package uses only what {@link DeclaredDependencies} lists for
  * it, no package cycle, engines use the JDK and the storage core only, storage drivers independent of each
  * other, files changed only by provisioning, HTTP types only in the HTTP layer, the HTTP layer calls
- * provisioning rather than engines or domain services. {@code ArchitectureRulesFailTest} shows each rule
+ * provisioning rather than engines or domain services, no path or file handle from the store outside the
+ * engines but in the one place each is documented for. {@code ArchitectureRulesFailTest} shows each rule
  * failing on a class that breaks it.
  */
 @AnalyzeClasses(packages = "dev.diskfleet", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -42,7 +50,7 @@ class ArchitectureTest {
     private static final Set<String> MUTATING = Set.of("create", "createDifferencing", "clone", "importImage",
             "delete", "reset", "write", "mergeIntoParent", "mergeIntoParentKeepingChild", "deleteMergedChild",
             "mergeIntoParentRelinking", "bypassParent",
-            "removeTemporaryFiles");
+            "removeTemporaryFiles", "deleteUnownedFile");
 
     /** Every package is its own slice: no two packages may depend on each other, directly or around a loop. */
     @ArchTest
@@ -150,6 +158,38 @@ class ArchitectureTest {
             .should().callMethodWhere(describe("a method of ImageStore that changes files",
                     (JavaMethodCall call) -> call.getTargetOwner().isEquivalentTo(ImageStore.class)
                             && MUTATING.contains(call.getName())));
+
+    /**
+     * Callers speak to the store in image UUIDs. The two ImageStore methods that hand out a file (a path or a
+     * chain of open files) exist for one engine each and are called from one place each: the guest's disk
+     * description, since QEMU opens the file itself, and the NBD exports, since the server does guest I/O on
+     * the chain. Any other ImageStore method that returned a path or a handle would break this rule wherever
+     * it is called outside the engines.
+     */
+    @ArchTest
+    static final ArchRule onlyTheEnginesDoorsReachImageFiles = noClasses()
+            .that().resideOutsideOfPackages(ENGINES)
+            .should().callMethodWhere(describe("an ImageStore method that hands out a path or a file handle, outside"
+                    + " the one place documented for it", ArchitectureTest::reachesAnImageFile));
+
+    /** Where each of the store's file-handing methods may be called from outside the engines. */
+    private static final Map<String, String> FILE_DOORS = Map.of(
+            "fileForHypervisor", "dev.diskfleet.provisioning.guest.GuestSpecs",
+            "chainForNbdExport", "dev.diskfleet.provisioning.export.ExportService");
+
+    static boolean reachesAnImageFile(JavaMethodCall call) {
+        if (!call.getTargetOwner().isEquivalentTo(ImageStore.class)) {
+            return false;
+        }
+        JavaMethod target = call.getTarget().resolveMember().orElse(null);
+        JavaClass returned = call.getTarget().getRawReturnType();
+        boolean handsOutAFile = Stream.concat(Stream.of(returned), target == null ? Stream.empty()
+                        : target.getReturnType().getAllInvolvedRawTypes().stream())
+                .anyMatch(type -> Stream.of(Path.class, Chain.class, ImageFile.class, ImageFormat.class,
+                        FileChannel.class).anyMatch(type::isAssignableTo));
+        String caller = call.getOriginOwner().getName().replaceFirst("\\$.*", "");
+        return handsOutAFile && !caller.equals(FILE_DOORS.get(call.getName()));
+    }
 
     @ArchTest
     static final ArchRule controllersTouchNeitherRepositoriesNorTheStore = noClasses()

@@ -4,7 +4,6 @@ import dev.diskfleet.domain.InsufficientStorageException;
 import dev.diskfleet.storage.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +43,7 @@ public class FreeSpace {
     /** Bytes free for the service on the storage root's volume. */
     public long usableBytes() {
         try {
-            return Files.getFileStore(store.root()).getUsableSpace();
+            return store.usableBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the free space of the storage volume", e);
         }

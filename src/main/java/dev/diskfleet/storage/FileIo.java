@@ -21,7 +21,7 @@ public final class FileIo {
             while (dst.hasRemaining()) {
                 int n = channel.read(dst, position);
                 if (n < 0) {
-                    throw new ImageFormatException(file.getFileName() + ": unexpected end of file at byte "
+                    throw ImageFormatException.in(null, file, "unexpected end of file at byte "
                             + position + " (" + dst.remaining() + " more bytes expected)");
                 }
                 position += n;

@@ -50,7 +50,7 @@ public interface ImageFormat {
     default ImageFile open(Path file, boolean writable, StorageLimits limits) {
         ImageFile image = open(file, writable);
         try {
-            limits.checkVirtualSize(image.virtualSize(), file);
+            limits.checkVirtualSize(image.virtualSize(), name(), file);
             return image;
         } catch (RuntimeException e) {
             image.close();

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,6 +16,9 @@ import java.util.UUID;
 /**
  * A folder of image files, each named {@code <uuid>.<format>}, and every whole-image operation on them.
  * This is the storage component's front door: callers speak in image UUIDs, never in paths or handles.
+ * Two methods are the exceptions, each for the one engine that must have more: {@link #fileForHypervisor}
+ * (QEMU opens the file itself) and {@link #chainForNbdExport} (the NBD server does guest I/O on the chain);
+ * the architecture test lets nothing else call them.
  *
  * <p>Files become visible under their final name only when complete: they are built as hidden
  * {@code .*.tmp} files, forced to disk and renamed atomically. Open files are kept and shared, so every
@@ -22,8 +26,6 @@ import java.util.UUID;
  */
 public final class ImageStore implements Closeable {
 
-    /** Deeper chains are refused: a guard against loops and against stack depth in chain reads. */
-    public static final int MAX_CHAIN_DEPTH = 64;
     private static final int COPY_CHUNK = 1 << 20;
 
     private final Path root;
@@ -71,11 +73,17 @@ public final class ImageStore implements Closeable {
         return limits;
     }
 
-    public Path root() {
-        return root;
+    /** Bytes free for this process on the volume that holds the images. */
+    public long usableBytes() throws IOException {
+        return Files.getFileStore(root).getUsableSpace();
     }
 
-    public ImageFormat format(String name) {
+    /** What a format offers (differencing images, variants), for rules that ask before anything is made. */
+    public FormatSupport formatSupport(String name) {
+        return FormatSupport.of(format(name));
+    }
+
+    ImageFormat format(String name) {
         return images.format(name);
     }
 
@@ -86,7 +94,7 @@ public final class ImageStore implements Closeable {
     // ---- creating ----------------------------------------------------------------------------------
 
     public ImageSummary create(UUID id, String formatName, long virtualSize, Variant variant) {
-        limits.checkVirtualSize(virtualSize, null);
+        limits.checkVirtualSize(virtualSize, formatName, null);
         ImageFormat format = format(formatName);
         return publisher.publish(id, format, temp -> format.create(temp, NewImage.base(id, virtualSize, variant)));
     }
@@ -400,10 +408,11 @@ public final class ImageStore implements Closeable {
 
     /**
      * The image's file, for a hypervisor that opens it itself (QEMU opens a qcow2 overlay and its backing
-     * chain, or a raw file, directly). Nothing in this process may touch the file while it does: see
-     * {@link #release}.
+     * chain, or a raw file, directly): the one path the store hands out, because QEMU must be given one.
+     * Only the code that describes a guest's disks to the hypervisor may call it. Nothing in this process
+     * may touch the file while the guest runs: see {@link #release}.
      */
-    public Path fileOf(UUID id) {
+    public Path fileForHypervisor(UUID id) {
         Path file = images.locate(id);
         if (file == null) {
             throw new ImageNotFoundException(id);
@@ -457,9 +466,55 @@ public final class ImageStore implements Closeable {
         return images.listImageIds();
     }
 
-    /** Deletes hidden temporary files a crash left behind; returns what it removed. */
-    public List<Path> removeTemporaryFiles() {
-        return publisher.removeTemporaryFiles();
+    /**
+     * Image files whose UUID is not in {@code known} (the ids the caller's records own), by file name, sorted
+     * by it. A file gone since the listing is still named, by its UUID, with no format and no bytes.
+     */
+    public List<UnownedFile> unownedFiles(Set<UUID> known) {
+        List<UnownedFile> unowned = new ArrayList<>();
+        for (UUID id : listImageIds()) {
+            if (!known.contains(id)) {
+                unowned.add(unownedFile(id));
+            }
+        }
+        unowned.sort(Comparator.comparing(UnownedFile::fileName));
+        return unowned;
+    }
+
+    private UnownedFile unownedFile(UUID id) {
+        for (String format : formatNames()) {
+            Path file = root.resolve(id + "." + format);
+            try {
+                return new UnownedFile(id, file.getFileName().toString(), format, Files.size(file));
+            } catch (IOException e) {
+                // not this format's file (or gone since the listing): try the next name
+            }
+        }
+        return new UnownedFile(id, id.toString(), null, 0);
+    }
+
+    /**
+     * Deletes an image file by the name {@link #unownedFiles} gave it; a name that is not an image file of
+     * this store ({@code <uuid>.<format>}) is refused, so no name can reach outside it.
+     */
+    public void deleteUnownedFile(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        UUID id;
+        try {
+            id = dot > 0 ? UUID.fromString(fileName.substring(0, dot)) : null;
+        } catch (IllegalArgumentException e) {
+            id = null;
+        }
+        if (id == null || !formatNames().contains(fileName.substring(dot + 1))
+                || !fileName.equals(id + fileName.substring(dot))) {
+            throw new StorageException("'" + fileName + "' is not the name of an image file in this store");
+        }
+        delete(id);
+    }
+
+    /** Deletes hidden temporary files a crash left behind; returns the names of those it removed. */
+    public List<String> removeTemporaryFiles() {
+        return publisher.removeTemporaryFiles().stream().map(file -> file.getFileName().toString()).toList();
     }
 
     @Override
@@ -467,15 +522,26 @@ public final class ImageStore implements Closeable {
         images.close();
     }
 
+    /** For log lines: where the images are, which an operator looks at when one goes missing. */
+    @Override
+    public String toString() {
+        return "image store in " + root;
+    }
+
     // ---- internals ---------------------------------------------------------------------------------
 
     /**
-     * The image's chain for long-lived guest I/O (an NBD export): reads go through every layer, writes
+     * The image's chain for long-lived guest I/O by the NBD server: reads go through every layer, writes
      * copy-on-write into the top, exactly as {@link #read} and {@link #write} do, but without a forced
-     * flush per write (call {@link Chain#flush()}). The chain shares the store's open files: never close
-     * it; closing the store closes them.
+     * flush per write (call {@link Chain#flush()}), and the server reports the allocation of each layer, so
+     * it needs the layers themselves. Only the code that starts NBD exports may call it. The chain shares
+     * the store's open files: never close it; closing the store closes them.
      */
-    public Chain chain(UUID id) {
+    public Chain chainForNbdExport(UUID id) {
+        return chain(id);
+    }
+
+    Chain chain(UUID id) {
         return images.chain(id);
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,22 +92,22 @@ final class OpenImages {
 
     /** Top first: the image and every ancestor down to its base. */
     List<ImageFile> layers(UUID id) {
-        List<ImageFile> layers = new ArrayList<>();
-        Set<UUID> seen = new HashSet<>();
-        ImageFile current = handle(id);
-        while (true) {
-            if (!seen.add(current.id())) {
-                throw new ChainException("image " + id + " has a loop in its parent chain at " + current.id());
+        ImageFile top = handle(id);
+        Set<UUID> seen = new HashSet<>(Set.of(top.id()));
+        List<ImageFile> layers = ChainDepth.upFrom(top, child -> {
+            if (child.parentLink().isEmpty()) {
+                return null;
             }
-            layers.add(current);
-            if (current.parentLink().isEmpty()) {
-                return layers;
+            ImageFile parent = handle(parentOf(child));
+            if (!seen.add(parent.id())) {
+                throw new ChainException("image " + id + " has a loop in its parent chain at " + parent.id());
             }
-            if (layers.size() >= ImageStore.MAX_CHAIN_DEPTH) {
-                throw new ChainException("image " + id + " has a chain deeper than " + ImageStore.MAX_CHAIN_DEPTH);
-            }
-            current = handle(parentOf(current));
+            return parent;
+        });
+        if (layers.get(layers.size() - 1).parentLink().isPresent()) {
+            throw new ChainException("image " + id + " has a chain deeper than " + ChainDepth.MAX);
         }
+        return layers;
     }
 
     UUID parentOf(ImageFile child) {

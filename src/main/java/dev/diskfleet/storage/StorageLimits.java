@@ -24,12 +24,13 @@ public record StorageLimits(long maxVirtualSize) {
     /**
      * Refuses a disk larger than {@link #maxVirtualSize}.
      *
+     * @param format the format of the file or of the image to be made
      * @param file the file whose header declares {@code virtualSize}, or null for a new image
      * @throws VirtualSizeLimitException naming both sizes
      */
-    public void checkVirtualSize(long virtualSize, Path file) {
+    public void checkVirtualSize(long virtualSize, String format, Path file) {
         if (virtualSize > maxVirtualSize || virtualSize < 0) {
-            throw new VirtualSizeLimitException(file, virtualSize, maxVirtualSize);
+            throw new VirtualSizeLimitException(format, file, virtualSize, maxVirtualSize);
         }
     }
 }

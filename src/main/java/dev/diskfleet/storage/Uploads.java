@@ -63,11 +63,11 @@ final class Uploads {
         ImageFile image = format.open(temp, true, limits);
         try {
             if (image.parentLink().isPresent()) {
-                throw new ImageFormatException("the uploaded " + format.name()
+                throw new ImageFormatException(format.name(), sourceOf(temp), "the uploaded " + format.name()
                         + " image names a parent or backing file; upload a standalone base image");
             }
-            refuseEmptyDisk(format, image);
-            refuseInconsistent(format, image.check());
+            refuseEmptyDisk(format, temp, image);
+            refuseInconsistent(format, temp, image.check());
             image.reidentify(id);
             return image;
         } catch (RuntimeException e) {
@@ -81,21 +81,23 @@ final class Uploads {
      * and every image made from it would be a disk of no bytes, which no format stores. VDI's own validation
      * already refuses one; this refuses it for every format.
      */
-    private static void refuseEmptyDisk(ImageFormat format, ImageFile image) {
+    private static void refuseEmptyDisk(ImageFormat format, Path temp, ImageFile image) {
         if (image.virtualSize() <= 0) {
-            throw new ImageFormatException("the uploaded " + format.name() + " image declares a disk of "
+            throw new ImageFormatException(format.name(), sourceOf(temp), "the uploaded " + format.name() + " image declares a disk of "
                     + image.virtualSize() + " bytes; upload an image of a disk that holds at least one sector");
         }
     }
 
-    private static void refuseInconsistent(ImageFormat format, CheckReport report) {
+    private static void refuseInconsistent(ImageFormat format, Path temp, CheckReport report) {
         List<String> problems = report.corruptions();
         if (problems.isEmpty()) {
             return;
         }
         String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
         String more = problems.size() > 3 ? " (and " + (problems.size() - 3) + " more problems)" : "";
-        throw new ImageFormatException("the uploaded " + format.name() + " image is inconsistent: " + shown + more);
+        // The problems name the hidden file the upload was streamed into, as the source says.
+        throw new ImageFormatException(format.name(), sourceOf(temp), "the uploaded " + format.name()
+                + " image is inconsistent: " + shown + more);
     }
 
     private ImageFormat detect(Path file) {
@@ -109,15 +111,19 @@ final class Uploads {
         }
         head.flip();
         if (!head.hasRemaining()) {
-            throw new ImageFormatException("the upload is empty");
+            throw new ImageFormatException(null, sourceOf(file), "the upload is empty");
         }
         for (ImageFormat format : formats) {
             if (format.recognizes(head)) {
                 return format;
             }
         }
-        throw new ImageFormatException("no installed image format recognises the upload; installed: "
+        throw new ImageFormatException(null, sourceOf(file), "no installed image format recognises the upload; installed: "
                 + formats.stream().map(ImageFormat::name).toList());
+    }
+
+    private static String sourceOf(Path file) {
+        return file.getFileName().toString();
     }
 
     /** Copies a stream to a new file, leaving holes where whole chunks are zero. */

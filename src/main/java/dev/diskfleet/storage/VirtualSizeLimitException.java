@@ -13,10 +13,12 @@ public class VirtualSizeLimitException extends ImageFormatException {
     private final long virtualSize;
     private final long limit;
 
-    public VirtualSizeLimitException(Path file, long virtualSize, long limit) {
-        super((file == null ? "" : file.getFileName() + ": ") + "virtual size is "
-                + Long.toUnsignedString(virtualSize) + " bytes, more than the " + limit
-                + "-byte limit of this store");
+    /** @param file the file whose header declares the size, or null for a new image */
+    public VirtualSizeLimitException(String format, Path file, long virtualSize, long limit) {
+        super(format, file == null ? null : file.getFileName().toString(),
+                (file == null ? "" : file.getFileName() + ": ") + "virtual size is "
+                        + Long.toUnsignedString(virtualSize) + " bytes, more than the " + limit
+                        + "-byte limit of this store");
         this.virtualSize = virtualSize;
         this.limit = limit;
     }

@@ -78,7 +78,8 @@ public final class ApiBench {
         try {
             ImageStore store = app.getBean(ImageStore.class);
             ApiBench bench = new ApiBench("http://localhost:" + app.getEnvironment().getProperty("local.server.port"),
-                    token, store.root(), qemuDir);
+                    token, Path.of(app.getEnvironment().getRequiredProperty("diskfleet.storage.root")).toAbsolutePath()
+                            .normalize(), qemuDir);
             System.out.println("host: " + bench.host.describe() + "; " + bench.host.qemuImgVersion());
             System.out.println("load average at start: " + bench.host.loadAverage());
             UUID golden = bench.golden(store, goldenBytes, dataMiB);

@@ -165,7 +165,7 @@ public final class NbdBench {
 
     private Server ourServer(UUID image, boolean writable) {
         Exports exports = new Exports();
-        exports.add(new Export("disk", "bench", new ChainDevice(store.chain(image), writable)));
+        exports.add(new Export("disk", "bench", new ChainDevice(store.chainForNbdExport(image), writable)));
         NbdServer server = NbdServer.start(exports, Endpoint.unixSocket(socket));
         return new Server() {
             public long cpuTicks() {
@@ -173,7 +173,7 @@ public final class NbdBench {
             }
 
             public void close() {
-                store.chain(image).flush();
+                store.chainForNbdExport(image).flush();
                 server.close();
             }
         };
@@ -185,7 +185,7 @@ public final class NbdBench {
         if (!writable) {
             command.add("--read-only");
         }
-        command.add(store.root().resolve(image + ".qcow2").toString());
+        command.add(work.resolve("store").resolve(image + ".qcow2").toString());
         Files.deleteIfExists(socket);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("qemu-nbd.log").toFile()).start();
@@ -231,10 +231,10 @@ public final class NbdBench {
         for (long at = 0; at < DISK; at += 8L * MIB) {
             for (int i = 0; i < 3; i++) {
                 random.nextBytes(chunk);
-                store.chain(base).write(at + (long) i * MIB, ByteBuffer.wrap(chunk));
+                store.chainForNbdExport(base).write(at + (long) i * MIB, ByteBuffer.wrap(chunk));
             }
         }
-        store.chain(base).flush();
+        store.chainForNbdExport(base).flush();
         store.createDifferencing(middle, base);
         scatter(middle, random);
         store.createDifferencing(top, middle);
@@ -245,10 +245,10 @@ public final class NbdBench {
         byte[] block = new byte[64 * 1024];
         for (int i = 0; i < 512; i++) {
             random.nextBytes(block);
-            store.chain(image).write((long) random.nextInt((int) (DISK / block.length)) * block.length,
+            store.chainForNbdExport(image).write((long) random.nextInt((int) (DISK / block.length)) * block.length,
                     ByteBuffer.wrap(block));
         }
-        store.chain(image).flush();
+        store.chainForNbdExport(image).flush();
     }
 
     private UUID freshOverlay() {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
@@ -59,6 +60,8 @@ class RealGuestsTest {
 
     @Autowired
     ImageStore store;
+    @Value("${diskfleet.storage.root}")
+    Path storageRoot;
 
     private DiskfleetClient api;
     private final String prefix = "g" + UUID.randomUUID().toString().substring(0, 6);
@@ -86,7 +89,7 @@ class RealGuestsTest {
         Map<String, String> goldens = Map.of("qcow2", cloneTo(raw, "qcow2", "normal"),
                 "vdi", cloneTo(raw, "vdi", "normal"));
         Map<String, String> goldenSha = new ConcurrentHashMap<>();
-        goldens.forEach((format, id) -> goldenSha.put(id, sha256(store.fileOf(UUID.fromString(id)))));
+        goldens.forEach((format, id) -> goldenSha.put(id, sha256(store.fileForHypervisor(UUID.fromString(id)))));
 
         // Both fleets deploy and boot at once: two guests per format, each on its own differencing disk.
         List<String> operations = new ArrayList<>();
@@ -104,7 +107,7 @@ class RealGuestsTest {
         List<JsonNode> members = new ArrayList<>();
         for (JsonNode fleet : fleets) {
             goldenSha.put(fleet.path("baseImageId").asString(),
-                    sha256(store.fileOf(UUID.fromString(fleet.path("baseImageId").asString()))));
+                    sha256(store.fileForHypervisor(UUID.fromString(fleet.path("baseImageId").asString()))));
             fleet.path("machines").forEach(members::add);
         }
         members.forEach(member -> MACHINES.add(UUID.fromString(member.path("machineId").asString())));
@@ -142,7 +145,7 @@ class RealGuestsTest {
                     .contains(TestGuest.foundLine(machine, expected))
                     .doesNotContain(TestGuest.foundLine(machine, unexpected));
         }
-        goldenSha.forEach((id, sha) -> assertThat(sha256(store.fileOf(UUID.fromString(id))))
+        goldenSha.forEach((id, sha) -> assertThat(sha256(store.fileForHypervisor(UUID.fromString(id))))
                 .as("SHA-256 of golden or base %s after its guests ran", id).isEqualTo(sha));
     }
 
@@ -216,7 +219,7 @@ class RealGuestsTest {
         assertThat(guestExport.path("writable").asBoolean()).isTrue();
         assertThat(guestExport.path("name").asString()).isEqualTo("guest-" + attachment);
         assertThat(Path.of(guestExport.path("socketPath").asString()).toAbsolutePath().normalize())
-                .as("the one NBD server's socket").isEqualTo(store.root().toAbsolutePath().normalize().resolve("nbd.sock"));
+                .as("the one NBD server's socket").isEqualTo(storageRoot.toAbsolutePath().normalize().resolve("nbd.sock"));
         assertThat(guestExport.path("clients").asInt()).isEqualTo(1);
         assertThat(guestExport.path("bytesRead").asLong()).isPositive();
 

@@ -22,6 +22,7 @@ final class ExportedChain implements AutoCloseable {
     static final int WRITTEN_END = 16 << 20;
 
     final ImageStore store;
+    private final Path root;
     final String format;
     final UUID base = UUID.randomUUID();
     final UUID middle = UUID.randomUUID();
@@ -32,6 +33,7 @@ final class ExportedChain implements AutoCloseable {
     final Path socket;
 
     ExportedChain(Path root, String format) {
+        this.root = root;
         this.store = ImageStore.withDefaultFormats(root);
         this.format = format;
         Random random = new Random(format.hashCode());
@@ -58,7 +60,7 @@ final class ExportedChain implements AutoCloseable {
     }
 
     Chain chain() {
-        return store.chain(topId());
+        return store.chainForNbdExport(topId());
     }
 
     Export export(String name, boolean writable) {
@@ -70,7 +72,7 @@ final class ExportedChain implements AutoCloseable {
     }
 
     Path file(UUID id) {
-        return store.root().resolve(id + "." + format);
+        return root.resolve(id + "." + format);
     }
 
     /** The chain's content as a raw file with holes, written by the storage engine. */

@@ -47,6 +47,9 @@ public abstract class FullStackTest {
     protected ImageStore store;
     @Value("${diskfleet.data-dir}")
     private Path dataDir;
+    /** The store hands out no path; a test that looks at its files reads the setting it was given instead. */
+    @Value("${diskfleet.storage.root}")
+    private Path storageRoot;
 
     protected DiskfleetClient api;
 
@@ -166,7 +169,7 @@ public abstract class FullStackTest {
     }
 
     protected Path storageRoot() {
-        return store.root();
+        return storageRoot.toAbsolutePath().normalize();
     }
 
     /** Where a machine's guest keeps its console log, pid file and monitor socket (the README's run directory). */

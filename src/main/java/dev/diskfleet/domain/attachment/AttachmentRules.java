@@ -59,7 +59,7 @@ public class AttachmentRules {
                     + " differencing image with PATCH /api/images/{id})");
         }
         if (image.getType() == ImageType.IMMUTABLE) {
-            if (!store.format(image.getFormat()).supportsDifferencing()) {
+            if (!store.formatSupport(image.getFormat()).supportsDifferencing()) {
                 throw new ConflictException("no-differencing", "immutable image " + image.getId() + " is a "
                         + image.getFormat() + " image, which cannot have differencing images, so no machine can"
                         + " get its own disk on it; clone it to vdi or qcow2 and attach the clone");

@@ -1,6 +1,6 @@
 package dev.diskfleet.domain.image;
 
-import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.storage.ChainDepth;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,7 +26,7 @@ public class ImageTree {
     public List<UUID> descendants(UUID root) {
         Set<UUID> found = new LinkedHashSet<>();
         List<UUID> generation = List.of(root);
-        for (int depth = 1; depth < ImageStore.MAX_CHAIN_DEPTH && !generation.isEmpty(); depth++) {
+        for (int depth = 1; ChainDepth.allowsBelow(depth) && !generation.isEmpty(); depth++) {
             generation = entities.createQuery("select i.id from Image i where i.parentId in :parents", UUID.class)
                     .setParameter("parents", generation).getResultList().stream().filter(found::add).toList();
         }

@@ -104,7 +104,7 @@ public class SnapshotRules implements SnapshotRecords {
     public void requireSnapshottable(Machine machine, List<Attachment> normal, List<Image> media) {
         for (int i = 0; i < normal.size(); i++) {
             Image medium = media.get(i);
-            if (!store.format(medium.getFormat()).supportsDifferencing()) {
+            if (!store.formatSupport(medium.getFormat()).supportsDifferencing()) {
                 throw new ConflictException("not-snapshottable", "cannot take a snapshot of machine "
                         + machine.label() + ": its disk at " + normal.get(i).slot() + " is "
                         + medium.getFormat() + " image " + medium.getId() + ", which cannot have differencing"

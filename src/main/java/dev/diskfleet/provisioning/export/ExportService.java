@@ -96,7 +96,7 @@ public class ExportService implements AutoCloseable {
         ImageReaders.Hold hold = readers.hold(imageId, ServedExport.label(id));
         try {
             Export export = new Export(name, "image " + image.getName() + " (" + imageId + ")",
-                    new ChainDevice(store.chain(imageId), false));
+                    new ChainDevice(store.chainForNbdExport(imageId), false));
             return publish(new ServedExport(id, export, imageId, null, null, false, false, Instant.now(),
                     hold::close));
         } catch (RuntimeException e) {
@@ -221,7 +221,7 @@ public class ExportService implements AutoCloseable {
                 writers.remove(medium.getId(), id);
             };
             try {
-                BlockDevice device = new GuestIoDevice(new ChainDevice(store.chain(medium.getId()), writable), locks,
+                BlockDevice device = new GuestIoDevice(new ChainDevice(store.chainForNbdExport(medium.getId()), writable), locks,
                         machineId);
                 if (writable && !guest) {
                     device = new FreeSpaceDevice(device, freeSpace, "write into the disk " + attachmentId

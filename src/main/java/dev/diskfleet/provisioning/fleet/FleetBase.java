@@ -76,7 +76,7 @@ class FleetBase {
             progress.update(1, 1);
             return golden;
         }
-        String format = store.format(golden.getFormat()).supportsDifferencing() ? golden.getFormat() : FALLBACK_FORMAT;
+        String format = store.formatSupport(golden.getFormat()).supportsDifferencing() ? golden.getFormat() : FALLBACK_FORMAT;
         UUID id = fleet.getBaseImageId();
         return intents.making(java.util.List.of(id), () -> {
             ImageSummary file;

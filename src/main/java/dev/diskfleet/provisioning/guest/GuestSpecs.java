@@ -131,11 +131,11 @@ public class GuestSpecs {
         return switch (medium.getFormat()) {
             case "qcow2" -> {
                 store.release(mediumId);
-                yield new GuestDisk.ImageFile(store.fileOf(mediumId), DiskFormat.QCOW2, false);
+                yield new GuestDisk.ImageFile(store.fileForHypervisor(mediumId), DiskFormat.QCOW2, false);
             }
             case "raw" -> {
                 store.release(mediumId);
-                yield new GuestDisk.ImageFile(store.fileOf(mediumId), DiskFormat.RAW, false);
+                yield new GuestDisk.ImageFile(store.fileForHypervisor(mediumId), DiskFormat.RAW, false);
             }
             case "vdi" -> {
                 ExportDetails export = exports.exportGuestDisk(machine.getId(), attachment.getId());

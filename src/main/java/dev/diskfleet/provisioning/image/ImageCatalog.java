@@ -9,6 +9,7 @@ import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.NaturalNamePages;
+import dev.diskfleet.storage.ChainDepth;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
 import jakarta.persistence.EntityManager;
@@ -95,12 +96,7 @@ public class ImageCatalog {
     }
 
     private int chainDepth(Image image) {
-        int depth = 1;
-        UUID parent = image.getParentId();
-        while (parent != null && depth < ImageStore.MAX_CHAIN_DEPTH) {
-            depth++;
-            parent = images.findById(parent).map(Image::getParentId).orElse(null);
-        }
-        return depth;
+        return ChainDepth.upFrom(image.getId(), id -> id.equals(image.getId()) ? image.getParentId()
+                : images.findById(id).map(Image::getParentId).orElse(null)).size();
     }
 }

@@ -3,6 +3,7 @@ package dev.diskfleet.provisioning.image;
 import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.storage.ChainDepth;
 import dev.diskfleet.storage.ImageStore;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public class ImageForest {
             Map<UUID, List<Image>> childrenOf, int depth) {
         long own = allocatedBytes(image.getId());
         List<Node> children = new ArrayList<>();
-        if (depth < ImageStore.MAX_CHAIN_DEPTH) {
+        if (ChainDepth.allowsBelow(depth)) {
             for (Image child : childrenOf.getOrDefault(image.getId(), List.of())) {
                 boolean differencing = image.getId().equals(child.getParentId());
                 children.add(node(child, differencing ? "differencing" : "clone", differencing ? below + own : 0,

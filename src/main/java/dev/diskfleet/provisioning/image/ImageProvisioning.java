@@ -183,9 +183,9 @@ public class ImageProvisioning {
      */
     public Variant requireVariant(String format, String variant) {
         Variant parsed = ApiNames.parse(Variant.class, variant, Variant.DYNAMIC);
-        if (!store.format(format).supportsVariant(parsed)) {
+        if (!store.formatSupport(format).supportsVariant(parsed)) {
             List<String> offering = store.formatNames().stream()
-                    .filter(name -> store.format(name).supportsVariant(parsed)).toList();
+                    .filter(name -> store.formatSupport(name).supportsVariant(parsed)).toList();
             throw new InvalidRequestException("unsupported-variant", "format '" + format + "' has no "
                     + ApiNames.of(parsed) + " variant; leave variant out (dynamic) or choose a format that has it: "
                     + String.join(", ", offering));

@@ -34,6 +34,8 @@ public class ImageUploads {
     private static final Logger log = LoggerFactory.getLogger(ImageUploads.class);
     private static final int SECTOR = 512;
     private static final long SPACE_CHECK_INTERVAL = 64L << 20;
+    /** What a refusal calls the file being uploaded. */
+    private static final String UPLOAD = "upload";
 
     private final ImageStore store;
     private final ImageProvisioning provisioning;
@@ -68,10 +70,10 @@ public class ImageUploads {
             file = store.importImage(id, counted);
         } catch (VirtualSizeLimitException e) {
             // The store refused the header before reading its tables: the same limit and answer as below.
-            throw provisioning.virtualSizeTooLarge(e.virtualSize(), "the uploaded " + formatNamed(e.getMessage(), id)
-                    + "image");
+            throw provisioning.virtualSizeTooLarge(e.virtualSize(), "the uploaded "
+                    + (e.format() == null ? "" : e.format() + " ") + "image");
         } catch (ImageFormatException e) {
-            throw new ImageFormatException(withoutTemporaryNames(e.getMessage(), id));
+            throw asTheUpload(e);
         } catch (StorageException e) {
             if (counted.refusal != null) {
                 log.info("upload {} refused after {} bytes: {}", name, counted.bytes, counted.refusal.getMessage());
@@ -85,7 +87,7 @@ public class ImageUploads {
         }
         if (file.format().equals("raw") && file.virtualSize() % SECTOR != 0) {
             store.delete(id);
-            throw new ImageFormatException("the upload is " + file.virtualSize() + " bytes and no known image"
+            throw new ImageFormatException("raw", UPLOAD, "the upload is " + file.virtualSize() + " bytes and no known image"
                     + " format, so it would be a raw disk, but a raw disk is whole 512-byte sectors; check that"
                     + " the file is complete and is a disk image");
         }
@@ -103,15 +105,12 @@ public class ImageUploads {
     }
 
     /** Drivers name the file they judged; for an upload that is a hidden temporary name the client never saw. */
-    private static String withoutTemporaryNames(String message, UUID id) {
-        return message == null ? null : message.replaceAll("\\.?" + id + "\\.[a-z0-9]+(\\.upload)?\\.tmp", "upload");
-    }
-
-    /** The format in the temporary name a driver's message gives ({@code .<id>.qcow2.tmp}), with a space, or "". */
-    private static String formatNamed(String message, UUID id) {
-        java.util.regex.Matcher named = java.util.regex.Pattern.compile(id + "\\.([a-z0-9]+)\\.")
-                .matcher(message == null ? "" : message);
-        return named.find() ? named.group(1) + " " : "";
+    private static ImageFormatException asTheUpload(ImageFormatException e) {
+        String message = e.getMessage();
+        if (message != null && e.source() != null) {
+            message = message.replace(e.source(), UPLOAD);
+        }
+        return new ImageFormatException(e.format(), UPLOAD, message);
     }
 
     private static TooLargeException tooLarge(long maxBytes) {

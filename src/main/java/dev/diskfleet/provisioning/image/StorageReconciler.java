@@ -4,10 +4,6 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.storage.ImageStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +44,9 @@ public class StorageReconciler {
 
     /** Removes temporary files a crash left in the storage root (only safe while nothing is being written). */
     public void removeTemporaryFiles() {
-        for (Path removed : store.removeTemporaryFiles()) {
-            log.info("removed {}, a temporary file left by an interrupted upload, clone or export", removed);
+        for (String removed : store.removeTemporaryFiles()) {
+            log.info("removed {} from {}, a temporary file left by an interrupted upload, clone or export", removed,
+                    store);
         }
     }
 
@@ -78,7 +75,7 @@ public class StorageReconciler {
                     image.setState(actual);
                     if (actual == ImageState.INACCESSIBLE) {
                         log.warn("image {} ({}) is inaccessible: its file {}.{} is missing from {}", image.getId(),
-                                image.getName(), image.getId(), image.getFormat(), store.root());
+                                image.getName(), image.getId(), image.getFormat(), store);
                     } else {
                         log.info("image {} ({}) is ready again: {}", image.getId(), image.getName(),
                                 here ? "its file is back" : "node(s) " + holders + " hold its file");
@@ -87,32 +84,13 @@ public class StorageReconciler {
             }
         });
         for (OrphanFile orphan : orphans()) {
-            log.warn("{} in {} belongs to no image; see GET /api/storage/orphans", orphan.fileName(), store.root());
+            log.warn("{} in {} belongs to no image; see GET /api/storage/orphans", orphan.fileName(), store);
         }
     }
 
     /** Image files no row knows, now. A clone or upload that is being recorded shows here for a moment. */
     public List<OrphanFile> orphans() {
-        Set<UUID> known = new HashSet<>(images.findAllIds());
-        List<OrphanFile> orphans = new ArrayList<>();
-        for (UUID id : store.listImageIds()) {
-            if (!known.contains(id)) {
-                orphans.add(describe(id));
-            }
-        }
-        orphans.sort(java.util.Comparator.comparing(OrphanFile::fileName));
-        return orphans;
-    }
-
-    private OrphanFile describe(UUID id) {
-        for (String format : store.formatNames()) {
-            Path file = store.root().resolve(id + "." + format);
-            try {
-                return new OrphanFile(id, file.getFileName().toString(), format, Files.size(file));
-            } catch (IOException e) {
-                // not this format's file (or gone since the listing): try the next name
-            }
-        }
-        return new OrphanFile(id, id.toString(), null, 0);
+        return store.unownedFiles(new HashSet<>(images.findAllIds())).stream()
+                .map(file -> new OrphanFile(file.id(), file.fileName(), file.format(), file.fileBytes())).toList();
     }
 }

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -156,7 +155,7 @@ public class Census {
 
     private long freeBytes() {
         try {
-            return Files.getFileStore(store.root()).getUsableSpace();
+            return store.usableBytes();
         } catch (IOException e) {
             return -1;
         }

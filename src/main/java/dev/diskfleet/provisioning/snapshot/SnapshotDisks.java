@@ -18,6 +18,7 @@ import dev.diskfleet.domain.snapshot.SnapshotMedium;
 import dev.diskfleet.domain.snapshot.SnapshotRepository;
 import dev.diskfleet.domain.snapshot.SnapshotRules;
 import dev.diskfleet.domain.snapshot.SnapshotRules.MediumStep;
+import dev.diskfleet.storage.ChainDepth;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import java.util.ArrayList;
@@ -316,13 +317,8 @@ public class SnapshotDisks {
 
     /** Top first: the medium and its ancestors, up to (not including) the attached image. */
     private List<UUID> chainDownTo(UUID medium, UUID image) {
-        List<UUID> chain = new ArrayList<>();
-        UUID current = medium;
-        while (current != null && !current.equals(image) && chain.size() < ImageStore.MAX_CHAIN_DEPTH) {
-            chain.add(current);
-            current = images.findById(current).map(Image::getParentId).orElse(null);
-        }
-        return chain;
+        return ChainDepth.upFrom(medium, id -> images.findById(id).map(Image::getParentId).orElse(null),
+                image::equals);
     }
 
     private Machine lockMachine(UUID machineId) {

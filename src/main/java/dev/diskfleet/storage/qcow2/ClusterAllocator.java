@@ -106,7 +106,7 @@ final class ClusterAllocator {
                 return cluster;
             }
             if (++skipped > MAX_SKIPPED) {
-                throw new ImageFormatException(host.name() + ": refcounts mark more than " + MAX_SKIPPED
+                throw new ImageFormatException("qcow2", host.name(), host.name() + ": refcounts mark more than " + MAX_SKIPPED
                         + " clusters past the end of the file as used; repair it with 'qemu-img check -r leaks'");
             }
         }

@@ -53,7 +53,7 @@ final class ClusterMap {
             long entry = raw.getLong(i * 8);
             String problem = l1Problem(entry, g, fileLength);
             if (problem != null) {
-                throw new ImageFormatException(host.name() + ": L1 entry " + i + " " + problem);
+                throw new ImageFormatException("qcow2", host.name(), host.name() + ": L1 entry " + i + " " + problem);
             }
             l1.set(i, entry);
         }
@@ -248,7 +248,7 @@ final class ClusterMap {
         for (int i = 0; i < g.l2Entries(); i++) {
             String problem = L2Entry.problem(raw.getLong(i * 8), g, version, fileLength);
             if (problem != null) {
-                throw new ImageFormatException(host.name() + ": L2 table at offset " + tableOffset + ", entry " + i
+                throw new ImageFormatException("qcow2", host.name(), host.name() + ": L2 table at offset " + tableOffset + ", entry " + i
                         + ": " + problem);
             }
         }

@@ -19,7 +19,7 @@ final class CompressedCluster {
         long offset = g.compressedOffset(entry);
         long available = Math.min(g.compressedSpan(entry), host.length() - offset);
         if (available <= 0) {
-            throw new ImageFormatException(host.name() + ": compressed cluster data at offset " + offset
+            throw new ImageFormatException("qcow2", host.name(), host.name() + ": compressed cluster data at offset " + offset
                     + " lies past the end of the file");
         }
         byte[] input = new byte[(int) available];
@@ -40,12 +40,12 @@ final class CompressedCluster {
                 }
             }
             if (filled < output.length) {
-                throw new ImageFormatException(host.name() + ": compressed cluster at offset " + offset
+                throw new ImageFormatException("qcow2", host.name(), host.name() + ": compressed cluster at offset " + offset
                         + " inflates to " + filled + " bytes, expected " + output.length);
             }
             return ByteBuffer.wrap(output);
         } catch (DataFormatException e) {
-            throw new ImageFormatException(host.name() + ": compressed cluster at offset " + offset
+            throw new ImageFormatException("qcow2", host.name(), host.name() + ": compressed cluster at offset " + offset
                     + " is not valid deflate data (" + e.getMessage() + ")");
         } finally {
             inflater.end();

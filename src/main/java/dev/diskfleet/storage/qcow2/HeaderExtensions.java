@@ -71,6 +71,6 @@ record HeaderExtensions(String backingFormat, boolean bitmaps, boolean cryptoHea
     }
 
     private static ImageFormatException fail(Path file, String format, Object... args) {
-        return new ImageFormatException(file.getFileName() + ": " + String.format(format, args));
+        return ImageFormatException.in("qcow2", file, String.format(format, args));
     }
 }

@@ -129,7 +129,7 @@ public final class Qcow2Format implements ImageFormat {
         Path file = host.path();
         long length = host.length();
         if (length < Qcow2Header.V2_LENGTH) {
-            throw new ImageFormatException(file.getFileName() + ": file is " + length
+            throw ImageFormatException.in(name(), file, "file is " + length
                     + " bytes, too short for a qcow2 header (" + Qcow2Header.V2_LENGTH + " bytes)");
         }
         ByteBuffer head = ByteBuffer.allocate(Qcow2Header.WRITTEN_LENGTH);
@@ -138,7 +138,7 @@ public final class Qcow2Format implements ImageFormat {
         Qcow2Header header = Qcow2Header.parse(head.clear());
         Qcow2HeaderValidator validator = new Qcow2HeaderValidator(file, length);
         ClusterGeometry g = validator.validate(header);
-        limits.checkVirtualSize(header.size(), file);
+        limits.checkVirtualSize(header.size(), name(), file);
         ByteBuffer cluster0 = ByteBuffer.allocate((int) Math.min(g.clusterSize(), length));
         host.read(cluster0, 0);
         cluster0.clear();

@@ -94,7 +94,7 @@ final class Qcow2HeaderValidator {
             name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            throw new ImageFormatException(file.getFileName() + ": backing file name is not valid UTF-8");
+            throw ImageFormatException.in("qcow2", file, "backing file name is not valid UTF-8");
         }
         if (name.indexOf('\0') >= 0) {
             fail("backing file name contains a NUL byte");
@@ -229,6 +229,6 @@ final class Qcow2HeaderValidator {
     }
 
     private void fail(String format, Object... args) {
-        throw new ImageFormatException(file.getFileName() + ": " + String.format(format, args));
+        throw ImageFormatException.in("qcow2", file, String.format(format, args));
     }
 }

@@ -191,6 +191,6 @@ final class RefcountTable {
     }
 
     private static ImageFormatException fail(HostFile host, String format, Object... args) {
-        return new ImageFormatException(host.name() + ": " + String.format(format, args));
+        return new ImageFormatException("qcow2", host.name(), host.name() + ": " + String.format(format, args));
     }
 }

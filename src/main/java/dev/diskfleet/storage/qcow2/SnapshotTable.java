@@ -79,6 +79,6 @@ record SnapshotTable(long offset, long bytes, List<SnapshotL1> l1Tables) {
     }
 
     private static ImageFormatException fail(HostFile host, String format, Object... args) {
-        return new ImageFormatException(host.name() + ": " + String.format(format, args));
+        return new ImageFormatException("qcow2", host.name(), host.name() + ": " + String.format(format, args));
     }
 }

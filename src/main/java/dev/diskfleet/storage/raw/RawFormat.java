@@ -49,7 +49,7 @@ public final class RawFormat implements ImageFormat {
         long size = FileIo.size(channel, file);
         if (size == 0) {
             FileIo.close(channel, file);
-            throw new ImageFormatException(file.getFileName() + ": raw image is empty (0 bytes)");
+            throw ImageFormatException.in(name(), file, "raw image is empty (0 bytes)");
         }
         return new RawImage(this, file, channel, size, writable, DirectWrites.none(file));
     }

@@ -77,14 +77,14 @@ final class BlockMap {
                 long index = Integer.toUnsignedLong(entry);
                 boolean interrupted = index == allocated && index < blocksInFile;
                 if (index >= allocated && !interrupted) {
-                    throw new ImageFormatException(String.format(
-                            "%s: block map entry %d points at data block %d, but only %d blocks are allocated",
-                            file.getFileName(), i, index, allocated));
+                    throw ImageFormatException.in("vdi", file, String.format(
+                            "block map entry %d points at data block %d, but only %d blocks are allocated",
+                            i, index, allocated));
                 }
                 if (used.get((int) index)) {
-                    throw new ImageFormatException(String.format(
-                            "%s: block map entry %d points at data block %d, which another entry already uses",
-                            file.getFileName(), i, index));
+                    throw ImageFormatException.in("vdi", file, String.format(
+                            "block map entry %d points at data block %d, which another entry already uses",
+                            i, index));
                 }
                 used.set((int) index);
             }

@@ -120,7 +120,7 @@ public final class VdiFormat implements ImageFormat {
         long length = FileIo.size(channel, file);
         int headerEnd = VdiHeader.PRE_HEADER_SIZE + VdiHeader.HEADER_V1;
         if (length < headerEnd) {
-            throw new ImageFormatException(file.getFileName() + ": file is " + length
+            throw ImageFormatException.in(name(), file, "file is " + length
                     + " bytes, too short for a VDI header (" + headerEnd + " bytes)");
         }
         ByteBuffer sector = ByteBuffer.allocate(VdiHeader.SECTOR);
@@ -131,7 +131,7 @@ public final class VdiFormat implements ImageFormat {
         new VdiHeaderValidator(file, length).validate(header);
         // The map has one entry per block of the disk and may be a sparse hole in the file: it is bounded by
         // the store's limit before it is allocated, and read in chunks rather than through one map-sized buffer.
-        limits.checkVirtualSize(header.diskSize(), file);
+        limits.checkVirtualSize(header.diskSize(), name(), file);
         int count = (int) header.blockCount();
         long blocksInFile = (length - header.dataOffset()) / (header.blockSize() + header.blockExtra());
         BlockMap map = BlockMap.read(channel, header.blockMapOffset(), count, header.allocatedBlocks(), blocksInFile,

@@ -132,6 +132,6 @@ final class VdiHeaderValidator {
     }
 
     private void fail(String format, Object... args) {
-        throw new ImageFormatException(file.getFileName() + ": " + String.format(format, args));
+        throw ImageFormatException.in("vdi", file, String.format(format, args));
     }
 }

@@ -169,8 +169,8 @@ abstract class ImagesApiContract extends ImagesApiFixture {
         assertThat(cloneId).isNotEqualTo(goldenId);
         assertThat(clone.path("type").asString()).isEqualTo("immutable");
         assertThat(clone.path("name").asString()).isEqualTo(prefix + "clone");
-        QemuTools.assertCheckClean(store.root().resolve(cloneId + ".vdi"));
-        assertThat(QemuTools.qemuImg("info", "-f", "vdi", store.root().resolve(cloneId + ".vdi").toString()))
+        QemuTools.assertCheckClean(storageRoot().resolve(cloneId + ".vdi"));
+        assertThat(QemuTools.qemuImg("info", "-f", "vdi", storageRoot().resolve(cloneId + ".vdi").toString()))
                 .contains(cloneId);
 
         Reply raw = api.get(cloneUrl + "/content").expect(200);
@@ -196,7 +196,7 @@ abstract class ImagesApiContract extends ImagesApiFixture {
 
     @Test
     void hostileOrTruncatedUploadsAreRefusedAndLeaveNothingBehind() throws Exception {
-        byte[] valid = Files.readAllBytes(store.root().resolve(createVdiWithData(prefix + "template") + ".vdi"));
+        byte[] valid = Files.readAllBytes(storageRoot().resolve(createVdiWithData(prefix + "template") + ".vdi"));
         List<byte[]> hostile = List.of(
                 Arrays.copyOf(valid, valid.length / 2),
                 withInt(valid, ByteOrder.LITTLE_ENDIAN, 0x180, Integer.MAX_VALUE),
@@ -400,7 +400,7 @@ abstract class ImagesApiContract extends ImagesApiFixture {
     void failedCloneCarriesItsErrorAsAProblemAndLeavesNothingBehind() throws Exception {
         String id = createVdiWithData(prefix + "damaged");
         // The file loses its data blocks behind the service's back; the clone then reads past its end.
-        Path file = store.root().resolve(id + ".vdi");
+        Path file = storageRoot().resolve(id + ".vdi");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(8192);
         }
@@ -454,13 +454,13 @@ abstract class ImagesApiContract extends ImagesApiFixture {
     @Test
     void anImageFileNoRowKnowsIsListedAsAnOrphan() throws IOException {
         UUID stray = UUID.randomUUID();
-        Files.copy(store.root().resolve(createBlank(prefix + "model", "normal") + ".vdi"),
-                store.root().resolve(stray + ".vdi"));
+        Files.copy(storageRoot().resolve(createBlank(prefix + "model", "normal") + ".vdi"),
+                storageRoot().resolve(stray + ".vdi"));
         JsonNode orphans = api.get("/api/storage/orphans").expect(200).json().path("files");
         List<String> ids = new ArrayList<>();
         orphans.forEach(orphan -> ids.add(orphan.path("id").asString()));
         assertThat(ids).contains(stray.toString());
-        Files.delete(store.root().resolve(stray + ".vdi"));
+        store.deleteUnownedFile(stray + ".vdi");
         JsonNode after = api.get("/api/storage/orphans").expect(200).json().path("files");
         after.forEach(orphan -> assertThat(orphan.path("id").asString()).isNotEqualTo(stray.toString()));
     }

@@ -83,7 +83,7 @@ abstract class ImagesApiFixture extends FullStackTest {
     }
 
     Set<String> filesInStorageRoot() {
-        try (Stream<Path> files = Files.list(store.root())) {
+        try (Stream<Path> files = Files.list(storageRoot())) {
             return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         } catch (IOException e) {
             throw new AssertionError(e);

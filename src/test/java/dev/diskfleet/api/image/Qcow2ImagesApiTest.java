@@ -187,7 +187,7 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
                     BodyPublishers.ofByteArray(upload.getKey()), "Content-Type", "application/octet-stream")
                     .expectProblem(422, "invalid-image");
             assertThat(detail).contains(upload.getValue()).doesNotContain(".tmp")
-                    .doesNotContain(store.root().toString());
+                    .doesNotContain(storageRoot().toString());
         }
         assertThat(filesInStorageRoot()).isEqualTo(filesBefore);
         assertThat(rowIds()).isEqualTo(rowsBefore);
@@ -249,6 +249,6 @@ class Qcow2ImagesApiTest extends ImagesApiFixture {
     }
 
     private Path fileOf(JsonNode image) {
-        return store.root().resolve(image.path("id").asString() + "." + image.path("format").asString());
+        return storageRoot().resolve(image.path("id").asString() + "." + image.path("format").asString());
     }
 }

@@ -49,7 +49,7 @@ class ProblemMapperTest {
         assertThat(notWritable.getType().toString()).endsWith("/image-not-writable");
 
         ProblemDetail tooLarge = ProblemMapper.toProblem(
-                new VirtualSizeLimitException(Path.of("/srv/images/a.qcow2"), 1L << 50, 1L << 40));
+                new VirtualSizeLimitException("qcow2", Path.of("/srv/images/a.qcow2"), 1L << 50, 1L << 40));
         assertThat(tooLarge.getStatus()).isEqualTo(422);
         assertThat(tooLarge.getType().toString()).endsWith("/virtual-size-too-large");
         assertThat(tooLarge.getDetail()).contains("a.qcow2").contains(String.valueOf(1L << 40))

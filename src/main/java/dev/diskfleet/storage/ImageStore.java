@@ -183,12 +183,12 @@ public final class ImageStore implements Closeable {
      * the same bytes twice.
      */
     public void streamFile(UUID id, OutputStream out) throws IOException {
-        Files.copy(fileOf(id), out);
+        Files.copy(storedFile(id), out);
     }
 
     /** The length of the image's file in bytes, as {@link #streamFile} sends it. */
     public long fileLength(UUID id) {
-        Path file = fileOf(id);
+        Path file = storedFile(id);
         try {
             return Files.size(file);
         } catch (IOException e) {
@@ -413,6 +413,10 @@ public final class ImageStore implements Closeable {
      * may touch the file while the guest runs: see {@link #release}.
      */
     public Path fileForHypervisor(UUID id) {
+        return storedFile(id);
+    }
+
+    private Path storedFile(UUID id) {
         Path file = images.locate(id);
         if (file == null) {
             throw new ImageNotFoundException(id);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -133,6 +134,20 @@ final class Publisher {
             }
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * Waits for the builders still running when one failed: the caller removes the batch's temporary files
+     * next, and a builder that went on writing after that would leave one behind.
+     */
+    private static void awaitStopped(ExecutorService pool) {
+        try {
+            // a build stuck in the file system past a minute is left to finish; its file is then an orphan
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,10 +20,10 @@ public class NodeIdentity {
     private final String instance;
     private final String serviceVersion;
 
-    public NodeIdentity(NodeProperties properties, @Value("${server.port:8080}") int port,
+    public NodeIdentity(NodeProperties properties, LocalNode node, @Value("${server.port:8080}") int port,
             @Value("${diskfleet.storage.root}") Path storageRoot, ObjectProvider<BuildProperties> build) {
-        String host = hostName();
-        this.name = properties.name().isBlank() ? host : properties.name();
+        String host = LocalNode.hostName();
+        this.name = node.name();
         this.url = properties.url().isBlank() ? "http://" + host + ":" + port : properties.url();
         this.hostAndRoot = host + ":" + storageRoot.toAbsolutePath().normalize();
         this.instance = ProcessHandle.current().pid() + "@" + hostAndRoot;
@@ -55,9 +55,5 @@ public class NodeIdentity {
     boolean succeeds(String earlier) {
         int at = earlier.indexOf('@');
         return at >= 0 && earlier.substring(at + 1).equals(hostAndRoot);
-    }
-
-    private static String hostName() {
-        return LocalNode.hostName();
     }
 }

@@ -175,8 +175,12 @@ class AnyNodeAnswersPostgresTest {
         Path file = b.dir.resolve("images").resolve(other + ".vdi");
         assertThat(file).exists();
 
-        Reply clone = a.client.post("/api/images/" + other + "/clone", DiskfleetClient.body("name", "clone-of-b"))
-                .expect(202);
+        Reply clone = a.client.post("/api/images/" + other + "/clone", DiskfleetClient.body("name", "clone-of-b"),
+                "Idempotency-Key", "clone-through-a").expect(202);
+        Reply retried = a.client.post("/api/images/" + other + "/clone", DiskfleetClient.body("name", "clone-of-b"),
+                "Idempotency-Key", "clone-through-a").expect(202);
+        assertThat(retried.header("Idempotent-Replayed")).hasValue("true");
+        assertThat(retried.header("Location")).isEqualTo(clone.header("Location"));
         JsonNode operation = b.client.awaitOperation(clone.header("Location").orElseThrow());
         assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("succeeded");
         String copy = operation.path("resourceUrl").asString();

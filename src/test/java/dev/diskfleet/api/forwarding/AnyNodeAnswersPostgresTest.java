@@ -170,6 +170,22 @@ class AnyNodeAnswersPostgresTest {
 
     @Test
     @Order(5)
+    void aSnapshotTakenAndDeletedThroughANodeIsMadeOnTheMachinesNode() {
+        String attachmentPath = "/api/machines/" + machine + "/attachments/" + attachment;
+        JsonNode taken = a.client.post("/api/machines/" + machine + "/snapshots",
+                DiskfleetClient.body("name", "through-a")).expect(201).json();
+        UUID medium = UUID.fromString(a.client.get(attachmentPath).expect(200).json().get("mediumId").asString());
+        assertThat(medium).as("the machine writes a new layer").isNotEqualTo(disk);
+        assertThat(locations(a, medium)).as("made by B").containsExactly("node-b");
+        assertThat(a.client.get(dataPath(), "Range", "bytes=" + ((1 << 20) - 1000) + "-" + ((1 << 20) - 1000
+                + written.length - 1)).expect(206).bytes()).as("read through the new layer").isEqualTo(written);
+
+        a.client.delete("/api/machines/" + machine + "/snapshots/" + taken.get("id").asString()).expect(204);
+        b.client.get("/api/machines/" + machine + "/snapshots/" + taken.get("id").asString()).expect(404);
+    }
+
+    @Test
+    @Order(6)
     void aWrittenImageClonedOrDeletedThroughANodeIsClonedOrDeletedOnItsOwner() {
         UUID other = normalImageOn(b, "deleted-through-a");
         Path file = b.dir.resolve("images").resolve(other + ".vdi");
@@ -193,7 +209,7 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aForwardedRequestKeepsItsCallersTokenAndTheOwnerChecksIt() {
         String viewer = a.client.post("/api/tokens", DiskfleetClient.body("name", "viewer", "role", "viewer"))
                 .expect(201).json().get("token").asString();
@@ -214,7 +230,7 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRequestThatSaysItWasForwardedWithoutTheSecretIsRefused() {
         for (Node node : List.of(a, b)) {
             String missing = node.client.get("/api/images/" + disk + "/content", "X-Diskfleet-Forwarded-By", "node-a")
@@ -226,7 +242,7 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theOwnerRecordsTheAddressOfTheClientThatAskedTheFirstNode() {
         b.client.postEmpty("/api/images/" + disk + "/check", "X-Diskfleet-Cluster-Secret", SECRET,
                 "X-Diskfleet-Forwarded-By", "node-a", "X-Diskfleet-Forwarded-For", "203.0.113.7").expect(200);
@@ -242,7 +258,7 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void onceTheOwnerIsOfflineItsActionsAre503NamingItAndItsRowsStillRead() {
         b.context.close();
 

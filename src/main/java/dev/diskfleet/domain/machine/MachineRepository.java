@@ -27,4 +27,8 @@ public interface MachineRepository extends JpaRepository<Machine, UUID>, JpaSpec
     /** The memory the machines in {@code state} were given, in MiB (0 when there are none). */
     @Query("select coalesce(sum(m.memoryMb), 0) from Machine m where m.state = :state")
     long sumMemoryMbByState(MachineState state);
+
+    /** The memory the machines in {@code state} placed on {@code node} were given, in MiB. */
+    @Query("select coalesce(sum(m.memoryMb), 0) from Machine m where m.state = :state and m.node = :node")
+    long sumMemoryMbByStateOnNode(MachineState state, String node);
 }

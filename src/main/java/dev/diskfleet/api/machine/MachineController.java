@@ -143,7 +143,11 @@ public class MachineController {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
                     @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY),
                     @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY)}))
-    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full, or (in a cluster) a machine without a"
+            + " node is started on a node whose free guest memory it does not fit", content = @Content(
+                    mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "out-of-space", value = ProblemExamples.OUT_OF_SPACE),
+                    @ExampleObject(name = "insufficient-guest-memory", value = ProblemExamples.INSUFFICIENT_GUEST_MEMORY)}))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));
     }

@@ -63,10 +63,14 @@ public class NodePlacement {
 
     /**
      * Places a machine that has no node yet on this node, which is about to start it: in a cluster only if its
-     * memory fits what this node has left (507 otherwise). The caller holds the machine's power lock.
+     * memory fits what this node has left (507 otherwise). The caller holds the machine's row lock, so of two
+     * nodes starting it at once the second finds it placed on the first and is refused (409).
      */
     public void placeHereForStart(Machine machine) {
         if (machine.getNode() != null) {
+            if (cluster.enabled() && !machine.getNode().equals(identity.name())) {
+                throw onAnotherNode(machine);
+            }
             return;
         }
         if (cluster.enabled()) {
@@ -102,11 +106,15 @@ public class NodePlacement {
         }
         machines.findById(machineId).filter(machine -> machine.getNode() != null
                 && !machine.getNode().equals(identity.name())).ifPresent(machine -> {
-                    String url = nodes.findByName(machine.getNode()).map(Node::getUrl).orElse("(no URL: not registered)");
-                    throw new ConflictException("machine-on-another-node", "machine " + machine.label() + " is on node "
-                            + machine.getNode() + ", not on " + identity.name() + ": send this request to node "
-                            + machine.getNode() + " at " + url);
+                    throw onAnotherNode(machine);
                 });
+    }
+
+    private ConflictException onAnotherNode(Machine machine) {
+        String url = nodes.findByName(machine.getNode()).map(Node::getUrl).orElse("(no URL: not registered)");
+        return new ConflictException("machine-on-another-node", "machine " + machine.label() + " is on node "
+                + machine.getNode() + ", not on " + identity.name() + ": send this request to node "
+                + machine.getNode() + " at " + url);
     }
 
     /** The node row of {@code name}, for calling it. */

@@ -3,37 +3,26 @@ package dev.diskfleet.api.node;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.DiskfleetApplication;
+import dev.diskfleet.support.ClusterOnPostgres;
+import dev.diskfleet.support.ClusterOnPostgres.Node;
 import dev.diskfleet.support.DiskfleetClient;
-import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
 import dev.diskfleet.support.QemuTools;
-import dev.diskfleet.support.TemporaryDataDir;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -46,43 +35,36 @@ import tools.jackson.databind.JsonNode;
 @ProcessTest
 class PlacementPostgresTest {
 
-    private static final String SECRET = "a-cluster-secret-for-this-test-only";
     private static final int GUEST_MEMORY_MB = 2048;
 
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
-    private String schema;
+    private ClusterOnPostgres cluster;
 
     @BeforeEach
-    void schema() throws Exception {
-        Postgres.requireServer();
+    void schema() {
         QemuTools.require("qemu-img");
-        schema = "diskfleet_place_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+        cluster = new ClusterOnPostgres("diskfleet_place");
     }
 
     @AfterEach
-    void stop() throws Exception {
-        services.forEach(ConfigurableApplicationContext::close);
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    void stop() {
+        cluster.close();
     }
 
     @Test
-    void fleetsAndMachinesArePlacedOverTheNodesAndEachDiskIsMadeOnItsNode() throws Exception {
+    void fleetsAndMachinesArePlacedOverTheNodesAndEachDiskIsMadeOnItsNode() throws IOException {
         Node a = start("node-a");
         Node b = start("node-b");
         Node c = start("node-c");
         List<Node> all = List.of(a, b, c);
         String golden = uploadImmutable(a, "golden");
-        long goldenBytes = Files.size(a.dir.resolve("images").resolve(golden + ".vdi"));
+        long goldenBytes = Files.size(a.dir().resolve("images").resolve(golden + ".vdi"));
 
         // 7 members of 1 GiB do not fit in 3 × 2 GiB: refused at once, nothing made anywhere.
-        String refused = a.client.post("/api/fleets", fleet("big", golden, 7, "spread"))
+        String refused = a.client().post("/api/fleets", fleet("big", golden, 7, "spread"))
                 .expectProblem(507, "insufficient-guest-memory");
         assertThat(refused).contains("7 × 1024 MiB", "node-a 2048 MiB (room for 2)", "node-b 2048 MiB",
                 "node-c 2048 MiB");
-        assertThat(count("SELECT COUNT(*) FROM fleets") + count("SELECT COUNT(*) FROM machines")).isZero();
+        assertThat(cluster.count("SELECT COUNT(*) FROM fleets") + cluster.count("SELECT COUNT(*) FROM machines")).isZero();
         assertThat(diskFiles(b)).isEmpty();
         assertThat(diskFiles(c)).isEmpty();
 
@@ -93,95 +75,70 @@ class PlacementPostgresTest {
         assertThat(disksByNode.keySet()).containsExactly("node-a", "node-b", "node-c");
         disksByNode.values().forEach(disks -> assertThat(disks).hasSize(2));
         for (Node node : all) {
-            assertThat(diskFiles(node)).as("the files in " + node.name + "'s storage root")
-                    .containsExactlyInAnyOrderElementsOf(with(disksByNode.get(node.name), golden));
+            assertThat(diskFiles(node)).as("the files in " + node.name() + "'s storage root")
+                    .containsExactlyInAnyOrderElementsOf(with(disksByNode.get(node.name()), golden));
         }
-        assertThat(replicatedBytes(a)).isZero();
-        assertThat(replicatedBytes(b)).as("the golden copied to node-b once").isEqualTo(goldenBytes);
-        assertThat(replicatedBytes(c)).as("the golden copied to node-c once").isEqualTo(goldenBytes);
+        assertThat(a.replicatedBytes()).isZero();
+        assertThat(b.replicatedBytes()).as("the golden copied to node-b once").isEqualTo(goldenBytes);
+        assertThat(c.replicatedBytes()).as("the golden copied to node-c once").isEqualTo(goldenBytes);
 
         // The inventory gives every member's forwards at its own node's guest address.
-        JsonNode inventory = b.client.get("/api/fleets/" + spread.path("id").asString() + "/inventory").expect(200)
+        JsonNode inventory = b.client().get("/api/fleets/" + spread.path("id").asString() + "/inventory").expect(200)
                 .json();
         inventory.get("machines").forEach(host -> assertThat(host.path("forwards").path("22/tcp").asString())
                 .startsWith("guests." + host.path("node").asString() + ".test:"));
 
         // A node that cannot be reached fails the deployment, and the members made on the others go again.
         Map<String, Set<String>> before = new HashMap<>();
-        all.forEach(node -> before.put(node.name, diskFiles(node)));
-        sql("UPDATE nodes SET url = 'http://127.0.0.1:9' WHERE name = 'node-c'");
-        DiskfleetClient.Reply accepted = a.client.post("/api/fleets", fleet("broken", golden, 3, "spread")).expect(202);
-        JsonNode failed = a.client.awaitOperation(accepted.header("Location").orElseThrow());
+        all.forEach(node -> before.put(node.name(), diskFiles(node)));
+        cluster.sql("UPDATE nodes SET url = 'http://127.0.0.1:9' WHERE name = 'node-c'");
+        DiskfleetClient.Reply accepted = a.client().post("/api/fleets", fleet("broken", golden, 3, "spread")).expect(202);
+        JsonNode failed = a.client().awaitOperation(accepted.header("Location").orElseThrow());
         assertThat(failed.path("state").asString()).isEqualTo("failed");
         assertThat(failed.path("error").path("detail").asString()).contains("node-c");
-        sql("UPDATE nodes SET url = '" + c.client.baseUrl() + "' WHERE name = 'node-c'");
-        assertThat(count("SELECT COUNT(*) FROM machines WHERE name LIKE 'broken-%'")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM fleets WHERE name = 'broken'")).isZero();
+        cluster.sql("UPDATE nodes SET url = '" + c.client().baseUrl() + "' WHERE name = 'node-c'");
+        assertThat(cluster.count("SELECT COUNT(*) FROM machines WHERE name LIKE 'broken-%'")).isZero();
+        assertThat(cluster.count("SELECT COUNT(*) FROM fleets WHERE name = 'broken'")).isZero();
         for (Node node : all) {
-            assertThat(diskFiles(node)).as(node.name + " after the failed deployment").isEqualTo(before.get(node.name));
+            assertThat(diskFiles(node)).as(node.name() + " after the failed deployment").isEqualTo(before.get(node.name()));
         }
 
         // Pack, asked of node-b: node-a (first of the equal nodes) is filled before node-b takes one.
         JsonNode pack = deploy(b, fleet("pack", golden, 3, "pack"));
         assertThat(nodesByOrdinal(pack)).containsExactly("node-a", "node-a", "node-b");
-        assertThat(replicatedBytes(b) + replicatedBytes(c)).as("no second copy").isEqualTo(2 * goldenBytes);
+        assertThat(b.replicatedBytes() + c.replicatedBytes()).as("no second copy").isEqualTo(2 * goldenBytes);
 
         // A machine made on a named node is there; another node refuses to start it and names where it is.
-        JsonNode onC = a.client.post("/api/machines", body("name", "on-c", "memoryMb", 1024, "node", "node-c"))
+        JsonNode onC = a.client().post("/api/machines", body("name", "on-c", "memoryMb", 1024, "node", "node-c"))
                 .expect(201).json();
         assertThat(onC.path("node").asString()).isEqualTo("node-c");
         String id = onC.path("id").asString();
-        assertThat(a.client.postEmpty("/api/machines/" + id + "/start").expectProblem(409, "machine-on-another-node"))
-                .contains("node-c", c.client.baseUrl());
-        assertThat(c.client.postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
+        assertThat(a.client().postEmpty("/api/machines/" + id + "/start").expectProblem(409, "machine-on-another-node"))
+                .contains("node-c", c.client().baseUrl());
+        assertThat(c.client().postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
                 .isEqualTo("running");
-        a.client.post("/api/machines", body("name", "nowhere", "node", "node-x")).expectProblem(404, "not-found");
-        a.client.postEmpty("/api/nodes/node-b/drain").expect(200);
-        assertThat(a.client.post("/api/machines", body("name", "drained", "node", "node-b"))
+        a.client().post("/api/machines", body("name", "nowhere", "node", "node-x")).expectProblem(404, "not-found");
+        a.client().postEmpty("/api/nodes/node-b/drain").expect(200);
+        assertThat(a.client().post("/api/machines", body("name", "drained", "node", "node-b"))
                 .expectProblem(409, "node-unavailable")).contains("node-b", "draining");
 
         // Without a node, a machine is placed on the node that first starts it, if its memory fits there.
-        JsonNode loose = a.client.post("/api/machines", body("name", "loose", "memoryMb", 2048)).expect(201).json();
+        JsonNode loose = a.client().post("/api/machines", body("name", "loose", "memoryMb", 2048)).expect(201).json();
         assertThat(loose.path("node").isNull()).isTrue();
         String looseId = loose.path("id").asString();
-        c.client.postEmpty("/api/machines/" + looseId + "/start").expectProblem(507, "insufficient-guest-memory");
-        assertThat(a.client.postEmpty("/api/machines/" + looseId + "/start").expect(200).json().path("node").asString())
+        c.client().postEmpty("/api/machines/" + looseId + "/start").expectProblem(507, "insufficient-guest-memory");
+        assertThat(a.client().postEmpty("/api/machines/" + looseId + "/start").expect(200).json().path("node").asString())
                 .isEqualTo("node-a");
 
         // Deleting a fleet removes each member on its own node.
-        a.client.delete("/api/fleets/" + spread.path("id").asString()).expect(204);
+        a.client().delete("/api/fleets/" + spread.path("id").asString()).expect(204);
         assertThat(diskFiles(b)).containsExactlyInAnyOrderElementsOf(with(disksByNode(pack).get("node-b"), golden));
         assertThat(diskFiles(c)).containsExactly(golden);
     }
 
-    private record Node(String name, ConfigurableApplicationContext context, DiskfleetClient client, Path dir) {
-    }
-
     private Node start(String name) {
-        Path dir = TemporaryDataDir.create("diskfleet-place-");
-        dataDirs.add(dir);
-        int port = freePort();
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("spring.profiles.active", "postgres");
-        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
-        properties.put("DISKFLEET_DB_USER", Postgres.USER);
-        properties.put("DISKFLEET_DB_PASSWORD", "");
-        properties.put("diskfleet.data-dir", dir.toString());
-        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
-        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
-        properties.put("diskfleet.node.name", name);
-        properties.put("diskfleet.node.url", "http://127.0.0.1:" + port);
-        properties.put("diskfleet.node.max-guest-memory-mb", GUEST_MEMORY_MB);
-        properties.put("diskfleet.node.guest-address", "guests." + name + ".test");
-        properties.put("diskfleet.cluster.enabled", true);
-        properties.put("diskfleet.cluster.secret", SECRET);
-        properties.put("diskfleet.hypervisor", "none");
-        properties.put("server.port", port);
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
-        services.add(context);
-        return new Node(name, context, new DiskfleetClient(port), dir);
+        return cluster.start(name, Map.of("diskfleet.node.max-guest-memory-mb", GUEST_MEMORY_MB,
+                "diskfleet.node.guest-address", "guests." + name + ".test"));
     }
 
     private static Map<String, Object> fleet(String name, String golden, int size, String placement) {
@@ -191,10 +148,10 @@ class PlacementPostgresTest {
 
     /** Deploys through {@code node} and answers the fleet as that node reads it afterwards. */
     private static JsonNode deploy(Node node, Map<String, Object> fleet) {
-        DiskfleetClient.Reply accepted = node.client.post("/api/fleets", fleet).expect(202);
-        JsonNode operation = node.client.awaitOperation(accepted.header("Location").orElseThrow());
+        DiskfleetClient.Reply accepted = node.client().post("/api/fleets", fleet).expect(202);
+        JsonNode operation = node.client().awaitOperation(accepted.header("Location").orElseThrow());
         assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("succeeded");
-        return node.client.get("/api/fleets/" + operation.path("result").path("fleetId").asString()).expect(200).json();
+        return node.client().get("/api/fleets/" + operation.path("result").path("fleetId").asString()).expect(200).json();
     }
 
     private static Map<String, List<String>> disksByNode(JsonNode fleet) {
@@ -218,7 +175,7 @@ class PlacementPostgresTest {
 
     /** The image files in the node's storage root, by image id. */
     private static Set<String> diskFiles(Node node) {
-        try (Stream<Path> files = Files.list(node.dir.resolve("images"))) {
+        try (Stream<Path> files = Files.list(node.dir().resolve("images"))) {
             return files.map(path -> path.getFileName().toString())
                     .filter(name -> name.matches("[0-9a-f-]{36}\\.(vdi|qcow2|raw)"))
                     .map(name -> name.substring(0, 36)).collect(Collectors.toCollection(TreeSet::new));
@@ -228,46 +185,16 @@ class PlacementPostgresTest {
     }
 
     private static String uploadImmutable(Node node, String name) throws IOException {
-        Path raw = node.dir.resolve(name + ".raw");
-        Path vdi = node.dir.resolve(name + ".vdi");
+        Path raw = node.dir().resolve(name + ".raw");
+        Path vdi = node.dir().resolve(name + ".vdi");
         QemuTools.qemuImg("create", "-q", "-f", "raw", raw.toString(), String.valueOf(8 << 20));
         Files.write(raw, "DISKFLEET-GOLDEN".getBytes(), java.nio.file.StandardOpenOption.WRITE);
         QemuTools.qemuImg("convert", "-f", "raw", "-O", "vdi", raw.toString(), vdi.toString());
-        String id = node.client.upload("PUT", "/api/images/uploads?name=" + name + "&type=immutable",
+        String id = node.client().upload("PUT", "/api/images/uploads?name=" + name + "&type=immutable",
                 BodyPublishers.ofFile(vdi), "Content-Type", "application/octet-stream").expect(201).json()
                 .get("id").asString();
         Files.delete(vdi);
         Files.delete(raw);
         return id;
-    }
-
-    private static double replicatedBytes(Node node) {
-        var counter = node.context.getBean(MeterRegistry.class).find("diskfleet.replication.bytes").counter();
-        return counter == null ? 0 : counter.count();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private long count(String query) throws Exception {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL + "?currentSchema=" + schema,
-                Postgres.USER, ""); PreparedStatement statement = connection.prepareStatement(query);
-                ResultSet result = statement.executeQuery()) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
-    private void sql(String statement) throws Exception {
-        String url = statement.startsWith("CREATE SCHEMA") || statement.startsWith("DROP SCHEMA")
-                ? Postgres.URL : Postgres.URL + "?currentSchema=" + schema;
-        try (Connection connection = DriverManager.getConnection(url, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        }
     }
 }

@@ -18,8 +18,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Nodes of a cluster in this JVM on one fresh PostgreSQL schema, each with a data folder and storage root of
- * its own, the cluster secret {@link #SECRET} and a URL on a port of its own; {@link #close} stops them, deletes
+ * Service processes in this JVM on one fresh PostgreSQL schema, each with a data folder and storage root of its
+ * own and a URL on a port of its own, by default as nodes of a cluster with the secret {@link #SECRET} and the
+ * records-only hypervisor driver (a test's settings override any of it); {@link #close} stops them, deletes
  * their folders and drops the schema.
  */
 public final class ClusterOnPostgres implements AutoCloseable {

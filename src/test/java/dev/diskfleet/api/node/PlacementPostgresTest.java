@@ -3,6 +3,7 @@ package dev.diskfleet.api.node;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.ClusterOnPostgres.Node;
 import dev.diskfleet.support.DiskfleetClient;
@@ -116,6 +117,10 @@ class PlacementPostgresTest {
         assertThat(a.client().postEmpty("/api/machines/" + id + "/start").expectProblem(409, "machine-on-another-node"))
                 .contains("node-c", c.client().baseUrl());
         assertThat(c.client().postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
+                .isEqualTo("running");
+        // node-a's startup step for running guests leaves node-c's guest alone
+        a.context().getBean(GuestAdoption.class).adoptRunningGuests();
+        assertThat(a.client().get("/api/machines/" + id).expect(200).json().path("state").asString())
                 .isEqualTo("running");
         a.client().post("/api/machines", body("name", "nowhere", "node", "node-x")).expectProblem(404, "not-found");
         a.client().postEmpty("/api/nodes/node-b/drain").expect(200);

@@ -135,6 +135,18 @@ class PlacementPostgresTest {
         assertThat(a.client().postEmpty("/api/machines/" + looseId + "/start").expect(200).json().path("node").asString())
                 .isEqualTo("node-a");
 
+        // A scale-up places its members by the same rule (node-b is drained, node-a full), a scale-down removes
+        // them on their node.
+        String packId = pack.path("id").asString();
+        Set<String> cFiles = diskFiles(c);
+        awaitSucceeded(a, a.client().patch("/api/fleets/" + packId, body("size", 4)));
+        JsonNode scaled = a.client().get("/api/fleets/" + packId).expect(200).json();
+        assertThat(nodesByOrdinal(scaled)).containsExactly("node-a", "node-a", "node-b", "node-c");
+        String added = scaled.get("machines").get(3).path("diskImageId").asString();
+        assertThat(diskFiles(c)).containsExactlyInAnyOrderElementsOf(with(List.copyOf(cFiles), added));
+        awaitSucceeded(a, a.client().patch("/api/fleets/" + packId + "?force=true", body("size", 3)));
+        assertThat(diskFiles(c)).isEqualTo(cFiles);
+
         // Deleting a fleet removes each member on its own node.
         a.client().delete("/api/fleets/" + spread.path("id").asString()).expect(204);
         assertThat(diskFiles(b)).containsExactlyInAnyOrderElementsOf(with(disksByNode(pack).get("node-b"), golden));
@@ -159,6 +171,11 @@ class PlacementPostgresTest {
         return node.client().get("/api/fleets/" + operation.path("result").path("fleetId").asString()).expect(200).json();
     }
 
+    private static void awaitSucceeded(Node node, DiskfleetClient.Reply accepted) {
+        JsonNode operation = node.client().awaitOperation(accepted.expect(202).header("Location").orElseThrow());
+        assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("succeeded");
+    }
+
     private static Map<String, List<String>> disksByNode(JsonNode fleet) {
         Map<String, List<String>> byNode = new java.util.TreeMap<>();
         fleet.get("machines").forEach(member -> byNode.computeIfAbsent(member.path("node").asString(),
@@ -172,10 +189,10 @@ class PlacementPostgresTest {
         return nodes;
     }
 
-    private static List<String> with(List<String> disks, String golden) {
-        List<String> files = new ArrayList<>(disks == null ? List.of() : disks);
-        files.add(golden);
-        return files;
+    private static List<String> with(List<String> files, String another) {
+        List<String> all = new ArrayList<>(files == null ? List.of() : files);
+        all.add(another);
+        return all;
     }
 
     /** The image files in the node's storage root, by image id. */

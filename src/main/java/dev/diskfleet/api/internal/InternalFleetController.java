@@ -17,14 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/internal/fleets")
 public class InternalFleetController {
 
-    /** This node's share of a fleet: the members to make here, and whether to start them. */
-    record Share(List<Integer> ordinals, boolean start) {
-    }
-
-    /** Members this node holds, to remove. */
-    record Removal(List<UUID> machineIds) {
-    }
-
     private final FleetShare share;
 
     public InternalFleetController(FleetShare share) {
@@ -33,12 +25,12 @@ public class InternalFleetController {
 
     /** Makes the members here (all or none), their disks on the fleet's base, copied here first if needed. */
     @PostMapping("/{id}/members")
-    public List<FleetOperationResult.Machine> make(@PathVariable UUID id, @RequestBody Share request) {
+    public List<FleetOperationResult.Machine> make(@PathVariable UUID id, @RequestBody FleetShare.Members request) {
         return share.make(id, request.ordinals(), request.start());
     }
 
     @PostMapping("/{id}/members/removal")
-    public ResponseEntity<Void> remove(@PathVariable UUID id, @RequestBody Removal request) {
+    public ResponseEntity<Void> remove(@PathVariable UUID id, @RequestBody FleetShare.Removal request) {
         share.remove(id, request.machineIds());
         return ResponseEntity.noContent().build();
     }

@@ -21,14 +21,6 @@ import org.springframework.stereotype.Component;
 @Component
 class FleetNodes {
 
-    /** The request for a node's share of a fleet's members. */
-    record Share(List<Integer> ordinals, boolean start) {
-    }
-
-    /** The request to remove members a node holds. */
-    record Removal(List<UUID> machineIds) {
-    }
-
     private final NodePlacement placement;
     private final PeerRequests peers;
     private final MachineRepository machines;
@@ -56,7 +48,7 @@ class FleetNodes {
     /** Asks {@code node} to make the members {@code ordinals} (and start them); returns them as made. */
     List<FleetOperationResult.Machine> makeOn(String node, Fleet fleet, List<Integer> ordinals, boolean start) {
         return Arrays.asList(peers.post(placement.require(node), "/internal/fleets/" + fleet.getId() + "/members",
-                new Share(ordinals, start), FleetOperationResult.Machine[].class,
+                new FleetShare.Members(ordinals, start), FleetOperationResult.Machine[].class,
                 "make members " + ordinals + " of fleet " + fleet.getName()));
     }
 
@@ -74,7 +66,7 @@ class FleetNodes {
     /** Asks {@code node} to remove these members of the fleet, disks and all. */
     void removeOn(String node, UUID fleetId, List<UUID> machineIds) {
         peers.post(placement.require(node), "/internal/fleets/" + fleetId + "/members/removal",
-                new Removal(machineIds), Void.class, "remove machines " + machineIds + " of fleet " + fleetId);
+                new FleetShare.Removal(machineIds), Void.class, "remove machines " + machineIds + " of fleet " + fleetId);
     }
 
     private String nodeOf(Machine machine) {

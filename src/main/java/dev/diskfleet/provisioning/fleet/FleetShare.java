@@ -21,6 +21,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class FleetShare {
 
+    /** What one node asks another for: the members {@code ordinals} of a fleet, made there, started if asked. */
+    public record Members(List<Integer> ordinals, boolean start) {
+    }
+
+    /** What one node asks another to remove: members that node holds. */
+    public record Removal(List<UUID> machineIds) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(FleetShare.class);
     private static final OperationContext UNREPORTED = new OperationContext() {
         @Override

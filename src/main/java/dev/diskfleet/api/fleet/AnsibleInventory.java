@@ -28,6 +28,9 @@ final class AnsibleInventory {
             });
             vars.put("diskfleet_machine_id", host.machineId().toString());
             vars.put("diskfleet_state", host.state().apiName());
+            if (host.node() != null) {
+                vars.put("diskfleet_node", host.node());
+            }
             Map<String, String> forwards = new LinkedHashMap<>();
             for (MachineNetwork.Forward forward : host.forwards()) {
                 forwards.put(forward.key(), forward.hostEndpoint());

@@ -32,5 +32,9 @@ public record CreateFleetRequest(
         @Valid @Schema(description = "Each machine's network; its forwards name no hostPort: every machine gets host"
                 + " ports of its own") NetworkRequest network,
         @Valid @Schema(description = "Every member's cloud-init seed (also for members a scale adds); each member's"
-                + " meta-data names it by its own id (instance-id) and name (local-hostname)") CloudInitRequest cloudInit) {
+                + " meta-data names it by its own id (instance-id) and name (local-hostname)") CloudInitRequest cloudInit,
+        @Pattern(regexp = "spread|pack", message = "must be spread or pack") @Schema(description = "In a cluster, how"
+                + " the members are placed over the online, undrained nodes within each node's free guest memory:"
+                + " spread (default) balances them, pack fills one node before the next", example = "spread")
+        String placement) {
 }

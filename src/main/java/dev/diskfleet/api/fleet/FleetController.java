@@ -8,6 +8,7 @@ import dev.diskfleet.api.network.NetworkRequest;
 import dev.diskfleet.api.web.ProblemExamples;
 import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
+import dev.diskfleet.domain.node.Placement;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
@@ -111,14 +112,18 @@ public class FleetController {
                     @ExampleObject(name = "host-ports-exhausted", value = ProblemExamples.HOST_PORTS_EXHAUSTED),
                     @ExampleObject(name = "image-in-use", value = ProblemExamples.GOLDEN_IN_USE)}))
     @ApiResponse(responseCode = "507", description = "The base clone would leave less than"
-            + " diskfleet.limits.min-free-space free; nothing was made", content = @Content(mediaType = PROBLEM,
-                    examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
+            + " diskfleet.limits.min-free-space free, or (in a cluster) the members do not fit in the guest memory the"
+            + " online, undrained nodes have left; nothing was made", content = @Content(mediaType = PROBLEM,
+                    examples = {@ExampleObject(name = "out-of-space", value = ProblemExamples.OUT_OF_SPACE),
+                    @ExampleObject(name = "insufficient-guest-memory",
+                            value = ProblemExamples.INSUFFICIENT_GUEST_MEMORY)}))
     public ResponseEntity<OperationResponse> create(@Valid @RequestBody CreateFleetRequest request) {
         return accepted(provisioner.deploy(new FleetPlan(request.name(), request.goldenImageId(), request.size(),
                 request.machineNamePrefix(), request.autoReset() == null || request.autoReset(),
                 Boolean.TRUE.equals(request.start()), request.cpus(), request.memoryMb(),
                 NetworkRequest.planOrDefault(request.network(), "network"),
-                CloudInitRequest.orDefault(request.cloudInit()))));
+                CloudInitRequest.orDefault(request.cloudInit()),
+                request.placement() == null ? Placement.SPREAD : Placement.fromApiName(request.placement()))));
     }
 
     @GetMapping

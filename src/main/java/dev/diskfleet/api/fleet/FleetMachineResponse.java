@@ -9,6 +9,7 @@ public record FleetMachineResponse(
         @Schema(example = "9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d") UUID machineId,
         @Schema(example = "pg-3") String name,
         @Schema(example = "running") String state,
+        @Schema(description = "The node that holds its disk and runs its guest", example = "node-a") String node,
         @Schema(description = "The attachment carrying the disk, for guest I/O at "
                 + "/api/machines/{machineId}/attachments/{attachmentId}/data",
                 example = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f") UUID attachmentId,

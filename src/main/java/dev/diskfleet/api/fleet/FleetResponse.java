@@ -25,6 +25,8 @@ public record FleetResponse(
         @Schema(description = "The number of machines asked for", example = "10") int size,
         @Schema(example = "pg") String machineNamePrefix,
         @Schema(example = "true") boolean autoReset,
+        @Schema(description = "How a cluster places the members over its nodes: spread or pack", example = "spread")
+        String placement,
         @Schema(description = "The cloud-init setting every member gets, on deploy and on scale") CloudInitResponse memberCloudInit,
         List<FleetMachineResponse> machines,
         FleetUsage usage,
@@ -35,11 +37,11 @@ public record FleetResponse(
         Fleet fleet = details.fleet();
         List<FleetMachineResponse> machines = details.members().stream().map(member -> new FleetMachineResponse(
                 member.ordinal(), member.machine().getId(), member.machine().getName(),
-                member.machine().getState().apiName(), member.disk() == null ? null : member.disk().getId(),
+                member.machine().getState().apiName(), member.machine().getNode(), member.disk() == null ? null : member.disk().getId(),
                 member.disk() == null ? null : member.disk().getMediumId(), member.diskBytes())).toList();
         return new FleetResponse(fleet.getId(), fleet.getName(), ApiNames.of(fleet.getState()),
                 fleet.getGoldenImageId(), fleet.getBaseImageId(), fleet.isLinked(), fleet.getSize(), fleet.getMachineNamePrefix(),
-                fleet.isAutoReset(), CloudInitResponse.of(fleet.memberCloudInit()), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
+                fleet.isAutoReset(), fleet.getPlacement().apiName(), CloudInitResponse.of(fleet.memberCloudInit()), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
                         machines.size(), details.fullCopyBytes()), fleet.getCreatedAt(), fleet.getUpdatedAt());
     }
 }

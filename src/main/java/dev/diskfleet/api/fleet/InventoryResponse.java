@@ -19,14 +19,16 @@ public record InventoryResponse(
             @Schema(example = "pg-1") String name,
             @Schema(example = "9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d") UUID id,
             @Schema(description = "poweredOff or running", example = "running") String state,
-            @Schema(description = "guestPort/protocol: hostAddress:hostPort",
+            @Schema(description = "The node that runs it", example = "node-a") String node,
+            @Schema(description = "guestPort/protocol: hostAddress:hostPort, the host address being its node's guest address",
                     example = "{\"5432/tcp\": \"127.0.0.1:40001\", \"22/tcp\": \"127.0.0.1:40002\"}")
             Map<String, String> forwards) {
     }
 
     public static InventoryResponse of(FleetInventory inventory) {
         return new InventoryResponse(inventory.fleet().getId(), inventory.fleet().getName(), inventory.hosts().stream()
-                .map(host -> new Host(host.name(), host.machineId(), host.state().apiName(), endpoints(host)))
+                .map(host -> new Host(host.name(), host.machineId(), host.state().apiName(), host.node(),
+                        endpoints(host)))
                 .toList());
     }
 

@@ -19,5 +19,7 @@ public record CreateMachineRequest(
         @Min(MachineLimits.MIN_MEMORY_MB) @Max(MachineLimits.MAX_MEMORY_MB)
         @Schema(description = "Guest memory in MiB; default 1024", example = "4096") Integer memoryMb,
         @Valid CloudInitRequest cloudInit,
+        @Size(max = 255) @PrintableName @Schema(description = "The node to make it on (online and undrained); default:"
+                + " this node without a cluster, else the node that first starts it", example = "node-a") String node,
         @Valid @Schema(description = "Default: user-mode networking without forwards or outbound access") NetworkRequest network) {
 }

@@ -68,13 +68,18 @@ public class MachineController {
     @Operation(operationId = "createMachine", summary = "Create a machine (powered off, no disks)")
     @ApiResponse(responseCode = "201", description = "Created; Location names the machine")
     @ApiResponse(responseCode = "413", description = "The cloud-init user-data or network-config is larger than diskfleet.limits.max-user-data", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.USER_DATA_TOO_LARGE)))
-    @ApiResponse(responseCode = "409", description = "The name is taken, or a named hostPort is another machine's",
+    @ApiResponse(responseCode = "404", description = "No node has the name given as node", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NODE_NOT_FOUND)))
+    @ApiResponse(responseCode = "409", description = "The name is taken, a named hostPort is another machine's, or the"
+            + " node named is offline or draining",
             content = @Content(mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-name-taken", value = ProblemExamples.MACHINE_NAME_TAKEN),
+                    @ExampleObject(name = "node-unavailable", value = ProblemExamples.NODE_UNAVAILABLE),
                     @ExampleObject(name = "host-port-taken", value = ProblemExamples.HOST_PORT_TAKEN)}))
     public ResponseEntity<MachineResponse> create(@Valid @RequestBody CreateMachineRequest request) {
         Machine machine = machines.create(request.name(), request.description(), request.cpus(), request.memoryMb(),
-                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.planOrDefault(request.network(), "network"));
+                CloudInitRequest.orDefault(request.cloudInit()), NetworkRequest.planOrDefault(request.network(), "network"),
+                request.node());
         return ResponseEntity.created(URI.create("/api/machines/" + machine.getId()))
                 .eTag(ETags.of(machine.getVersion()))
                 .body(MachineResponse.of(machines.details(machine)));
@@ -138,7 +143,11 @@ public class MachineController {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
                     @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY),
                     @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY)}))
-    @ApiResponse(responseCode = "507", description = "The storage root is full", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.OUT_OF_SPACE)))
+    @ApiResponse(responseCode = "507", description = "The storage root is full, or (in a cluster) a machine without a"
+            + " node is started on a node whose free guest memory it does not fit", content = @Content(
+                    mediaType = "application/problem+json", examples = {
+                    @ExampleObject(name = "out-of-space", value = ProblemExamples.OUT_OF_SPACE),
+                    @ExampleObject(name = "insufficient-guest-memory", value = ProblemExamples.INSUFFICIENT_GUEST_MEMORY)}))
     public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
         return withETag(id, power.start(id));
     }

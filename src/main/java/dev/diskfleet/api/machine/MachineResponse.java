@@ -18,6 +18,8 @@ public record MachineResponse(
         @Schema(example = "4096") int memoryMb,
         CloudInitResponse cloudInit,
         @Schema(description = "poweredOff or running", example = "poweredOff") String state,
+        @Schema(description = "The node that holds its own disks and runs its guest; null in a cluster until its"
+                + " first start places it", example = "node-a") String node,
         @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,
         List<AttachmentResponse> attachments,
         NetworkResponse network,
@@ -29,7 +31,7 @@ public record MachineResponse(
         Machine machine = details.machine();
         return new MachineResponse(machine.getId(), machine.getName(), machine.getDescription(), machine.getCpus(),
                 machine.getMemoryMb(), CloudInitResponse.of(machine.cloudInit()), machine.getState().apiName(),
-                machine.getCurrentSnapshotId(), details.attachments().stream().map(AttachmentResponse::of).toList(),
+                machine.getNode(), machine.getCurrentSnapshotId(), details.attachments().stream().map(AttachmentResponse::of).toList(),
                 NetworkResponse.of(details.network()),
                 machine.lastExit().map(LastExitResponse::of).orElse(null), machine.getCreatedAt(),
                 machine.getUpdatedAt());

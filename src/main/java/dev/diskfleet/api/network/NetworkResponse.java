@@ -14,7 +14,9 @@ public record NetworkResponse(
     public record Forward(
             @Schema(example = "5432") int guestPort,
             @Schema(example = "tcp") String protocol,
-            @Schema(description = "diskfleet.network.forward-address", example = "127.0.0.1") String hostAddress,
+            @Schema(description = "The guest address of the machine's node (diskfleet.node.guest-address; by default"
+                    + " diskfleet.network.forward-address, or the host of diskfleet.node.url when forwards listen on"
+                    + " 0.0.0.0); null while the machine has no node", example = "127.0.0.1") String hostAddress,
             @Schema(example = "40001") int hostPort) {
     }
 

@@ -47,6 +47,8 @@ public class NodeController {
     public record NodeResponse(
             @Schema(example = "host-a") String name,
             @Schema(description = "Where other nodes and clients reach it", example = "http://host-a:8080") String url,
+            @Schema(description = "Where the port forwards of its guests are reached (diskfleet.node.guest-address)",
+                    example = "host-a") String guestAddress,
             @Schema(description = "online, draining (takes no new guests) or offline (stopped, or no heartbeat"
                     + " within diskfleet.cluster.node-timeout)", example = "online") String state,
             OffsetDateTime lastHeartbeat,
@@ -60,7 +62,7 @@ public class NodeController {
             @Schema(description = "The service's version", example = "0.1.0-SNAPSHOT") String version) {
 
         static NodeResponse of(NodeDetails node) {
-            return new NodeResponse(node.name(), node.url(), node.state().apiName(), node.lastHeartbeat(),
+            return new NodeResponse(node.name(), node.url(), node.guestAddress(), node.state().apiName(), node.lastHeartbeat(),
                     node.startedAt(), node.cpus(), node.memoryBytes(), node.freeGuestMemoryBytes(), node.freeDiskBytes(),
                     node.runningGuests(), node.version());
         }

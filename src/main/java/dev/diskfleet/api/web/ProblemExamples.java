@@ -76,6 +76,21 @@ public final class ProblemExamples {
             11811160064 bytes free, but 2147483648 bytes (diskfleet.limits.min-free-space) must stay free for the \
             database and running guests; free space or delete images first","instance":"/api/images"}""";
 
+    public static final String INSUFFICIENT_GUEST_MEMORY = """
+            {"type":"https://diskfleet.dev/problems/insufficient-guest-memory","title":"Insufficient storage",\
+            "status":507,"detail":"fleet pg needs 6 × 1024 MiB = 6144 MiB of guest memory on online, undrained nodes;\
+             free guest memory: node-a 2048 MiB (room for 2), node-b 1024 MiB (room for 1) (diskfleet.node.\
+            max-guest-memory-mb less the memory of running guests); nothing was made","instance":"/api/fleets"}""";
+
+    public static final String NODE_NOT_FOUND = """
+            {"type":"https://diskfleet.dev/problems/not-found","title":"Not found","status":404,\
+            "detail":"node node-c does not exist","instance":"/api/machines"}""";
+
+    public static final String NODE_UNAVAILABLE = """
+            {"type":"https://diskfleet.dev/problems/node-unavailable","title":"Conflict","status":409,\
+            "detail":"node node-b is draining and takes no new guests; undrain it (POST /api/nodes/node-b/undrain)\
+             or name another node","instance":"/api/machines"}""";
+
     public static final String OUT_OF_SPACE = """
             {"type":"https://diskfleet.dev/problems/out-of-space","title":"Out of space","status":507,\
             "detail":"the storage root has no space left for this image; free space or choose a smaller size",\

@@ -7,6 +7,7 @@ import dev.diskfleet.domain.network.ForwardProtocol;
 import dev.diskfleet.domain.network.NetworkMode;
 import dev.diskfleet.domain.network.NetworkModeColumn;
 import dev.diskfleet.domain.network.NetworkPlan;
+import dev.diskfleet.domain.node.Placement;
 import jakarta.persistence.AssociationOverride;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -77,6 +78,10 @@ public class Fleet extends BaseEntity {
             joinColumns = @JoinColumn(name = "fleet_id")))
     private CloudInitColumns memberCloudInit = new CloudInitColumns();
 
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private Placement placement = Placement.SPREAD;
+
     protected Fleet() {
     }
 
@@ -105,6 +110,14 @@ public class Fleet extends BaseEntity {
         this.memberNetworkMode = network.mode();
         this.memberNetworkOutbound = network.outbound();
         this.memberForwards = String.join(",", network.forwards().stream().map(NetworkPlan.Forward::key).toList());
+    }
+
+    public Placement getPlacement() {
+        return placement;
+    }
+
+    public void setPlacement(Placement placement) {
+        this.placement = placement;
     }
 
     public Integer getMemberCpus() {

@@ -69,6 +69,9 @@ public class Machine extends BaseEntity {
     @Column(name = "network_outbound", nullable = false)
     private boolean networkOutbound;
 
+    /** The node that holds its own disks and runs its guest; null until it is placed. */
+    private String node;
+
     private static final int MAX_DETAIL = 2000;
     private static final int MAX_CONSOLE = 8000;
 
@@ -181,6 +184,15 @@ public class Machine extends BaseEntity {
         this.networkMode = mode;
         this.networkOutbound = outbound;
         markChanged();
+    }
+
+    public String getNode() {
+        return node;
+    }
+
+    /** Where its disks are made and its guest runs; set once, when it is placed. */
+    public void placeOn(String node) {
+        this.node = node;
     }
 
     public MachineState getState() {

@@ -43,6 +43,14 @@ public class Node extends BaseEntity {
     @Column(name = "free_guest_memory_bytes", nullable = false)
     private long freeGuestMemoryBytes;
 
+    /** What diskfleet.node.max-guest-memory-mb gives its guests in all. */
+    @Column(name = "guest_memory_bytes", nullable = false)
+    private long guestMemoryBytes;
+
+    /** Where its guests' port forwards are reached (diskfleet.node.guest-address). */
+    @Column(name = "guest_address")
+    private String guestAddress;
+
     @Column(name = "free_disk_bytes", nullable = false)
     private long freeDiskBytes;
 
@@ -61,8 +69,9 @@ public class Node extends BaseEntity {
     }
 
     /** This process takes the name: a new start, alive from now on. */
-    public void claim(String url, String instance, String serviceVersion, OffsetDateTime now) {
+    public void claim(String url, String guestAddress, String instance, String serviceVersion, OffsetDateTime now) {
         this.url = url;
+        this.guestAddress = guestAddress;
         this.instance = instance;
         this.serviceVersion = serviceVersion;
         this.startedAt = now;
@@ -74,6 +83,7 @@ public class Node extends BaseEntity {
     public void report(NodeCapacity capacity, OffsetDateTime now) {
         this.cpus = capacity.cpus();
         this.memoryBytes = capacity.memoryBytes();
+        this.guestMemoryBytes = capacity.guestMemoryBytes();
         this.freeGuestMemoryBytes = capacity.freeGuestMemoryBytes();
         this.freeDiskBytes = capacity.freeDiskBytes();
         this.runningGuests = capacity.runningGuests();
@@ -126,6 +136,14 @@ public class Node extends BaseEntity {
 
     public long getFreeGuestMemoryBytes() {
         return freeGuestMemoryBytes;
+    }
+
+    public long getGuestMemoryBytes() {
+        return guestMemoryBytes;
+    }
+
+    public String getGuestAddress() {
+        return guestAddress;
     }
 
     public long getFreeDiskBytes() {

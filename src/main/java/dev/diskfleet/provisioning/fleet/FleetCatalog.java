@@ -27,6 +27,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
+import dev.diskfleet.provisioning.node.NodePlacement;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -43,11 +44,13 @@ public class FleetCatalog {
     private final HostPorts hostPorts;
 
     private final EntityManager entities;
+    private final NodePlacement placement;
 
     public FleetCatalog(FleetRepository fleets, FleetMachineRepository links, MachineRepository machines,
             AttachmentRepository attachments, ImageRepository images, ImageStore store, HostPorts hostPorts,
-            EntityManager entities) {
+            EntityManager entities, NodePlacement placement) {
         this.entities = entities;
+        this.placement = placement;
         this.hostPorts = hostPorts;
         this.fleets = fleets;
         this.links = links;
@@ -107,7 +110,7 @@ public class FleetCatalog {
         return new FleetDetails(fleet, rows, base, disks, fullCopy);
     }
 
-    /** Every member, lowest number first, with where its forwards listen. */
+    /** Every member, lowest number first, with its node and where its forwards are reached (that node's guest address). */
     @Transactional(readOnly = true)
     public FleetInventory inventory(UUID id) {
         Fleet fleet = require(id);
@@ -120,8 +123,10 @@ public class FleetCatalog {
         for (FleetMachine member : members) {
             Machine machine = byId.get(member.getMachineId());
             if (machine != null) {
+                String address = placement.guestAddressOf(machine.getNode());
                 hosts.add(new FleetInventory.Host(machine.getName(), machine.getId(), machine.getState(),
-                        forwards.getOrDefault(machine.getId(), List.of())));
+                        machine.getNode(), forwards.getOrDefault(machine.getId(), List.of()).stream()
+                                .map(forward -> forward.at(address)).toList()));
             }
         }
         return new FleetInventory(fleet, hosts);

@@ -5,6 +5,7 @@ import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.FileIntents;
+import dev.diskfleet.provisioning.LocalNode;
 import dev.diskfleet.provisioning.machine.MachineDisks;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
@@ -61,11 +62,13 @@ class FleetMembers {
     private final FleetMachineRepository links;
     private final ImageStore store;
     private final FileIntents intents;
+    private final LocalNode localNode;
 
     FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
             PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store,
-            FileIntents intents) {
+            FileIntents intents, LocalNode localNode) {
         this.intents = intents;
+        this.localNode = localNode;
         this.store = store;
         this.machineService = machineService;
         this.machines = machines;
@@ -145,8 +148,8 @@ class FleetMembers {
                 for (int i = 0; i < ordinals.size(); i++) {
                     int ordinal = ordinals.get(i);
                     String name = fleet.machineName(ordinal);
-                    Machine machine = machineService.create(name, "machine " + ordinal + " of fleet "
-                            + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
+                    Machine machine = machineService.createOn(localNode.name(), name, "machine " + ordinal
+                            + " of fleet " + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
                             fleet.memberCloudInit(), fleet.memberNetwork());
                     // joins this transaction, whose journal deletes the disk files if it rolls back
                     machineDisks.attach(machine.getId(),

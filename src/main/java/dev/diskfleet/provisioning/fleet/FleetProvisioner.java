@@ -12,6 +12,8 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.provisioning.network.HostPorts;
+import dev.diskfleet.provisioning.node.NodePlacement;
+import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.image.ImageUsage;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
@@ -46,11 +48,14 @@ public class FleetProvisioner {
      */
     private final FleetActivity activity;
     private final HostPorts hostPorts;
+    private final NodePlacement placement;
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
             ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
-            PlatformTransactionManager transactions, FleetActivity activity, HostPorts hostPorts) {
+            PlatformTransactionManager transactions, FleetActivity activity, HostPorts hostPorts,
+            NodePlacement placement) {
         this.hostPorts = hostPorts;
+        this.placement = placement;
         this.activity = activity;
         this.freeSpace = freeSpace;
         this.fleets = fleets;
@@ -93,6 +98,9 @@ public class FleetProvisioner {
         hostPorts.requireCapacity(request.size(), request.network(), "deploying fleet " + request.name());
         planned.setMemberCloudInit(request.cloudInit());
         members.requireNamesFree(IntStream.rangeClosed(1, request.size()).mapToObj(planned::machineName).toList());
+        planned.setPlacement(request.placement());
+        List<String> placed = placement.placeMembers(request.size(), memberMemoryMb(planned), request.placement(),
+                "fleet " + request.name());
         Fleet fleet;
         try {
             fleet = tx.execute(status -> fleets.saveAndFlush(planned));
@@ -101,7 +109,7 @@ public class FleetProvisioner {
         }
         boolean start = request.start();
         UUID id = fleet.getId();
-        return runner.submit("fleet.deploy", id, context -> work.deploy(id, start, context));
+        return runner.submit("fleet.deploy", id, context -> work.deploy(id, start, placed, context));
     }
 
     /**
@@ -112,6 +120,7 @@ public class FleetProvisioner {
         Fleet fleet = fleetService.requireReady(id, "scale");
         expected.check(fleet.getVersion());
         List<FleetMachine> current = fleetService.members(id);
+        List<String> placed = List.of();
         if (size < current.size()) {
             List<FleetMachine> leaving = current.subList(size, current.size());
             if (!force) {
@@ -123,13 +132,16 @@ public class FleetProvisioner {
                     "scaling fleet " + fleet.getName() + " up to " + size);
             members.requireNamesFree(fleetService.freeOrdinals(fleet, size - current.size()).stream()
                     .map(fleet::machineName).toList());
+            placed = placement.placeMembers(size - current.size(), memberMemoryMb(fleet), fleet.getPlacement(),
+                    "scaling fleet " + fleet.getName() + " up to " + size);
         }
+        List<String> newMembersOn = placed;
         activity.beginExclusive(fleet, "scale");
         try {
             claim(id, "scale", Set.of(FleetState.READY), FleetState.SCALING, expected);
             return runner.submit("fleet.scale", id, context -> {
                 try {
-                    return work.scale(id, size, context);
+                    return work.scale(id, size, newMembersOn, context);
                 } finally {
                     activity.endExclusive(id);
                 }
@@ -178,6 +190,10 @@ public class FleetProvisioner {
             fleet.moveTo(to);
             fleets.saveAndFlush(fleet);
         });
+    }
+
+    private static int memberMemoryMb(Fleet fleet) {
+        return fleet.getMemberMemoryMb() == null ? MachineLimits.DEFAULT_MEMORY_MB : fleet.getMemberMemoryMb();
     }
 
     private static ConflictException nameTaken(String name) {

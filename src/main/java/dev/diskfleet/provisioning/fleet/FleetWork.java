@@ -9,10 +9,12 @@ import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.provisioning.operation.OperationContext;
 import dev.diskfleet.provisioning.operation.OperationFailure;
 import dev.diskfleet.provisioning.operation.OperationOutcome;
+import dev.diskfleet.provisioning.replication.ImageReplicator;
 import dev.diskfleet.storage.ImageSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,9 +54,14 @@ public class FleetWork {
     private final FleetMembers members;
     private final FleetMemberHook hook;
     private final TransactionTemplate tx;
+    private final FleetNodes nodes;
+    private final ImageReplicator replicator;
 
     FleetWork(FleetRepository fleets, FleetCatalog fleetService, FleetBase base, FleetMembers members,
-            ObjectProvider<FleetMemberHook> hook, PlatformTransactionManager transactions) {
+            ObjectProvider<FleetMemberHook> hook, PlatformTransactionManager transactions, FleetNodes nodes,
+            ImageReplicator replicator) {
+        this.nodes = nodes;
+        this.replicator = replicator;
         this.fleets = fleets;
         this.fleetService = fleetService;
         this.base = base;
@@ -63,7 +70,8 @@ public class FleetWork {
         this.tx = new TransactionTemplate(transactions);
     }
 
-    OperationOutcome deploy(UUID id, boolean start, OperationContext context) {
+    /** Deploys the fleet with member {@code i + 1} on {@code placed.get(i)}. */
+    OperationOutcome deploy(UUID id, boolean start, List<String> placed, OperationContext context) {
         Fleet fleet = fleetService.require(id);
         int size = fleet.getSize();
         AtomicReference<FleetOperationResult> result =
@@ -73,7 +81,7 @@ public class FleetWork {
             base.make(fleet, (done, total) -> context.progress(share(done, total, 0, CLONE_SHARE)));
             CrashPoints.reach("fleet-deploy.base-made");
             List<Integer> ordinals = IntStream.rangeClosed(1, size).boxed().toList();
-            makeMembers(fleet, ordinals, made, result, context, CLONE_SHARE, MACHINES_SHARE);
+            makeOnNodes(fleet, ordinals, placed, start, made, result, context, CLONE_SHARE, MACHINES_SHARE);
             if (start) {
                 for (FleetMembers.Member member : made) {
                     result.set(result.get().with(members.start(member).asResult()));
@@ -85,12 +93,14 @@ public class FleetWork {
             finish(id, size);
             return new OperationOutcome("/api/fleets/" + id, result.get());
         } catch (RuntimeException e) {
-            log.warn("deploying fleet {} failed after {} of {} machines; removing what it made", id, made.size(), size);
+            log.warn("deploying fleet {} failed after {} of {} machines; removing what it made on every node", id,
+                    result.get().machines().size(), size);
             throw new OperationFailure(e, result.get().rolledBack(rollBack(id)));
         }
     }
 
-    OperationOutcome scale(UUID id, int size, OperationContext context) {
+    /** Scales to {@code size}; members a scale-up adds go on {@code placed} (one node per new member). */
+    OperationOutcome scale(UUID id, int size, List<String> placed, OperationContext context) {
         Fleet fleet = fleetService.require(id);
         List<FleetMachine> current = fleetService.members(id);
         AtomicReference<FleetOperationResult> result =
@@ -99,13 +109,13 @@ public class FleetWork {
         try {
             if (size > current.size()) {
                 List<Integer> ordinals = fleetService.freeOrdinals(fleet, size - current.size());
-                makeMembers(fleet, ordinals, added, result, context, 0, 100);
+                makeOnNodes(fleet, ordinals, placed, false, added, result, context, 0, 100);
             } else {
                 List<FleetMachine> leaving = new ArrayList<>(current.subList(size, current.size()));
                 Collections.reverse(leaving);
                 int removed = 0;
                 for (FleetMachine member : leaving) {
-                    members.remove(member.getMachineId());
+                    removeAllOrFail(id, List.of(member.getMachineId()));
                     result.set(result.get().with(new FleetOperationResult.Machine(member.getOrdinal(),
                             fleet.machineName(member.getOrdinal()), member.getMachineId(), "removed")));
                     context.result(result.get());
@@ -119,9 +129,40 @@ public class FleetWork {
         } catch (RuntimeException e) {
             // Scaling up is undone; machines a scale-down already removed stay removed, and the fleet
             // keeps the consistent members it has.
-            boolean undone = removeAll(added.stream().map(FleetMembers.Member::machineId).toList());
+            boolean undone = removeAll(id, fleetService.members(id).stream().map(FleetMachine::getMachineId)
+                    .filter(machine -> !current.stream().anyMatch(kept -> kept.getMachineId().equals(machine)))
+                    .toList());
             finish(id, fleetService.members(id).size());
             throw new OperationFailure(e, result.get().rolledBack(undone));
+        }
+    }
+
+    /**
+     * Makes the members {@code ordinals}, each on its node ({@code placed}, one per ordinal): this node's here
+     * (after copying the base here if another node holds it), then each other node's share by asking that node,
+     * one node at a time. {@code made} gets this node's members, which this node starts if asked; the other
+     * nodes start theirs. Every member made anywhere is in {@code result} and in the fleet's rows, so a failure
+     * removes them all.
+     */
+    private void makeOnNodes(Fleet fleet, List<Integer> ordinals, List<String> placed, boolean start,
+            List<FleetMembers.Member> made, AtomicReference<FleetOperationResult> result, OperationContext context,
+            int from, int width) {
+        int total = ordinals.size();
+        int done = 0;
+        for (Map.Entry<String, List<Integer>> share : nodes.byNode(ordinals, placed).entrySet()) {
+            List<Integer> theirs = share.getValue();
+            int shareWidth = width * theirs.size() / Math.max(1, total);
+            if (share.getKey().equals(nodes.localNode())) {
+                replicator.ensureLocal(fleet.getBaseImageId());
+                makeMembers(fleet, theirs, made, result, context, from + width * done / Math.max(1, total),
+                        shareWidth);
+            } else {
+                for (FleetOperationResult.Machine member : nodes.makeOn(share.getKey(), fleet, theirs, start)) {
+                    result.set(result.get().with(member));
+                }
+                context.report(from + width * (done + theirs.size()) / Math.max(1, total), result.get());
+            }
+            done += theirs.size();
         }
     }
 
@@ -132,7 +173,7 @@ public class FleetWork {
      * {@code result} lists each member as soon as its rows are written, so that a failed run reports every
      * machine it made, including those its rollback took back.
      */
-    private void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
+    void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
             AtomicReference<FleetOperationResult> result, OperationContext context, int from, int width) {
         int total = ordinals.size();
         CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(BATCH, total));
@@ -165,7 +206,7 @@ public class FleetWork {
         }
         List<UUID> machines = new ArrayList<>(fleetService.members(id).stream().map(FleetMachine::getMachineId).toList());
         Collections.reverse(machines);
-        if (!removeAll(machines)) {
+        if (!removeAll(id, machines)) {
             return false;
         }
         CrashPoints.reach("fleet-delete.members-removed");
@@ -208,17 +249,43 @@ public class FleetWork {
         }
     }
 
-    private boolean removeAll(List<UUID> machines) {
+    /**
+     * Removes the machines, each on its node: this node's here, the others' by asking their node. Returns whether
+     * all went.
+     */
+    private boolean removeAll(UUID fleetId, List<UUID> machines) {
         boolean all = true;
-        for (UUID machine : machines) {
-            try {
-                members.remove(machine);
-            } catch (RuntimeException e) {
-                log.error("could not remove machine {}", machine, e);
-                all = false;
+        for (Map.Entry<String, List<UUID>> share : nodes.holders(machines).entrySet()) {
+            if (!share.getKey().equals(nodes.localNode())) {
+                try {
+                    nodes.removeOn(share.getKey(), fleetId, share.getValue());
+                } catch (RuntimeException e) {
+                    log.error("could not remove machines {} on node {}", share.getValue(), share.getKey(), e);
+                    all = false;
+                }
+                continue;
+            }
+            for (UUID machine : share.getValue()) {
+                try {
+                    members.remove(machine);
+                } catch (RuntimeException e) {
+                    log.error("could not remove machine {}", machine, e);
+                    all = false;
+                }
             }
         }
         return all;
+    }
+
+    private void removeAllOrFail(UUID fleetId, List<UUID> machines) {
+        Map<String, List<UUID>> holders = nodes.holders(machines);
+        for (Map.Entry<String, List<UUID>> share : holders.entrySet()) {
+            if (share.getKey().equals(nodes.localNode())) {
+                share.getValue().forEach(members::remove);
+            } else {
+                nodes.removeOn(share.getKey(), fleetId, share.getValue());
+            }
+        }
     }
 
     private void finish(UUID id, int size) {

@@ -2,9 +2,12 @@ package dev.diskfleet.provisioning.guest;
 
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.machine.MachineState;
+import dev.diskfleet.provisioning.LocalNode;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,7 +15,8 @@ import org.springframework.stereotype.Component;
  * run directory records it, identity checked) is adopted and watched again; a machine whose guest is gone
  * is powered off, with that as its last exit. Guests keep running while the service is down. Then the run
  * directories of machines that no longer exist are removed (a service killed between deleting a machine
- * and removing its directory leaves one).
+ * and removing its directory leaves one). In a cluster only this node's machines are looked at: the guests of
+ * the others run on their own nodes.
  */
 @Component
 public class GuestAdoption {
@@ -22,8 +26,13 @@ public class GuestAdoption {
     private final MachineRepository machines;
     private final Guests guests;
     private final GuestRunDirectories runDirectories;
+    private final LocalNode node;
+    private final boolean cluster;
 
-    public GuestAdoption(MachineRepository machines, Guests guests, GuestRunDirectories runDirectories) {
+    public GuestAdoption(MachineRepository machines, Guests guests, GuestRunDirectories runDirectories,
+            LocalNode node, @Value("${diskfleet.cluster.enabled:false}") boolean cluster) {
+        this.node = node;
+        this.cluster = cluster;
         this.machines = machines;
         this.guests = guests;
         this.runDirectories = runDirectories;
@@ -32,7 +41,9 @@ public class GuestAdoption {
     public void adoptRunningGuests() {
         int adopted = 0;
         int gone = 0;
-        for (UUID machineId : machines.findIdsByState(MachineState.RUNNING)) {
+        List<UUID> running = cluster ? machines.findIdsByStateOnNode(MachineState.RUNNING, node.name())
+                : machines.findIdsByState(MachineState.RUNNING);
+        for (UUID machineId : running) {
             if (guests.withPowerLock(machineId, () -> guests.adopt(machineId))) {
                 adopted++;
             } else {

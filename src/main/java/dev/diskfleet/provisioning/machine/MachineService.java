@@ -15,6 +15,7 @@ import dev.diskfleet.domain.network.NetworkPlan;
 import dev.diskfleet.provisioning.LimitsProperties;
 import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.provisioning.network.HostPorts;
+import dev.diskfleet.provisioning.node.NodePlacement;
 import dev.diskfleet.provisioning.attachment.AttachmentCatalog;
 import dev.diskfleet.provisioning.guest.Guests;
 import jakarta.persistence.EntityManager;
@@ -47,11 +48,13 @@ public class MachineService {
 
     private final HostPorts hostPorts;
     private final EntityManager entities;
+    private final NodePlacement placement;
 
     public MachineService(MachineRepository machines, AttachmentCatalog attachments, MachineDisks disks,
             Guests guests, LimitsProperties limits, HostPorts hostPorts, PlatformTransactionManager transactions,
-            EntityManager entities) {
+            EntityManager entities, NodePlacement placement) {
         this.machines = machines;
+        this.placement = placement;
         this.entities = entities;
         this.hostPorts = hostPorts;
         this.maxUserDataBytes = limits.maxUserData().toBytes();
@@ -76,12 +79,28 @@ public class MachineService {
     /** The same with its network: its forwards get their host ports in the same transaction, kept for good. */
     public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit,
             NetworkPlan network) {
+        return create(name, description, cpus, memoryMb, cloudInit, network, null);
+    }
+
+    /**
+     * The same on the node named (404 if there is none, 409 unless it is online and undrained); null: this node
+     * without a cluster, else the node that first starts it.
+     */
+    public Machine create(String name, String description, Integer cpus, Integer memoryMb, CloudInit cloudInit,
+            NetworkPlan network, String node) {
+        return createOn(placement.nodeForNewMachine(node), name, description, cpus, memoryMb, cloudInit, network);
+    }
+
+    /** The same on a node already chosen (a fleet member's). */
+    public Machine createOn(String node, String name, String description, Integer cpus, Integer memoryMb,
+            CloudInit cloudInit, NetworkPlan network) {
         checkCloudInit(cloudInit);
         Machine machine = new Machine(UUID.randomUUID(), name, description,
                 cpus == null ? MachineLimits.DEFAULT_CPUS : cpus,
                 memoryMb == null ? MachineLimits.DEFAULT_MEMORY_MB : memoryMb);
         machine.setCloudInit(cloudInit);
         machine.setNetwork(network.mode(), network.outbound());
+        machine.placeOn(node);
         return uniqueName(name, () -> tx.execute(status -> {
             requireNameFree(name);
             Machine saved = machines.saveAndFlush(machine);
@@ -174,7 +193,8 @@ public class MachineService {
 
     public MachineDetails details(Machine machine) {
         return new MachineDetails(machine, attachments.ofMachine(machine.getId()),
-                hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound()));
+                hostPorts.networkOf(machine.getId(), machine.getNetworkMode(), machine.isNetworkOutbound())
+                        .reachedAt(placement.guestAddressOf(machine.getNode())));
     }
 
     /** Whether {@code plan} is what the machine has already: then a running machine may be sent it again. */

@@ -7,6 +7,7 @@ import dev.diskfleet.provisioning.event.Events;
 import dev.diskfleet.provisioning.guest.Guests;
 import dev.diskfleet.provisioning.guest.HostMemory;
 import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
+import dev.diskfleet.provisioning.node.NodePlacement;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -35,10 +36,15 @@ public class PowerService {
     private final Events events;
     private final DiskfleetMeters meters;
     private final HostMemory hostMemory;
+    private final NodePlacement placement;
+    private final TransactionTemplate tx;
 
     public PowerService(MachineRepository machines, MachineDisks disks, MachineService machineService, Guests guests,
-            PlatformTransactionManager transactions, Events events, DiskfleetMeters meters, HostMemory hostMemory) {
+            PlatformTransactionManager transactions, Events events, DiskfleetMeters meters, HostMemory hostMemory,
+            NodePlacement placement) {
         this.hostMemory = hostMemory;
+        this.placement = placement;
+        this.tx = new TransactionTemplate(transactions);
         this.events = events;
         this.meters = meters;
         this.machines = machines;
@@ -55,8 +61,12 @@ public class PowerService {
      */
     public MachineDetails start(UUID id) {
         return guests.withPowerLock(id, () -> {
+            placement.requireHere(id);
             readOnly.executeWithoutResult(status -> hostMemory.requireFits(
                     machines.findById(id).orElseThrow(() -> new NotFoundException("machine", id))));
+            // A machine without a node (in a cluster, one created without) is placed on the node that starts it.
+            tx.executeWithoutResult(status -> placement.placeHereForStart(
+                    machines.lockById(id).orElseThrow(() -> new NotFoundException("machine", id))));
             disks.powerOn(id, false);
             boot(id, "started");
             return machineService.get(id);
@@ -66,6 +76,7 @@ public class PowerService {
     /** A hard power cycle: the guest is powered off at once, autoReset media are emptied, it boots again. */
     public MachineDetails reset(UUID id) {
         return guests.withPowerLock(id, () -> {
+            placement.requireHere(id);
             requireRunning(id, "reset");
             guests.stop(id, Duration.ZERO, true);
             disks.powerOn(id, false);
@@ -85,6 +96,7 @@ public class PowerService {
      */
     public MachineDetails stop(UUID id, Duration timeout, boolean force) {
         return guests.withPowerLock(id, () -> {
+            placement.requireHere(id);
             requireRunning(id, "stop");
             guests.stop(id, timeout, force);
             return machineService.get(id);

@@ -36,7 +36,7 @@ public class NodeCatalog {
     }
 
     private NodeDetails details(Node node, OffsetDateTime now) {
-        return new NodeDetails(node.getName(), node.getUrl(), NodeState.of(node, now, cluster.nodeTimeout()),
+        return new NodeDetails(node.getName(), node.getUrl(), node.getGuestAddress(), NodeState.of(node, now, cluster.nodeTimeout()),
                 node.getLastHeartbeat(), node.getStartedAt(), node.getCpus(), node.getMemoryBytes(),
                 node.getFreeGuestMemoryBytes(), node.getFreeDiskBytes(), node.getRunningGuests(),
                 node.getServiceVersion());

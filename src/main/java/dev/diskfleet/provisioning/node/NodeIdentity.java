@@ -1,6 +1,7 @@
 package dev.diskfleet.provisioning.node;
 
 import dev.diskfleet.provisioning.LocalNode;
+import java.net.URI;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,15 +17,19 @@ public class NodeIdentity {
 
     private final String name;
     private final String url;
+    private final String guestAddress;
     private final String hostAndRoot;
     private final String instance;
     private final String serviceVersion;
 
     public NodeIdentity(NodeProperties properties, LocalNode node, @Value("${server.port:8080}") int port,
-            @Value("${diskfleet.storage.root}") Path storageRoot, ObjectProvider<BuildProperties> build) {
+            @Value("${diskfleet.storage.root}") Path storageRoot,
+            @Value("${diskfleet.network.forward-address:127.0.0.1}") String forwardAddress,
+            ObjectProvider<BuildProperties> build) {
         String host = LocalNode.hostName();
         this.name = node.name();
         this.url = properties.url().isBlank() ? "http://" + host + ":" + port : properties.url();
+        this.guestAddress = guestAddress(properties.guestAddress(), forwardAddress, url, host);
         this.hostAndRoot = host + ":" + storageRoot.toAbsolutePath().normalize();
         this.instance = ProcessHandle.current().pid() + "@" + hostAndRoot;
         BuildProperties info = build.getIfAvailable();
@@ -38,6 +43,30 @@ public class NodeIdentity {
 
     public String url() {
         return url;
+    }
+
+    /** Where clients reach the port forwards of the guests this node runs. */
+    public String guestAddress() {
+        return guestAddress;
+    }
+
+    /**
+     * The configured address; else the one forwards listen on, which is where they are reached; else, when they
+     * listen on every interface, the host clients reach this node at.
+     */
+    private static String guestAddress(String configured, String forwardAddress, String url, String host) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        if (!forwardAddress.equals("0.0.0.0")) {
+            return forwardAddress;
+        }
+        try {
+            String urlHost = URI.create(url).getHost();
+            return urlHost == null || urlHost.isBlank() ? host : urlHost;
+        } catch (IllegalArgumentException notAUrl) {
+            return host;
+        }
     }
 
     public String instance() {

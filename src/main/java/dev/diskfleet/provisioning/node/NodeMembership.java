@@ -103,7 +103,7 @@ public class NodeMembership {
         if (mine == null) {
             mine = new Node(identity.name());
         }
-        mine.claim(identity.url(), identity.instance(), identity.serviceVersion(), now);
+        mine.claim(identity.url(), identity.guestAddress(), identity.instance(), identity.serviceVersion(), now);
         mine.report(capacity, now);
         nodes.saveAndFlush(mine);
     }
@@ -155,8 +155,11 @@ public class NodeMembership {
         long hostMemoryMb = host.memoryBytes() / (1024 * 1024);
         long guestMemoryMb = node.maxGuestMemoryMb() > 0 ? node.maxGuestMemoryMb()
                 : Math.max(0, hostMemoryMb - RESERVED_HOST_MEMORY_MB);
-        long usedMb = machines.sumMemoryMbByState(MachineState.RUNNING);
-        return new NodeCapacity(host.cpus(), host.memoryBytes(), Math.max(0, guestMemoryMb - usedMb) * 1024 * 1024,
+        // Without a cluster every machine is this node's, whatever name it was placed under before a rename.
+        long usedMb = cluster.enabled() ? machines.sumMemoryMbByStateOnNode(MachineState.RUNNING, identity.name())
+                : machines.sumMemoryMbByState(MachineState.RUNNING);
+        return new NodeCapacity(host.cpus(), host.memoryBytes(), guestMemoryMb * 1024 * 1024,
+                Math.max(0, guestMemoryMb - usedMb) * 1024 * 1024,
                 freeSpace.usableBytes(), host.runningGuests().size());
     }
 }

@@ -3,18 +3,15 @@ package dev.diskfleet.api.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.provisioning.replication.ReplicaSweep;
+import dev.diskfleet.support.ClusterOnPostgres;
+import dev.diskfleet.support.ClusterOnPostgres.Node;
 import dev.diskfleet.support.DiskfleetClient;
-import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
 import dev.diskfleet.support.QemuTools;
-import dev.diskfleet.support.TemporaryDataDir;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +32,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,38 +44,32 @@ import tools.jackson.databind.JsonNode;
 @ProcessTest
 class ImageReplicationPostgresTest {
 
-    private static final String SECRET = "a-cluster-secret-for-this-test-only";
+    private static final String SECRET = ClusterOnPostgres.SECRET;
     private static final int DISK = 32 << 20;
 
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
-    private String schema;
+    private ClusterOnPostgres cluster;
     private HttpServer fakeNode;
 
     @BeforeEach
-    void schema() throws Exception {
-        Postgres.requireServer();
+    void schema() {
         QemuTools.require("qemu-img");
-        schema = "diskfleet_repl_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+        cluster = new ClusterOnPostgres("diskfleet_repl");
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (fakeNode != null) {
             fakeNode.stop(0);
         }
-        services.forEach(ConfigurableApplicationContext::close);
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        cluster.close();
     }
 
     @Test
     void anImmutableGoldenIsCopiedOnceToTheNodeThatAsksAndBothAreItsLocations() throws Exception {
         Node a = start("node-a");
         Node b = start("node-b");
-        Path raw = goldenRaw(a.dir);
+        Path raw = goldenRaw(a.dir());
         String golden = uploadImmutable(a, raw, "golden");
         assertThat(locations(a, golden)).containsExactly("node-a");
 
@@ -95,52 +79,52 @@ class ImageReplicationPostgresTest {
         assertThat(first.get().path("state").asString()).isEqualTo("succeeded");
         assertThat(second.get().path("state").asString()).isEqualTo("succeeded");
 
-        Path original = a.dir.resolve("images").resolve(golden + ".vdi");
-        Path copy = b.dir.resolve("images").resolve(golden + ".vdi");
+        Path original = a.dir().resolve("images").resolve(golden + ".vdi");
+        Path copy = b.dir().resolve("images").resolve(golden + ".vdi");
         QemuTools.assertIdentical(copy, raw);
         assertThat(QemuTools.run("qemu-img", "compare", "-f", "vdi", "-F", "vdi", original.toString(),
                 copy.toString()).exitCode()).as("qemu-img compare of the original and the copy").isZero();
-        assertThat(replicatedBytes(b)).as("bytes node B copied").isEqualTo(Files.size(original));
-        assertThat(replicatedBytes(a)).isZero();
+        assertThat(b.replicatedBytes()).as("bytes node B copied").isEqualTo(Files.size(original));
+        assertThat(a.replicatedBytes()).isZero();
         for (Node node : List.of(a, b)) {
             assertThat(locations(node, golden)).containsExactly("node-a", "node-b");
         }
         // Asked again, B has it: nothing more is copied.
         assertThat(copyTo(b, golden).path("state").asString()).isEqualTo("succeeded");
-        assertThat(replicatedBytes(b)).isEqualTo(Files.size(original));
+        assertThat(b.replicatedBytes()).isEqualTo(Files.size(original));
 
         // A node copies to itself only: A names B's URL.
-        assertThat(a.client.postEmpty("/api/images/" + golden + "/locations/node-b")
-                .expectProblem(409, "not-this-node")).contains("node-b", b.client.baseUrl());
+        assertThat(a.client().postEmpty("/api/images/" + golden + "/locations/node-b")
+                .expectProblem(409, "not-this-node")).contains("node-b", b.client().baseUrl());
 
         // Deleted on A: its rows go at once, B's copy at B's next sweep.
-        a.client.delete("/api/images/" + golden).expect(204);
-        assertThat(count("SELECT COUNT(*) FROM image_locations WHERE image_id = '" + golden + "'")).isZero();
+        a.client().delete("/api/images/" + golden).expect(204);
+        assertThat(cluster.count("SELECT COUNT(*) FROM image_locations WHERE image_id = '" + golden + "'")).isZero();
         assertThat(copy).exists();
-        assertThat(b.context.getBean(ReplicaSweep.class).sweep()).isEqualTo(1);
+        assertThat(b.context().getBean(ReplicaSweep.class).sweep()).isEqualTo(1);
         assertThat(copy).doesNotExist();
-        assertThat(a.context.getBean(ReplicaSweep.class).sweep()).as("A's own file went with the delete").isZero();
+        assertThat(a.context().getBean(ReplicaSweep.class).sweep()).as("A's own file went with the delete").isZero();
     }
 
     @Test
     void aMutableImageStaysOnItsNodeAndACopyIsRefusedNamingIt() {
         Node a = start("node-a");
         Node b = start("node-b");
-        String normal = a.client.post("/api/images", DiskfleetClient.body("name", "written", "sizeBytes", 1 << 20,
+        String normal = a.client().post("/api/images", DiskfleetClient.body("name", "written", "sizeBytes", 1 << 20,
                 "format", "vdi", "type", "normal")).expect(201).json().get("id").asString();
 
-        String detail = b.client.postEmpty("/api/images/" + normal + "/locations/node-b")
+        String detail = b.client().postEmpty("/api/images/" + normal + "/locations/node-b")
                 .expectProblem(409, "image-on-another-node");
         assertThat(detail).contains("node-a", "normal");
-        assertThat(b.client.get("/api/images/" + normal).expect(200).json().get("state").asString())
+        assertThat(b.client().get("/api/images/" + normal).expect(200).json().get("state").asString())
                 .as("B does not take A's image for missing").isEqualTo("ready");
     }
 
     @Test
     void theInternalEndpointAnswersTheClusterSecretOnlyNeverAUserToken() throws Exception {
         Node a = start("node-a");
-        String golden = uploadImmutable(a, goldenRaw(a.dir), "golden");
-        String content = a.client.baseUrl() + "/internal/images/" + golden + "/content";
+        String golden = uploadImmutable(a, goldenRaw(a.dir()), "golden");
+        String content = a.client().baseUrl() + "/internal/images/" + golden + "/content";
 
         HttpResponse<byte[]> admin = internalGet(content, "Authorization", "Bearer " + DiskfleetClient.TEST_ADMIN_TOKEN);
         assertProblem(admin, 403, "cluster-secret-refused");
@@ -149,20 +133,20 @@ class ImageReplicationPostgresTest {
 
         HttpResponse<byte[]> served = internalGet(content, "X-Diskfleet-Cluster-Secret", SECRET);
         assertThat(served.statusCode()).isEqualTo(200);
-        byte[] stored = Files.readAllBytes(a.dir.resolve("images").resolve(golden + ".vdi"));
+        byte[] stored = Files.readAllBytes(a.dir().resolve("images").resolve(golden + ".vdi"));
         assertThat(served.body()).as("the file as stored").isEqualTo(stored);
         assertThat(served.headers().firstValue("X-Diskfleet-Content-Sha256")).hasValue(sha256(stored));
-        assertThat(count("SELECT COUNT(*) FROM image_locations WHERE content_sha256 = '" + sha256(stored) + "'"))
+        assertThat(cluster.count("SELECT COUNT(*) FROM image_locations WHERE content_sha256 = '" + sha256(stored) + "'"))
                 .as("the digest is kept for the next copy").isOne();
-        assertThat(a.client.get("/v3/api-docs").expect(200).text()).doesNotContain("/internal");
+        assertThat(a.client().get("/v3/api-docs").expect(200).text()).doesNotContain("/internal");
     }
 
     @Test
     void aNodeThatSendsOtherBytesThanItAnnouncedLeavesNoFileAndNoLocation() throws Exception {
         Node a = start("node-a");
         Node b = start("node-b");
-        String golden = uploadImmutable(a, goldenRaw(a.dir), "golden");
-        byte[] genuine = Files.readAllBytes(a.dir.resolve("images").resolve(golden + ".vdi"));
+        String golden = uploadImmutable(a, goldenRaw(a.dir()), "golden");
+        byte[] genuine = Files.readAllBytes(a.dir().resolve("images").resolve(golden + ".vdi"));
         byte[] tampered = genuine.clone();
         tampered[tampered.length - 1] ^= 0x5a;
         fakeNode = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -176,52 +160,28 @@ class ImageReplicationPostgresTest {
         });
         fakeNode.start();
         // The golden is now only on node-evil, which is online.
-        sql("INSERT INTO nodes (id, name, url, instance, drained, started_at, last_heartbeat, cpus, memory_bytes,"
+        cluster.sql("INSERT INTO nodes (id, name, url, instance, drained, started_at, last_heartbeat, cpus, memory_bytes,"
                 + " free_guest_memory_bytes, free_disk_bytes, running_guests, service_version, created_at, updated_at,"
                 + " version) VALUES ('" + UUID.randomUUID() + "', 'node-evil', 'http://127.0.0.1:"
                 + fakeNode.getAddress().getPort() + "', '1@evil:/', false, now(), now() + interval '1 hour', 1, 0, 0,"
                 + " 0, 0, 'test', now(), now(), 0)");
-        sql("UPDATE image_locations SET node_name = 'node-evil' WHERE image_id = '" + golden + "'");
+        cluster.sql("UPDATE image_locations SET node_name = 'node-evil' WHERE image_id = '" + golden + "'");
 
         JsonNode operation = copyTo(b, golden);
 
         assertThat(operation.path("state").asString()).isEqualTo("failed");
         assertThat(operation.path("error").path("type").asString()).endsWith("/image-copy-failed");
         assertThat(operation.path("error").path("detail").asString()).contains("node-evil", "SHA-256", "discarded");
-        try (Stream<Path> files = Files.list(b.dir.resolve("images"))) {
+        try (Stream<Path> files = Files.list(b.dir().resolve("images"))) {
             assertThat(files.map(Path::getFileName).map(Path::toString))
                     .as("neither the copy nor a temporary file").noneMatch(name -> name.contains(golden));
         }
-        assertThat(count("SELECT COUNT(*) FROM image_locations WHERE node_name = 'node-b'")).isZero();
-        assertThat(replicatedBytes(b)).isZero();
-    }
-
-    private record Node(String name, ConfigurableApplicationContext context, DiskfleetClient client, Path dir) {
+        assertThat(cluster.count("SELECT COUNT(*) FROM image_locations WHERE node_name = 'node-b'")).isZero();
+        assertThat(b.replicatedBytes()).isZero();
     }
 
     private Node start(String name) {
-        Path dir = TemporaryDataDir.create("diskfleet-repl-");
-        dataDirs.add(dir);
-        int port = freePort();
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("spring.profiles.active", "postgres");
-        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
-        properties.put("DISKFLEET_DB_USER", Postgres.USER);
-        properties.put("DISKFLEET_DB_PASSWORD", "");
-        properties.put("diskfleet.data-dir", dir.toString());
-        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
-        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
-        properties.put("diskfleet.node.name", name);
-        properties.put("diskfleet.node.url", "http://127.0.0.1:" + port);
-        properties.put("diskfleet.cluster.enabled", true);
-        properties.put("diskfleet.cluster.secret", SECRET);
-        properties.put("diskfleet.hypervisor", "none");
-        properties.put("server.port", port);
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
-        services.add(context);
-        return new Node(name, context, new DiskfleetClient(port), dir);
+        return cluster.start(name, Map.of());
     }
 
     /** A 32 MiB disk with a marker at its start and another 20 MiB in: a raw file and its qemu-img VDI. */
@@ -239,7 +199,7 @@ class ImageReplicationPostgresTest {
         Path vdi = raw.resolveSibling(name + ".vdi");
         QemuTools.qemuImg("convert", "-f", "raw", "-O", "vdi", raw.toString(), vdi.toString());
         try {
-            String id = node.client.upload("PUT", "/api/images/uploads?name=" + name + "&type=immutable",
+            String id = node.client().upload("PUT", "/api/images/uploads?name=" + name + "&type=immutable",
                     BodyPublishers.ofFile(vdi), "Content-Type", "application/octet-stream").expect(201).json()
                     .get("id").asString();
             Files.delete(vdi);
@@ -250,21 +210,16 @@ class ImageReplicationPostgresTest {
     }
 
     private static JsonNode copyTo(Node node, String image) {
-        DiskfleetClient.Reply accepted = node.client.postEmpty("/api/images/" + image + "/locations/" + node.name)
+        DiskfleetClient.Reply accepted = node.client().postEmpty("/api/images/" + image + "/locations/" + node.name())
                 .expect(202);
-        return node.client.awaitOperation(accepted.header("Location").orElseThrow());
+        return node.client().awaitOperation(accepted.header("Location").orElseThrow());
     }
 
     private static List<String> locations(Node node, String image) {
-        JsonNode locations = node.client.get("/api/images/" + image).expect(200).json().get("locations");
+        JsonNode locations = node.client().get("/api/images/" + image).expect(200).json().get("locations");
         List<String> names = new ArrayList<>();
         locations.forEach(name -> names.add(name.asString()));
         return names;
-    }
-
-    private static double replicatedBytes(Node node) {
-        var counter = node.context.getBean(MeterRegistry.class).find("diskfleet.replication.bytes").counter();
-        return counter == null ? 0 : counter.count();
     }
 
     private HttpResponse<byte[]> internalGet(String url, String... headers) throws Exception {
@@ -288,31 +243,6 @@ class ImageReplicationPostgresTest {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private long count(String query) throws Exception {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL + "?currentSchema=" + schema,
-                Postgres.USER, ""); PreparedStatement statement = connection.prepareStatement(query);
-                ResultSet result = statement.executeQuery()) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
-    private void sql(String statement) throws Exception {
-        String url = schema == null || statement.startsWith("CREATE SCHEMA") || statement.startsWith("DROP SCHEMA")
-                ? Postgres.URL : Postgres.URL + "?currentSchema=" + schema;
-        try (Connection connection = DriverManager.getConnection(url, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
         }
     }
 }

@@ -52,6 +52,8 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         assertThat(picked).isBetween(FIRST, FIRST + RANGE - 1);
         assertThat(hostPort(machine, 22, "tcp")).isEqualTo(named);
         assertThat(forward(machine, 5432, "tcp").path("hostAddress").asString()).isEqualTo("127.0.0.1");
+        assertThat(machine.path("node").asString()).as("without a cluster, a new machine is this node's")
+                .isEqualTo(api.get("/api/nodes").expect(200).json().get(0).path("name").asString());
 
         power(id, "start");
         power(id, "stop");
@@ -147,9 +149,18 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         String prefix = unique("db");
         JsonNode fleet = deployWithNetwork(name, 3, prefix);
         UUID fleetId = id(fleet, "id");
+        JsonNode node = api.get("/api/nodes").expect(200).json().get(0);
+        String nodeName = node.path("name").asString();
+        assertThat(node.path("guestAddress").asString()).as("by default where forwards listen")
+                .isEqualTo("127.0.0.1");
+        assertThat(fleet.path("placement").asString()).isEqualTo("spread");
         List<Integer> ports = new ArrayList<>();
         for (JsonNode member : fleet.path("machines")) {
+            assertThat(member.path("node").asString()).as("one node holds every member").isEqualTo(nodeName);
             JsonNode machine = api.get("/api/machines/" + member.path("machineId").asString()).expect(200).json();
+            assertThat(machine.path("node").asString()).isEqualTo(nodeName);
+            assertThat(machine.path("network").path("forwards").get(0).path("hostAddress").asString())
+                    .isEqualTo("127.0.0.1");
             assertThat(machine.path("cpus").asInt()).isEqualTo(2);
             assertThat(machine.path("memoryMb").asInt()).isEqualTo(256);
             ports.add(hostPort(machine, 5432, "tcp"));
@@ -162,6 +173,7 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         JsonNode first = inventory.path("machines").get(0);
         assertThat(first.path("name").asString()).isEqualTo(prefix + "-1");
         assertThat(first.path("state").asString()).isEqualTo("poweredOff");
+        assertThat(first.path("node").asString()).isEqualTo(nodeName);
         assertThat(first.path("forwards").path("5432/tcp").asString()).isEqualTo("127.0.0.1:" + ports.get(0));
         assertThat(first.path("forwards").path("22/tcp").asString()).isEqualTo("127.0.0.1:" + ports.get(1));
 
@@ -172,7 +184,8 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         assertThat(hosts).containsOnlyKeys(prefix + "-1", prefix + "-2", prefix + "-3");
         assertThat(yamlPath(hosts, prefix + "-1")).containsEntry("ansible_host", "127.0.0.1")
                 .containsEntry("ansible_port", ports.get(1))
-                .containsEntry("diskfleet_machine_id", first.path("id").asString());
+                .containsEntry("diskfleet_machine_id", first.path("id").asString())
+                .containsEntry("diskfleet_node", nodeName);
 
         awaitSucceeded(api.patch("/api/fleets/" + fleetId, "{\"size\":4}"));
         JsonNode scaled = api.get("/api/fleets/" + fleetId + "/inventory").expect(200).json();

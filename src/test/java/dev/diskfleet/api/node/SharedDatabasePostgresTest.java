@@ -3,26 +3,16 @@ package dev.diskfleet.api.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.diskfleet.DiskfleetApplication;
+import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.DiskfleetClient;
-import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.SseClient;
-import dev.diskfleet.support.TemporaryDataDir;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,27 +23,22 @@ import tools.jackson.databind.JsonNode;
  */
 class SharedDatabasePostgresTest {
 
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
-    private String schema;
+    private ClusterOnPostgres database;
 
     @BeforeEach
-    void schema() throws Exception {
-        Postgres.requireServer();
-        schema = "diskfleet_nodes_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+    void schema() {
+        database = new ClusterOnPostgres("diskfleet_nodes");
     }
 
     @AfterEach
-    void stop() throws Exception {
-        services.forEach(ConfigurableApplicationContext::close);
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    void stop() {
+        database.close();
     }
 
     @Test
     void aSecondServiceOnTheSameDatabaseRefusesToStartNamingTheFirstUntilTheFirstStops() {
-        DiskfleetClient first = start("node-a", false);
+        ClusterOnPostgres.Node started = database.start("node-a", Map.of("diskfleet.cluster.enabled", false));
+        DiskfleetClient first = started.client();
         JsonNode image = first.post("/api/images", DiskfleetClient.body("name", "kept", "sizeBytes", 1 << 20,
                 "format", "vdi", "type", "normal")).expect(201).json();
 
@@ -70,7 +55,7 @@ class SharedDatabasePostgresTest {
         assertThat(nodes.get(0).get("state").asString()).isEqualTo("online");
 
         // A clean stop makes the first offline at once: the second may then take the database.
-        services.remove(0).close();
+        started.context().close();
         DiskfleetClient second = start("node-b", false);
         assertThat(second.get("/api/nodes").expect(200).json())
                 .extracting(node -> node.get("name").asString() + "=" + node.get("state").asString())
@@ -115,30 +100,6 @@ class SharedDatabasePostgresTest {
     }
 
     private DiskfleetClient start(String name, boolean cluster) {
-        Path dir = TemporaryDataDir.create("diskfleet-node-");
-        dataDirs.add(dir);
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("spring.profiles.active", "postgres");
-        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
-        properties.put("DISKFLEET_DB_USER", Postgres.USER);
-        properties.put("DISKFLEET_DB_PASSWORD", "");
-        properties.put("diskfleet.data-dir", dir.toString());
-        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
-        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
-        properties.put("diskfleet.node.name", name);
-        properties.put("diskfleet.cluster.enabled", cluster);
-        properties.put("server.port", 0);
-        // As command-line arguments: they outrank the postgres profile's file, which sets its own data folder.
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
-        services.add(context);
-        return new DiskfleetClient(((WebServerApplicationContext) context).getWebServer().getPort());
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        }
+        return database.start(name, Map.of("diskfleet.cluster.enabled", cluster)).client();
     }
 }

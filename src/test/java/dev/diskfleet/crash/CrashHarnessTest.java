@@ -8,6 +8,7 @@ import dev.diskfleet.support.TemporaryDataDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.Test;
 @ProcessTest
 class CrashHarnessTest {
 
-    static final int DEFAULT_NAMED = 5;
+    static final int DEFAULT_NAMED = 3;
     /** Few: a round takes a few seconds, so most delays strike after it (the named points are where kills tell). */
     static final int DEFAULT_DELAYS = 1;
     static final int DEFAULT_RECOVERY_KILLS = 2;
     /**
-     * Points the sample always kills at (their first time in a round), besides its even spread: the
-     * recoveries from them do the work most worth cutting short. Before a merged child's file goes (recovery
+     * The points the sample kills at (their first time in a round), {@value #DEFAULT_NAMED} of them chosen by the
+     * seed in each build: the recoveries from them do the work most worth cutting short. Before a merged child's file goes (recovery
      * removes it and renews its parent's stamp), during a fleet's deployment and during its deletion
      * (recovery removes the fleet), and before a fleet start's autoreset (recovery redoes the reset); and
      * once host ports are picked but not committed, where a port must come free again, not leak.
@@ -107,14 +108,17 @@ class CrashHarnessTest {
     }
 
     /**
-     * Named points first (all of them in the full run; otherwise the sample's recovering points and an even
-     * spread), then random delays.
+     * Named points first (all of them in the full run; otherwise {@value #DEFAULT_NAMED} of the sample's
+     * recovering points, chosen by the seed, or an even spread where fewer are reached), then random delays.
      */
     private static List<CrashHarness.Kill> plan(List<String> named, boolean full, Random random) {
         List<String> points = new ArrayList<>();
         int namedWanted = full ? named.size() : Math.min(named.size(), DEFAULT_NAMED);
         if (!full) {
-            SAMPLE_RECOVERING_POINTS.stream().filter(named::contains).forEach(points::add);
+            // A few of the recovering points, chosen by the seed: over the builds every one is killed at.
+            List<String> recovering = new ArrayList<>(SAMPLE_RECOVERING_POINTS.stream().filter(named::contains).toList());
+            Collections.shuffle(recovering, random);
+            recovering.stream().limit(namedWanted).forEach(points::add);
         }
         int spread = namedWanted - points.size();
         for (int i = 0; i < spread; i++) {

@@ -6,6 +6,7 @@ import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.storage.ImageStore;
+import dev.diskfleet.support.Campaign;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.QemuTools;
 import dev.diskfleet.support.TemporaryDataDir;
@@ -245,6 +246,7 @@ class RealGuestsTest {
     }
 
     @Test
+    @Campaign // DatabaseGuestsTest runs the example with real database guests, DeployScriptTest its other paths
     void theDeployExampleBootsAFleetFromABootableGoldenAndShowsAutoresetOnTheGuestsConsoles() throws Exception {
         Path output = Files.createTempFile("deploy-guests", ".log");
         ProcessBuilder builder = new ProcessBuilder("bash", "examples/deploy-db-fleet.sh").redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.replication;
 
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.slf4j.Logger;
@@ -38,6 +39,14 @@ public class ClusterSecret {
     public boolean matches(String presented) {
         return isConfigured() && presented != null
                 && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Puts the secret in {@link #HEADER} of a request to another node: the one way it leaves this class for
+     * another package, so no caller ever holds its value.
+     */
+    public HttpRequest.Builder sign(HttpRequest.Builder request) {
+        return request.header(HEADER, value());
     }
 
     /** The header value to send; for the HTTP client only. */

@@ -134,9 +134,10 @@ public class ImageReplicator {
             String kind = image.isDifferencing() ? "differencing" : image.getType().name().toLowerCase(Locale.ROOT);
             throw new ConflictException("image-on-another-node", "image " + image.getId() + " is a " + kind
                     + " image on node(s) " + elsewhere + ", not on node " + locations.localNode() + ": only immutable"
-                    + " images are copied between nodes (a written image lives where it is written); use it on "
+                    + " images are copied between nodes (a written image lives where it is written); any node sends"
+                    + " what is done to it (content, check, clone, exports, delete) on to "
                     + String.join(" or ", elsewhere.isEmpty() ? List.of("the node that holds it") : elsewhere)
-                    + ", or clone it there into an immutable image");
+                    + ", and a clone of it into an immutable image may travel");
         }
         if (elsewhere.isEmpty()) {
             throw new ConflictException("image-inaccessible", "no node holds the file of image " + image.getId()

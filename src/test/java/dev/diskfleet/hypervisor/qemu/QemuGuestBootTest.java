@@ -134,6 +134,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // RealGuestsTest stops an ACPI-ignoring guest through the API; QemuHypervisorContractTest the driver
     void aGracefulStopOfAGuestThatIgnoresAcpiFallsBackToAHardStopAfterTheTimeout() throws Exception {
         UUID machine = UUID.randomUUID();
         Path disk = stayUpDisk(machine);

@@ -1,0 +1,107 @@
+package dev.diskfleet.api.forwarding;
+
+import dev.diskfleet.provisioning.replication.Owners;
+import dev.diskfleet.provisioning.replication.Owners.Owner;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * The actions that need the file or guest they name, each with whose it is: the one table of what is
+ * forwarded. Everything else (reads of rows, creating, attaching) is answered by the node that receives it.
+ */
+final class OwnerRoutes {
+
+    private static final Set<String> READ = Set.of("GET", "HEAD");
+    private static final Set<String> POST = Set.of("POST");
+    private static final Set<String> DELETE = Set.of("DELETE");
+
+    /** Whose file or guest a route's id names. */
+    private enum Kind {
+        IMAGE_FILE(Owners::ofImageFile), WRITTEN_IMAGE(Owners::ofWrittenImage), MACHINE(Owners::ofMachine);
+
+        private final BiFunction<Owners, UUID, Optional<Owner>> lookup;
+
+        Kind(BiFunction<Owners, UUID, Optional<Owner>> lookup) {
+            this.lookup = lookup;
+        }
+    }
+
+    /** A method set and path template; {@code query} names the parameter that carries the id, if not the path. */
+    private record Route(Set<String> methods, PathPattern path, String query, Kind kind) {
+
+        boolean matches(String method, PathContainer candidate) {
+            return methods.contains(method) && path.matches(candidate);
+        }
+    }
+
+    private static final List<Route> ROUTES = List.of(
+            route(READ, "/api/images/{id}/content", Kind.IMAGE_FILE),
+            route(POST, "/api/images/{id}/check", Kind.IMAGE_FILE),
+            route(POST, "/api/images/{id}/clone", Kind.IMAGE_FILE),
+            route(POST, "/api/images/{id}/exports", Kind.IMAGE_FILE),
+            route(DELETE, "/api/images/{id}", Kind.WRITTEN_IMAGE),
+            route(POST, "/api/machines/{id}/start", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/stop", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/reset", Kind.MACHINE),
+            route(READ, "/api/machines/{id}/console", Kind.MACHINE),
+            route(Set.of("GET", "HEAD", "PUT"), "/api/machines/{id}/attachments/{attachmentId}/data", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/attachments/{attachmentId}/exports", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/snapshots", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/snapshots/{snapshotId}/restore", Kind.MACHINE),
+            route(DELETE, "/api/machines/{id}/snapshots/{snapshotId}", Kind.MACHINE),
+            route(DELETE, "/api/machines/{id}", Kind.MACHINE),
+            // The event stream follows a guest's console where its log is written.
+            new Route(READ, PathPatternParser.defaultInstance.parse("/api/events"), "console", Kind.MACHINE));
+
+    private final Owners owners;
+
+    OwnerRoutes(Owners owners) {
+        this.owners = owners;
+    }
+
+    /**
+     * The other node that holds what the request acts on; empty when this node answers it: not a forwarded
+     * action, an id that is none (the handler refuses it), or a file or guest here or nowhere.
+     */
+    Optional<Owner> ownerOf(HttpServletRequest request) {
+        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                .pathWithinApplication();
+        for (Route route : ROUTES) {
+            if (route.matches(request.getMethod(), path)) {
+                String id = route.query() == null ? route.path().matchAndExtract(path).getUriVariables().get("id")
+                        : request.getParameter(route.query());
+                return uuid(id).flatMap(uuid -> route.kind().lookup.apply(owners, uuid));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the API document's operation is one that is forwarded (its path template as the document has it). */
+    static boolean forwards(String method, String pathTemplate) {
+        PathContainer path = PathContainer.parsePath(pathTemplate);
+        return ROUTES.stream().anyMatch(route -> route.matches(method, path));
+    }
+
+    private static Route route(Set<String> methods, String template, Kind kind) {
+        return new Route(methods, PathPatternParser.defaultInstance.parse(template), null, kind);
+    }
+
+    private static Optional<UUID> uuid(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.diskfleet.provisioning.replication;
+
+import dev.diskfleet.domain.attachment.Attachment;
+import dev.diskfleet.domain.attachment.AttachmentRepository;
+import dev.diskfleet.domain.image.Image;
+import dev.diskfleet.domain.image.ImageLocation;
+import dev.diskfleet.domain.image.ImageLocationRepository;
+import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.domain.node.NodeRepository;
+import dev.diskfleet.domain.node.NodeState;
+import dev.diskfleet.provisioning.LocalNode;
+import dev.diskfleet.provisioning.node.ClusterProperties;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Which node answers for an image's file or a machine's guest, when it is not this one. A written image
+ * (normal, write-through, differencing) lives on exactly one node; an immutable one may be on several, and any
+ * of them serves it. A machine belongs to the node that holds the disks it writes. Empty means this node
+ * answers: it holds the file, or nobody does (then it answers as it always did: not found, inaccessible).
+ */
+@Service
+public class Owners {
+
+    private final ImageRepository images;
+    private final ImageLocationRepository locations;
+    private final AttachmentRepository attachments;
+    private final NodeRepository nodes;
+    private final LocalNode local;
+    private final ClusterProperties cluster;
+    private final Clock clock;
+
+    public Owners(ImageRepository images, ImageLocationRepository locations, AttachmentRepository attachments,
+            NodeRepository nodes, LocalNode local, ClusterProperties cluster, Clock clock) {
+        this.images = images;
+        this.locations = locations;
+        this.attachments = attachments;
+        this.nodes = nodes;
+        this.local = local;
+        this.cluster = cluster;
+        this.clock = clock;
+    }
+
+    /** Another node, where requests for what it holds go: its URL, and whether it answers now. */
+    public record Owner(String node, String url, boolean online) {
+    }
+
+    /** The node that serves the image's file, when this node holds none: an online one first. */
+    @Transactional(readOnly = true)
+    public Optional<Owner> ofImageFile(UUID imageId) {
+        List<String> holders = locations.findByImageIdOrderByNodeNameAsc(imageId).stream()
+                .map(ImageLocation::getNodeName).toList();
+        if (holders.isEmpty() || holders.contains(local.name())) {
+            return Optional.empty();
+        }
+        List<Owner> owners = holders.stream().map(this::owner).flatMap(Optional::stream).toList();
+        return owners.stream().filter(Owner::online).findFirst().or(() -> owners.stream().findFirst());
+    }
+
+    /**
+     * The same for a written image only: deleting an immutable one needs no file (each holder's sweep removes
+     * its copy), so any node deletes it.
+     */
+    @Transactional(readOnly = true)
+    public Optional<Owner> ofWrittenImage(UUID imageId) {
+        Optional<Image> image = images.findById(imageId);
+        if (image.isEmpty() || image.get().getType() == ImageType.IMMUTABLE && !image.get().isDifferencing()) {
+            return Optional.empty();
+        }
+        return ofImageFile(imageId);
+    }
+
+    /** The node that runs the machine's guest and holds the disks it writes. */
+    @Transactional(readOnly = true)
+    public Optional<Owner> ofMachine(UUID machineId) {
+        String node = nodeOfMachine(machineId);
+        return node.equals(local.name()) ? Optional.empty() : owner(node);
+    }
+
+    /**
+     * Where a machine lives: where the disks it writes are (each machine's medium is a written image, on one
+     * node), this node when it has none.
+     */
+    private String nodeOfMachine(UUID machineId) {
+        List<String> holders = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
+                .map(Attachment::getMediumId)
+                .flatMap(medium -> locations.findByImageIdOrderByNodeNameAsc(medium).stream())
+                .map(ImageLocation::getNodeName).distinct().sorted(Comparator.naturalOrder()).toList();
+        return holders.isEmpty() || holders.contains(local.name()) ? local.name() : holders.get(0);
+    }
+
+    private Optional<Owner> owner(String name) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return nodes.findByName(name).map(node -> new Owner(node.getName(), node.getUrl(),
+                NodeState.of(node, now, cluster.nodeTimeout()) != NodeState.OFFLINE));
+    }
+}

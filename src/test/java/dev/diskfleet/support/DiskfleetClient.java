@@ -11,8 +11,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,8 +29,9 @@ public final class DiskfleetClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final int port;
-    private final String base;
+    /** One port; or several, one service each, that the requests take in turn. */
+    private final List<Integer> ports;
+    private final AtomicInteger turn = new AtomicInteger();
     /**
      * The bootstrap admin token of every test context ({@link TemporaryDataDir} sets
      * {@code diskfleet.security.admin-token} to it): tests that are not about security act as admin.
@@ -38,13 +42,20 @@ public final class DiskfleetClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public DiskfleetClient(int port) {
-        this(port, defaultHeaders());
+        this(List.of(port), defaultHeaders());
     }
 
-    private DiskfleetClient(int port, Map<String, String> defaultHeaders) {
-        this.port = port;
-        this.base = "http://127.0.0.1:" + port;
+    private DiskfleetClient(List<Integer> ports, Map<String, String> defaultHeaders) {
+        this.ports = List.copyOf(ports);
         this.defaultHeaders = Map.copyOf(defaultHeaders);
+    }
+
+    /**
+     * A client of several nodes of one cluster: each request goes to the next node in turn, so that racing
+     * requests reach different nodes, as a load balancer in front of them would send them.
+     */
+    public static DiskfleetClient alternating(int... ports) {
+        return new DiskfleetClient(Arrays.stream(ports).boxed().toList(), defaultHeaders());
     }
 
     /**
@@ -59,11 +70,12 @@ public final class DiskfleetClient {
 
     /** The same client with other default headers, e.g. none, to see what an anonymous caller gets. */
     public DiskfleetClient withDefaultHeaders(Map<String, String> headers) {
-        return new DiskfleetClient(port, headers);
+        return new DiskfleetClient(ports, headers);
     }
 
+    /** The URL of the (first) service. */
     public String baseUrl() {
-        return base;
+        return "http://127.0.0.1:" + ports.get(0);
     }
 
     public Reply get(String path, String... headers) {
@@ -126,7 +138,7 @@ public final class DiskfleetClient {
     }
 
     private HttpRequest.Builder request(String path, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(Math.floorMod(turn.getAndIncrement(), ports.size())) + path)).timeout(Duration.ofMinutes(2));
         defaultHeaders.forEach(builder::setHeader);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.setHeader(headers[i], headers[i + 1]);

@@ -62,6 +62,7 @@ public final class ServiceProcess implements AutoCloseable {
                 List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"));
         private final List<String> settings = new ArrayList<>();
         private Duration startup = Duration.ofMinutes(4);
+        private int port;
 
         private Launch(Path dataDir) {
             this.dataDir = dataDir;
@@ -95,6 +96,12 @@ public final class ServiceProcess implements AutoCloseable {
         /** Armed to halt at the named point of its startup recovery. */
         public Launch recoveryPoint(String point) {
             return settings("-Ddiskfleet.crash-point.recovery=" + point);
+        }
+
+        /** A fixed HTTP port, for a node whose URL other nodes must know before it starts; 0 (any) unless told. */
+        public Launch port(int port) {
+            this.port = port;
+            return this;
         }
 
         public Launch startup(Duration timeout) {
@@ -162,7 +169,7 @@ public final class ServiceProcess implements AutoCloseable {
             command.addAll(classPath.jvmOptions());
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", classPath.classPath(), "dev.diskfleet.DiskfleetApplication",
-                    "--diskfleet.data-dir=" + dataDir, "--server.port=0",
+                    "--diskfleet.data-dir=" + dataDir, "--server.port=" + port,
                     "--diskfleet.security.admin-token=" + ADMIN_TOKEN, "--spring.main.banner-mode=off"));
             command.addAll(settings);
             try {

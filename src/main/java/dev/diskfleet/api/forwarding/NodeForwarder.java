@@ -73,8 +73,11 @@ final class NodeForwarder extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<Owner> owner = request.getAttribute(ForwardedRequestFilter.FORWARDED_BY) == null
-                ? routes.ownerOf(request) : Optional.empty();
+        boolean forwardedHere = request.getAttribute(ForwardedRequestFilter.FORWARDED_BY) != null;
+        if (!forwardedHere && routes.namesOwnerInBody(request)) {
+            request = BufferedRequest.of(request);
+        }
+        Optional<Owner> owner = forwardedHere ? Optional.empty() : routes.ownerOf(request);
         if (owner.isEmpty()) {
             chain.doFilter(request, response);
             return;

@@ -12,6 +12,9 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The actions that need the file or guest they name, each with whose it is: the one table of what is
@@ -25,7 +28,7 @@ final class OwnerRoutes {
 
     /** Whose file or guest a route's id names. */
     private enum Kind {
-        IMAGE_FILE(Owners::ofImageFile), WRITTEN_IMAGE(Owners::ofWrittenImage), MACHINE(Owners::ofMachine);
+        IMAGE_FILE(Owners::ofImageFile), MACHINE(Owners::ofMachine);
 
         private final BiFunction<Owners, UUID, Optional<Owner>> lookup;
 
@@ -34,8 +37,11 @@ final class OwnerRoutes {
         }
     }
 
-    /** A method set and path template; {@code query} names the parameter that carries the id, if not the path. */
-    private record Route(Set<String> methods, PathPattern path, String query, Kind kind) {
+    /**
+     * A method set and path template; {@code query} names the parameter that carries the id, {@code field}
+     * the member of the JSON body that does, if not the path.
+     */
+    private record Route(Set<String> methods, PathPattern path, String query, String field, Kind kind) {
 
         boolean matches(String method, PathContainer candidate) {
             return methods.contains(method) && path.matches(candidate);
@@ -47,7 +53,11 @@ final class OwnerRoutes {
             route(POST, "/api/images/{id}/check", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/clone", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/exports", Kind.IMAGE_FILE),
-            route(DELETE, "/api/images/{id}", Kind.WRITTEN_IMAGE),
+            // Deleted where a file is: a node that holds none would leave the holder's file behind.
+            route(DELETE, "/api/images/{id}", Kind.IMAGE_FILE),
+            // A fleet is deployed where its golden is: its base is cloned from the golden's file there.
+            new Route(POST, PathPatternParser.defaultInstance.parse("/api/fleets"), null, "goldenImageId",
+                    Kind.IMAGE_FILE),
             route(POST, "/api/machines/{id}/start", Kind.MACHINE),
             route(POST, "/api/machines/{id}/stop", Kind.MACHINE),
             route(POST, "/api/machines/{id}/reset", Kind.MACHINE),
@@ -59,7 +69,9 @@ final class OwnerRoutes {
             route(DELETE, "/api/machines/{id}/snapshots/{snapshotId}", Kind.MACHINE),
             route(DELETE, "/api/machines/{id}", Kind.MACHINE),
             // The event stream follows a guest's console where its log is written.
-            new Route(READ, PathPatternParser.defaultInstance.parse("/api/events"), "console", Kind.MACHINE));
+            new Route(READ, PathPatternParser.defaultInstance.parse("/api/events"), "console", null, Kind.MACHINE));
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Owners owners;
 
@@ -72,16 +84,41 @@ final class OwnerRoutes {
      * action, an id that is none (the handler refuses it), or a file or guest here or nowhere.
      */
     Optional<Owner> ownerOf(HttpServletRequest request) {
+        return routeOf(request).flatMap(route -> uuid(idIn(route, request))
+                .flatMap(uuid -> route.kind().lookup.apply(owners, uuid)));
+    }
+
+    /** Whether the request names its owner in its body, which must then be read ahead ({@link BufferedRequest}). */
+    boolean namesOwnerInBody(HttpServletRequest request) {
+        return routeOf(request).filter(route -> route.field() != null).isPresent();
+    }
+
+    private static Optional<Route> routeOf(HttpServletRequest request) {
         PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
                 .pathWithinApplication();
-        for (Route route : ROUTES) {
-            if (route.matches(request.getMethod(), path)) {
-                String id = route.query() == null ? route.path().matchAndExtract(path).getUriVariables().get("id")
-                        : request.getParameter(route.query());
-                return uuid(id).flatMap(uuid -> route.kind().lookup.apply(owners, uuid));
-            }
+        return ROUTES.stream().filter(route -> route.matches(request.getMethod(), path)).findFirst();
+    }
+
+    private static String idIn(Route route, HttpServletRequest request) {
+        if (route.query() != null) {
+            return request.getParameter(route.query());
         }
-        return Optional.empty();
+        if (route.field() != null) {
+            return request instanceof BufferedRequest buffered ? fieldOf(buffered.body(), route.field()) : null;
+        }
+        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                .pathWithinApplication();
+        return route.path().matchAndExtract(path).getUriVariables().get("id");
+    }
+
+    /** The text of a top-level member; null for a body that is no JSON object (its handler refuses it). */
+    private static String fieldOf(byte[] body, String field) {
+        try {
+            JsonNode value = JSON.readTree(body).path(field);
+            return value.isString() ? value.asString() : null;
+        } catch (JacksonException notJson) {
+            return null;
+        }
     }
 
     /** Whether the API document's operation is one that is forwarded (its path template as the document has it). */
@@ -91,7 +128,7 @@ final class OwnerRoutes {
     }
 
     private static Route route(Set<String> methods, String template, Kind kind) {
-        return new Route(methods, PathPatternParser.defaultInstance.parse(template), null, kind);
+        return new Route(methods, PathPatternParser.defaultInstance.parse(template), null, null, kind);
     }
 
     private static Optional<UUID> uuid(String value) {

@@ -1,10 +1,12 @@
 package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.provisioning.node.NodePlacement;
 import dev.diskfleet.provisioning.replication.PeerRequests;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,19 @@ class FleetNodes {
     void removeOn(String node, UUID fleetId, List<UUID> machineIds) {
         peers.post(placement.require(node), "/internal/fleets/" + fleetId + "/members/removal",
                 new FleetShare.Removal(machineIds), Void.class, "remove machines " + machineIds + " of fleet " + fleetId);
+    }
+
+    /** The node that holds the machine: this one without a cluster, or while it is not placed. */
+    String holder(UUID machineId) {
+        return machines.findById(machineId).map(this::nodeOf).orElse(localNode());
+    }
+
+    /** Asks {@code node} to apply a fleet's power action to a member it holds; answers how the member ended. */
+    FleetPower.MemberPower powerOn(String node, UUID machineId, FleetPowerAction action, Duration stopTimeout,
+            boolean force) {
+        return peers.post(placement.require(node), "/internal/machines/" + machineId + "/power",
+                new FleetPower.MemberPowerRequest(action.name(), stopTimeout.toMillis(), force), FleetPower.MemberPower.class,
+                action.apiName() + " machine " + machineId);
     }
 
     private String nodeOf(Machine machine) {

@@ -44,9 +44,22 @@ public class FleetPower {
     private final FleetActivity activity;
     private final OperationRunner runner;
     private final FailureDescriber failures;
+    private final FleetNodes nodes;
 
-    public FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power, FleetActivity activity,
-            OperationRunner runner, FailureDescriber failures) {
+    /**
+     * Another node's request for a power action on a member this node holds: the action by its name
+     * ({@code START}, {@code STOP}, {@code RESET}), how long a graceful stop may wait, whether it is hard.
+     */
+    public record MemberPowerRequest(String action, long stopTimeoutMillis, boolean force) {
+    }
+
+    /** How a power action left one member: its name and state, and whether it changed anything. */
+    public record MemberPower(String name, String state, boolean changed) {
+    }
+
+    FleetPower(FleetCatalog catalog, MachineRepository machines, PowerService power, FleetActivity activity,
+            OperationRunner runner, FailureDescriber failures, FleetNodes nodes) {
+        this.nodes = nodes;
         this.activity = activity;
         this.catalog = catalog;
         this.machines = machines;
@@ -116,21 +129,38 @@ public class FleetPower {
             Duration stopTimeout, boolean force) {
         UUID id = member.getMachineId();
         try {
-            PowerService.Outcome outcome = switch (action) {
-                case START -> power.startUnlessRunning(id);
-                case STOP -> power.stopUnlessPoweredOff(id, stopTimeout, force);
-                case RESET -> new PowerService.Outcome(machines.findById(id).map(Machine::isRunning).orElse(false)
-                        ? power.reset(id) : power.start(id), true);
-            };
-            Machine after = outcome.machine().machine();
-            return new FleetPowerResult.Member(member.getOrdinal(), after.getName(), id,
-                    outcome.changed() ? FleetPowerResult.SUCCEEDED : FleetPowerResult.UNCHANGED,
-                    after.getState().apiName(), null);
+            // A member runs on its own node: the node that runs the operation asks that one.
+            String holder = nodes.holder(id);
+            MemberPower outcome = holder.equals(nodes.localNode()) ? applyHere(id, action, stopTimeout, force)
+                    : nodes.powerOn(holder, id, action, stopTimeout, force);
+            return new FleetPowerResult.Member(member.getOrdinal(), outcome.name(), id,
+                    outcome.changed() ? FleetPowerResult.SUCCEEDED : FleetPowerResult.UNCHANGED, outcome.state(), null);
         } catch (RuntimeException e) {
             String state = machines.findById(id).map(machine -> machine.getState().apiName()).orElse(null);
             return new FleetPowerResult.Member(member.getOrdinal(), fleet.machineName(member.getOrdinal()), id,
                     FleetPowerResult.FAILED, state, failures.describe(e));
         }
+    }
+
+    /** The same, as another node asks it. */
+    public MemberPower applyHere(UUID id, MemberPowerRequest request) {
+        return applyHere(id, FleetPowerAction.valueOf(request.action()), Duration.ofMillis(request.stopTimeoutMillis()),
+                request.force());
+    }
+
+    /**
+     * A fleet's power action on one member this node holds: a start or stop that finds it so already changes
+     * nothing; a reset starts a powered-off member.
+     */
+    MemberPower applyHere(UUID id, FleetPowerAction action, Duration stopTimeout, boolean force) {
+        PowerService.Outcome outcome = switch (action) {
+            case START -> power.startUnlessRunning(id);
+            case STOP -> power.stopUnlessPoweredOff(id, stopTimeout, force);
+            case RESET -> new PowerService.Outcome(machines.findById(id).map(Machine::isRunning).orElse(false)
+                    ? power.reset(id) : power.start(id), true);
+        };
+        Machine after = outcome.machine().machine();
+        return new MemberPower(after.getName(), after.getState().apiName(), outcome.changed());
     }
 
     private static ConflictException incomplete(Fleet fleet, FleetPowerResult result) {

@@ -12,6 +12,7 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.provisioning.network.HostPorts;
+import dev.diskfleet.provisioning.ClusterJobs;
 import dev.diskfleet.provisioning.node.NodePlacement;
 import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.image.ImageUsage;
@@ -49,11 +50,13 @@ public class FleetProvisioner {
     private final FleetActivity activity;
     private final HostPorts hostPorts;
     private final NodePlacement placement;
+    private final ClusterJobs clusterLocks;
 
     public FleetProvisioner(FleetRepository fleets, FleetCatalog fleetService, ImageContent content,
             ImageUsage imageUsage, FleetMembers members, FleetWork work, OperationRunner runner, FreeSpace freeSpace,
             PlatformTransactionManager transactions, FleetActivity activity, HostPorts hostPorts,
-            NodePlacement placement) {
+            NodePlacement placement, ClusterJobs clusterLocks) {
+        this.clusterLocks = clusterLocks;
         this.hostPorts = hostPorts;
         this.placement = placement;
         this.activity = activity;
@@ -164,11 +167,18 @@ public class FleetProvisioner {
         }
         activity.beginExclusive(fleet, "delete");
         try {
-            claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
-            if (!work.removeEverything(id)) {
-                // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
-                throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
-                        + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+            // The activity keeps this node's deletes apart; the lock in the database those of every node, since
+            // a DELETING fleet may be deleted again.
+            boolean ran = clusterLocks.runOnce("fleet-delete:" + id, () -> {
+                claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
+                if (!work.removeEverything(id)) {
+                    // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
+                    throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
+                            + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+                }
+            });
+            if (!ran) {
+                throw FleetRules.busy(fleetService.require(id), "delete");
             }
         } finally {
             activity.endExclusive(id);

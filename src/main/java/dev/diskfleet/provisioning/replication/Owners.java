@@ -6,7 +6,6 @@ import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.ImageLocationRepository;
 import dev.diskfleet.domain.image.ImageRepository;
-import dev.diskfleet.domain.image.ImageType;
 import dev.diskfleet.domain.node.NodeRepository;
 import dev.diskfleet.domain.node.NodeState;
 import dev.diskfleet.provisioning.LocalNode;
@@ -62,19 +61,6 @@ public class Owners {
         }
         List<Owner> owners = holders.stream().map(this::owner).flatMap(Optional::stream).toList();
         return owners.stream().filter(Owner::online).findFirst().or(() -> owners.stream().findFirst());
-    }
-
-    /**
-     * The same for a written image only: deleting an immutable one needs no file (each holder's sweep removes
-     * its copy), so any node deletes it.
-     */
-    @Transactional(readOnly = true)
-    public Optional<Owner> ofWrittenImage(UUID imageId) {
-        Optional<Image> image = images.findById(imageId);
-        if (image.isEmpty() || image.get().getType() == ImageType.IMMUTABLE && !image.get().isDifferencing()) {
-            return Optional.empty();
-        }
-        return ofImageFile(imageId);
     }
 
     /** The node that runs the machine's guest and holds the disks it writes. */

@@ -184,6 +184,60 @@ abstract class FleetRaceContract extends FullStackFleetTest {
         api.get(dataPath(machine, attachment)).expect(200);
     }
 
+    @Test
+    void tenMachinesRacingForOneNormalImageAttachItOnce() throws Exception {
+        UUID image = createImage("normal");
+        List<UUID> machines = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            machines.add(createMachine());
+        }
+        AtomicInteger next = new AtomicInteger();
+
+        List<Reply> answers = race(RACERS, () -> attach(machines.get(next.getAndIncrement()), image, 0, ""));
+
+        assertThat(answers.stream().map(Reply::status).toList()).as("a normal image is attached to one machine")
+                .containsOnlyOnce(201).allMatch(status -> status == 201 || status == 409);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM attachments WHERE medium_id = ? OR image_id = ?")
+                .param(image).param(image).query(Long.class).single()).as("attachment rows of the image").isEqualTo(1);
+    }
+
+    @Test
+    void aGoldenRacedByDeletesAndLinkedFleetsIsNeverDeletedUnderAFleet() throws Exception {
+        UUID golden = goldenImage();
+        api.patch("/api/images/" + golden, DiskfleetClient.body("type", "immutable")).expect(200);
+        String prefix = unique("under");
+        AtomicInteger numbers = new AtomicInteger();
+
+        List<Reply> answers = race(RACERS, List.<Callable<Reply>>of(
+                () -> api.delete("/api/images/" + golden),
+                () -> {
+                    int n = numbers.incrementAndGet();
+                    return api.post("/api/fleets", fleetJson(prefix + "-" + n, golden, 2, prefix + n, false));
+                }));
+        boolean deleted = false;
+        int fleets = 0;
+        for (Reply answer : answers) {
+            if (answer.request().startsWith("DELETE")) {
+                assertThat(answer.status()).as(answer.text()).isIn(204, 404, 409);
+                deleted |= answer.status() == 204;
+            } else if (answer.status() == 202) {
+                fleets += awaitOperation(answer).get("state").asString().equals("succeeded") ? 1 : 0;
+            } else {
+                assertThat(answer.status()).as(answer.text()).isIn(404, 409);
+            }
+        }
+        if (deleted) {
+            assertThat(fleets).as("no fleet succeeded on a golden that was deleted").isZero();
+            api.get("/api/images/" + golden).expect(404);
+        } else {
+            assertThat(fleets).as("with the golden kept, a fleet succeeded").isPositive();
+            api.get("/api/images/" + golden).expect(200);
+        }
+        assertThat(storageFiles().stream().anyMatch(file -> file.contains(golden.toString())))
+                .as("the golden's file is there exactly while its row is").isEqualTo(!deleted);
+        assertNoTransitionalFleet();
+    }
+
     /** The ids of a snapshot tree, depth first: each node lists the snapshots taken after it as children. */
     private static void collectIds(JsonNode nodes, List<String> ids) {
         for (JsonNode node : nodes) {

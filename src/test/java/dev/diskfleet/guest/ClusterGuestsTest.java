@@ -6,27 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.GuestTest;
 import dev.diskfleet.support.Poll;
-import dev.diskfleet.support.Postgres;
-import dev.diskfleet.support.ServiceProcess;
-import dev.diskfleet.support.TemporaryDataDir;
+import dev.diskfleet.support.ClusterProcesses;
+import dev.diskfleet.support.ClusterProcesses.Node;
 import dev.diskfleet.support.TestGuest;
 import dev.diskfleet.support.TestGuest.Behaviour;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,43 +40,30 @@ import tools.jackson.databind.JsonNode;
 @GuestTest
 class ClusterGuestsTest {
 
-    private static final String SECRET = "a-cluster-secret-for-this-test-only";
     private static final Duration BOOT = RealGuestsTest.BOOT;
     private static final Pattern REPLICATED = Pattern.compile("(?m)^diskfleet_replication_bytes_total\\{[^}]*} (\\S+)$");
 
     private final Set<UUID> machines = ConcurrentHashMap.newKeySet();
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
-    private final List<Path> dataDirs = new ArrayList<>();
-    private String schema;
-
-    private record Node(String name, ServiceProcess service, Path dir) {
-
-        DiskfleetClient api() {
-            return service.api();
-        }
-    }
+    private ClusterProcesses cluster;
+    private Map<String, Node> nodes;
 
     @BeforeEach
-    void schema() throws Exception {
+    void tools() {
         TestGuest.requireTools();
-        Postgres.requireServer();
-        schema = "diskfleet_cluster_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+        cluster = new ClusterProcesses("diskfleet_cluster");
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         List<Long> left = GuestProcesses.runningQemuOf(machines);
         GuestProcesses.kill(left);
-        nodes.values().forEach(node -> node.service().close());
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        cluster.close();
         assertThat(left).as("QEMU processes of this test still running").isEmpty();
     }
 
     @Test
     void aFleetOverThreeNodesBootsEachGuestOnItsNodeAndNodeAControlsThemAll() throws Exception {
-        startNodes("node-a", "node-b", "node-c");
+        nodes = cluster.start(List.of("node-a", "node-b", "node-c"), "--diskfleet.hypervisor=qemu");
         Node a = nodes.get("node-a");
         DiskfleetClient api = a.api();
         String raw = api.upload("PUT", "/api/images/uploads?name=cluster-raw&type=normal",
@@ -156,36 +136,6 @@ class ClusterGuestsTest {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    /** Starts the nodes side by side: a start is mostly waiting, and three in a row would triple it. */
-    private void startNodes(String... names) {
-        List<CompletableFuture<Node>> starting = new ArrayList<>();
-        for (String name : names) {
-            Path dir = TemporaryDataDir.create("df-" + name.substring(name.length() - 1) + "-");
-            dataDirs.add(dir);
-            starting.add(CompletableFuture.supplyAsync(() -> start(name, dir)));
-        }
-        starting.forEach(node -> {
-            Node started = node.join();
-            nodes.put(started.name(), started);
-        });
-    }
-
-    private Node start(String name, Path dir) {
-        int port = freePort();
-        ServiceProcess service = ServiceProcess.on(dir).port(port).settings(
-                "--spring.profiles.active=postgres",
-                "--DISKFLEET_DB_URL=" + Postgres.URL + "?currentSchema=" + schema,
-                "--DISKFLEET_DB_USER=" + Postgres.USER,
-                "--DISKFLEET_DB_PASSWORD=",
-                "--diskfleet.storage.root=" + dir.resolve("images"),
-                "--diskfleet.node.name=" + name,
-                "--diskfleet.node.url=http://127.0.0.1:" + port,
-                "--diskfleet.cluster.enabled=true",
-                "--diskfleet.cluster.secret=" + SECRET,
-                "--diskfleet.hypervisor=qemu").start();
-        return new Node(name, service, dir);
-    }
-
     private static long fileBytes(Node node, String image) throws IOException {
         try (var files = Files.list(node.dir().resolve("images"))) {
             Path file = files.filter(path -> path.getFileName().toString().startsWith(image + "."))
@@ -203,19 +153,5 @@ class ClusterGuestsTest {
     private static void awaitConsole(DiskfleetClient api, String machine, String line) {
         Poll.until("'" + line + "' on the console of " + machine, BOOT,
                 () -> api.get("/api/machines/" + machine + "/console?tail=200").expect(200).text().contains(line));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        }
     }
 }

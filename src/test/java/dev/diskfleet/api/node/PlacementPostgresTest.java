@@ -4,6 +4,7 @@ import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.DiskfleetApplication;
+import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
@@ -41,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  * ({@code diskfleet.node.max-guest-memory-mb}), guests run by the records-only driver: fleets are placed by
  * free guest memory (spread, pack, none when they do not fit), every member's disk is made on its own node,
  * the immutable golden is copied once to each node that needs it, a failure on one node leaves nothing on any,
- * and machines are created on a named node, placed at their first start, and refused on the others.
+ * and machines are created on a named node, placed at their first start, and started there through any node.
  */
 @ProcessTest
 class PlacementPostgresTest {
@@ -126,15 +127,15 @@ class PlacementPostgresTest {
         assertThat(nodesByOrdinal(pack)).containsExactly("node-a", "node-a", "node-b");
         assertThat(replicatedBytes(b) + replicatedBytes(c)).as("no second copy").isEqualTo(2 * goldenBytes);
 
-        // A machine made on a named node is there; another node refuses to start it and names where it is.
+        // A machine made on a named node is there; another node sends its start on to that node.
         JsonNode onC = a.client.post("/api/machines", body("name", "on-c", "memoryMb", 1024, "node", "node-c"))
                 .expect(201).json();
         assertThat(onC.path("node").asString()).isEqualTo("node-c");
         String id = onC.path("id").asString();
-        assertThat(a.client.postEmpty("/api/machines/" + id + "/start").expectProblem(409, "machine-on-another-node"))
-                .contains("node-c", c.client.baseUrl());
-        assertThat(c.client.postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
+        assertThat(a.client.postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
                 .isEqualTo("running");
+        assertThat(c.context.getBean(Hypervisor.class).runningGuests()).contains(UUID.fromString(id));
+        assertThat(a.context.getBean(Hypervisor.class).runningGuests()).doesNotContain(UUID.fromString(id));
         a.client.post("/api/machines", body("name", "nowhere", "node", "node-x")).expectProblem(404, "not-found");
         a.client.postEmpty("/api/nodes/node-b/drain").expect(200);
         assertThat(a.client.post("/api/machines", body("name", "drained", "node", "node-b"))

@@ -42,13 +42,15 @@ final class OwnerRoutes {
         }
     }
 
+    private static final Route START = route(POST, "/api/machines/{id}/start", Kind.MACHINE);
+
     private static final List<Route> ROUTES = List.of(
             route(READ, "/api/images/{id}/content", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/check", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/clone", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/exports", Kind.IMAGE_FILE),
             route(DELETE, "/api/images/{id}", Kind.WRITTEN_IMAGE),
-            route(POST, "/api/machines/{id}/start", Kind.MACHINE),
+            START,
             route(POST, "/api/machines/{id}/stop", Kind.MACHINE),
             route(POST, "/api/machines/{id}/reset", Kind.MACHINE),
             route(READ, "/api/machines/{id}/console", Kind.MACHINE),
@@ -74,6 +76,11 @@ final class OwnerRoutes {
     Optional<Owner> ownerOf(HttpServletRequest request) {
         PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
                 .pathWithinApplication();
+        String namedNode = request.getParameter("node");
+        if (namedNode != null && START.matches(request.getMethod(), path)) {
+            // A machine started on a named node (its own was lost) is started by that node, not by its own.
+            return owners.ofNode(namedNode);
+        }
         for (Route route : ROUTES) {
             if (route.matches(request.getMethod(), path)) {
                 String id = route.query() == null ? route.path().matchAndExtract(path).getUriVariables().get("id")

@@ -1,6 +1,6 @@
 /**
  * {@code /internal/**}: what the nodes of a cluster ask each other for (an immutable image's file, as stored,
- * with its SHA-256). Not part of the public API document; guarded by the cluster secret alone
+ * with its SHA-256; a fleet's members made on a node; a lost node's machine started on the node picked for it). Not part of the public API document; guarded by the cluster secret alone
  * ({@code api.security}), and absent (404) outside a cluster.
  */
 package dev.diskfleet.api.internal;

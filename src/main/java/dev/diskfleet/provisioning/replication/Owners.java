@@ -88,6 +88,12 @@ public class Owners {
         return machines.findById(machineId).map(Machine::getNode).orElse(local.name());
     }
 
+    /** The node named, when it is another: where a request meant for that node goes (a start on a named node). */
+    @Transactional(readOnly = true)
+    public Optional<Owner> ofNode(String name) {
+        return name.equals(local.name()) ? Optional.empty() : owner(name);
+    }
+
     private Optional<Owner> owner(String name) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         return nodes.findByName(name).map(node -> new Owner(node.getName(), node.getUrl(),

@@ -59,7 +59,7 @@ final class DeclaredDependencies {
                     "provisioning.operation", "provisioning.replication", "storage")),
             Map.entry("provisioning.guest", Set.of("domain", "domain.attachment", "domain.image", "domain.machine",
                     "domain.network", "hypervisor", "hypervisor.none", "hypervisor.qemu", "hypervisor.seed",
-                    "provisioning.event", "provisioning.export", "provisioning.network", "storage")),
+                    "provisioning", "provisioning.event", "provisioning.export", "provisioning.network", "storage")),
             Map.entry("provisioning.idempotency", Set.of("provisioning")),
             Map.entry("provisioning.image", Set.of("domain", "domain.image", "domain.operation", "provisioning",
                     "provisioning.operation", "storage")),

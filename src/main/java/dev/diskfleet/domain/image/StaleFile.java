@@ -5,19 +5,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
-import java.io.Serializable;
 import java.time.OffsetDateTime;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
  * An image file that a node which was lost still holds and must remove when it comes back: the old disk of a
  * machine started on another node meanwhile. Its image row is gone already, so no row points at the file and
- * the file must not become an orphan.
+ * the file must not become an orphan. Keyed as a location is: an image's file on a node.
  */
 @Entity
 @Table(name = "stale_files")
-@IdClass(StaleFile.Key.class)
+@IdClass(ImageLocation.Key.class)
 public class StaleFile {
 
     @Id
@@ -55,31 +53,5 @@ public class StaleFile {
 
     public UUID getMachineId() {
         return machineId;
-    }
-
-    /** The composite key: one image's file on one node. */
-    public static class Key implements Serializable {
-
-        private UUID imageId;
-        private String nodeName;
-
-        protected Key() {
-        }
-
-        public Key(UUID imageId, String nodeName) {
-            this.imageId = imageId;
-            this.nodeName = nodeName;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(imageId, key.imageId)
-                    && Objects.equals(nodeName, key.nodeName);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(imageId, nodeName);
-        }
     }
 }

@@ -10,7 +10,6 @@ import dev.diskfleet.domain.image.StaleFile;
 import dev.diskfleet.domain.image.StaleFileRepository;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
-import dev.diskfleet.domain.node.Node;
 import dev.diskfleet.domain.node.NodeRepository;
 import dev.diskfleet.domain.node.NodeState;
 import dev.diskfleet.provisioning.DiskTransaction;
@@ -110,13 +109,7 @@ public class MachineMove {
         if (from == null || from.equals(local.name()) || !cluster.enabled()) {
             return null;
         }
-        Node lost = nodes.findByName(from).orElse(null);
-        if (lost != null && NodeState.of(lost, OffsetDateTime.now(), cluster.nodeTimeout()) != NodeState.OFFLINE) {
-            throw new ConflictException("machine-on-another-node", "machine " + machine.label() + " is on node " + from
-                    + ", which is " + NodeState.of(lost, OffsetDateTime.now(), cluster.nodeTimeout()).apiName()
-                    + ": it is started there (send the start without ?node=); only a machine whose node is offline"
-                    + " is started on another");
-        }
+        requireOffline(machine, from);
         List<String> kept = attachments.findByMachineIdOrderByPortAscDeviceAsc(id).stream()
                 .filter(attachment -> !disposable(attachment)).map(Attachment::slot).toList();
         if (!kept.isEmpty()) {
@@ -126,6 +119,16 @@ public class MachineMove {
                     + " node " + from + " again");
         }
         return from;
+    }
+
+    private void requireOffline(Machine machine, String from) {
+        NodeState state = nodes.findByName(from).map(node -> NodeState.of(node, OffsetDateTime.now(),
+                cluster.nodeTimeout())).orElse(NodeState.OFFLINE);
+        if (state != NodeState.OFFLINE) {
+            throw new ConflictException("machine-on-another-node", "machine " + machine.label() + " is on node " + from
+                    + ", which is " + state.apiName() + ": it is started there (send the start without ?node=); only"
+                    + " a machine whose node is offline is started on another");
+        }
     }
 
     /** Whether every disk of the machine is an autoReset differencing disk, so that it may start elsewhere. */
@@ -149,6 +152,7 @@ public class MachineMove {
                 throw new ConflictException("machine-on-another-node", "machine " + machine.label()
                         + " was moved to node " + machine.getNode() + " meanwhile");
             }
+            requireOffline(machine, from); // it may have come back while the bases were copied
             if (machine.isRunning()) {
                 // Its node went offline before the job that marks its machines had run.
                 machine.nodeLost(from, OffsetDateTime.now());

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.nodeloss;
 
+import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.StaleFile;
 import dev.diskfleet.domain.image.StaleFileRepository;
 import dev.diskfleet.provisioning.LocalNode;
@@ -44,7 +45,7 @@ public class StaleFiles {
                             + " node was lost", stale.getImageId(), stale.getMachineId());
                 }
                 tx.executeWithoutResult(status -> staleFiles.deleteById(
-                        new StaleFile.Key(stale.getImageId(), stale.getNodeName())));
+                        new ImageLocation.Key(stale.getImageId(), stale.getNodeName())));
             } catch (StorageException e) {
                 LOG.warn("cannot remove the stale disk {} of machine {}: {}", stale.getImageId(), stale.getMachineId(),
                         e.getMessage());

@@ -85,6 +85,10 @@ function machineDetail(container, ctx, id) {
           h('div', { class: 'row spread' }, h('h2', {}, machine.name, ' ', badge(machine.state)), powerButtons(machine, ctx, error)),
           error,
           h('p', { class: 'muted' }, `${machine.cpus} CPUs · ${machine.memoryMb} MiB · id ${machine.id}`),
+          machine.state === 'unknown' ? h('p', { class: 'error', 'data-node-lost': machine.node || '' },
+            `Node ${machine.node} was lost while the guest ran (lastExit nodeLost): it runs again when that node comes`
+            + ' back; a machine whose disks all autoreset may be started on another node'
+            + ` (POST /api/machines/${machine.id}/start?node=NAME).`) : null,
           h('h3', {}, 'Disks'),
           machine.attachments.length === 0 ? h('p', { class: 'muted' }, 'No disks attached.') : h('div', { class: 'table-wrap' }, h('table', {},
             h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'Type'), h('th', {}, 'Image'), h('th', {}, 'Own disk'), h('th', {}, 'Autoreset'))),

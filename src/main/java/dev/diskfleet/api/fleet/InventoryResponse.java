@@ -18,7 +18,7 @@ public record InventoryResponse(
     public record Host(
             @Schema(example = "pg-1") String name,
             @Schema(example = "9b1c7f4e-2a6d-4e0b-8c3f-5d7a1e2b4c6d") UUID id,
-            @Schema(description = "poweredOff or running", example = "running") String state,
+            @Schema(description = "poweredOff, running or unknown (its node was lost while it ran; lastExit says nodeLost)", example = "running") String state,
             @Schema(description = "The node that runs it", example = "node-a") String node,
             @Schema(description = "guestPort/protocol: hostAddress:hostPort, the host address being its node's guest address",
                     example = "{\"5432/tcp\": \"127.0.0.1:40001\", \"22/tcp\": \"127.0.0.1:40002\"}")

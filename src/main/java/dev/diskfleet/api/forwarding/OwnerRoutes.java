@@ -48,6 +48,8 @@ final class OwnerRoutes {
         }
     }
 
+    private static final Route START = route(POST, "/api/machines/{id}/start", Kind.MACHINE);
+
     private static final List<Route> ROUTES = List.of(
             route(READ, "/api/images/{id}/content", Kind.IMAGE_FILE),
             route(POST, "/api/images/{id}/check", Kind.IMAGE_FILE),
@@ -58,7 +60,7 @@ final class OwnerRoutes {
             // A fleet is deployed where its golden is: its base is cloned from the golden's file there.
             new Route(POST, PathPatternParser.defaultInstance.parse("/api/fleets"), null, "goldenImageId",
                     Kind.IMAGE_FILE),
-            route(POST, "/api/machines/{id}/start", Kind.MACHINE),
+            START,
             route(POST, "/api/machines/{id}/stop", Kind.MACHINE),
             route(POST, "/api/machines/{id}/reset", Kind.MACHINE),
             route(READ, "/api/machines/{id}/console", Kind.MACHINE),
@@ -84,8 +86,14 @@ final class OwnerRoutes {
      * action, an id that is none (the handler refuses it), or a file or guest here or nowhere.
      */
     Optional<Owner> ownerOf(HttpServletRequest request) {
-        return routeOf(request).flatMap(route -> uuid(idIn(route, request))
-                .flatMap(uuid -> route.kind().lookup.apply(owners, uuid)));
+        Optional<Route> route = routeOf(request);
+        String namedNode = request.getParameter("node");
+        if (namedNode != null && route.filter(START::equals).isPresent()) {
+            // A machine started on a named node (its own was lost) is started by that node, not by its own.
+            return owners.ofNode(namedNode);
+        }
+        return route.flatMap(matched -> uuid(idIn(matched, request))
+                .flatMap(uuid -> matched.kind().lookup.apply(owners, uuid)));
     }
 
     /** Whether the request names its owner in its body, which must then be read ahead ({@link BufferedRequest}). */

@@ -7,8 +7,8 @@ import java.util.List;
 
 @Schema(description = "How the machine's last guest run ended")
 public record LastExitResponse(
-        @Schema(description = "guestPoweredOff, guestRebooted, stoppedByHost, abnormal, failedToStart or "
-                + "goneWhileServiceWasDown", example = "abnormal") String reason,
+        @Schema(description = "guestPoweredOff, guestRebooted, stoppedByHost, abnormal, failedToStart, "
+                + "goneWhileServiceWasDown or nodeLost (the machine is unknown)", example = "abnormal") String reason,
         @Schema(example = "QEMU exited without a SHUTDOWN event") String detail,
         OffsetDateTime at,
         @Schema(description = "The last console lines, on an abnormal end only") List<String> consoleTail) {

@@ -7,6 +7,7 @@ import dev.diskfleet.api.web.PrintableName;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineService;
 import dev.diskfleet.provisioning.machine.PowerService;
+import dev.diskfleet.provisioning.nodeloss.MachineMove;
 import dev.diskfleet.api.web.ETags;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.provisioning.machine.MachineDetails;
@@ -57,8 +58,10 @@ public class MachineController {
     private final MachineService machines;
     private final PowerService power;
     private final Guests guests;
+    private final MachineMove move;
 
-    public MachineController(MachineService machines, PowerService power, Guests guests) {
+    public MachineController(MachineService machines, PowerService power, Guests guests, MachineMove move) {
+        this.move = move;
         this.machines = machines;
         this.power = power;
         this.guests = guests;
@@ -88,8 +91,8 @@ public class MachineController {
     @GetMapping
     @Operation(operationId = "listMachines", summary = "List machines, paged and filtered by state or name (substring)")
     public PageResponse<MachineResponse> list(
-            @RequestParam(required = false) @Pattern(regexp = "poweredOff|running",
-                    message = "must be poweredOff or running") String state,
+            @RequestParam(required = false) @Pattern(regexp = "poweredOff|running|unknown",
+                    message = "must be poweredOff, running or unknown") String state,
             @RequestParam(required = false) @PrintableName String name,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
@@ -137,19 +140,28 @@ public class MachineController {
             + " is emptied, then the guest boots (with the qemu driver); returns once it runs")
     @ApiResponse(responseCode = "200", description = "Running")
     @ApiResponse(responseCode = "409", description = "Already running, a disk's file is missing, a user's NBD export"
-            + " shares a disk with the guest, another process holds a forward's host port, or the machine is given"
-            + " more memory than the host has (the machine stays powered off)", content = @Content(
+            + " shares a disk with the guest, another process holds a forward's host port, the machine is given"
+            + " more memory than the host has (the machine stays powered off), or, started on a named node, its own"
+            + " node is online or it has a disk that is not disposable (machine-waits-for-node)", content = @Content(
                     mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "machine-running", value = ProblemExamples.MACHINE_ALREADY_RUNNING),
                     @ExampleObject(name = "host-port-busy", value = ProblemExamples.HOST_PORT_BUSY),
-                    @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY)}))
+                    @ExampleObject(name = "insufficient-host-memory", value = ProblemExamples.INSUFFICIENT_HOST_MEMORY),
+                    @ExampleObject(name = "machine-waits-for-node", value = ProblemExamples.MACHINE_WAITS_FOR_NODE)}))
     @ApiResponse(responseCode = "507", description = "The storage root is full, or (in a cluster) a machine without a"
             + " node is started on a node whose free guest memory it does not fit", content = @Content(
                     mediaType = "application/problem+json", examples = {
                     @ExampleObject(name = "out-of-space", value = ProblemExamples.OUT_OF_SPACE),
                     @ExampleObject(name = "insufficient-guest-memory", value = ProblemExamples.INSUFFICIENT_GUEST_MEMORY)}))
-    public ResponseEntity<MachineResponse> start(@PathVariable UUID id) {
-        return withETag(id, power.start(id));
+    @ApiResponse(responseCode = "404", description = "No node has the name given as node", content = @Content(
+            mediaType = "application/problem+json", examples = @ExampleObject(value = ProblemExamples.NODE_NOT_FOUND)))
+    public ResponseEntity<MachineResponse> start(@PathVariable UUID id,
+            @Parameter(description = "Start it on this node instead of its own, which is offline (lost): allowed when"
+                    + " every disk of the machine is an autoReset differencing disk (a fresh one is made there over"
+                    + " the base's copy, copied there first if needed); a machine with any other disk waits for its"
+                    + " node (409 machine-waits-for-node naming it). Sent to the node named, by any node")
+            @RequestParam(required = false) @PrintableName String node) {
+        return withETag(id, node == null ? power.start(id) : move.start(id, node));
     }
 
     @PostMapping("/{id}/stop")

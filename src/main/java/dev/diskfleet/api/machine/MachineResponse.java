@@ -17,7 +17,7 @@ public record MachineResponse(
         @Schema(example = "2") int cpus,
         @Schema(example = "4096") int memoryMb,
         CloudInitResponse cloudInit,
-        @Schema(description = "poweredOff or running", example = "poweredOff") String state,
+        @Schema(description = "poweredOff, running or unknown (its node was lost while it ran; lastExit says nodeLost)", example = "poweredOff") String state,
         @Schema(description = "The node that holds its own disks and runs its guest; null in a cluster until its"
                 + " first start places it", example = "node-a") String node,
         @Schema(description = "The snapshot the current state builds on, if any") UUID currentSnapshotId,

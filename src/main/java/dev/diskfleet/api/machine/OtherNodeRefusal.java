@@ -64,7 +64,11 @@ class OtherNodeRefusal implements HandlerInterceptor, WebMvcConfigurer, OpenApiC
         PathContainer path = PathContainer.parsePath(request.getRequestURI());
         for (Route route : ON_THE_MACHINES_NODE) {
             if (route.method().name().equals(request.getMethod()) && route.pattern().matches(path)) {
-                machineId(request.getRequestURI()).ifPresent(placement::requireHere);
+                // A start on a named node (the machine's own was lost) is the named node's to decide.
+                boolean startOnNamedNode = route.path().endsWith("/start") && request.getParameter("node") != null;
+                if (!startOnNamedNode) {
+                    machineId(request.getRequestURI()).ifPresent(placement::requireHere);
+                }
                 return true;
             }
         }

@@ -253,6 +253,13 @@ public final class ProblemExamples {
             "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
             "updatedAt":"2026-01-15T10:00:00Z"}""";
 
+    public static final String MACHINE_WAITS_FOR_NODE = """
+            {"type":"https://diskfleet.dev/problems/machine-waits-for-node","title":"Conflict","status":409,\
+            "detail":"machine db-1 (7c9e6679-7425-40de-944b-e07fc1f90ae7) waits for node node-a, which is offline:\
+             its disks at [port 0 device 0] hold data only node node-a has (only a machine whose every disk is an\
+             autoReset differencing disk starts on another node); start node node-a again",\
+            "instance":"/api/machines/7c9e6679-7425-40de-944b-e07fc1f90ae7/start"}""";
+
     private ProblemExamples() {
     }
 }

@@ -115,6 +115,34 @@ public class Machine extends BaseEntity {
                 : console.substring(Math.max(0, console.length() - MAX_CONSOLE));
     }
 
+    /**
+     * Its node was lost while it ran: nobody can say whether its guest still runs, so it is neither running nor
+     * powered off until its node comes back or it is started on another.
+     */
+    public void nodeLost(String lostNode, OffsetDateTime at) {
+        this.state = MachineState.UNKNOWN;
+        this.lastExitReason = LastExit.NODE_LOST;
+        this.lastExitDetail = "node " + lostNode + " sent no heartbeat within the node timeout while its guest ran";
+        this.lastExitAt = at;
+        this.lastExitConsole = null;
+    }
+
+    public boolean isUnknown() {
+        return state == MachineState.UNKNOWN;
+    }
+
+    /**
+     * It lives on {@code node} from now on, with fresh disks made there: a machine whose node was lost is
+     * powered off here (its last exit stays {@code nodeLost}) until it is started.
+     */
+    public void movedTo(String node) {
+        this.node = node;
+        if (state == MachineState.UNKNOWN) {
+            this.state = MachineState.POWERED_OFF;
+        }
+        markChanged();
+    }
+
     /** How the last guest run ended; empty if no guest has run yet. */
     public Optional<LastExit> lastExit() {
         if (lastExitReason == null) {

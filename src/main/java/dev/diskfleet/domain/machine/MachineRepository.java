@@ -24,8 +24,8 @@ public interface MachineRepository extends JpaRepository<Machine, UUID>, JpaSpec
     @Query("select m.id from Machine m where m.state = :state")
     List<UUID> findIdsByState(MachineState state);
 
-    /** The machines in {@code state} placed on {@code node}, or on no node (from before machines had one). */
-    @Query("select m.id from Machine m where m.state = :state and (m.node = :node or m.node is null)")
+    /** The machines in {@code state} placed on {@code node}. */
+    @Query("select m.id from Machine m where m.state = :state and m.node = :node")
     List<UUID> findIdsByStateOnNode(MachineState state, String node);
 
     /** The memory the machines in {@code state} were given, in MiB (0 when there are none). */

@@ -6,6 +6,7 @@ import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.domain.machine.LastExit;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
+import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.hypervisor.ExitReason;
 import dev.diskfleet.hypervisor.GuestExit;
 import dev.diskfleet.hypervisor.GuestState;
@@ -13,6 +14,7 @@ import dev.diskfleet.hypervisor.HostPortBusyException;
 import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.hypervisor.HypervisorException;
 import dev.diskfleet.hypervisor.StopOutcome;
+import dev.diskfleet.provisioning.LocalNode;
 import dev.diskfleet.provisioning.event.Events;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
@@ -57,11 +59,16 @@ public class Guests {
     });
 
     private final Events events;
+    private final LocalNode local;
+    private final boolean cluster;
 
     public Guests(Hypervisor hypervisor, GuestSpecs specs, GuestRunDirectories runDirectories,
-            MachineRepository machines, PlatformTransactionManager transactions, Events events,
+            MachineRepository machines, PlatformTransactionManager transactions, Events events, LocalNode local,
+            @Value("${diskfleet.cluster.enabled:false}") boolean cluster,
             @Value("${diskfleet.hypervisor.stop-guests-on-shutdown:false}") boolean stopGuestsOnShutdown) {
         this.events = events;
+        this.local = local;
+        this.cluster = cluster;
         this.stopGuestsOnShutdown = stopGuestsOnShutdown;
         this.hypervisor = hypervisor;
         this.specs = specs;
@@ -122,8 +129,9 @@ public class Guests {
     }
 
     /**
-     * At startup, for a machine recorded running: takes over its guest if it still runs, else powers the
-     * machine off. Returns whether it was adopted.
+     * At startup, for a machine recorded running (or unknown: this node was lost meanwhile): takes over its guest
+     * if it still runs (an unknown machine is running again), else powers the machine off. Returns whether it
+     * was adopted.
      */
     public boolean adopt(UUID machineId) {
         boolean adopted;
@@ -140,11 +148,40 @@ public class Guests {
                 LOG.warn("adopted the guest of machine {} but cannot export its VDI disks again: {}", machineId,
                         e.toString());
             }
+            tx.executeWithoutResult(status -> machines.lockById(machineId).filter(Machine::isUnknown)
+                    .ifPresent(machine -> {
+                        machine.setState(MachineState.RUNNING);
+                        events.machineState(machineId, "running", "nodeBack");
+                    }));
             return true;
         }
         end(machineId, new LastExit("goneWhileServiceWasDown", "its guest was no longer running when the"
                 + " service started", OffsetDateTime.now(), hypervisor.consoleTail(runDirectories.of(machineId), 20)));
         return false;
+    }
+
+    /**
+     * At startup, a guest this node still runs of a machine the database has since given to another node (it
+     * was started there while this node was lost): it is powered off hard, so the machine never runs twice,
+     * and its run directory goes. Its exit changes nothing on the machine, which is the other node's now.
+     * Returns whether a guest was running.
+     */
+    public boolean powerOffStale(UUID machineId) {
+        return withPowerLock(machineId, () -> {
+            boolean running;
+            try {
+                running = hypervisor.adopt(machineId, runDirectories.of(machineId));
+                if (running) {
+                    hypervisor.forceStop(machineId);
+                    specs.released(machineId);
+                }
+                hypervisor.removeRunDirectory(machineId, runDirectories.of(machineId));
+            } catch (HypervisorException e) {
+                LOG.warn("cannot power off the stale guest of machine {}: {}", machineId, e.getMessage());
+                return false;
+            }
+            return running;
+        });
     }
 
     /**
@@ -199,10 +236,15 @@ public class Guests {
         }
     }
 
-    /** Powers the machine off with {@code exit}, if it is recorded running (a stop's own exit finds it off). */
+    /**
+     * Powers the machine off with {@code exit}, if it is recorded running or unknown (a stop's own exit finds it
+     * off) and is this node's: in a cluster, the exit of a stale guest of a machine that another node runs now
+     * is not that machine's.
+     */
     private void end(UUID machineId, LastExit exit) {
         tx.executeWithoutResult(status -> machines.lockById(machineId).ifPresent(machine -> {
-            if (machine.isRunning()) {
+            boolean elsewhere = cluster && machine.getNode() != null && !machine.getNode().equals(local.name());
+            if ((machine.isRunning() || machine.isUnknown()) && !elsewhere) {
                 machine.guestEnded(exit);
                 events.machineState(machineId, "poweredOff", exit.reason());
             }

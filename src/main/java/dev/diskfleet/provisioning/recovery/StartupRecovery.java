@@ -7,6 +7,7 @@ import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.provisioning.image.StorageReconciler;
 import dev.diskfleet.provisioning.node.NodeMembership;
+import dev.diskfleet.provisioning.nodeloss.StaleFiles;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,10 @@ import org.springframework.stereotype.Component;
  *   <li>machines recorded running get their guests back: each guest still running is adopted (its pid
  *       and monitor found in its run directory, its identity checked), the others' machines are powered
  *       off, and the run directories of deleted machines are removed (before step 4, which may stop and
- *       delete machines of interrupted fleets);</li>
+ *       delete machines of interrupted fleets); in a cluster only this node's machines are taken, and a guest
+ *       still running here of a machine that was started on another node while this one was lost is powered
+ *       off, and then that machine's old disk, recorded stale, is removed (before step 6, which would report
+ *       it an orphan);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
  *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
  *   <li>open intent records are settled: a file an interrupted change made or was removing stays exactly
@@ -45,10 +49,13 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final GuestAdoption guests;
     private final FileIntents intents;
     private final NodeMembership node;
+    private final StaleFiles staleFiles;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
-            IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents, NodeMembership node) {
+            IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents, NodeMembership node,
+            StaleFiles staleFiles) {
         this.node = node;
+        this.staleFiles = staleFiles;
         this.intents = intents;
         this.storage = storage;
         this.operations = operations;
@@ -74,6 +81,7 @@ public class StartupRecovery implements SmartInitializingSingleton {
         operations.failInterruptedOperations();
         CrashPoints.reach("recovery.operations-failed");
         guests.adoptRunningGuests();
+        staleFiles.removeHere();
         CrashPoints.reach("recovery.guests-adopted");
         fleets.recoverInterrupted();
         CrashPoints.reach("recovery.fleets-recovered");

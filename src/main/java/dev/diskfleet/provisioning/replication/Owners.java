@@ -1,18 +1,15 @@
 package dev.diskfleet.provisioning.replication;
 
-import dev.diskfleet.domain.attachment.Attachment;
-import dev.diskfleet.domain.attachment.AttachmentRepository;
-import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.ImageLocationRepository;
-import dev.diskfleet.domain.image.ImageRepository;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.node.NodeRepository;
 import dev.diskfleet.domain.node.NodeState;
 import dev.diskfleet.provisioning.LocalNode;
 import dev.diskfleet.provisioning.node.ClusterProperties;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,25 +19,23 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Which node answers for an image's file or a machine's guest, when it is not this one. A written image
  * (normal, write-through, differencing) lives on exactly one node; an immutable one may be on several, and any
- * of them serves it. A machine belongs to the node that holds the disks it writes. Empty means this node
+ * of them serves it. A machine belongs to the node it was placed on, which holds the disks it writes and runs its guest. Empty means this node
  * answers: it holds the file, or nobody does (then it answers as it always did: not found, inaccessible).
  */
 @Service
 public class Owners {
 
-    private final ImageRepository images;
     private final ImageLocationRepository locations;
-    private final AttachmentRepository attachments;
+    private final MachineRepository machines;
     private final NodeRepository nodes;
     private final LocalNode local;
     private final ClusterProperties cluster;
     private final Clock clock;
 
-    public Owners(ImageRepository images, ImageLocationRepository locations, AttachmentRepository attachments,
+    public Owners(ImageLocationRepository locations, MachineRepository machines,
             NodeRepository nodes, LocalNode local, ClusterProperties cluster, Clock clock) {
-        this.images = images;
         this.locations = locations;
-        this.attachments = attachments;
+        this.machines = machines;
         this.nodes = nodes;
         this.local = local;
         this.cluster = cluster;
@@ -70,16 +65,15 @@ public class Owners {
         return node.equals(local.name()) ? Optional.empty() : owner(node);
     }
 
-    /**
-     * Where a machine lives: where the disks it writes are (each machine's medium is a written image, on one
-     * node), this node when it has none.
-     */
+    /** Where a machine lives: the node it was placed on; this node while it has none. */
     private String nodeOfMachine(UUID machineId) {
-        List<String> holders = attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
-                .map(Attachment::getMediumId)
-                .flatMap(medium -> locations.findByImageIdOrderByNodeNameAsc(medium).stream())
-                .map(ImageLocation::getNodeName).distinct().sorted(Comparator.naturalOrder()).toList();
-        return holders.isEmpty() || holders.contains(local.name()) ? local.name() : holders.get(0);
+        return machines.findById(machineId).map(Machine::getNode).orElse(local.name());
+    }
+
+    /** The node named, when it is another: where a request meant for that node goes (a start on a named node). */
+    @Transactional(readOnly = true)
+    public Optional<Owner> ofNode(String name) {
+        return name.equals(local.name()) ? Optional.empty() : owner(name);
     }
 
     private Optional<Owner> owner(String name) {

@@ -76,7 +76,7 @@ class AnyNodeAnswersPostgresTest {
         a = start("node-a");
         b = start("node-b");
         machine = UUID.fromString(b.client.post("/api/machines", DiskfleetClient.body("name", "on-b", "cpus", 1,
-                "memoryMb", 256)).expect(201).json().get("id").asString());
+                "memoryMb", 256, "node", "node-b")).expect(201).json().get("id").asString());
         disk = normalImageOn(b, "disk-of-b");
         attachment = UUID.fromString(b.client.post("/api/machines/" + machine + "/attachments",
                 DiskfleetClient.body("imageId", disk.toString(), "port", 0, "device", 0)).expect(201).json()

@@ -224,6 +224,18 @@ class MachineLifecycleTest extends FullStackTest {
     }
 
     @Test
+    void withoutAClusterAStartOnANamedNodeIsAPlainStartOnThisNodeAndAnotherNameIsRefused() {
+        UUID machine = createMachine();
+        String here = api.get("/api/nodes").json().get(0).get("name").asString();
+        assertProblem(api.postEmpty("/api/machines/" + machine + "/start?node=node-nowhere"), 404, "not-found",
+                "node-nowhere");
+        JsonNode started = api.postEmpty("/api/machines/" + machine + "/start?node=" + here).json();
+        assertThat(started.get("state").asString()).isEqualTo("running");
+        assertThat(started.get("node").asString()).isEqualTo(here);
+        api.postEmpty("/api/machines/" + machine + "/stop?force=true");
+    }
+
+    @Test
     void anUnknownMachineIsA404Problem() {
         UUID missing = UUID.randomUUID();
         assertProblem(api.get("/api/machines/" + missing), 404, "not-found", missing.toString());

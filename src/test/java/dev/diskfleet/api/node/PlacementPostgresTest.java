@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.ClusterOnPostgres.Node;
+import dev.diskfleet.hypervisor.Hypervisor;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.ProcessTest;
 import dev.diskfleet.support.QemuTools;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -31,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * ({@code diskfleet.node.max-guest-memory-mb}), guests run by the records-only driver: fleets are placed by
  * free guest memory (spread, pack, none when they do not fit), every member's disk is made on its own node,
  * the immutable golden is copied once to each node that needs it, a failure on one node leaves nothing on any,
- * and machines are created on a named node, placed at their first start, and refused on the others.
+ * and machines are created on a named node, placed at their first start, and started there through any node.
  */
 @ProcessTest
 class PlacementPostgresTest {
@@ -109,15 +111,15 @@ class PlacementPostgresTest {
         assertThat(nodesByOrdinal(pack)).containsExactly("node-a", "node-a", "node-b");
         assertThat(b.replicatedBytes() + c.replicatedBytes()).as("no second copy").isEqualTo(2 * goldenBytes);
 
-        // A machine made on a named node is there; another node refuses to start it and names where it is.
+        // A machine made on a named node is there; another node sends its start on to that node.
         JsonNode onC = a.client().post("/api/machines", body("name", "on-c", "memoryMb", 1024, "node", "node-c"))
                 .expect(201).json();
         assertThat(onC.path("node").asString()).isEqualTo("node-c");
         String id = onC.path("id").asString();
-        assertThat(a.client().postEmpty("/api/machines/" + id + "/start").expectProblem(409, "machine-on-another-node"))
-                .contains("node-c", c.client().baseUrl());
-        assertThat(c.client().postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
+        assertThat(a.client().postEmpty("/api/machines/" + id + "/start").expect(200).json().path("state").asString())
                 .isEqualTo("running");
+        assertThat(c.context().getBean(Hypervisor.class).runningGuests()).contains(UUID.fromString(id));
+        assertThat(a.context().getBean(Hypervisor.class).runningGuests()).doesNotContain(UUID.fromString(id));
         // node-a's startup step for running guests leaves node-c's guest alone
         a.context().getBean(GuestAdoption.class).adoptRunningGuests();
         assertThat(a.client().get("/api/machines/" + id).expect(200).json().path("state").asString())

@@ -33,7 +33,9 @@ import tools.jackson.databind.JsonNode;
  * root and its own QEMU: a fleet deployed through node A lands one member per node, the immutable golden is
  * copied once to each of the other nodes, and every guest boots from its differencing disk on its own node.
  * Node A's API then lists and controls every machine: the console, a stop and a start, and the guest disk
- * data of a machine of node B, all through A. Judges: the guests' console lines, the run directories and
+ * data of a machine of node B, all through A. Node C killed with SIGKILL: its machine becomes unknown, its disk
+ * answers 503 naming it, the machine (autoreset) starts on node A on a fresh disk; node C, started again, powers
+ * off the guest it still ran, so no machine runs twice and no file is left that no row owns. Judges: the guests' console lines, the run directories and
  * QEMU processes in /proc (which node runs what), each node's replication counter, and the disk bytes B
  * itself answers.
  */
@@ -62,8 +64,10 @@ class ClusterGuestsTest {
     }
 
     @Test
-    void aFleetOverThreeNodesBootsEachGuestOnItsNodeAndNodeAControlsThemAll() throws Exception {
-        nodes = cluster.start(List.of("node-a", "node-b", "node-c"), "--diskfleet.hypervisor=qemu");
+    void aFleetOverThreeNodesBootsOnItsNodesIsControlledThroughAnyAndOutlivesALostNode() throws Exception {
+        // A short node timeout: the test waits for node C to be found lost.
+        nodes = cluster.start(List.of("node-a", "node-b", "node-c"), "--diskfleet.hypervisor=qemu",
+                "--diskfleet.cluster.node-timeout=5s", "--diskfleet.cluster.heartbeat-interval=1s");
         Node a = nodes.get("node-a");
         DiskfleetClient api = a.api();
         String raw = api.upload("PUT", "/api/images/uploads?name=cluster-raw&type=normal",
@@ -128,6 +132,36 @@ class ClusterGuestsTest {
         awaitConsole(api, onB, TestGuest.stayingUpLine(onB));
         assertThat(Files.exists(b.dir().resolve("guests").resolve(onB))).as("started again on node-b").isTrue();
         assertThat(GuestProcesses.runningQemuOf(Set.of(UUID.fromString(onB)))).hasSize(1);
+
+        // Node C killed with SIGKILL: its guest outlives it, its machine becomes unknown within the timeout.
+        String onC = nodeOfMachine.entrySet().stream().filter(entry -> entry.getValue().equals("node-c"))
+                .findFirst().orElseThrow().getKey();
+        Node c = nodes.get("node-c");
+        c.service().kill();
+        JsonNode lost = Poll.until("machine " + onC + " unknown", Duration.ofSeconds(60),
+                () -> api.get("/api/machines/" + onC).expect(200).json(),
+                machine -> machine.path("state").asString().equals("unknown"));
+        assertThat(lost.path("lastExit").path("reason").asString()).isEqualTo("nodeLost");
+        String attachmentOnC = lost.path("attachments").get(0).path("id").asString();
+        assertThat(api.get("/api/machines/" + onC + "/attachments/" + attachmentOnC + "/data", "Range", "bytes=0-511")
+                .expectProblem(503, "node-unavailable")).contains("node-c");
+
+        // Its autoreset member starts on node A, asked through node B, on a fresh disk over A's copy of the base.
+        JsonNode moved = b.api().postEmpty("/api/machines/" + onC + "/start?node=node-a").expect(200).json();
+        assertThat(moved.path("state").asString()).isEqualTo("running");
+        assertThat(moved.path("node").asString()).isEqualTo("node-a");
+        awaitConsole(api, onC, TestGuest.stayingUpLine(onC));
+        assertThat(Files.exists(a.dir().resolve("guests").resolve(onC))).as("run directory on node-a").isTrue();
+
+        // Node C comes back: it powers off its stale guest and removes the old disk; nothing runs twice.
+        Node back = cluster.restart("node-c");
+        Poll.until("one QEMU for " + onC, BOOT, () -> GuestProcesses.runningQemuOf(Set.of(UUID.fromString(onC))).size() == 1);
+        assertThat(api.get("/api/machines/" + onC).expect(200).json().path("state").asString()).isEqualTo("running");
+        for (Node node : cluster.nodes().values()) {
+            assertThat(node.api().get("/api/storage/orphans").expect(200).json().path("files"))
+                    .as("files no row owns on " + node.name()).isEmpty();
+        }
+        assertThat(back.api().get("/api/nodes").expect(200).json().findValuesAsString("state")).containsOnly("online");
 
         for (String machine : nodeOfMachine.keySet()) {
             api.postEmpty("/api/machines/" + machine + "/stop?force=true").expect(200);

@@ -34,6 +34,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     private final String schema;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, List<String>> settingsOf = new LinkedHashMap<>();
     private final List<Path> dirs = new ArrayList<>();
 
     public ClusterProcesses(String prefix) {
@@ -66,6 +67,16 @@ public final class ClusterProcesses implements AutoCloseable {
         return nodes;
     }
 
+    /** Starts a node again (after a kill, say) on its folder, port and settings. */
+    public Node restart(String name) {
+        Node old = nodes.get(name);
+        old.service().close();
+        Node again = new Node(name, ServiceProcess.on(old.dir()).port(old.service().port()).number(2)
+                .settings(settingsOf.get(name).toArray(String[]::new)).start(), old.dir());
+        nodes.put(name, again);
+        return again;
+    }
+
     private Node start(String name, Path dir, String... settings) {
         int port = freePort();
         List<String> all = new ArrayList<>(List.of(
@@ -79,6 +90,9 @@ public final class ClusterProcesses implements AutoCloseable {
                 "--diskfleet.cluster.enabled=true",
                 "--diskfleet.cluster.secret=" + SECRET));
         all.addAll(List.of(settings));
+        synchronized (settingsOf) {
+            settingsOf.put(name, all);
+        }
         return new Node(name, ServiceProcess.on(dir).port(port).settings(all.toArray(String[]::new)).start(), dir);
     }
 

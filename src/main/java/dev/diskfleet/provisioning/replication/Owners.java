@@ -1,5 +1,7 @@
 package dev.diskfleet.provisioning.replication;
 
+import dev.diskfleet.domain.attachment.Attachment;
+import dev.diskfleet.domain.attachment.AttachmentRepository;
 import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.ImageLocationRepository;
 import dev.diskfleet.domain.machine.Machine;
@@ -27,15 +29,17 @@ public class Owners {
 
     private final ImageLocationRepository locations;
     private final MachineRepository machines;
+    private final AttachmentRepository attachments;
     private final NodeRepository nodes;
     private final LocalNode local;
     private final ClusterProperties cluster;
     private final Clock clock;
 
-    public Owners(ImageLocationRepository locations, MachineRepository machines,
+    public Owners(ImageLocationRepository locations, MachineRepository machines, AttachmentRepository attachments,
             NodeRepository nodes, LocalNode local, ClusterProperties cluster, Clock clock) {
         this.locations = locations;
         this.machines = machines;
+        this.attachments = attachments;
         this.nodes = nodes;
         this.local = local;
         this.cluster = cluster;
@@ -65,9 +69,17 @@ public class Owners {
         return node.equals(local.name()) ? Optional.empty() : owner(node);
     }
 
-    /** Where a machine lives: the node it was placed on; this node while it has none. */
+    /**
+     * Where a machine lives: the node it was placed on. One not placed yet (it never ran) goes where the disks it
+     * writes are, so that its first start places it there; this node when it has none.
+     */
     private String nodeOfMachine(UUID machineId) {
-        return machines.findById(machineId).map(Machine::getNode).orElse(local.name());
+        return machines.findById(machineId).map(Machine::getNode)
+                .or(() -> attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
+                        .map(Attachment::getMediumId)
+                        .flatMap(medium -> locations.findByImageIdOrderByNodeNameAsc(medium).stream())
+                        .map(ImageLocation::getNodeName).sorted().findFirst())
+                .orElse(local.name());
     }
 
     /** The node named, when it is another: where a request meant for that node goes (a start on a named node). */

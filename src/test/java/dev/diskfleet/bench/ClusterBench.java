@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * running: {@code bench.records} (300) members with the records-only driver, and {@code bench.guests} (12) test
  * guests under QEMU (then also to every guest's console saying it is up). Each layout is a fresh cluster of
  * service processes on one PostgreSQL schema ({@link ClusterProcesses}); each fleet is deployed once untimed at
- * a tenth of its size first, so both layouts are timed warm. CPU is the service processes' own (all nodes), not
+ * a tenth of its size (at least one member per node) first, so both layouts are timed warm, with the golden
+ * already copied to every node. CPU is the service processes' own (all nodes), not
  * QEMU's. Not a test: see docs/several-hosts.md for the command.
  */
 public final class ClusterBench {
@@ -54,7 +55,7 @@ public final class ClusterBench {
             DiskfleetClient api = cluster.node("node-a").api();
             String golden = api.post("/api/images", body("name", "bench-golden", "sizeBytes", 64 << 20,
                     "format", "vdi", "type", "immutable")).expect(201).json().path("id").asString();
-            deploy(api, golden, "warm", Math.max(1, size / 10), 64);
+            deploy(api, golden, "warm", Math.max(nodes, size / 10), 64);
             double cpu = cpuSeconds(cluster);
             long started = System.nanoTime();
             JsonNode fleet = deploy(api, golden, "bench", size, 64);
@@ -72,7 +73,7 @@ public final class ClusterBench {
             JsonNode cloned = api.awaitOperation(api.post("/api/images/" + raw + "/clone", body("name", "bench-golden",
                     "format", "qcow2", "type", "immutable")).expect(202).header("Location").orElseThrow());
             String golden = api.get(cloned.path("resourceUrl").asString()).expect(200).json().path("id").asString();
-            stopAll(api, deploy(api, golden, "warm", Math.max(1, size / 10), 256));
+            stopAll(api, deploy(api, golden, "warm", Math.max(nodes, size / 10), 256));
             double cpu = cpuSeconds(cluster);
             long started = System.nanoTime();
             JsonNode fleet = deploy(api, golden, "bench", size, 256);

@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Three nodes of a cluster as three service processes on one PostgreSQL schema, each with its own storage
- * root and its own QEMU: a fleet deployed through node A lands one member per node, the immutable golden is
+ * root and its own QEMU: a fleet of six deployed through node A lands two members per node, the immutable golden is
  * copied once to each of the other nodes, and every guest boots from its differencing disk on its own node.
  * Node A's API then lists and controls every machine: the console, a stop and a start, and the guest disk
  * data of a machine of node B, all through A. Node C killed with SIGKILL: its machine becomes unknown, its disk
@@ -78,7 +78,7 @@ class ClusterGuestsTest {
         String golden = api.get(cloned.path("resourceUrl").asString()).expect(200).json().path("id").asString();
         long goldenBytes = fileBytes(a, golden);
 
-        String operation = api.post("/api/fleets", body("name", "spread", "goldenImageId", golden, "size", 3,
+        String operation = api.post("/api/fleets", body("name", "spread", "goldenImageId", golden, "size", 6,
                 "machineNamePrefix", "spread", "start", true)).expect(202).header("Location").orElseThrow();
         JsonNode done = api.awaitOperation(operation);
         assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
@@ -89,7 +89,8 @@ class ClusterGuestsTest {
             machines.add(UUID.fromString(machine));
             nodeOfMachine.put(machine, member.path("node").asString());
         });
-        assertThat(nodeOfMachine.values()).as("one member per node").containsExactlyInAnyOrder(nodes.keySet().toArray(String[]::new));
+        assertThat(nodeOfMachine.values()).as("two members per node")
+                .containsExactlyInAnyOrder("node-a", "node-a", "node-b", "node-b", "node-c", "node-c");
 
         for (Map.Entry<String, String> placed : nodeOfMachine.entrySet()) {
             String machine = placed.getKey();

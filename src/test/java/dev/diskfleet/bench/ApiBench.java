@@ -133,7 +133,7 @@ public final class ApiBench {
         record(timed, "fleet.ours.s", seconds);
         record(timed, "fleet.ours.cpu", cpuSeconds);
         newFiles(timed, "fleet.ours", added, size);
-        send("DELETE", operation.get("resourceUrl").asString(), null);
+        await(send("DELETE", operation.get("resourceUrl").asString(), null));
     }
 
     private void qemuFleet(UUID golden, int size, boolean timed) {

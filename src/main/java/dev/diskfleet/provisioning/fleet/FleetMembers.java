@@ -5,7 +5,7 @@ import dev.diskfleet.domain.NaturalOrder;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.FileIntents;
-import dev.diskfleet.provisioning.machine.MachineDisks;
+import dev.diskfleet.provisioning.machine.MachineBatch;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
@@ -19,6 +19,8 @@ import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.provisioning.machine.PowerService;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,9 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,21 +59,23 @@ class FleetMembers {
 
     private final MachineService machineService;
     private final MachineRepository machines;
-    private final MachineDisks machineDisks;
+    private final MachineBatch batch;
+    private final JdbcTemplate jdbc;
     private final PowerService power;
     private final DiskTransaction disks;
     private final FleetMachineRepository links;
     private final ImageStore store;
     private final FileIntents intents;
 
-    FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
+    FleetMembers(MachineService machineService, MachineRepository machines, MachineBatch batch, JdbcTemplate jdbc,
             PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store,
             FileIntents intents) {
         this.intents = intents;
         this.store = store;
         this.machineService = machineService;
         this.machines = machines;
-        this.machineDisks = machineDisks;
+        this.batch = batch;
+        this.jdbc = jdbc;
         this.power = power;
         this.disks = disks;
         this.links = links;
@@ -128,11 +134,11 @@ class FleetMembers {
 
     /**
      * Makes the members {@code ordinals} in one transaction, all or none, on the prepared disk files
-     * {@code prepared} (one per ordinal): the files are journaled first, then each member's rows are
-     * written: the machine, its own differencing disk on the fleet's base (an immutable attachment) and
-     * its membership, so there is never a machine without its disk or the reverse. {@code made} hears of
-     * each member as soon as its rows are written (still uncommitted); if anything fails, including
-     * {@code made}, no row of the batch is committed and every file of the batch is deleted again.
+     * {@code prepared} (one per ordinal): the files are journaled first, then the batch's rows are written
+     * together ({@link MachineBatch}): the machines, their own differencing disks on the fleet's base
+     * (immutable attachments) and their memberships, so there is never a machine without its disk or the
+     * reverse. {@code made} hears of each member once the rows are written (still uncommitted); if anything
+     * fails, including {@code made}, no row of the batch is committed and every file of the batch is deleted again.
      */
     List<Member> createAll(Fleet fleet, List<Integer> ordinals, List<ImageSummary> prepared, Consumer<Member> made) {
         AtomicBoolean journaled = new AtomicBoolean();
@@ -141,19 +147,11 @@ class FleetMembers {
                 prepared.forEach(disk -> files.made(disk.id()));
                 journaled.set(true);
                 CrashPoints.reach("fleet-members.batch-journaled");
+                List<Machine> machines = writeRows(fleet, ordinals, prepared);
                 List<Member> members = new ArrayList<>();
                 for (int i = 0; i < ordinals.size(); i++) {
-                    int ordinal = ordinals.get(i);
-                    String name = fleet.machineName(ordinal);
-                    Machine machine = machineService.create(name, "machine " + ordinal + " of fleet "
-                            + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
-                            fleet.memberCloudInit(), fleet.memberNetwork());
-                    // joins this transaction, whose journal deletes the disk files if it rolls back
-                    machineDisks.attach(machine.getId(),
-                            new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),
-                            prepared.get(i));
-                    links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
-                    Member member = new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+                    Member member = new Member(ordinals.get(i), machines.get(i).getId(), machines.get(i).getName(),
+                            MachineState.POWERED_OFF.apiName());
                     members.add(member);
                     made.accept(member);
                     CrashPoints.reach("fleet-members.member-rows-written");
@@ -166,6 +164,23 @@ class FleetMembers {
             }
             throw e;
         }
+    }
+
+    /**
+     * The rows of the members {@code ordinals} on their disks {@code prepared}, in the caller's transaction:
+     * machines, their disks and attachments ({@link MachineBatch}), then the memberships, one batch each.
+     */
+    List<Machine> writeRows(Fleet fleet, List<Integer> ordinals, List<ImageSummary> prepared) {
+        List<Machine> machines = batch.create(ordinals.stream().map(ordinal -> new MachineBatch.NewMachine(
+                fleet.machineName(ordinal), "machine " + ordinal + " of fleet " + fleet.getName())).toList(),
+                new MachineBatch.Shape(fleet.getMemberCpus(), fleet.getMemberMemoryMb(), fleet.memberCloudInit(),
+                        fleet.memberNetwork(), new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE,
+                                fleet.isAutoReset())), prepared);
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.batchUpdate("INSERT INTO fleet_machines (machine_id, fleet_id, ordinal, created_at, updated_at,"
+                + " version) VALUES (?, ?, ?, ?, ?, 0)", IntStream.range(0, ordinals.size()).mapToObj(i ->
+                new Object[] {machines.get(i).getId(), fleet.getId(), ordinals.get(i), now, now}).toList());
+        return machines;
     }
 
     Member start(Member member) {

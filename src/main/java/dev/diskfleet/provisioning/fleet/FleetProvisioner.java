@@ -13,6 +13,7 @@ import dev.diskfleet.provisioning.FreeSpace;
 import dev.diskfleet.provisioning.image.ImageContent;
 import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.provisioning.operation.OperationOutcome;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
 import java.util.Set;
@@ -140,8 +141,12 @@ public class FleetProvisioner {
         }
     }
 
-    /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
-    public void delete(UUID id, boolean force, ExpectedVersion expected) {
+    /**
+     * Records the fleet as DELETING and starts removing its machines, their disks, its base (unless that is
+     * the golden) and its row; the golden stays. A run that cannot remove everything fails with 409
+     * {@code fleet-delete-incomplete}: the fleet stays DELETING, and another DELETE finishes it.
+     */
+    public Operation delete(UUID id, boolean force, ExpectedVersion expected) {
         Fleet fleet = fleetService.require(id);
         expected.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
@@ -153,13 +158,20 @@ public class FleetProvisioner {
         activity.beginExclusive(fleet, "delete");
         try {
             claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
-            if (!work.removeEverything(id)) {
-                // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
-                throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
-                        + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
-            }
-        } finally {
+            return runner.submit("fleet.delete", id, context -> {
+                try {
+                    if (!work.removeEverything(id, context::progress)) {
+                        throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
+                                + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+                    }
+                    return new OperationOutcome(null, null);
+                } finally {
+                    activity.endExclusive(id);
+                }
+            });
+        } catch (RuntimeException e) {
             activity.endExclusive(id);
+            throw e;
         }
     }
 

@@ -208,12 +208,7 @@ class FleetMembers {
 
     /** 409 naming the machines that already have one of these names. */
     void requireNamesFree(Collection<String> names) {
-        List<String> taken = machines.findAll((root, query, cb) -> root.get("name").in(names)).stream()
-                .map(Machine::getName).sorted(NaturalOrder.NAMES).toList();
-        if (!taken.isEmpty()) {
-            throw new ConflictException("machine-name-taken", "machines named " + taken
-                    + " already exist; choose another machineNamePrefix or delete those machines");
-        }
+        batch.requireNamesFree(names);
     }
 
     /** 409 naming the running machines among these members, unless there are none. */

@@ -19,6 +19,7 @@ import dev.diskfleet.storage.ImageSummary;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -129,7 +130,8 @@ public class MachineBatch {
         return rows;
     }
 
-    private void requireNamesFree(List<String> names) {
+    /** 409 {@code machine-name-taken} naming the machines that already have one of these names. */
+    public void requireNamesFree(Collection<String> names) {
         List<String> taken = new ArrayList<>(named.queryForList("SELECT name FROM machines WHERE name IN (:names)",
                 Map.of("names", names), String.class));
         if (!taken.isEmpty()) {

@@ -47,7 +47,12 @@ cleanup() {
   if [[ "$status" -ne 0 || "${CLEANUP:-}" == always ]] && [[ -r "$WORK/auth-header" ]]; then
     [[ "$status" -ne 0 ]] && echo "cleaning up after the failure: fleet ${FLEET_ID:-none}, golden ${GOLDEN_ID:-none}" >&2
     if [[ -n "$FLEET_ID" ]]; then
-      curl -sS -o /dev/null -H "@$WORK/auth-header" -X DELETE "$BASE_URL/api/fleets/$FLEET_ID?force=true" || true
+      # The fleet goes in an operation (202): wait for it before the golden goes.
+      local op
+      op="$(curl -sS -H "@$WORK/auth-header" -X DELETE "$BASE_URL/api/fleets/$FLEET_ID?force=true" | jq -r '.id // empty')" || true
+      if [[ -n "$op" ]]; then
+        curl -sS -o /dev/null -H "@$WORK/auth-header" "$BASE_URL/api/operations/$op/wait?timeout=60" || true
+      fi
     fi
     if [[ -n "$GOLDEN_ID" ]]; then
       curl -sS -o /dev/null -H "@$WORK/auth-header" -X DELETE "$BASE_URL/api/images/$GOLDEN_ID" || true
@@ -322,7 +327,7 @@ jq -r --argjson n "$(jq '.machines | length' <<<"$FLEET")" '.usage |
   "\($n) full copies would take:  \(.fullClonesBytes) bytes"' <<<"$FLEET"
 echo "space saved: $(jq .usage.savedBytes <<<"$FLEET") bytes against $(jq '.machines | length' <<<"$FLEET") full copies"
 if [[ "${CLEANUP:-}" != always ]]; then
-  echo "the fleet and the golden stay; remove them with:"
+  echo "the fleet and the golden stay; remove them with (the fleet goes in an operation: let it finish first):"
   echo "  curl -X DELETE -H \"Authorization: Bearer \$TOKEN\" '$BASE_URL/api/fleets/$FLEET_ID?force=true'"
   echo "  curl -X DELETE -H \"Authorization: Bearer \$TOKEN\" '$BASE_URL/api/images/$GOLDEN_ID'"
 fi

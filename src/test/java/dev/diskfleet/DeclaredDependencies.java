@@ -63,7 +63,7 @@ final class DeclaredDependencies {
             Map.entry("provisioning.idempotency", Set.of("provisioning")),
             Map.entry("provisioning.image", Set.of("domain", "domain.image", "domain.operation", "provisioning",
                     "provisioning.operation", "storage")),
-            Map.entry("provisioning.machine", Set.of("domain", "domain.attachment", "domain.image", "domain.machine",
+            Map.entry("provisioning.machine", Set.of("domain", "domain.attachment", "domain.event", "domain.image", "domain.machine",
                     "domain.network", "domain.snapshot", "provisioning", "provisioning.attachment", "provisioning.event",
                     "provisioning.guest", "provisioning.metrics", "provisioning.network", "provisioning.node",
                     "provisioning.snapshot", "storage")),

@@ -5,7 +5,9 @@ import dev.diskfleet.domain.image.ImageLocationRepository;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.storage.ImageStore;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -122,13 +124,20 @@ public class DiskTransaction {
         });
     }
 
-    /** The files made here are in this node's storage root: their rows say so, in the same commit. */
+    /**
+     * The files made here are in this node's storage root: their rows say so, in the same commit. Three
+     * statements for any number of files (a fleet's batch): the images recorded, those already located here,
+     * the inserts (batched).
+     */
     private void recordLocations(Journal files) {
-        for (UUID id : files.made) {
-            if (images.existsById(id) && !locations.existsByImageIdAndNodeName(id, node.name())) {
-                locations.saveAndFlush(new ImageLocation(id, node.name()));
-            }
+        if (files.made.isEmpty()) {
+            return;
         }
+        Set<UUID> unlocated = new HashSet<>(images.findIdsIn(files.made));
+        unlocated.removeAll(locations.findImageIdsAt(node.name(), files.made));
+        locations.saveAll(files.made.stream().filter(unlocated::contains).map(id -> new ImageLocation(id, node.name()))
+                .toList());
+        locations.flush();
     }
 
     private void finish(Journal files, int outcome) {

@@ -5,24 +5,17 @@ import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.support.TemporaryDataDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The API-level bench: the service in this JVM (H2, storage root under {@code bench.dir}) against
@@ -41,21 +34,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ApiBench {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int MIB = 1 << 20;
     private static final long SMALL_FILE = 64 << 10;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String base;
-    private final String token;
+    private final ApiClient api;
     private final Path storeDir;
     private final Path qemuDir;
     private final Host host;
     private final Map<String, List<Double>> results = new HashMap<>();
 
     private ApiBench(String base, String token, Path storeDir, Path qemuDir) {
-        this.base = base;
-        this.token = token;
+        this.api = new ApiClient(base, token);
         this.storeDir = storeDir;
         this.qemuDir = qemuDir;
         this.host = new Host(qemuDir);
@@ -102,16 +90,10 @@ public final class ApiBench {
 
     /** The golden: a VDI written through the store (incompressible data spread evenly), then made immutable. */
     private UUID golden(ImageStore store, long size, int dataMiB) {
-        UUID id = UUID.fromString(send("POST", "/api/images", "{\"name\":\"bench-golden\",\"sizeBytes\":" + size
+        UUID id = UUID.fromString(api.send("POST", "/api/images", "{\"name\":\"bench-golden\",\"sizeBytes\":" + size
                 + ",\"format\":\"vdi\"}").get("id").asString());
-        Random random = new Random(42);
-        byte[] chunk = new byte[MIB];
-        long stride = Math.max(MIB, size / dataMiB / MIB * MIB);
-        for (int i = 0; i < dataMiB; i++) {
-            random.nextBytes(chunk);
-            store.write(id, i * stride, ByteBuffer.wrap(chunk));
-        }
-        send("PATCH", "/api/images/" + id, "{\"type\":\"immutable\"}");
+        BenchData.spread(store, id, size, dataMiB);
+        api.send("PATCH", "/api/images/" + id, "{\"type\":\"immutable\"}");
         return id;
     }
 
@@ -120,12 +102,12 @@ public final class ApiBench {
         host.settle();
         double cpu = Host.ownCpuSeconds();
         long start = System.nanoTime();
-        JsonNode operation = await(send("POST", "/api/fleets", "{\"name\":\"bench-" + UUID.randomUUID()
+        JsonNode operation = api.await(api.send("POST", "/api/fleets", "{\"name\":\"bench-" + UUID.randomUUID()
                 + "\",\"goldenImageId\":\"" + golden + "\",\"size\":" + size + ",\"machineNamePrefix\":\"b"
                 + UUID.randomUUID().toString().substring(0, 8) + "\",\"start\":false}"));
         double seconds = seconds(start);
         double cpuSeconds = Host.ownCpuSeconds() - cpu;
-        JsonNode fleet = send("GET", operation.get("resourceUrl").asString(), null);
+        JsonNode fleet = api.send("GET", operation.get("resourceUrl").asString(), null);
         if (!fleet.get("baseIsGolden").asBoolean()) {
             throw new IllegalStateException("the fleet cloned its immutable golden: " + fleet.get("baseImageId"));
         }
@@ -133,7 +115,7 @@ public final class ApiBench {
         record(timed, "fleet.ours.s", seconds);
         record(timed, "fleet.ours.cpu", cpuSeconds);
         newFiles(timed, "fleet.ours", added, size);
-        send("DELETE", operation.get("resourceUrl").asString(), null);
+        api.await(api.send("DELETE", operation.get("resourceUrl").asString(), null));
     }
 
     private void qemuFleet(UUID golden, int size, boolean timed) {
@@ -153,11 +135,11 @@ public final class ApiBench {
         host.settle();
         double cpu = Host.ownCpuSeconds();
         long start = System.nanoTime();
-        JsonNode operation = await(send("POST", "/api/images/" + golden + "/clone",
+        JsonNode operation = api.await(api.send("POST", "/api/images/" + golden + "/clone",
                 "{\"name\":\"bench-clone-" + UUID.randomUUID() + "\",\"format\":\"vdi\"}"));
         record(timed, "clone.ours.s", seconds(start));
         record(timed, "clone.ours.cpu", Host.ownCpuSeconds() - cpu);
-        send("DELETE", operation.get("resourceUrl").asString(), null);
+        api.send("DELETE", operation.get("resourceUrl").asString(), null);
     }
 
     private void qemuConvert(UUID golden, boolean writeback, boolean timed) {
@@ -238,39 +220,6 @@ public final class ApiBench {
         return storeDir.resolve(golden + ".vdi");
     }
 
-    /** Long-polls an accepted operation to its end; a failed one is fatal. */
-    private JsonNode await(JsonNode operation) {
-        String id = operation.get("id").asString();
-        while (!operation.get("state").asString().matches("succeeded|failed")) {
-            operation = send("GET", "/api/operations/" + id + "/wait?timeout=60", null);
-        }
-        if (!operation.get("state").asString().equals("succeeded")) {
-            throw new IllegalStateException("operation " + id + " failed: " + operation.get("error"));
-        }
-        return operation;
-    }
-
-    private JsonNode send(String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 400) {
-                throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
-            }
-            return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Map<String, Long> fileSizes(Path dir) {
         Map<String, Long> sizes = new HashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -298,7 +247,7 @@ public final class ApiBench {
         }
     }
 
-    private static void delete(Path file) {
+    static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

@@ -38,6 +38,17 @@ final class BenchData {
                 .toArray();
     }
 
+    /** Writes {@code dataMiB} MiB of incompressible data spread evenly over image {@code id} of {@code size} bytes. */
+    static void spread(dev.diskfleet.storage.ImageStore store, java.util.UUID id, long size, int dataMiB) {
+        java.util.Random random = new java.util.Random(42);
+        byte[] chunk = new byte[BLOCK];
+        long stride = Math.max(MIB, size / dataMiB / MIB * MIB);
+        for (int i = 0; i < dataMiB; i++) {
+            random.nextBytes(chunk);
+            store.write(id, i * stride, ByteBuffer.wrap(chunk));
+        }
+    }
+
     static long overlap() {
         return LongStream.of(CHILD_BLOCKS).filter(b -> LongStream.of(GOLDEN_BLOCKS).anyMatch(g -> g == b)).count();
     }

@@ -94,7 +94,8 @@ final class Workload {
                     WrittenDisk.fill(9, 0, MIB)), "Content-Type", "application/octet-stream",
                     "Content-Range", "bytes 0-" + (MIB - 1) + "/*").expectOk();
         });
-        step("delete fleet", () -> api.delete("/api/fleets/" + fleetId + "?force=true").expectOk());
+        step("delete fleet", () -> succeeded(api.awaitOperation(api.delete("/api/fleets/" + fleetId + "?force=true")
+                .expectOk().path("id").asString())));
 
         inFlight = disk;
         step("delete machine (merge of s3)", () -> api.delete("/api/machines/" + machineId).expectOk());

@@ -66,6 +66,8 @@ public final class ClusterOnPostgres implements AutoCloseable {
         properties.put("diskfleet.cluster.secret", SECRET);
         properties.put("diskfleet.hypervisor", "none");
         properties.put("server.port", port);
+        // Tests start many services: the deployment warm-up at startup is FleetWarmUpTest's alone.
+        properties.put("diskfleet.fleets.warm-up", false);
         properties.putAll(settings);
         // As command-line arguments: they outrank the postgres profile's file, which sets its own data folder.
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

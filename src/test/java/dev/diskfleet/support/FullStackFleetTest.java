@@ -1,5 +1,7 @@
 package dev.diskfleet.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.diskfleet.support.DiskfleetClient.Reply;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,13 @@ public abstract class FullStackFleetTest extends FullStackTest {
     /** Checks that a request was accepted (202), waits for its operation to finish and returns it. */
     protected JsonNode awaitOperation(Reply accepted) {
         return api.awaitOperation("/api/operations/" + accepted.expect(202).json().get("id").asString());
+    }
+
+    /** Deletes a fleet (202), waits for the deletion's operation and checks that it succeeded. */
+    protected void deleteFleet(String path) {
+        JsonNode operation = awaitOperation(api.delete(path));
+        assertThat(operation.get("kind").asString()).isEqualTo("fleet.delete");
+        assertThat(operation.get("state").asString()).as(operation.toString()).isEqualTo("succeeded");
     }
 
     /** Deploys a fleet, checks the deployment succeeded and returns the fleet. */

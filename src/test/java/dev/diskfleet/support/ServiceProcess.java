@@ -59,7 +59,9 @@ public final class ServiceProcess implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>(
                 // Small and quick to start: two cores are shared with the rest of the build, and some suites
                 // start the service dozens of times. A later -Xmx given in settings wins.
-                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"));
+                // The deployment warm-up is off (a system property, so a --setting may turn it on).
+                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                        "-Ddiskfleet.fleets.warm-up=false"));
         private final List<String> settings = new ArrayList<>();
         private Duration startup = Duration.ofMinutes(4);
         private int port;

@@ -25,8 +25,10 @@ public class TemporaryDataDir implements ApplicationContextInitializer<Configura
                 Map.of("diskfleet.data-dir", dir.toString(), "diskfleet.storage.root", dir.resolve("images").toString())));
         // Last, where application.yml reads it as ${DISKFLEET_ADMIN_TOKEN}: a test that configures its own
         // diskfleet.security.admin-token (or none) still wins.
+        // The deployment warm-up at startup is off unless a test turns it on (FleetWarmUpTest): the suite starts
+        // many contexts, and each would spend seconds warming up fleets it never deploys.
         context.getEnvironment().getPropertySources().addLast(new MapPropertySource("test-admin-token",
-                Map.of("DISKFLEET_ADMIN_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN)));
+                Map.of("DISKFLEET_ADMIN_TOKEN", DiskfleetClient.TEST_ADMIN_TOKEN, "diskfleet.fleets.warm-up", "false")));
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == context) {
                 deleteTree(dir);

@@ -10,6 +10,7 @@ import dev.diskfleet.api.operation.OperationResponse;
 import dev.diskfleet.api.operation.OperationResponses;
 import dev.diskfleet.domain.node.Placement;
 import dev.diskfleet.domain.fleet.Fleet;
+import dev.diskfleet.domain.fleet.FleetLimits;
 import dev.diskfleet.domain.fleet.FleetPowerAction;
 import dev.diskfleet.provisioning.fleet.FleetCatalog;
 import dev.diskfleet.provisioning.fleet.FleetInventory;
@@ -134,10 +135,16 @@ public class FleetController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "getFleet", summary = "Get a fleet: base image, machines with their states, bytes used and saved (with its ETag)")
-    public ResponseEntity<FleetResponse> get(@PathVariable UUID id) {
+    @Operation(operationId = "getFleet", summary = "Get a fleet: base image, machines with their states (paged: all"
+            + " of them by default; page and size choose a page, machinesPage gives the totals), bytes used and saved"
+            + " by all machines (with its ETag)")
+    public ResponseEntity<FleetResponse> get(@PathVariable UUID id,
+            @Parameter(description = "The page of machines, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(description = "Machines a page holds; by default every machine of the fleet")
+            @RequestParam(defaultValue = "" + FleetLimits.MAX_SIZE) @Min(1) @Max(FleetLimits.MAX_SIZE) int size) {
         Fleet fleet = fleets.require(id);
-        return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion())).body(FleetResponse.of(fleets.details(fleet)));
+        return ResponseEntity.ok().eTag(ETags.of(fleet.getVersion()))
+                .body(FleetResponse.of(fleets.details(fleet, page, size)));
     }
 
     @GetMapping(value = "/{id}/inventory", produces = {MediaType.APPLICATION_JSON_VALUE, YAML})
@@ -213,18 +220,21 @@ public class FleetController {
 
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteFleet", summary = "Delete a fleet: its machines, their disks and its base clone"
-            + " (the golden image stays, also when it is the base). "
+            + " (the golden image stays, also when it is the base); answers 202 with the operation to follow. "
             + "Refused while machines run unless force=true (they are stopped first); honours If-Match")
-    @ApiResponse(responseCode = "204", description = "Deleted: machines, their disks, the base and the fleet")
+    @ApiResponse(responseCode = "202", description = "Deleting; Location names the operation (kind fleet.delete)."
+            + " The fleet is 'deleting' until the operation ends: then it is gone, or, when something could not be"
+            + " removed, the operation fails with fleet-delete-incomplete and the fleet stays 'deleting' for another DELETE",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OperationResponse.class),
+                    examples = @ExampleObject(value = ProblemExamples.DELETE_ACCEPTED)))
     @ApiResponse(responseCode = "412", description = "If-Match names another version than the fleet's current ETag",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = ProblemExamples.STALE_ETAG)))
     @ApiResponse(responseCode = "409", description = "Machines are running (and no force), or the fleet is busy",
             content = @Content(mediaType = PROBLEM, examples = @ExampleObject(value = MACHINES_RUNNING)))
-    public ResponseEntity<Void> delete(@PathVariable UUID id,
+    public ResponseEntity<OperationResponse> delete(@PathVariable UUID id,
             @Parameter(description = "Stop running machines first") @RequestParam(defaultValue = "false") boolean force,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) @Parameter(example = "\"3\"") String ifMatch) {
-        provisioner.delete(id, force, ETags.ifMatch(ifMatch));
-        return ResponseEntity.noContent().build();
+        return accepted(provisioner.delete(id, force, ETags.ifMatch(ifMatch)));
     }
 
     /** What the fleet power actions answer: an operation to follow, or a refusal while the fleet changes. */

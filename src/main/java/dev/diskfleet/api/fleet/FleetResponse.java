@@ -28,10 +28,20 @@ public record FleetResponse(
         @Schema(description = "How a cluster places the members over its nodes: spread or pack", example = "spread")
         String placement,
         @Schema(description = "The cloud-init setting every member gets, on deploy and on scale") CloudInitResponse memberCloudInit,
-        List<FleetMachineResponse> machines,
-        FleetUsage usage,
+        @Schema(description = "The machines of the page machinesPage names, lowest number first (all of them unless"
+                + " GET /api/fleets/{id} was asked for a smaller page)") List<FleetMachineResponse> machines,
+        @Schema(description = "Which page of the machines this is, and how many there are in all") MachinesPage machinesPage,
+        @Schema(description = "Disk use of all the fleet's machines, whatever the page") FleetUsage usage,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt) {
+
+    @Schema(description = "A page of a fleet's machines")
+    public record MachinesPage(
+            @Schema(description = "The page, from 0", example = "0") int page,
+            @Schema(description = "Machines a page holds", example = "1000") int size,
+            @Schema(description = "The fleet's machines, all pages together", example = "10") long totalItems,
+            @Schema(description = "Pages of this size", example = "1") int totalPages) {
+    }
 
     public static FleetResponse of(FleetDetails details) {
         Fleet fleet = details.fleet();
@@ -41,7 +51,10 @@ public record FleetResponse(
                 member.disk() == null ? null : member.disk().getMediumId(), member.diskBytes())).toList();
         return new FleetResponse(fleet.getId(), fleet.getName(), ApiNames.of(fleet.getState()),
                 fleet.getGoldenImageId(), fleet.getBaseImageId(), fleet.isLinked(), fleet.getSize(), fleet.getMachineNamePrefix(),
-                fleet.isAutoReset(), fleet.getPlacement().apiName(), CloudInitResponse.of(fleet.memberCloudInit()), machines, FleetUsage.of(details.baseBytes(), details.machineDisksBytes(),
-                        machines.size(), details.fullCopyBytes()), fleet.getCreatedAt(), fleet.getUpdatedAt());
+                fleet.isAutoReset(), fleet.getPlacement().apiName(), CloudInitResponse.of(fleet.memberCloudInit()), machines,
+                new MachinesPage(details.page(), details.pageSize(), details.memberCount(),
+                        (details.memberCount() + details.pageSize() - 1) / details.pageSize()),
+                FleetUsage.of(details.baseBytes(), details.machineDisksBytes(), details.memberCount(),
+                        details.fullCopyBytes()), fleet.getCreatedAt(), fleet.getUpdatedAt());
     }
 }

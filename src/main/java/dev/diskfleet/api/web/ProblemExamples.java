@@ -248,6 +248,11 @@ public final class ProblemExamples {
             "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
             "updatedAt":"2026-01-15T10:00:00Z"}""";
 
+    public static final String DELETE_ACCEPTED = """
+            {"id":"8c7b6a5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d","kind":"fleet.delete","state":"queued","progress":0,\
+            "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\
+            "updatedAt":"2026-01-15T10:00:00Z"}""";
+
     public static final String FLEET_POWER_ACCEPTED = """
             {"id":"6e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b","kind":"fleet.stop","state":"queued","progress":0,\
             "targetId":"5a6b7c8d-1e2f-4a3b-8c9d-0e1f2a3b4c5d","createdAt":"2026-01-15T10:00:00Z",\

@@ -12,6 +12,9 @@ public interface AttachmentRepository extends JpaRepository<Attachment, UUID> {
 
     List<Attachment> findByMachineIdOrderByPortAscDeviceAsc(UUID machineId);
 
+    /** The attachments of {@code imageId} to any of {@code machineIds}: one query for a fleet's members. */
+    List<Attachment> findByImageIdAndMachineIdIn(UUID imageId, Collection<UUID> machineIds);
+
     Optional<Attachment> findByMachineIdAndPortAndDevice(UUID machineId, int port, int device);
 
     Optional<Attachment> findByExclusiveImageId(UUID imageId);

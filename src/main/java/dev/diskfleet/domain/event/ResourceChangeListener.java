@@ -46,10 +46,24 @@ public class ResourceChangeListener {
     }
 
     private void announce(Object row, java.util.function.UnaryOperator<String> type) {
-        String kind = kindOf(row);
-        if (kind != null && row instanceof BaseEntity entity) {
-            publisher.publishEvent(new DomainEvent(type.apply(kind), entity.getId(), summary(row)));
+        DomainEvent event = event(row, type);
+        if (event != null) {
+            publisher.publishEvent(event);
         }
+    }
+
+    /**
+     * The event this listener publishes when {@code row} is inserted, for rows written without JPA (a batch
+     * of JDBC inserts), which must announce themselves the same way; null for rows that are not resources.
+     */
+    public static DomainEvent created(BaseEntity row) {
+        return event(row, EventTypes::created);
+    }
+
+    private static DomainEvent event(Object row, java.util.function.UnaryOperator<String> type) {
+        String kind = kindOf(row);
+        return kind != null && row instanceof BaseEntity entity
+                ? new DomainEvent(type.apply(kind), entity.getId(), summary(row)) : null;
     }
 
     private static String kindOf(Object row) {

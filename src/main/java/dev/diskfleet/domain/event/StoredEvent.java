@@ -49,6 +49,12 @@ public class StoredEvent {
         this.node = node;
     }
 
+    /** The row as it was inserted without JPA (a batch), with the id the database gave it. */
+    public StoredEvent(long id, String type, UUID resourceId, String dataJson, OffsetDateTime occurredAt, String node) {
+        this(type, resourceId, dataJson, occurredAt, node);
+        this.id = id;
+    }
+
     public Long getId() {
         return id;
     }

@@ -15,6 +15,10 @@ public interface ImageLocationRepository extends JpaRepository<ImageLocation, Im
 
     boolean existsByImageIdAndNodeName(UUID imageId, String nodeName);
 
+    /** Which of {@code imageIds} the node {@code nodeName} already holds: one query for a batch. */
+    @Query("select l.imageId from ImageLocation l where l.nodeName = :nodeName and l.imageId in :imageIds")
+    List<UUID> findImageIdsAt(String nodeName, Collection<UUID> imageIds);
+
     /** Forgets every node's digest of the image's file: it may change from now on. */
     @Modifying
     @Query("update ImageLocation l set l.contentSha256 = null where l.imageId = :imageId")

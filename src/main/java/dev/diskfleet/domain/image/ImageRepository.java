@@ -14,4 +14,8 @@ public interface ImageRepository extends JpaRepository<Image, UUID>, JpaSpecific
 
     @Query("select i.id from Image i")
     List<UUID> findAllIds();
+
+    /** Which of {@code ids} have a row: one query for a batch. */
+    @Query("select i.id from Image i where i.id in :ids")
+    List<UUID> findIdsIn(java.util.Collection<UUID> ids);
 }

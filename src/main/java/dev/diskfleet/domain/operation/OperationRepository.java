@@ -8,4 +8,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 public interface OperationRepository extends JpaRepository<Operation, UUID> {
 
     List<Operation> findByStateIn(Collection<OperationState> states);
+
+    boolean existsByKindAndTargetIdAndStateIn(String kind, UUID targetId, Collection<OperationState> states);
 }

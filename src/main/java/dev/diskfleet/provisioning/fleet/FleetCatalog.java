@@ -5,6 +5,7 @@ import dev.diskfleet.domain.attachment.Attachment;
 import dev.diskfleet.domain.attachment.AttachmentRepository;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
+import dev.diskfleet.domain.fleet.FleetLimits;
 import dev.diskfleet.domain.fleet.FleetMachineRepository;
 import dev.diskfleet.domain.fleet.FleetRepository;
 import dev.diskfleet.domain.fleet.FleetRules;
@@ -20,6 +21,7 @@ import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.network.MachineNetwork;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,28 +88,47 @@ public class FleetCatalog {
         return NaturalNamePages.page(entities, Fleet.class, null, pageable, Fleet::getId).map(this::details);
     }
 
+    /** The fleet with all its members (a fleet has at most {@link FleetLimits#MAX_SIZE}). */
     @Transactional(readOnly = true)
     public FleetDetails details(Fleet fleet) {
+        return details(fleet, 0, FleetLimits.MAX_SIZE);
+    }
+
+    /**
+     * The fleet with the members of page {@code page} (lowest numbers first, {@code size} a page); the disk
+     * usage counts every member. A few queries whatever the fleet's size: the members, the disks of all, the
+     * machines of the page.
+     */
+    @Transactional(readOnly = true)
+    public FleetDetails details(Fleet fleet, int page, int size) {
         List<FleetMachine> members = members(fleet.getId());
-        Map<UUID, Machine> byId = machines.findAllById(members.stream().map(FleetMachine::getMachineId).toList())
+        Map<UUID, Attachment> disksByMachine = attachments.findByImageIdAndMachineIdIn(fleet.getBaseImageId(),
+                members.stream().map(FleetMachine::getMachineId).toList()).stream()
+                .collect(Collectors.toMap(Attachment::getMachineId, Function.identity(), (first, second) -> first));
+        Map<UUID, Long> bytesByMachine = new HashMap<>();
+        long disks = 0;
+        for (Attachment disk : disksByMachine.values()) {
+            long bytes = allocatedBytes(disk.getMediumId());
+            bytesByMachine.put(disk.getMachineId(), bytes);
+            disks += bytes;
+        }
+        int from = (int) Math.min((long) page * size, members.size());
+        List<FleetMachine> shown = members.subList(from, Math.min(members.size(), from + size));
+        Map<UUID, Machine> byId = machines.findAllById(shown.stream().map(FleetMachine::getMachineId).toList())
                 .stream().collect(Collectors.toMap(Machine::getId, Function.identity()));
         List<FleetDetails.Member> rows = new ArrayList<>();
-        long disks = 0;
-        for (FleetMachine member : members) {
+        for (FleetMachine member : shown) {
             Machine machine = byId.get(member.getMachineId());
-            if (machine == null) {
-                continue;
+            if (machine != null) {
+                rows.add(new FleetDetails.Member(member.getOrdinal(), machine, disksByMachine.get(machine.getId()),
+                        bytesByMachine.getOrDefault(machine.getId(), 0L)));
             }
-            Attachment disk = diskOf(fleet, machine.getId());
-            long bytes = disk == null ? 0 : allocatedBytes(disk.getMediumId());
-            disks += bytes;
-            rows.add(new FleetDetails.Member(member.getOrdinal(), machine, disk, bytes));
         }
         long base = allocatedBytes(fleet.getBaseImageId());
         // What one full copy of the golden takes; once the golden is gone, its clone (the base) says it.
         long fullCopy = images.findById(fleet.getGoldenImageId()).filter(image -> image.getState() == ImageState.READY)
                 .map(Image::getId).map(this::allocatedBytes).orElse(base);
-        return new FleetDetails(fleet, rows, base, disks, fullCopy);
+        return new FleetDetails(fleet, rows, page, size, members.size(), base, disks, fullCopy);
     }
 
     /** Every member, lowest number first, with its node and where its forwards are reached (that node's guest address). */
@@ -130,13 +151,6 @@ public class FleetCatalog {
             }
         }
         return new FleetInventory(fleet, hosts);
-    }
-
-    /** The member's attachment of the fleet's base: the one that carries its own differencing disk. */
-    private Attachment diskOf(Fleet fleet, UUID machineId) {
-        return attachments.findByMachineIdOrderByPortAscDeviceAsc(machineId).stream()
-                .filter(attachment -> attachment.getImageId().equals(fleet.getBaseImageId()))
-                .findFirst().orElse(null);
     }
 
     private long allocatedBytes(UUID imageId) {

@@ -6,7 +6,7 @@ import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
 import dev.diskfleet.provisioning.FileIntents;
 import dev.diskfleet.provisioning.LocalNode;
-import dev.diskfleet.provisioning.machine.MachineDisks;
+import dev.diskfleet.provisioning.machine.MachineBatch;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetMachine;
@@ -20,6 +20,8 @@ import dev.diskfleet.domain.machine.MachineState;
 import dev.diskfleet.provisioning.machine.PowerService;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,9 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,7 +60,8 @@ class FleetMembers {
 
     private final MachineService machineService;
     private final MachineRepository machines;
-    private final MachineDisks machineDisks;
+    private final MachineBatch batch;
+    private final JdbcTemplate jdbc;
     private final PowerService power;
     private final DiskTransaction disks;
     private final FleetMachineRepository links;
@@ -64,7 +69,7 @@ class FleetMembers {
     private final FileIntents intents;
     private final LocalNode localNode;
 
-    FleetMembers(MachineService machineService, MachineRepository machines, MachineDisks machineDisks,
+    FleetMembers(MachineService machineService, MachineRepository machines, MachineBatch batch, JdbcTemplate jdbc,
             PowerService power, DiskTransaction disks, FleetMachineRepository links, ImageStore store,
             FileIntents intents, LocalNode localNode) {
         this.intents = intents;
@@ -72,7 +77,8 @@ class FleetMembers {
         this.store = store;
         this.machineService = machineService;
         this.machines = machines;
-        this.machineDisks = machineDisks;
+        this.batch = batch;
+        this.jdbc = jdbc;
         this.power = power;
         this.disks = disks;
         this.links = links;
@@ -131,11 +137,11 @@ class FleetMembers {
 
     /**
      * Makes the members {@code ordinals} in one transaction, all or none, on the prepared disk files
-     * {@code prepared} (one per ordinal): the files are journaled first, then each member's rows are
-     * written: the machine, its own differencing disk on the fleet's base (an immutable attachment) and
-     * its membership, so there is never a machine without its disk or the reverse. {@code made} hears of
-     * each member as soon as its rows are written (still uncommitted); if anything fails, including
-     * {@code made}, no row of the batch is committed and every file of the batch is deleted again.
+     * {@code prepared} (one per ordinal): the files are journaled first, then the batch's rows are written
+     * together ({@link MachineBatch}): the machines, their own differencing disks on the fleet's base
+     * (immutable attachments) and their memberships, so there is never a machine without its disk or the
+     * reverse. {@code made} hears of each member once the rows are written (still uncommitted); if anything
+     * fails, including {@code made}, no row of the batch is committed and every file of the batch is deleted again.
      */
     List<Member> createAll(Fleet fleet, List<Integer> ordinals, List<ImageSummary> prepared, Consumer<Member> made) {
         AtomicBoolean journaled = new AtomicBoolean();
@@ -144,19 +150,11 @@ class FleetMembers {
                 prepared.forEach(disk -> files.made(disk.id()));
                 journaled.set(true);
                 CrashPoints.reach("fleet-members.batch-journaled");
+                List<Machine> machines = writeRows(fleet, ordinals, prepared);
                 List<Member> members = new ArrayList<>();
                 for (int i = 0; i < ordinals.size(); i++) {
-                    int ordinal = ordinals.get(i);
-                    String name = fleet.machineName(ordinal);
-                    Machine machine = machineService.createOn(localNode.name(), name, "machine " + ordinal
-                            + " of fleet " + fleet.getName(), fleet.getMemberCpus(), fleet.getMemberMemoryMb(),
-                            fleet.memberCloudInit(), fleet.memberNetwork());
-                    // joins this transaction, whose journal deletes the disk files if it rolls back
-                    machineDisks.attach(machine.getId(),
-                            new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE, fleet.isAutoReset()),
-                            prepared.get(i));
-                    links.saveAndFlush(new FleetMachine(machine.getId(), fleet.getId(), ordinal));
-                    Member member = new Member(ordinal, machine.getId(), name, MachineState.POWERED_OFF.apiName());
+                    Member member = new Member(ordinals.get(i), machines.get(i).getId(), machines.get(i).getName(),
+                            MachineState.POWERED_OFF.apiName());
                     members.add(member);
                     made.accept(member);
                     CrashPoints.reach("fleet-members.member-rows-written");
@@ -169,6 +167,23 @@ class FleetMembers {
             }
             throw e;
         }
+    }
+
+    /**
+     * The rows of the members {@code ordinals} on their disks {@code prepared}, in the caller's transaction:
+     * machines, their disks and attachments ({@link MachineBatch}), then the memberships, one batch each.
+     */
+    List<Machine> writeRows(Fleet fleet, List<Integer> ordinals, List<ImageSummary> prepared) {
+        List<Machine> machines = batch.create(ordinals.stream().map(ordinal -> new MachineBatch.NewMachine(
+                fleet.machineName(ordinal), "machine " + ordinal + " of fleet " + fleet.getName())).toList(),
+                new MachineBatch.Shape(fleet.getMemberCpus(), fleet.getMemberMemoryMb(), fleet.memberCloudInit(),
+                        fleet.memberNetwork(), new AttachmentPlan(fleet.getBaseImageId(), PORT, DEVICE,
+                                fleet.isAutoReset()), localNode.name()), prepared);
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.batchUpdate("INSERT INTO fleet_machines (machine_id, fleet_id, ordinal, created_at, updated_at,"
+                + " version) VALUES (?, ?, ?, ?, ?, 0)", IntStream.range(0, ordinals.size()).mapToObj(i ->
+                new Object[] {machines.get(i).getId(), fleet.getId(), ordinals.get(i), now, now}).toList());
+        return machines;
     }
 
     Member start(Member member) {
@@ -196,12 +211,7 @@ class FleetMembers {
 
     /** 409 naming the machines that already have one of these names. */
     void requireNamesFree(Collection<String> names) {
-        List<String> taken = machines.findAll((root, query, cb) -> root.get("name").in(names)).stream()
-                .map(Machine::getName).sorted(NaturalOrder.NAMES).toList();
-        if (!taken.isEmpty()) {
-            throw new ConflictException("machine-name-taken", "machines named " + taken
-                    + " already exist; choose another machineNamePrefix or delete those machines");
-        }
+        batch.requireNamesFree(names);
     }
 
     /** 409 naming the running machines among these members, unless there are none. */

@@ -2,8 +2,9 @@ package dev.diskfleet.provisioning.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -22,10 +23,18 @@ public record FleetOperationResult(UUID fleetId, UUID baseImageId, int size, Lis
     }
 
     FleetOperationResult with(Machine machine) {
-        List<Machine> next = new ArrayList<>(machines.stream().filter(m -> m.ordinal() != machine.ordinal()).toList());
-        next.add(machine);
-        next.sort(Comparator.comparingInt(Machine::ordinal));
-        return new FleetOperationResult(fleetId, baseImageId, size, List.copyOf(next), rolledBack);
+        return with(List.of(machine));
+    }
+
+    /** These entries in place of those with the same ordinals: one copy and sort for a whole batch. */
+    FleetOperationResult with(List<Machine> changed) {
+        if (changed.isEmpty()) {
+            return this;
+        }
+        Map<Integer, Machine> byOrdinal = new TreeMap<>();
+        machines.forEach(m -> byOrdinal.put(m.ordinal(), m));
+        changed.forEach(m -> byOrdinal.put(m.ordinal(), m));
+        return new FleetOperationResult(fleetId, baseImageId, size, List.copyOf(byOrdinal.values()), rolledBack);
     }
 
     FleetOperationResult rolledBack(boolean everythingRemoved) {

@@ -16,6 +16,7 @@ import dev.diskfleet.provisioning.ClusterJobs;
 import dev.diskfleet.provisioning.node.NodePlacement;
 import dev.diskfleet.domain.machine.MachineLimits;
 import dev.diskfleet.domain.image.ImageUsage;
+import dev.diskfleet.provisioning.operation.OperationOutcome;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.util.List;
 import java.util.Set;
@@ -155,8 +156,12 @@ public class FleetProvisioner {
         }
     }
 
-    /** Deletes the fleet's machines, their disks, its base (unless that is the golden) and its row; the golden stays. */
-    public void delete(UUID id, boolean force, ExpectedVersion expected) {
+    /**
+     * Records the fleet as DELETING and starts removing its machines, their disks, its base (unless that is
+     * the golden) and its row; the golden stays. A run that cannot remove everything fails with 409
+     * {@code fleet-delete-incomplete}: the fleet stays DELETING, and another DELETE finishes it.
+     */
+    public Operation delete(UUID id, boolean force, ExpectedVersion expected) {
         Fleet fleet = fleetService.require(id);
         expected.check(fleet.getVersion());
         if (fleet.getState() != FleetState.READY && fleet.getState() != FleetState.DELETING) {
@@ -167,21 +172,34 @@ public class FleetProvisioner {
         }
         activity.beginExclusive(fleet, "delete");
         try {
-            // The activity keeps this node's deletes apart; the lock in the database those of every node, since
-            // a DELETING fleet may be deleted again.
+            // The activity keeps this node's deletes apart; across nodes the lock in the database lets one node at
+            // a time accept a delete, and a delete is accepted only while no other of the fleet is queued or
+            // running (a DELETING fleet may be deleted again, once the delete that failed has ended).
+            Operation[] accepted = new Operation[1];
             boolean ran = clusterLocks.runOnce("fleet-delete:" + id, () -> {
-                claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
-                if (!work.removeEverything(id)) {
-                    // Never a 204 for a fleet that is still there: it stays DELETING, and a retry finishes it.
-                    throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " (" + id
-                            + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+                if (runner.inFlight("fleet.delete", id)) {
+                    throw FleetRules.busy(fleetService.require(id), "delete");
                 }
+                claim(id, "delete", Set.of(FleetState.READY, FleetState.DELETING), FleetState.DELETING, expected);
+                accepted[0] = runner.submit("fleet.delete", id, context -> {
+                    try {
+                        if (!work.removeEverything(id, context::progress)) {
+                            throw new ConflictException("fleet-delete-incomplete", "fleet " + fleet.getName() + " ("
+                                    + id + ") could not be removed entirely; it stays 'deleting': send the DELETE again");
+                        }
+                        return new OperationOutcome(null, null);
+                    } finally {
+                        activity.endExclusive(id);
+                    }
+                });
             });
             if (!ran) {
                 throw FleetRules.busy(fleetService.require(id), "delete");
             }
-        } finally {
+            return accepted[0];
+        } catch (RuntimeException e) {
             activity.endExclusive(id);
+            throw e;
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public class FleetWork {
      * machine; a failure loses at most one batch's work before the rollback, which removes it all anyway.
      */
     private static final int BATCH = 25;
+    private static final int LARGEST_BATCH = 100;
 
     private final FleetRepository fleets;
     private final FleetCatalog fleetService;
@@ -167,30 +169,34 @@ public class FleetWork {
     }
 
     /**
-     * Makes the members {@code ordinals} in batches of {@link #BATCH}, each batch one transaction: a batch
+     * Makes the members {@code ordinals} in batches ({@link #batchSize}), each batch one transaction: a batch
      * commits whole or leaves nothing. The next batch's disk files are made while the current batch's rows
      * are written, and removed again if the current batch fails. {@code made} gets the committed members.
-     * {@code result} lists each member as soon as its rows are written, so that a failed run reports every
+     * {@code result} lists each member as soon as its batch's rows are written, so that a failed run reports every
      * machine it made, including those its rollback took back.
      */
     void makeMembers(Fleet fleet, List<Integer> ordinals, List<FleetMembers.Member> made,
             AtomicReference<FleetOperationResult> result, OperationContext context, int from, int width) {
         int total = ordinals.size();
-        CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(BATCH, total));
-        for (int start = 0; start < total; start += BATCH) {
-            List<Integer> batch = ordinals.subList(start, Math.min(total, start + BATCH));
+        int batchSize = batchSize(total);
+        CompletableFuture<List<ImageSummary>> next = members.prepareDisks(fleet, Math.min(batchSize, total));
+        for (int start = 0; start < total; start += batchSize) {
+            List<Integer> batch = ordinals.subList(start, Math.min(total, start + batchSize));
             List<ImageSummary> disks = FleetMembers.await(next);
-            int following = Math.min(BATCH, total - start - batch.size());
+            int following = Math.min(batchSize, total - start - batch.size());
             next = following > 0 ? members.prepareDisks(fleet, following) : null;
-            AtomicInteger written = new AtomicInteger(made.size());
+            AtomicInteger count = new AtomicInteger(made.size());
+            List<FleetOperationResult.Machine> written = new ArrayList<>();
             try {
                 made.addAll(members.createAll(fleet, batch, disks, member -> {
-                    result.set(result.get().with(member.asResult()));
-                    hook.memberWritten(written.incrementAndGet(), total);
+                    written.add(member.asResult());
+                    hook.memberWritten(count.incrementAndGet(), total);
                 }));
             } catch (RuntimeException e) {
                 members.discard(next);
                 throw e;
+            } finally {
+                result.set(result.get().with(written));
             }
             CrashPoints.reach("fleet.batch-committed");
             context.result(result.get());
@@ -198,15 +204,27 @@ public class FleetWork {
         }
     }
 
-    /** Removes every member (stopped first), the base and the fleet's row; returns whether all went. */
-    boolean removeEverything(UUID id) {
+    /**
+     * {@link #BATCH} members per transaction, more for a large fleet (a tenth of it, up to {@link #LARGEST_BATCH}):
+     * each batch has a fixed cost (its commits, its intents, its result document), and a small fleet still gets
+     * several batches, so that the next one's files are made while the current one's rows are written.
+     */
+    static int batchSize(int total) {
+        return Math.max(BATCH, Math.min(LARGEST_BATCH, total / 10));
+    }
+
+    /**
+     * Removes every member (stopped first), the base and the fleet's row; returns whether all went.
+     * {@code percent} hears the progress, machine by machine.
+     */
+    boolean removeEverything(UUID id, IntConsumer percent) {
         Fleet fleet = fleets.findById(id).orElse(null);
         if (fleet == null) {
             return true;
         }
         List<UUID> machines = new ArrayList<>(fleetService.members(id).stream().map(FleetMachine::getMachineId).toList());
         Collections.reverse(machines);
-        if (!removeAll(id, machines)) {
+        if (!removeAll(id, machines, done -> percent.accept(share(done, machines.size(), 0, 95)))) {
             return false;
         }
         CrashPoints.reach("fleet-delete.members-removed");
@@ -241,7 +259,7 @@ public class FleetWork {
                 fleet.moveTo(FleetState.DELETING);
                 fleets.saveAndFlush(fleet);
             }));
-            return removeEverything(id);
+            return removeEverything(id, percent -> { });
         } catch (RuntimeException e) {
             log.error("could not remove everything fleet {} made; it stays DELETING and is retried at the next start"
                     + " or by DELETE /api/fleets/{}", id, id, e);
@@ -251,10 +269,15 @@ public class FleetWork {
 
     /**
      * Removes the machines, each on its node: this node's here, the others' by asking their node. Returns whether
-     * all went.
+     * all went; {@code progress} hears how many are done.
      */
     private boolean removeAll(UUID fleetId, List<UUID> machines) {
+        return removeAll(fleetId, machines, done -> { });
+    }
+
+    private boolean removeAll(UUID fleetId, List<UUID> machines, IntConsumer progress) {
         boolean all = true;
+        int done = 0;
         for (Map.Entry<String, List<UUID>> share : nodes.holders(machines).entrySet()) {
             if (!share.getKey().equals(nodes.localNode())) {
                 try {
@@ -263,6 +286,8 @@ public class FleetWork {
                     log.error("could not remove machines {} on node {}", share.getValue(), share.getKey(), e);
                     all = false;
                 }
+                done += share.getValue().size();
+                progress.accept(done);
                 continue;
             }
             for (UUID machine : share.getValue()) {
@@ -272,6 +297,7 @@ public class FleetWork {
                     log.error("could not remove machine {}", machine, e);
                     all = false;
                 }
+                progress.accept(++done);
             }
         }
         return all;

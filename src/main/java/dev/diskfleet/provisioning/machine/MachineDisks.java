@@ -75,16 +75,8 @@ public class MachineDisks {
         this.entities = entities;
     }
 
+    /** Attaches an image; an immutable one gets the machine's own differencing disk, made here. */
     public Attachment attach(UUID machineId, AttachmentPlan request) {
-        return attach(machineId, request, null);
-    }
-
-    /**
-     * Attaches an immutable image with the machine's own differencing disk already published on it
-     * ({@code ownDisk}, made in a batch by the caller, whose transaction this joins and whose journal
-     * holds the file), or makes that disk here when {@code ownDisk} is null.
-     */
-    public Attachment attach(UUID machineId, AttachmentPlan request, ImageSummary ownDisk) {
         try {
             return disks.run(files -> {
                 Machine machine = lockMachine(machineId);
@@ -93,22 +85,12 @@ public class MachineDisks {
                 Image image = lockImage(request.imageId());
                 rules.requireAttachable(image, request);
                 UUID medium = image.getId();
-                if (ownDisk != null && (image.getType() != ImageType.IMMUTABLE
-                        || !image.getId().equals(ownDisk.parentId()))) {
-                    throw new IllegalStateException("disk " + ownDisk.id() + " was made for image "
-                            + ownDisk.parentId() + ", not for " + image.getType() + " image " + image.getId());
-                }
                 if (image.getType() == ImageType.IMMUTABLE) {
-                    ImageSummary file = ownDisk;
-                    if (file == null) {
-                        medium = UUID.randomUUID();
-                        files.willMake(medium);
-                        file = store.createDifferencing(medium, image.getId());
-                        files.made(medium);
-                        CrashPoints.reach("attach.own-disk-made");
-                    } else {
-                        medium = file.id();
-                    }
+                    medium = UUID.randomUUID();
+                    files.willMake(medium);
+                    ImageSummary file = store.createDifferencing(medium, image.getId());
+                    files.made(medium);
+                    CrashPoints.reach("attach.own-disk-made");
                     images.save(Image.differencing(file, image, image.getName() + " @ " + machine.getName(),
                             "machine " + machine.getName() + "'s own disk on immutable image " + image.getName(),
                             request.autoReset() == null || request.autoReset()));

@@ -80,6 +80,16 @@ public class HostPorts {
         CrashPoints.reach("host-ports.forwards-written");
     }
 
+    /**
+     * {@link #assign} for machines just inserted in the caller's transaction, all with one plan: nothing to
+     * read or write when the plan forwards nothing (a fleet's usual members).
+     */
+    public void assignToNew(List<UUID> machineIds, NetworkPlan plan) {
+        if (!plan.forwards().isEmpty()) {
+            machineIds.forEach(id -> assign(id, plan));
+        }
+    }
+
     /** The machine's network with the host address and port of every forward. */
     public MachineNetwork networkOf(UUID machineId, dev.diskfleet.domain.network.NetworkMode mode, boolean outbound) {
         return new MachineNetwork(mode, outbound, forwards.findByMachineIdOrderByProtocolAscGuestPortAsc(machineId)

@@ -67,6 +67,12 @@ public class OperationRunner {
         return operation;
     }
 
+    /** Whether an operation of {@code kind} on {@code targetId} is queued or running, on any node. */
+    public boolean inFlight(String kind, UUID targetId) {
+        return operations.existsByKindAndTargetIdAndStateIn(kind, targetId,
+                List.of(OperationState.QUEUED, OperationState.RUNNING));
+    }
+
     /**
      * Work that was queued or running when the service stopped cannot resume: mark it failed (at startup,
      * before the web server accepts requests, so no operation submitted by this start is touched). Its

@@ -3,6 +3,7 @@ package dev.diskfleet.provisioning.recovery;
 import dev.diskfleet.provisioning.idempotency.IdempotencyStore;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.FileIntents;
+import dev.diskfleet.provisioning.fleet.FleetWarmUp;
 import dev.diskfleet.provisioning.fleet.FleetWork;
 import dev.diskfleet.provisioning.guest.GuestAdoption;
 import dev.diskfleet.provisioning.image.StorageReconciler;
@@ -36,7 +37,9 @@ import org.springframework.stereotype.Component;
  *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
  *       reported as orphans (after steps 4 and 5, which deleted the unrecorded disks of interrupted fleets
  *       and settled interrupted file changes);</li>
- *   <li>idempotency keys claimed by requests that died with the process are released.</li>
+ *   <li>idempotency keys claimed by requests that died with the process are released;</li>
+ *   <li>not a repair: a fleet deployment is run once on scratch files and rolled back ({@link FleetWarmUp}),
+ *       last, so that it meets a database already put right, and before the first request.</li>
  * </ol>
  */
 @Component
@@ -50,10 +53,12 @@ public class StartupRecovery implements SmartInitializingSingleton {
     private final FileIntents intents;
     private final NodeMembership node;
     private final StaleFiles staleFiles;
+    private final FleetWarmUp warmUp;
 
     public StartupRecovery(StorageReconciler storage, OperationRunner operations, FleetWork fleets,
             IdempotencyStore idempotencyKeys, GuestAdoption guests, FileIntents intents, NodeMembership node,
-            StaleFiles staleFiles) {
+            StaleFiles staleFiles, FleetWarmUp warmUp) {
+        this.warmUp = warmUp;
         this.node = node;
         this.staleFiles = staleFiles;
         this.intents = intents;
@@ -91,5 +96,6 @@ public class StartupRecovery implements SmartInitializingSingleton {
         CrashPoints.reach("recovery.reconciled");
         idempotencyKeys.releaseInterruptedClaims();
         CrashPoints.startupRecovered();
+        warmUp.run();
     }
 }

@@ -309,6 +309,25 @@ class FleetApiTest extends FullStackFleetTest {
     }
 
     @Test
+    void aFleetIsReadAPageOfMachinesAtATimeWithTheTotalsOfAll() {
+        JsonNode fleet = deploy(unique("paged"), goldenImage(), 5, unique("pg"), false);
+        String url = "/api/fleets/" + fleet.get("id").asString();
+
+        JsonNode page = api.get(url + "?page=1&size=2").expect(200).json();
+
+        assertThat(page.get("machines")).extracting(machine -> machine.get("ordinal").asInt()).containsExactly(3, 4);
+        assertThat(page.get("machinesPage").get("page").asInt()).isEqualTo(1);
+        assertThat(page.get("machinesPage").get("size").asInt()).isEqualTo(2);
+        assertThat(page.get("machinesPage").get("totalItems").asLong()).isEqualTo(5);
+        assertThat(page.get("machinesPage").get("totalPages").asInt()).isEqualTo(3);
+        assertThat(page.get("usage")).as("the usage counts every machine, whatever the page").isEqualTo(fleet.get("usage"));
+        assertThat(fleet.get("machines")).as("by default every machine").hasSize(5);
+        assertThat(api.get(url + "?page=3&size=2").expect(200).json().get("machines")).isEmpty();
+        assertThat(api.get(url + "?size=0").status()).isEqualTo(400);
+        deleteFleet(url);
+    }
+
+    @Test
     void deletingAFleetRemovesItsMachinesDisksAndBaseButKeepsTheGolden() {
         UUID golden = goldenImage();
         JsonNode fleet = deploy(unique("fleet"), golden, 2, unique("del"), true);
@@ -319,7 +338,12 @@ class FleetApiTest extends FullStackFleetTest {
         }
 
         assertThat(api.delete(url).status()).isEqualTo(409);
-        assertThat(api.delete(url + "?force=true").status()).isEqualTo(204);
+        Reply accepted = api.delete(url + "?force=true");
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.header("Location")).contains("/api/operations/" + accepted.json().get("id").asString());
+        JsonNode operation = api.awaitOperation(accepted.header("Location").orElseThrow());
+        assertThat(operation.get("kind").asString()).isEqualTo("fleet.delete");
+        assertThat(operation.get("state").asString()).isEqualTo("succeeded");
 
         assertThat(api.get(url).status()).isEqualTo(404);
         assertThat(api.get("/api/images/" + base).status()).isEqualTo(404);

@@ -60,8 +60,8 @@ public final class FleetDeployBench {
             // A service in steady state has its code paths compiled: deploy and delete warm-up fleets first.
             for (int warmup = Integer.getInteger("bench.warmups", 2); warmup > 0; warmup--) {
                 JsonNode done = deploy(http, base, goldenId, size, "warmup" + warmup);
-                send(http, HttpRequest.newBuilder(URI.create(base + done.get("resourceUrl").asString()))
-                        .DELETE().build());
+                await(http, base, send(http, HttpRequest.newBuilder(URI.create(base + done.get("resourceUrl").asString()))
+                        .DELETE().build()), "deletion");
             }
             long started = System.nanoTime();
             JsonNode operation = deploy(http, base, goldenId, size, "bench");
@@ -79,15 +79,20 @@ public final class FleetDeployBench {
 
     /** POST /api/fleets and long-poll its operation to the end; returns the succeeded operation. */
     private static JsonNode deploy(HttpClient http, String base, UUID goldenId, int size, String name) throws Exception {
-        JsonNode operation = send(http, post(base + "/api/fleets", "{\"name\":\"" + name + "\",\"goldenImageId\":\""
-                + goldenId + "\",\"size\":" + size + ",\"machineNamePrefix\":\"" + name + "\",\"start\":false}"));
+        return await(http, base, send(http, post(base + "/api/fleets", "{\"name\":\"" + name + "\",\"goldenImageId\":\""
+                + goldenId + "\",\"size\":" + size + ",\"machineNamePrefix\":\"" + name + "\",\"start\":false}")),
+                "deployment");
+    }
+
+    /** Long-polls an accepted operation to its end; returns it once succeeded. */
+    private static JsonNode await(HttpClient http, String base, JsonNode operation, String what) throws Exception {
         String id = operation.get("id").asString();
         while (!operation.get("state").asString().matches("succeeded|failed")) {
             operation = send(http, HttpRequest.newBuilder(URI.create(base + "/api/operations/" + id
                     + "/wait?timeout=60")).GET().build());
         }
         if (!operation.get("state").asString().equals("succeeded")) {
-            throw new IllegalStateException("deployment failed: " + operation.get("error"));
+            throw new IllegalStateException(what + " failed: " + operation.get("error"));
         }
         return operation;
     }

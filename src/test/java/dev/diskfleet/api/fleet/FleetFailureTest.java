@@ -74,15 +74,16 @@ class FleetFailureTest extends FullStackFleetTest {
     void aNameTakenByAnotherClientHalfwayFailsTheDeploymentAndRemovesOnlyWhatItMade() {
         UUID golden = goldenImage();
         String prefix = unique("nc");
-        faults.meddleAfterMachine(1, () -> assertThat(api.post("/api/machines", "{\"name\":\"" + prefix + "-3\"}")
+        // A name of the second batch (members are made 25 to a transaction), taken while the first is written.
+        faults.meddleAfterMachine(1, () -> assertThat(api.post("/api/machines", "{\"name\":\"" + prefix + "-27\"}")
                 .status()).isEqualTo(201));
         Leftovers before = leftovers();
 
-        JsonNode operation = awaitOperation(api.post("/api/fleets", fleetJson(unique("clash"), golden, SIZE, prefix, false)));
+        JsonNode operation = awaitOperation(api.post("/api/fleets", fleetJson(unique("clash"), golden, 30, prefix, false)));
 
         assertThat(operation.get("state").asString()).isEqualTo("failed");
         assertThat(operation.get("error").get("status").asInt()).isEqualTo(409);
-        assertThat(operation.get("error").get("detail").asString()).contains(prefix + "-3");
+        assertThat(operation.get("error").get("detail").asString()).contains(prefix + "-27");
         assertThat(leftovers()).isEqualTo(new Leftovers(before.images(), before.machines() + 1, before.attachments(),
                 before.fleets(), before.members(), before.files()));
         assertThat(api.get("/api/machines?name=" + prefix).json().get("items")).hasSize(1);

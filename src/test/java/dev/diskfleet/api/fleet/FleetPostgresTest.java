@@ -57,7 +57,7 @@ class FleetPostgresTest extends FullStackFleetTest {
         assertThat(fleet.get("machines")).hasSize(3);
         assertThat(fleet.get("usage").get("savedBytes").asLong()).isPositive();
 
-        assertThat(api.delete("/api/fleets/" + fleet.get("id").asString() + "?force=true").status()).isEqualTo(204);
+        deleteFleet("/api/fleets/" + fleet.get("id").asString() + "?force=true");
         assertThat(leftovers()).isEqualTo(before);
     }
 

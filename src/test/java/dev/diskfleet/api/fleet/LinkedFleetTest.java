@@ -73,7 +73,7 @@ class LinkedFleetTest extends FullStackFleetTest {
         JsonNode fleet = deploy(unique("linked"), golden, 3, unique("lnd"), true);
         String url = "/api/fleets/" + fleet.get("id").asString();
 
-        assertThat(api.delete(url + "?force=true").status()).isEqualTo(204);
+        deleteFleet(url + "?force=true");
 
         assertThat(api.get(url).status()).isEqualTo(404);
         for (JsonNode machine : fleet.get("machines")) {

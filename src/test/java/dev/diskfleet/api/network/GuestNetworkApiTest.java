@@ -194,7 +194,7 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         assertThat(added).startsWith("127.0.0.1:");
         assertThat(Integer.parseInt(added.substring("127.0.0.1:".length()))).isNotIn(ports);
         awaitSucceeded(api.patch("/api/fleets/" + fleetId + "?force=true", "{\"size\":1}"));
-        api.delete("/api/fleets/" + fleetId + "?force=true").expect(204);
+        deleteFleet("/api/fleets/" + fleetId + "?force=true");
     }
 
     @Test
@@ -212,7 +212,7 @@ class GuestNetworkApiTest extends FullStackFleetTest {
         assertProblem(api.patch("/api/fleets/" + id(fleet, "id"), "{\"size\":" + (RANGE + 1) + "}"), 409,
                 "host-ports-exhausted");
         assertThat(leftovers()).isEqualTo(deployed);
-        api.delete("/api/fleets/" + id(fleet, "id") + "?force=true").expect(204);
+        deleteFleet("/api/fleets/" + id(fleet, "id") + "?force=true");
     }
 
     @Test

@@ -150,7 +150,7 @@ class PlacementPostgresTest {
         assertThat(diskFiles(c)).isEqualTo(cFiles);
 
         // Deleting a fleet removes each member on its own node.
-        a.client().delete("/api/fleets/" + spread.path("id").asString()).expect(204);
+        awaitSucceeded(a, a.client().delete("/api/fleets/" + spread.path("id").asString()));
         assertThat(diskFiles(b)).containsExactlyInAnyOrderElementsOf(with(disksByNode(pack).get("node-b"), golden));
         assertThat(diskFiles(c)).containsExactly(golden);
     }

@@ -40,6 +40,7 @@ import dev.diskfleet.provisioning.image.ImageClones;
 import dev.diskfleet.provisioning.image.ImageUploads;
 import dev.diskfleet.provisioning.image.ImageProvisioning;
 import dev.diskfleet.storage.ImageNotFoundException;
+import dev.diskfleet.provisioning.node.NodePlacement;
 import dev.diskfleet.storage.ImageStore;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,6 +81,9 @@ class ImageControllerTest {
     OperationResponses operations;
     @MockitoBean
     ImageStore store;
+    /** For the machine routes' node check, which every slice of the web layer loads. */
+    @MockitoBean
+    NodePlacement placement;
 
     /** The catalog describes whatever image a mocked service returns, with nothing beyond its row. */
     @BeforeEach

@@ -33,9 +33,10 @@ import tools.jackson.databind.JsonNode;
  * root and its own QEMU: a fleet of six deployed through node A lands two members per node, the immutable golden is
  * copied once to each of the other nodes, and every guest boots from its differencing disk on its own node.
  * Node A's API then lists and controls every machine: the console, a stop and a start, and the guest disk
- * data of a machine of node B, all through A. Node C killed with SIGKILL: its machine becomes unknown, its disk
- * answers 503 naming it, the machine (autoreset) starts on node A on a fresh disk; node C, started again, powers
- * off the guest it still ran, so no machine runs twice and no file is left that no row owns. Judges: the guests' console lines, the run directories and
+ * data of a machine of node B, all through A. Node C killed with SIGKILL: its machines become unknown, their
+ * disks answer 503 naming it, and the two (autoreset) start on nodes A and B on fresh disks; node C, started
+ * again, powers off the guests it still ran, so no machine runs twice and no file is left that no row owns.
+ * Judges: the guests' console lines, the run directories and
  * QEMU processes in /proc (which node runs what), each node's replication counter, and the disk bytes B
  * itself answers.
  */
@@ -134,30 +135,44 @@ class ClusterGuestsTest {
         assertThat(Files.exists(b.dir().resolve("guests").resolve(onB))).as("started again on node-b").isTrue();
         assertThat(GuestProcesses.runningQemuOf(Set.of(UUID.fromString(onB)))).hasSize(1);
 
-        // Node C killed with SIGKILL: its guest outlives it, its machine becomes unknown within the timeout.
-        String onC = nodeOfMachine.entrySet().stream().filter(entry -> entry.getValue().equals("node-c"))
-                .findFirst().orElseThrow().getKey();
-        Node c = nodes.get("node-c");
-        c.service().kill();
-        JsonNode lost = Poll.until("machine " + onC + " unknown", Duration.ofSeconds(60),
-                () -> api.get("/api/machines/" + onC).expect(200).json(),
-                machine -> machine.path("state").asString().equals("unknown"));
-        assertThat(lost.path("lastExit").path("reason").asString()).isEqualTo("nodeLost");
-        String attachmentOnC = lost.path("attachments").get(0).path("id").asString();
-        assertThat(api.get("/api/machines/" + onC + "/attachments/" + attachmentOnC + "/data", "Range", "bytes=0-511")
-                .expectProblem(503, "node-unavailable")).contains("node-c");
+        // Node C killed with SIGKILL: its guests outlive it, its machines become unknown within the timeout.
+        List<String> onC = nodeOfMachine.entrySet().stream().filter(entry -> entry.getValue().equals("node-c"))
+                .map(Map.Entry::getKey).toList();
+        nodes.get("node-c").service().kill();
+        for (String machine : onC) {
+            JsonNode lost = Poll.until("machine " + machine + " unknown", Duration.ofSeconds(60),
+                    () -> api.get("/api/machines/" + machine).expect(200).json(),
+                    found -> found.path("state").asString().equals("unknown"));
+            assertThat(lost.path("lastExit").path("reason").asString()).isEqualTo("nodeLost");
+            String lostDisk = lost.path("attachments").get(0).path("id").asString();
+            assertThat(api.get("/api/machines/" + machine + "/attachments/" + lostDisk + "/data", "Range",
+                    "bytes=0-511").expectProblem(503, "node-unavailable")).contains("node-c");
+        }
 
-        // Its autoreset member starts on node A, asked through node B, on a fresh disk over A's copy of the base.
-        JsonNode moved = b.api().postEmpty("/api/machines/" + onC + "/start?node=node-a").expect(200).json();
-        assertThat(moved.path("state").asString()).isEqualTo("running");
-        assertThat(moved.path("node").asString()).isEqualTo("node-a");
-        awaitConsole(api, onC, TestGuest.stayingUpLine(onC));
-        assertThat(Files.exists(a.dir().resolve("guests").resolve(onC))).as("run directory on node-a").isTrue();
+        // Its autoreset members start on node A and node B, asked through node B, each on a fresh disk over
+        // that node's copy of the base.
+        Map<String, Node> movedTo = Map.of(onC.get(0), a, onC.get(1), b);
+        for (Map.Entry<String, Node> move : movedTo.entrySet()) {
+            String machine = move.getKey();
+            JsonNode moved = b.api().postEmpty("/api/machines/" + machine + "/start?node=" + move.getValue().name())
+                    .expect(200).json();
+            assertThat(moved.path("state").asString()).isEqualTo("running");
+            assertThat(moved.path("node").asString()).isEqualTo(move.getValue().name());
+        }
+        for (Map.Entry<String, Node> move : movedTo.entrySet()) {
+            awaitConsole(api, move.getKey(), TestGuest.stayingUpLine(move.getKey()));
+            assertThat(Files.exists(move.getValue().dir().resolve("guests").resolve(move.getKey())))
+                    .as("run directory on " + move.getValue().name()).isTrue();
+        }
 
-        // Node C comes back: it powers off its stale guest and removes the old disk; nothing runs twice.
+        // Node C comes back: it powers off its stale guests and removes their old disks; nothing runs twice.
         Node back = cluster.restart("node-c");
-        Poll.until("one QEMU for " + onC, BOOT, () -> GuestProcesses.runningQemuOf(Set.of(UUID.fromString(onC))).size() == 1);
-        assertThat(api.get("/api/machines/" + onC).expect(200).json().path("state").asString()).isEqualTo("running");
+        for (String machine : onC) {
+            Poll.until("one QEMU for " + machine, BOOT,
+                    () -> GuestProcesses.runningQemuOf(Set.of(UUID.fromString(machine))).size() == 1);
+            assertThat(api.get("/api/machines/" + machine).expect(200).json().path("state").asString())
+                    .isEqualTo("running");
+        }
         for (Node node : cluster.nodes().values()) {
             assertThat(node.api().get("/api/storage/orphans").expect(200).json().path("files"))
                     .as("files no row owns on " + node.name()).isEmpty();

@@ -46,7 +46,7 @@ public class FileIntents {
     private final TransactionTemplate ownTransaction;
     private final ImageStore store;
     private final LocalNode local;
-    /** Whether every row is this node's: without a cluster the one process takes them all, whatever name wrote them. */
+    /** Whether every row is this node's: without a cluster the one process takes them all, whoever wrote them. */
     private final boolean everyRow;
 
     public FileIntents(JdbcTemplate jdbc, PlatformTransactionManager transactions, ImageStore store, LocalNode local,

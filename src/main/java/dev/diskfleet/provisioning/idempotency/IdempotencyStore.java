@@ -30,7 +30,7 @@ public class IdempotencyStore {
     private final JdbcClient jdbc;
     private final Duration retention;
     private final LocalNode local;
-    /** Whether every claim is this node's: without a cluster the one process holds them all, whatever name made them. */
+    /** Whether every claim is this node's: without a cluster the one process holds them all, whoever made them. */
     private final boolean everyClaim;
 
     public IdempotencyStore(JdbcClient jdbc, @Value("${diskfleet.idempotency.retention:24h}") Duration retention,

@@ -71,7 +71,7 @@ final class DeclaredDependencies {
             Map.entry("provisioning.network", Set.of("domain", "domain.network", "provisioning")),
             Map.entry("provisioning.node", Set.of("domain", "domain.machine", "domain.node", "provisioning",
                     "provisioning.guest")),
-            Map.entry("provisioning.operation", Set.of("domain", "domain.event", "domain.operation",
+            Map.entry("provisioning.operation", Set.of("domain", "domain.event", "domain.operation", "provisioning",
                     "provisioning.event", "provisioning.metrics")),
             Map.entry("provisioning.recovery", Set.of("provisioning.idempotency", "provisioning", "provisioning.fleet",
                     "provisioning.guest", "provisioning.image", "provisioning.node", "provisioning.nodeloss",

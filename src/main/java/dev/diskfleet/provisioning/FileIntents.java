@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -27,19 +28,32 @@ import org.springframework.transaction.support.TransactionTemplate;
  * interrupts, {@link #recover} at the next start finds the open rows and settles each file by one rule:
  * the file stays exactly when an image row names it. That finishes a delete whose row was committed, and
  * undoes a create, upload, clone or fleet disk whose row never was. Files nobody declared (copied in by
- * hand) are never touched here; they stay orphans to report.
+ * hand) are never touched here; they stay orphans to report. Each row names the node whose storage root
+ * holds the file, and in a cluster a node settles only its own (and those that name no node, from before
+ * rows did): another node's open intent may belong to a change that node is making now.
  */
 @Component
 public class FileIntents {
 
     private static final Logger log = LoggerFactory.getLogger(FileIntents.class);
+    /**
+     * The intents (alias {@code i}) this node settles, given whether it takes every row and its name: its own,
+     * and those that name no node (from before rows did).
+     */
+    private static final String OWN = "(? OR i.node = ? OR i.node IS NULL)";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final ImageStore store;
+    private final LocalNode local;
+    /** Whether every row is this node's: without a cluster the one process takes them all, whoever wrote them. */
+    private final boolean everyRow;
 
-    public FileIntents(JdbcTemplate jdbc, PlatformTransactionManager transactions, ImageStore store) {
+    public FileIntents(JdbcTemplate jdbc, PlatformTransactionManager transactions, ImageStore store, LocalNode local,
+            @Value("${diskfleet.cluster.enabled:false}") boolean cluster) {
         this.jdbc = jdbc;
+        this.local = local;
+        this.everyRow = !cluster;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.store = store;
@@ -61,8 +75,8 @@ public class FileIntents {
      */
     public void declareMergedChild(UUID childId, UUID parentId) {
         ownTransaction.executeWithoutResult(status -> jdbc.update("INSERT INTO file_intents"
-                + " (id, image_id, action, created_at, merged_into) VALUES (?, ?, 'remove', ?, ?)",
-                UUID.randomUUID(), childId, Timestamp.from(Instant.now()), parentId));
+                + " (id, image_id, action, created_at, merged_into, node) VALUES (?, ?, 'remove', ?, ?, ?)",
+                UUID.randomUUID(), childId, Timestamp.from(Instant.now()), parentId, local.name()));
         CrashPoints.reach("intent.remove.declared");
     }
 
@@ -76,8 +90,8 @@ public class FileIntents {
 
     private void insert(String action, Collection<UUID> imageIds) {
         Timestamp now = Timestamp.from(Instant.now());
-        jdbc.batchUpdate("INSERT INTO file_intents (id, image_id, action, created_at) VALUES (?, ?, ?, ?)",
-                imageIds.stream().map(id -> new Object[] {UUID.randomUUID(), id, action, now}).toList());
+        jdbc.batchUpdate("INSERT INTO file_intents (id, image_id, action, created_at, node) VALUES (?, ?, ?, ?, ?)",
+                imageIds.stream().map(id -> new Object[] {UUID.randomUUID(), id, action, now, local.name()}).toList());
     }
 
     /**
@@ -122,8 +136,7 @@ public class FileIntents {
     private void settle(List<UUID> ids) {
         CrashPoints.reach("intent.before-settle");
         try {
-            ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate("DELETE FROM file_intents WHERE image_id = ?",
-                    ids.stream().map(id -> new Object[] {id}).toList()));
+            ownTransaction.executeWithoutResult(status -> deleteOwn(ids));
         } catch (RuntimeException e) {
             log.warn("intents for {} could not be settled; the next start settles them", ids, e);
         }
@@ -137,13 +150,14 @@ public class FileIntents {
      * runs before recovery is done), and the intents stay until the last step.
      */
     public List<UUID> recover() {
-        Set<UUID> open = new HashSet<>(jdbc.queryForList("SELECT DISTINCT image_id FROM file_intents", UUID.class));
+        Set<UUID> open = new HashSet<>(jdbc.queryForList("SELECT DISTINCT i.image_id FROM file_intents i WHERE " + OWN,
+                UUID.class, everyRow, local.name()));
         if (open.isEmpty()) {
             return List.of();
         }
         // A restore committed its rows but was cut short before emptying the disk it made current: redo it.
         for (UUID id : jdbc.queryForList("SELECT DISTINCT i.image_id FROM file_intents i JOIN images m ON m.id = i.image_id"
-                + " WHERE i.action = 'reset'", UUID.class)) {
+                + " WHERE i.action = 'reset' AND " + OWN, UUID.class, everyRow, local.name())) {
             if (store.exists(id)) {
                 log.info("emptying differencing image {}: a restore committed but did not finish", id);
                 store.reset(id);
@@ -166,7 +180,7 @@ public class FileIntents {
                 CrashPoints.reach("intent-recovery.file-removed");
             }
         }
-        jdbc.batchUpdate("DELETE FROM file_intents WHERE image_id = ?", open.stream().map(id -> new Object[] {id}).toList());
+        deleteOwn(open);
         return removed;
     }
 
@@ -177,8 +191,10 @@ public class FileIntents {
      * transaction never committed): its parent keeps the stamp the child recorded, so a retry can finish.
      */
     private void finishMerges(Set<UUID> recorded) {
-        List<UUID[]> merges = jdbc.query("SELECT DISTINCT image_id, merged_into FROM file_intents WHERE merged_into IS NOT NULL",
-                (row, n) -> new UUID[] {row.getObject("image_id", UUID.class), row.getObject("merged_into", UUID.class)});
+        List<UUID[]> merges = jdbc.query("SELECT DISTINCT i.image_id, i.merged_into FROM file_intents i"
+                + " WHERE i.merged_into IS NOT NULL AND " + OWN,
+                (row, n) -> new UUID[] {row.getObject("image_id", UUID.class), row.getObject("merged_into", UUID.class)},
+                everyRow, local.name());
         for (UUID[] merge : merges) {
             UUID child = merge[0];
             UUID parent = merge[1];
@@ -197,6 +213,12 @@ public class FileIntents {
                 CrashPoints.reach("intent-recovery.parent-stamp-renewed");
             }
         }
+    }
+
+    /** Deletes this node's intents of {@code imageIds}: another node may hold open intents of the same image. */
+    private void deleteOwn(Collection<UUID> imageIds) {
+        jdbc.batchUpdate("DELETE FROM file_intents i WHERE i.image_id = ? AND " + OWN,
+                imageIds.stream().map(id -> new Object[] {id, everyRow, local.name()}).toList());
     }
 
     private boolean hasRow(UUID imageId) {

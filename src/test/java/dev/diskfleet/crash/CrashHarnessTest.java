@@ -138,7 +138,8 @@ class CrashHarnessTest {
     /**
      * Kills inside recovery, from what the restarts after the named kills passed: in the full run one at every
      * recovery point passed, after one of the named kills whose recovery passed it (chosen by the seed); in
-     * the sample one at a point of each of {@link #SAMPLE_RECOVERY_POINTS}' names in turn, then others by the seed,
+     * the sample one at the first pass of a point of each of {@link #SAMPLE_RECOVERY_POINTS}' names in turn, then
+     * first passes of others by the seed,
      * {@value #DEFAULT_RECOVERY_KILLS} in all. Kills after a delay are not repeatable, so not used.
      */
     private static List<CrashHarness.Kill> planInRecovery(List<CrashHarness.Outcome> outcomes, boolean full,
@@ -159,13 +160,14 @@ class CrashHarnessTest {
                 if (recoveryPoints.size() == DEFAULT_RECOVERY_KILLS) {
                     break;
                 }
-                List<String> ofName = killsByRecoveryPoint.keySet().stream()
-                        .filter(point -> point.replaceAll("#\\d+$", "").equals(name)).toList();
-                if (!ofName.isEmpty()) {
-                    recoveryPoints.add(ofName.get(random.nextInt(ofName.size())));
+                // The first time the recovery passes the point (its bare name): a later one (#2, …) depends on
+                // how much work the kill left, which the same kill repeated need not leave again.
+                if (killsByRecoveryPoint.containsKey(name)) {
+                    recoveryPoints.add(name);
                 }
             }
-            List<String> others = new ArrayList<>(killsByRecoveryPoint.keySet());
+            List<String> others = new ArrayList<>(killsByRecoveryPoint.keySet().stream()
+                    .filter(point -> !point.contains("#")).toList());
             others.removeAll(recoveryPoints);
             while (recoveryPoints.size() < DEFAULT_RECOVERY_KILLS && !others.isEmpty()) {
                 recoveryPoints.add(others.remove(random.nextInt(others.size())));

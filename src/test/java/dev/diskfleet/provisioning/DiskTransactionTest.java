@@ -84,7 +84,7 @@ class DiskTransactionTest {
     private static final class UnrecordedIntents extends FileIntents {
 
         UnrecordedIntents(CallbacksOnly transactions, ImageStore store) {
-            super(new org.springframework.jdbc.core.JdbcTemplate(), transactions, store);
+            super(new org.springframework.jdbc.core.JdbcTemplate(), transactions, store, new LocalNode("node-a"), false);
         }
 
         @Override

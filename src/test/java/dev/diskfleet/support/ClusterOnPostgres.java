@@ -89,6 +89,17 @@ public final class ClusterOnPostgres implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of {@code query}, as text (null when it is NULL or there is no row). */
+    public String text(String query) {
+        try (Connection connection = DriverManager.getConnection(url(), Postgres.USER, "");
+                PreparedStatement statement = connection.prepareStatement(query);
+                ResultSet result = statement.executeQuery()) {
+            return result.next() ? result.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(query, e);
+        }
+    }
+
     /** Runs {@code statement} on the schema. */
     public void sql(String statement) {
         sql(url(), statement);

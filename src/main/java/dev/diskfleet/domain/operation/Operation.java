@@ -48,13 +48,22 @@ public class Operation extends BaseEntity {
     @Column(name = "finished_at")
     private OffsetDateTime finishedAt;
 
+    /** The node that runs the work; null on rows from before operations named their node. */
+    @Column
+    private String node;
+
     protected Operation() {
     }
 
     public Operation(UUID id, String kind, UUID targetId) {
+        this(id, kind, targetId, null);
+    }
+
+    public Operation(UUID id, String kind, UUID targetId, String node) {
         super(id);
         this.kind = kind;
         this.targetId = targetId;
+        this.node = node;
         this.state = OperationState.QUEUED;
     }
 
@@ -136,5 +145,9 @@ public class Operation extends BaseEntity {
 
     public OffsetDateTime getFinishedAt() {
         return finishedAt;
+    }
+
+    public String getNode() {
+        return node;
     }
 }

@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.fleet;
 
+import dev.diskfleet.provisioning.ClusterJobs;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.domain.ApiNames;
 import dev.diskfleet.domain.fleet.Fleet;
@@ -9,6 +10,7 @@ import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.provisioning.operation.OperationContext;
 import dev.diskfleet.provisioning.operation.OperationFailure;
 import dev.diskfleet.provisioning.operation.OperationOutcome;
+import dev.diskfleet.provisioning.operation.OperationRunner;
 import dev.diskfleet.provisioning.replication.ImageReplicator;
 import dev.diskfleet.storage.ImageSummary;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -58,10 +61,17 @@ public class FleetWork {
     private final TransactionTemplate tx;
     private final FleetNodes nodes;
     private final ImageReplicator replicator;
+    private final OperationRunner operations;
+    private final ClusterJobs clusterLocks;
+    private final boolean cluster;
 
     FleetWork(FleetRepository fleets, FleetCatalog fleetService, FleetBase base, FleetMembers members,
             ObjectProvider<FleetMemberHook> hook, PlatformTransactionManager transactions, FleetNodes nodes,
-            ImageReplicator replicator) {
+            ImageReplicator replicator, OperationRunner operations, ClusterJobs clusterLocks,
+            @Value("${diskfleet.cluster.enabled:false}") boolean cluster) {
+        this.operations = operations;
+        this.clusterLocks = clusterLocks;
+        this.cluster = cluster;
         this.nodes = nodes;
         this.replicator = replicator;
         this.fleets = fleets;
@@ -235,22 +245,49 @@ public class FleetWork {
     }
 
     /**
-     * At startup (before the web server accepts requests) nothing runs: a fleet still PROVISIONING or DELETING was cut short by a stopped process
-     * and is removed entirely; one still SCALING keeps the complete members it has.
+     * At startup (before the web server accepts requests) nothing of this node runs: a fleet still PROVISIONING
+     * or DELETING was cut short by a stopped process and is removed entirely; one still SCALING keeps the
+     * complete members it has. In a cluster another node may be changing a fleet now: one whose operation
+     * another node still runs is left to that node, and a removal holds the fleet's delete lock
+     * ({@code fleet-delete:<id>}, as a delete does), so it never runs alongside a delete on another node
+     * (a fleet whose lock another node holds is left as it is).
      */
     public void recoverInterrupted() {
         for (Fleet fleet : fleets.findByStateIn(List.of(FleetState.PROVISIONING, FleetState.DELETING))) {
-            log.warn("fleet {} ({}) was {} when the service stopped; removing it", fleet.getName(), fleet.getId(),
-                    ApiNames.of(fleet.getState()));
-            base.removeUnrecordedChildren(fleet);
-            rollBack(fleet.getId());
+            if (anotherNodeRuns(fleet)) {
+                continue;
+            }
+            Runnable removal = () -> {
+                log.warn("fleet {} ({}) was {} when the service stopped; removing it", fleet.getName(), fleet.getId(),
+                        ApiNames.of(fleet.getState()));
+                base.removeUnrecordedChildren(fleet);
+                rollBack(fleet.getId());
+            };
+            if (!cluster) {
+                removal.run();
+            } else if (!clusterLocks.runOnce("fleet-delete:" + fleet.getId(), removal)) {
+                log.info("fleet {} ({}) is {}: another node holds its delete lock, so that node removes it",
+                        fleet.getName(), fleet.getId(), ApiNames.of(fleet.getState()));
+            }
         }
         for (Fleet fleet : fleets.findByStateIn(List.of(FleetState.SCALING))) {
+            if (anotherNodeRuns(fleet)) {
+                continue;
+            }
             log.warn("fleet {} ({}) was scaling when the service stopped; keeping its complete members",
                     fleet.getName(), fleet.getId());
             base.removeUnrecordedChildren(fleet);
             finish(fleet.getId(), fleetService.members(fleet.getId()).size());
         }
+    }
+
+    private boolean anotherNodeRuns(Fleet fleet) {
+        boolean theirs = operations.runsOnAnotherNode(fleet.getId());
+        if (theirs) {
+            log.info("fleet {} ({}) is {}: another node runs its operation, so that node finishes it",
+                    fleet.getName(), fleet.getId(), ApiNames.of(fleet.getState()));
+        }
+        return theirs;
     }
 
     private boolean rollBack(UUID id) {

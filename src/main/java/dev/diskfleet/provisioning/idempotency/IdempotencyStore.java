@@ -1,5 +1,6 @@
 package dev.diskfleet.provisioning.idempotency;
 
+import dev.diskfleet.provisioning.LocalNode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
  * The {@code idempotency_keys} table; a key belongs to the principal that sent it, so the same key from two
  * callers is two keys and no caller can replay another's answer. Claiming a key is an insert, so the
  * primary key (principal, key) decides which of two concurrent requests runs; each statement commits on
- * its own because the claim must be visible to other requests while this one is still running.
+ * its own because the claim must be visible to other requests while this one is still running. A claim
+ * names the node whose request holds it.
  */
 @Component
 public class IdempotencyStore {
@@ -22,13 +24,21 @@ public class IdempotencyStore {
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
     private static final String IN_PROGRESS = "IN_PROGRESS";
     private static final String COMPLETED = "COMPLETED";
+    /** The claims this node releases, given whether it holds every claim and its name: its own and those of no node. */
+    private static final String OWN = "(? OR node = ? OR node IS NULL)";
 
     private final JdbcClient jdbc;
     private final Duration retention;
+    private final LocalNode local;
+    /** Whether every claim is this node's: without a cluster the one process holds them all, whoever made them. */
+    private final boolean everyClaim;
 
-    public IdempotencyStore(JdbcClient jdbc, @Value("${diskfleet.idempotency.retention:24h}") Duration retention) {
+    public IdempotencyStore(JdbcClient jdbc, @Value("${diskfleet.idempotency.retention:24h}") Duration retention,
+            LocalNode local, @Value("${diskfleet.cluster.enabled:false}") boolean cluster) {
         this.jdbc = jdbc;
         this.retention = retention;
+        this.local = local;
+        this.everyClaim = !cluster;
     }
 
     /**
@@ -43,8 +53,8 @@ public class IdempotencyStore {
             }
             try {
                 jdbc.sql("INSERT INTO idempotency_keys (principal, idem_key, method, request_target, state, "
-                                + "created_at) VALUES (?, ?, ?, ?, ?, ?)")
-                        .params(principal, key, method, target, IN_PROGRESS, OffsetDateTime.now())
+                                + "created_at, node) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .params(principal, key, method, target, IN_PROGRESS, OffsetDateTime.now(), local.name())
                         .update();
                 return Optional.empty();
             } catch (DuplicateKeyException raced) {
@@ -70,13 +80,16 @@ public class IdempotencyStore {
     }
 
     /**
-     * At startup, before the web server accepts requests, no request is running: every IN_PROGRESS claim
-     * was left by a process that died. Free those keys, and forget answers older than the retention period.
+     * At startup, before the web server accepts requests, no request of this node is running: every
+     * IN_PROGRESS claim it holds was left by a process that died. Free those keys (in a cluster only this
+     * node's, and those that name no node, from before claims did: another node's request may still run),
+     * and forget answers older than the retention period.
      */
     public void releaseInterruptedClaims() {
-        int interrupted = jdbc.sql("DELETE FROM idempotency_keys WHERE state = ?").param(IN_PROGRESS).update();
-        int expired = jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < ?")
-                .param(OffsetDateTime.now().minus(retention)).update();
+        int interrupted = jdbc.sql("DELETE FROM idempotency_keys WHERE state = ? AND " + OWN)
+                .params(IN_PROGRESS, everyClaim, local.name()).update();
+        int expired = jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < ? AND (state = ? OR " + OWN + ")")
+                .params(OffsetDateTime.now().minus(retention), COMPLETED, everyClaim, local.name()).update();
         if (interrupted + expired > 0) {
             log.info("idempotency keys: released {} interrupted claim(s), forgot {} expired answer(s)",
                     interrupted, expired);

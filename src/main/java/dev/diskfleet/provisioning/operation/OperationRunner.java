@@ -5,6 +5,7 @@ import dev.diskfleet.domain.event.EventTypes;
 import dev.diskfleet.domain.operation.Operation;
 import dev.diskfleet.domain.operation.OperationRepository;
 import dev.diskfleet.domain.operation.OperationState;
+import dev.diskfleet.provisioning.LocalNode;
 import dev.diskfleet.provisioning.event.Events;
 import dev.diskfleet.provisioning.metrics.DiskfleetMeters;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -27,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs long work on a small pool and keeps its {@link Operation} row current. The row is committed
- * before the work starts, in its own transaction, so a client can poll it at once.
+ * before the work starts, in its own transaction, so a client can poll it at once; it names this node,
+ * whose pool runs the work.
  */
 @Component
 public class OperationRunner {
@@ -42,6 +45,8 @@ public class OperationRunner {
     private final Events events;
     private final DiskfleetMeters meters;
     private final OperationChanges changes;
+    private final LocalNode local;
+    private final boolean cluster;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "diskfleet-operation");
         thread.setDaemon(true);
@@ -49,7 +54,10 @@ public class OperationRunner {
     });
 
     public OperationRunner(OperationRepository operations, PlatformTransactionManager transactions, JsonMapper json,
-            FailureDescriber failures, Events events, DiskfleetMeters meters, OperationChanges changes) {
+            FailureDescriber failures, Events events, DiskfleetMeters meters, OperationChanges changes,
+            LocalNode local, @Value("${diskfleet.cluster.enabled:false}") boolean cluster) {
+        this.local = local;
+        this.cluster = cluster;
         this.failures = failures;
         this.changes = changes;
         this.events = events;
@@ -62,7 +70,7 @@ public class OperationRunner {
 
     /** Records a queued operation and starts its work; returns the committed row. */
     public Operation submit(String kind, UUID targetId, OperationWork work) {
-        Operation operation = tx.execute(status -> announce(operations.save(new Operation(UUID.randomUUID(), kind, targetId))));
+        Operation operation = tx.execute(status -> announce(operations.save(new Operation(UUID.randomUUID(), kind, targetId, local.name()))));
         workers.submit(() -> execute(operation.getId(), work));
         return operation;
     }
@@ -76,11 +84,15 @@ public class OperationRunner {
     /**
      * Work that was queued or running when the service stopped cannot resume: mark it failed (at startup,
      * before the web server accepts requests, so no operation submitted by this start is touched). Its
-     * partial files are hidden temporaries, removed by the storage reconciliation at the same start.
+     * partial files are hidden temporaries, removed by the storage reconciliation at the same start. In a
+     * cluster only this node's work (and work that names no node, from before operations did): what another
+     * node runs goes on there.
      */
     public void failInterruptedOperations() {
         tx.executeWithoutResult(status -> {
-            List<Operation> interrupted = operations.findByStateIn(List.of(OperationState.QUEUED, OperationState.RUNNING));
+            List<OperationState> unfinished = List.of(OperationState.QUEUED, OperationState.RUNNING);
+            List<Operation> interrupted = cluster ? operations.findByStateInOfNode(unfinished, local.name())
+                    : operations.findByStateIn(unfinished);
             for (Operation operation : interrupted) {
                 operation.fail(500, "https://diskfleet.dev/problems/interrupted", "Interrupted",
                         "the service stopped while this operation was " + operation.getState().name().toLowerCase(Locale.ROOT)
@@ -89,6 +101,12 @@ public class OperationRunner {
                         operation.getId(), operation.getKind());
             }
         });
+    }
+
+    /** Whether another node still runs (or has queued) an operation on {@code targetId}. */
+    public boolean runsOnAnotherNode(UUID targetId) {
+        return cluster && operations.existsOnOtherNode(targetId, List.of(OperationState.QUEUED, OperationState.RUNNING),
+                local.name());
     }
 
     @PreDestroy

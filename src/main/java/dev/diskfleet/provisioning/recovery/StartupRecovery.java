@@ -16,28 +16,33 @@ import org.springframework.stereotype.Component;
 /**
  * What a stopped process left behind, put right once at startup: after every bean exists and before the
  * web server accepts a request, so nothing this start begins can be mistaken for a leftover. The steps
- * run in this order, each relying on the ones before:
+ * run in this order, each relying on the ones before. In a cluster a node takes only what it left: the
+ * operations, file intents and idempotency claims that name it (or no node, from before rows named one),
+ * and the fleets no other node is changing; what another live node runs goes on there.
  * <ol>
  *   <li>this process takes its place among the nodes of the database, or stops there when a live process
  *       holds it (nothing below may touch another process's files or guests);</li>
  *   <li>temporary files of interrupted uploads, clones and exports are removed (no file is being written);</li>
- *   <li>operations still queued or running are marked failed (their partial files went in step 1);</li>
+ *   <li>this node's operations still queued or running are marked failed (their partial files went in
+ *       step 2);</li>
  *   <li>machines recorded running get their guests back: each guest still running is adopted (its pid
  *       and monitor found in its run directory, its identity checked), the others' machines are powered
- *       off, and the run directories of deleted machines are removed (before step 4, which may stop and
+ *       off, and the run directories of deleted machines are removed (before step 5, which may stop and
  *       delete machines of interrupted fleets); in a cluster only this node's machines are taken, and a guest
  *       still running here of a machine that was started on another node while this one was lost is powered
- *       off, and then that machine's old disk, recorded stale, is removed (before step 6, which would report
+ *       off, and then that machine's old disk, recorded stale, is removed (before step 7, which would report
  *       it an orphan);</li>
  *   <li>fleets cut short are finished: one still provisioning or deleting is removed with its machines,
- *       disks and base, one still scaling keeps its complete members (their operations failed in step 2);</li>
- *   <li>open intent records are settled: a file an interrupted change made or was removing stays exactly
- *       when an image row names it, and a restore that committed has its disk emptied (after step 4, whose
- *       removals declare intents of their own);</li>
+ *       disks and base, one still scaling keeps its complete members (their operations failed in step 3); in a
+ *       cluster a fleet whose operation another node runs is left to it, and a removal holds the fleet's
+ *       delete lock, so it never runs alongside another node's delete;</li>
+ *   <li>this node's open intent records are settled: a file an interrupted change made or was removing
+ *       stays exactly when an image row names it, and a restore that committed has its disk emptied
+ *       (after step 5, whose removals declare intents of their own);</li>
  *   <li>rows and files are matched: a missing file shows its image inaccessible, files no row knows are
- *       reported as orphans (after steps 4 and 5, which deleted the unrecorded disks of interrupted fleets
+ *       reported as orphans (after steps 5 and 6, which deleted the unrecorded disks of interrupted fleets
  *       and settled interrupted file changes);</li>
- *   <li>idempotency keys claimed by requests that died with the process are released;</li>
+ *   <li>idempotency keys claimed by this node's requests that died with the process are released;</li>
  *   <li>not a repair: a fleet deployment is run once on scratch files and rolled back ({@link FleetWarmUp}),
  *       last, so that it meets a database already put right, and before the first request.</li>
  * </ol>

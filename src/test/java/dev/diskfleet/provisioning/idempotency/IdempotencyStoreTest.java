@@ -2,6 +2,7 @@ package dev.diskfleet.provisioning.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.provisioning.LocalNode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -31,7 +32,7 @@ class IdempotencyStoreTest {
         dataSource.setURL("jdbc:h2:mem:idempotency-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
-        store = new IdempotencyStore(jdbc, RETENTION);
+        store = new IdempotencyStore(jdbc, RETENTION, new LocalNode("node-a"), false);
     }
 
     @Test
@@ -99,6 +100,24 @@ class IdempotencyStoreTest {
 
         assertThat(jdbc.sql("SELECT idem_key FROM idempotency_keys").query(String.class).list())
                 .containsExactly("recent");
+    }
+
+    @Test
+    void inAClusterANodeStartingReleasesItsOwnClaimsAndThoseOfNoNodeButNotAnotherNodes() {
+        IdempotencyStore nodeA = new IdempotencyStore(jdbc, RETENTION, new LocalNode("node-a"), true);
+        IdempotencyStore nodeB = new IdempotencyStore(jdbc, RETENTION, new LocalNode("node-b"), true);
+        nodeA.claim(ALICE, "a-running", "POST", "/api/images");
+        nodeB.claim(ALICE, "b-interrupted", "POST", "/api/images");
+        nodeB.claim(ALICE, "from-before", "POST", "/api/images");
+        jdbc.sql("UPDATE idempotency_keys SET node = NULL WHERE idem_key = 'from-before'").update();
+
+        nodeB.releaseInterruptedClaims();
+
+        assertThat(jdbc.sql("SELECT idem_key FROM idempotency_keys").query(String.class).list())
+                .containsExactly("a-running");
+        assertThat(nodeA.claim(ALICE, "a-running", "POST", "/api/images")).as("still claimed by node-a's request")
+                .hasValueSatisfying(answer -> assertThat(answer.completed()).isFalse());
+        assertThat(nodeA.claim(ALICE, "b-interrupted", "POST", "/api/images")).as("free to claim again").isEmpty();
     }
 
     private void ageBy(String key, Duration age) {

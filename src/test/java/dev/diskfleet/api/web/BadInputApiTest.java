@@ -133,7 +133,9 @@ class BadInputApiTest extends FullStackTest {
         api.awaitOperation(scaling.header("Location").orElseThrow());
         api.send("DELETE", path, "If-Match", etag).expectProblem(412, "stale-etag");
         String current = api.get(path).expect(200).header("ETag").orElseThrow();
-        api.send("DELETE", path, "If-Match", current).expect(204);
+        Reply deleting = api.send("DELETE", path, "If-Match", current).expect(202);
+        assertThat(api.awaitOperation(deleting.header("Location").orElseThrow()).path("state").asString())
+                .isEqualTo("succeeded");
         api.get(path).expectProblem(404, "not-found");
     }
 

@@ -64,6 +64,8 @@ final class OwnerRoutes {
             route(POST, "/api/machines/{id}/stop", Kind.MACHINE),
             route(POST, "/api/machines/{id}/reset", Kind.MACHINE),
             route(READ, "/api/machines/{id}/console", Kind.MACHINE),
+            route(POST, "/api/machines/{id}/attachments", Kind.MACHINE),
+            route(DELETE, "/api/machines/{id}/attachments/{attachmentId}", Kind.MACHINE),
             route(Set.of("GET", "HEAD", "PUT"), "/api/machines/{id}/attachments/{attachmentId}/data", Kind.MACHINE),
             route(POST, "/api/machines/{id}/attachments/{attachmentId}/exports", Kind.MACHINE),
             route(POST, "/api/machines/{id}/snapshots", Kind.MACHINE),

@@ -209,6 +209,18 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
+    @Order(6)
+    void aDiskAttachedAndDetachedThroughANodeIsAttachedOnTheMachinesNode() {
+        UUID second = normalImageOn(b, "attached-through-a");
+        JsonNode attached = a.client.post("/api/machines/" + machine + "/attachments",
+                DiskfleetClient.body("imageId", second.toString(), "port", 1, "device", 0)).expect(201).json();
+        String path = "/api/machines/" + machine + "/attachments/" + attached.get("id").asString();
+        assertThat(b.client.get(path).expect(200).json().get("imageId").asString()).isEqualTo(second.toString());
+        a.client.delete(path).expect(204);
+        b.client.get(path).expect(404);
+    }
+
+    @Test
     @Order(7)
     void aForwardedRequestKeepsItsCallersTokenAndTheOwnerChecksIt() {
         String viewer = a.client.post("/api/tokens", DiskfleetClient.body("name", "viewer", "role", "viewer"))

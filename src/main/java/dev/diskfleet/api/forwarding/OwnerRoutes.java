@@ -28,7 +28,7 @@ final class OwnerRoutes {
 
     /** Whose file or guest a route's id names. */
     private enum Kind {
-        IMAGE_FILE(Owners::ofImageFile), MACHINE(Owners::ofMachine);
+        IMAGE_FILE(Owners::ofImageFile), MACHINE(Owners::ofMachine), EXPORT(Owners::ofExport);
 
         private final BiFunction<Owners, UUID, Optional<Owner>> lookup;
 
@@ -72,6 +72,8 @@ final class OwnerRoutes {
             route(POST, "/api/machines/{id}/snapshots/{snapshotId}/restore", Kind.MACHINE),
             route(DELETE, "/api/machines/{id}/snapshots/{snapshotId}", Kind.MACHINE),
             route(DELETE, "/api/machines/{id}", Kind.MACHINE),
+            // An export is read and closed where it is served.
+            route(Set.of("GET", "HEAD", "DELETE"), "/api/exports/{id}", Kind.EXPORT),
             // The event stream follows a guest's console where its log is written.
             new Route(READ, PathPatternParser.defaultInstance.parse("/api/events"), "console", null, Kind.MACHINE));
 

@@ -163,6 +163,11 @@ public class ExportService implements AutoCloseable {
                 .forEach(e -> close(e.id()));
     }
 
+    /** Whether this node serves the export (exports live in the memory of the node that serves them). */
+    public boolean serves(UUID id) {
+        return served.containsKey(id);
+    }
+
     /** As every list entry, without the name of a user's export: only its maker was given it. */
     public ExportDetails get(UUID id) {
         return details(require(id), false);

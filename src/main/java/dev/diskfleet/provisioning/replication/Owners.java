@@ -9,6 +9,7 @@ import dev.diskfleet.domain.machine.MachineRepository;
 import dev.diskfleet.domain.node.NodeRepository;
 import dev.diskfleet.domain.node.NodeState;
 import dev.diskfleet.provisioning.LocalNode;
+import dev.diskfleet.provisioning.export.ExportService;
 import dev.diskfleet.provisioning.node.ClusterProperties;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -30,16 +31,21 @@ public class Owners {
     private final ImageLocationRepository locations;
     private final MachineRepository machines;
     private final AttachmentRepository attachments;
+    private final ExportService exports;
+    private final PeerRequests peers;
     private final NodeRepository nodes;
     private final LocalNode local;
     private final ClusterProperties cluster;
     private final Clock clock;
 
     public Owners(ImageLocationRepository locations, MachineRepository machines, AttachmentRepository attachments,
+            ExportService exports, PeerRequests peers,
             NodeRepository nodes, LocalNode local, ClusterProperties cluster, Clock clock) {
         this.locations = locations;
         this.machines = machines;
         this.attachments = attachments;
+        this.exports = exports;
+        this.peers = peers;
         this.nodes = nodes;
         this.local = local;
         this.cluster = cluster;
@@ -80,6 +86,22 @@ public class Owners {
                         .flatMap(medium -> locations.findByImageIdOrderByNodeNameAsc(medium).stream())
                         .map(ImageLocation::getNodeName).sorted().findFirst())
                 .orElse(local.name());
+    }
+
+    /**
+     * The node that serves an NBD export this node does not: exports live in the memory of their node, not in
+     * the database, so the other online nodes are asked ({@code GET /internal/exports/{id}}).
+     */
+    public Optional<Owner> ofExport(UUID exportId) {
+        if (!cluster.enabled() || exports.serves(exportId)) {
+            return Optional.empty();
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return nodes.findAllByOrderByNameAsc().stream()
+                .filter(node -> !node.getName().equals(local.name()))
+                .filter(node -> NodeState.of(node, now, cluster.nodeTimeout()) != NodeState.OFFLINE)
+                .filter(node -> peers.answers(node, "/internal/exports/" + exportId))
+                .findFirst().map(node -> new Owner(node.getName(), node.getUrl(), true));
     }
 
     /** The node named, when it is another: where a request meant for that node goes (a start on a named node). */

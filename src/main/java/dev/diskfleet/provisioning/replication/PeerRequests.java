@@ -68,6 +68,26 @@ public class PeerRequests {
         }
     }
 
+    /**
+     * Whether {@code node} answers {@code GET <url><path>} with 2xx; false when it answers anything else or
+     * cannot be reached (a question, not work: nothing fails).
+     */
+    public boolean answers(Node node, String path) {
+        if (!secret.isConfigured()) {
+            return false;
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
+                    .header(ClusterSecret.HEADER, secret.value()).timeout(CONNECT_TIMEOUT).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** A problem's detail, else the first characters of the answer. */
     private String detailOf(String body) {
         try {

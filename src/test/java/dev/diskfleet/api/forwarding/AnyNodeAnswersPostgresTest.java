@@ -221,6 +221,20 @@ class AnyNodeAnswersPostgresTest {
     }
 
     @Test
+    @Order(6)
+    void anExportMadeReadAndClosedThroughANodeIsServedByTheNodeThatHoldsTheImage() {
+        UUID image = normalImageOn(b, "exported-through-a");
+        String id = a.client.postEmpty("/api/images/" + image + "/exports").expect(201).json().get("id").asString();
+        assertThat(b.client.get("/api/exports/" + id).expect(200).json().get("id").asString())
+                .as("served by node B").isEqualTo(id);
+        assertThat(a.client.get("/api/exports/" + id).expect(200).json().get("imageId").asString())
+                .isEqualTo(image.toString());
+        a.client.delete("/api/exports/" + id).expect(204);
+        b.client.get("/api/exports/" + id).expect(404);
+        a.client.get("/api/exports/" + id).expect(404);
+    }
+
+    @Test
     @Order(7)
     void aForwardedRequestKeepsItsCallersTokenAndTheOwnerChecksIt() {
         String viewer = a.client.post("/api/tokens", DiskfleetClient.body("name", "viewer", "role", "viewer"))

@@ -14,8 +14,6 @@ import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageState;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
-import dev.diskfleet.storage.ImageStore;
-import dev.diskfleet.storage.StorageException;
 import dev.diskfleet.provisioning.NaturalNamePages;
 import dev.diskfleet.provisioning.network.HostPorts;
 import dev.diskfleet.provisioning.network.MachineNetwork;
@@ -30,6 +28,7 @@ import java.util.stream.Collectors;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import dev.diskfleet.provisioning.node.NodePlacement;
+import dev.diskfleet.provisioning.replication.FileSizes;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -42,14 +41,14 @@ public class FleetCatalog {
     private final MachineRepository machines;
     private final AttachmentRepository attachments;
     private final ImageRepository images;
-    private final ImageStore store;
+    private final FileSizes sizes;
     private final HostPorts hostPorts;
 
     private final EntityManager entities;
     private final NodePlacement placement;
 
     public FleetCatalog(FleetRepository fleets, FleetMachineRepository links, MachineRepository machines,
-            AttachmentRepository attachments, ImageRepository images, ImageStore store, HostPorts hostPorts,
+            AttachmentRepository attachments, ImageRepository images, FileSizes sizes, HostPorts hostPorts,
             EntityManager entities, NodePlacement placement) {
         this.entities = entities;
         this.placement = placement;
@@ -59,7 +58,7 @@ public class FleetCatalog {
         this.machines = machines;
         this.attachments = attachments;
         this.images = images;
-        this.store = store;
+        this.sizes = sizes;
     }
 
     public Fleet require(UUID id) {
@@ -105,10 +104,13 @@ public class FleetCatalog {
         Map<UUID, Attachment> disksByMachine = attachments.findByImageIdAndMachineIdIn(fleet.getBaseImageId(),
                 members.stream().map(FleetMachine::getMachineId).toList()).stream()
                 .collect(Collectors.toMap(Attachment::getMachineId, Function.identity(), (first, second) -> first));
+        // The members' disks are on their nodes: one question per other node, so every node reads the same.
+        Map<UUID, Long> bytesByMedium = sizes.allocated(disksByMachine.values().stream().map(Attachment::getMediumId)
+                .toList());
         Map<UUID, Long> bytesByMachine = new HashMap<>();
         long disks = 0;
         for (Attachment disk : disksByMachine.values()) {
-            long bytes = allocatedBytes(disk.getMediumId());
+            long bytes = bytesByMedium.getOrDefault(disk.getMediumId(), 0L);
             bytesByMachine.put(disk.getMachineId(), bytes);
             disks += bytes;
         }
@@ -154,10 +156,6 @@ public class FleetCatalog {
     }
 
     private long allocatedBytes(UUID imageId) {
-        try {
-            return store.describe(imageId).allocatedBytes();
-        } catch (StorageException missing) {
-            return 0;
-        }
+        return sizes.allocated(List.of(imageId)).get(imageId);
     }
 }

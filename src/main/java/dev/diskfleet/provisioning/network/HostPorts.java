@@ -144,7 +144,10 @@ public class HostPorts {
         List<Integer> used = forwards.hostPortsIn(protocol.apiName(), range.first(), range.last());
         Set<Integer> usedSet = Set.copyOf(used);
         for (int port = range.first(); port <= range.last(); port++) {
-            if (!usedSet.contains(port) && holdUntilTransactionEnds(port + "/" + protocol.apiName())) {
+            // Looked up again once held: a transaction of this process that held the port lets go only after
+            // its commit, which this lookup then sees (the list above may have been read before that commit).
+            if (!usedSet.contains(port) && holdUntilTransactionEnds(port + "/" + protocol.apiName())
+                    && forwards.findByProtocolAndHostPort(protocol.apiName(), port).isEmpty()) {
                 return port;
             }
         }

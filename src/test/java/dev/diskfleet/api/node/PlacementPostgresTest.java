@@ -85,6 +85,16 @@ class PlacementPostgresTest {
         assertThat(b.replicatedBytes()).as("the golden copied to node-b once").isEqualTo(goldenBytes);
         assertThat(c.replicatedBytes()).as("the golden copied to node-c once").isEqualTo(goldenBytes);
 
+        // Every node reads the same fleet, disk usage included: each member's disk is measured on its node.
+        JsonNode usage = a.client().get("/api/fleets/" + spread.path("id").asString()).expect(200).json().path("usage");
+        assertThat(usage.path("machineDisksBytes").asLong()).as("the six members' disks, on three nodes")
+                .isEqualTo(6 * a.client().get("/api/fleets/" + spread.path("id").asString()).json().path("machines")
+                        .get(0).path("diskBytes").asLong());
+        for (Node node : all) {
+            assertThat(node.client().get("/api/fleets/" + spread.path("id").asString()).expect(200).json()
+                    .path("usage")).as("the usage node " + node.name() + " reads").isEqualTo(usage);
+        }
+
         // The inventory gives every member's forwards at its own node's guest address.
         JsonNode inventory = b.client().get("/api/fleets/" + spread.path("id").asString() + "/inventory").expect(200)
                 .json();

@@ -51,6 +51,11 @@ public final class ClusterOnPostgres implements AutoCloseable {
     public Node start(String name, Map<String, Object> settings) {
         Path dir = TemporaryDataDir.create("diskfleet-" + name + "-");
         dataDirs.add(dir);
+        return startOn(name, dir, settings);
+    }
+
+    /** The same on a data folder a node of this cluster had before: a node started again after it stopped. */
+    public Node startOn(String name, Path dir, Map<String, Object> settings) {
         int port = freePort();
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.profiles.active", "postgres");
@@ -95,6 +100,26 @@ public final class ClusterOnPostgres implements AutoCloseable {
                 PreparedStatement statement = connection.prepareStatement(query);
                 ResultSet result = statement.executeQuery()) {
             return result.next() ? result.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(query, e);
+        }
+    }
+
+    /** Every row of {@code query}, each as the text of its columns. */
+    public List<List<String>> rows(String query) {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url(), Postgres.USER, "");
+                PreparedStatement statement = connection.prepareStatement(query);
+                ResultSet result = statement.executeQuery()) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int column = 1; column <= columns; column++) {
+                    row.add(result.getString(column));
+                }
+                rows.add(row);
+            }
+            return rows;
         } catch (java.sql.SQLException e) {
             throw new AssertionError(query, e);
         }

@@ -2,28 +2,21 @@ package dev.diskfleet.api.forwarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.hypervisor.GuestState;
 import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.DiskfleetClient.Reply;
-import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
-import dev.diskfleet.support.TemporaryDataDir;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -52,15 +44,13 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnyNodeAnswersPostgresTest {
 
-    private static final String SECRET = "a-cluster-secret-for-this-test-only";
+    private static final String SECRET = ClusterOnPostgres.SECRET;
     private static final long DISK = 4 << 20;
     private static final String[] CONTENT_HEADERS = {"Content-Length", "Content-Type", "Content-Range",
         "Content-Disposition", "Accept-Ranges", "Content-Security-Policy", "X-Content-Type-Options",
         "Cache-Control"};
 
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
-    private String schema;
+    private ClusterOnPostgres cluster;
     private Node a;
     private Node b;
     private UUID machine;
@@ -70,9 +60,7 @@ class AnyNodeAnswersPostgresTest {
 
     @BeforeAll
     void twoNodesAndAMachineOnB() throws Exception {
-        Postgres.requireServer();
-        schema = "diskfleet_fwd_" + UUID.randomUUID().toString().replace("-", "");
-        sql(Postgres.URL, "CREATE SCHEMA " + schema);
+        cluster = new ClusterOnPostgres("diskfleet_fwd");
         a = start("node-a");
         b = start("node-b");
         machine = UUID.fromString(b.client.post("/api/machines", DiskfleetClient.body("name", "on-b", "cpus", 1,
@@ -89,9 +77,7 @@ class AnyNodeAnswersPostgresTest {
 
     @AfterAll
     void stop() throws Exception {
-        services.forEach(ConfigurableApplicationContext::close);
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql(Postgres.URL, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        cluster.close();
     }
 
     @Test
@@ -239,9 +225,9 @@ class AnyNodeAnswersPostgresTest {
     void aForwardedRequestKeepsItsCallersTokenAndTheOwnerChecksIt() {
         String viewer = a.client.post("/api/tokens", DiskfleetClient.body("name", "viewer", "role", "viewer"))
                 .expect(201).json().get("token").asString();
-        DiskfleetClient viewerOnA = new DiskfleetClient(a.port)
+        DiskfleetClient viewerOnA = a.client
                 .withDefaultHeaders(Map.of("Authorization", "Bearer " + viewer));
-        DiskfleetClient viewerOnB = new DiskfleetClient(b.port)
+        DiskfleetClient viewerOnB = b.client
                 .withDefaultHeaders(Map.of("Authorization", "Bearer " + viewer));
         viewerOnA.get("/api/images/" + disk + "/content").expectProblem(403, "forbidden");
         viewerOnA.get("/api/images/" + disk).expect(200);
@@ -249,7 +235,7 @@ class AnyNodeAnswersPostgresTest {
         // Sent as node A sends it: the secret vouches for the node, not for the user.
         viewerOnB.get("/api/images/" + disk + "/content", forwardedBy("node-a", SECRET))
                 .expectProblem(403, "forbidden");
-        new DiskfleetClient(b.port).withDefaultHeaders(Map.of())
+        b.client.withDefaultHeaders(Map.of())
                 .get("/api/images/" + disk + "/content", forwardedBy("node-a", SECRET)).expect(401);
         assertThat(b.client.get("/api/images/" + disk + "/content", forwardedBy("node-a", SECRET)).expect(200)
                 .bytes()).hasSize((int) DISK);
@@ -303,35 +289,13 @@ class AnyNodeAnswersPostgresTest {
                 .isEqualTo("poweredOff");
     }
 
-    private record Node(String name, ConfigurableApplicationContext context, DiskfleetClient client, Path dir,
-            int port) {
+    private record Node(String name, ConfigurableApplicationContext context, DiskfleetClient client, Path dir) {
     }
 
     private Node start(String name) {
-        Path dir = TemporaryDataDir.create("diskfleet-fwd-");
-        dataDirs.add(dir);
-        int port = freePort();
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("spring.profiles.active", "postgres");
-        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
-        properties.put("DISKFLEET_DB_USER", Postgres.USER);
-        properties.put("DISKFLEET_DB_PASSWORD", "");
-        properties.put("diskfleet.data-dir", dir.toString());
-        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
-        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
-        properties.put("diskfleet.node.name", name);
-        properties.put("diskfleet.node.url", "http://127.0.0.1:" + port);
-        properties.put("diskfleet.cluster.enabled", true);
-        properties.put("diskfleet.cluster.secret", SECRET);
-        properties.put("diskfleet.hypervisor", "none");
-        properties.put("server.port", port);
         // The event stream a test left is still open on B when B is stopped: no waiting for it to end.
-        properties.put("server.shutdown", "immediate");
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
-        services.add(context);
-        return new Node(name, context, new DiskfleetClient(port), dir, port);
+        ClusterOnPostgres.Node node = cluster.start(name, Map.of("server.shutdown", "immediate"));
+        return new Node(node.name(), node.context(), node.client(), node.dir());
     }
 
     private static UUID normalImageOn(Node node, String name) {
@@ -366,19 +330,5 @@ class AnyNodeAnswersPostgresTest {
 
     private static Hypervisor hypervisor(Node node) {
         return node.context.getBean(Hypervisor.class);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void sql(String url, String statement) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        }
     }
 }

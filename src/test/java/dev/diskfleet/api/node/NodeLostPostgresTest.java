@@ -3,26 +3,18 @@ package dev.diskfleet.api.node;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.hypervisor.Hypervisor;
+import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.Poll;
-import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
 import dev.diskfleet.support.QemuTools;
-import dev.diskfleet.support.TemporaryDataDir;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +25,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -48,26 +39,19 @@ import tools.jackson.databind.JsonNode;
 @ProcessTest
 class NodeLostPostgresTest {
 
-    private static final String SECRET = "a-cluster-secret-for-this-test-only";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
-    private String schema;
+    private ClusterOnPostgres cluster;
 
     @BeforeEach
-    void schema() throws Exception {
-        Postgres.requireServer();
+    void schema() {
         QemuTools.require("qemu-img");
-        schema = "diskfleet_lost_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+        cluster = new ClusterOnPostgres("diskfleet_lost");
     }
 
     @AfterEach
-    void stop() throws Exception {
-        services.forEach(ConfigurableApplicationContext::close);
-        dataDirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    void stop() {
+        cluster.close();
     }
 
     @Test
@@ -175,35 +159,12 @@ class NodeLostPostgresTest {
     }
 
     private Node start(String name, Path existingDir, boolean restartLostGuests, int guestMemoryMb) {
-        Path dir = existingDir;
-        if (dir == null) {
-            dir = TemporaryDataDir.create("diskfleet-lost-");
-            dataDirs.add(dir);
-        }
-        int port = freePort();
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("spring.profiles.active", "postgres");
-        properties.put("DISKFLEET_DB_URL", Postgres.URL + "?currentSchema=" + schema);
-        properties.put("DISKFLEET_DB_USER", Postgres.USER);
-        properties.put("DISKFLEET_DB_PASSWORD", "");
-        properties.put("diskfleet.data-dir", dir.toString());
-        properties.put("diskfleet.storage.root", dir.resolve("images").toString());
-        properties.put("diskfleet.security.admin-token", DiskfleetClient.TEST_ADMIN_TOKEN);
-        properties.put("diskfleet.node.name", name);
-        properties.put("diskfleet.node.url", "http://127.0.0.1:" + port);
-        properties.put("diskfleet.node.max-guest-memory-mb", guestMemoryMb);
-        properties.put("diskfleet.cluster.enabled", true);
-        properties.put("diskfleet.cluster.secret", SECRET);
-        properties.put("diskfleet.cluster.node-timeout", "3s");
-        properties.put("diskfleet.cluster.heartbeat-interval", "500ms");
-        properties.put("diskfleet.cluster.restart-lost-guests", restartLostGuests);
-        properties.put("diskfleet.hypervisor", "none");
-        properties.put("server.port", port);
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(DiskfleetApplication.class).run(arguments);
-        services.add(context);
-        return new Node(name, context, new DiskfleetClient(port), dir);
+        Map<String, Object> settings = Map.of("diskfleet.node.max-guest-memory-mb", guestMemoryMb,
+                "diskfleet.cluster.node-timeout", "3s", "diskfleet.cluster.heartbeat-interval", "500ms",
+                "diskfleet.cluster.restart-lost-guests", restartLostGuests);
+        ClusterOnPostgres.Node node = existingDir == null ? cluster.start(name, settings)
+                : cluster.startOn(name, existingDir, settings);
+        return new Node(name, node.context(), node.client(), node.dir());
     }
 
     /**
@@ -248,18 +209,14 @@ class NodeLostPostgresTest {
     /** Every image row with a node that should hold its file and does not, and every image no node holds. */
     private List<String> rowsWithoutTheirFile(List<Node> nodes) throws Exception {
         List<String> missing = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(Postgres.URL + "?currentSchema=" + schema,
-                Postgres.USER, ""); PreparedStatement statement = connection.prepareStatement(
-                "SELECT i.id, l.node_name FROM images i LEFT JOIN image_locations l ON l.image_id = i.id");
-                ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                String image = rows.getString(1);
-                String holder = rows.getString(2);
-                boolean held = holder != null && nodes.stream().filter(node -> node.name.equals(holder))
-                        .anyMatch(node -> diskFiles(node).contains(image));
-                if (!held) {
-                    missing.add(image + " on " + holder);
-                }
+        for (List<String> row : cluster.rows(
+                "SELECT i.id, l.node_name FROM images i LEFT JOIN image_locations l ON l.image_id = i.id")) {
+            String image = row.get(0);
+            String holder = row.get(1);
+            boolean held = holder != null && nodes.stream().filter(node -> node.name.equals(holder))
+                    .anyMatch(node -> diskFiles(node).contains(image));
+            if (!held) {
+                missing.add(image + " on " + holder);
             }
         }
         return missing;
@@ -278,28 +235,11 @@ class NodeLostPostgresTest {
         return id;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+    private long count(String query) {
+        return cluster.count(query);
     }
 
-    private long count(String query) throws Exception {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL + "?currentSchema=" + schema,
-                Postgres.USER, ""); PreparedStatement statement = connection.prepareStatement(query);
-                ResultSet result = statement.executeQuery()) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
-    private void sql(String statement) throws Exception {
-        String url = statement.startsWith("CREATE SCHEMA") || statement.startsWith("DROP SCHEMA")
-                ? Postgres.URL : Postgres.URL + "?currentSchema=" + schema;
-        try (Connection connection = DriverManager.getConnection(url, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        }
+    private void sql(String statement) {
+        cluster.sql(statement);
     }
 }

@@ -67,7 +67,7 @@ final class DeclaredDependencies {
             Map.entry("provisioning.machine", Set.of("domain", "domain.attachment", "domain.event", "domain.image", "domain.machine",
                     "domain.network", "domain.snapshot", "provisioning", "provisioning.attachment", "provisioning.event",
                     "provisioning.guest", "provisioning.metrics", "provisioning.network", "provisioning.node",
-                    "provisioning.snapshot", "storage")),
+                    "provisioning.replication", "provisioning.snapshot", "storage")),
             Map.entry("provisioning.metrics", Set.of("domain.fleet", "domain.image", "domain.machine", "storage")),
             Map.entry("provisioning.network", Set.of("domain", "domain.network", "provisioning")),
             Map.entry("provisioning.node", Set.of("domain", "domain.machine", "domain.node", "provisioning",

@@ -4,6 +4,8 @@ import dev.diskfleet.domain.NotFoundException;
 import dev.diskfleet.domain.ConflictException;
 import dev.diskfleet.provisioning.CrashPoints;
 import dev.diskfleet.provisioning.DiskTransaction;
+import dev.diskfleet.provisioning.node.ClusterProperties;
+import dev.diskfleet.provisioning.replication.ImageReplicator;
 import dev.diskfleet.provisioning.snapshot.SnapshotDisks;
 import dev.diskfleet.domain.attachment.AttachmentPlan;
 import dev.diskfleet.domain.attachment.Attachment;
@@ -59,10 +61,15 @@ public class MachineDisks {
     private final ImageStore store;
     private final DiskTransaction disks;
     private final EntityManager entities;
+    private final ImageReplicator replicator;
+    private final ClusterProperties cluster;
 
     public MachineDisks(MachineRepository machines, AttachmentRepository attachments, ImageRepository images,
             SnapshotRepository snapshots, AttachmentRules rules, SnapshotDisks snapshotDisks, MachineLocks locks,
-            ImageStore store, DiskTransaction disks, EntityManager entities) {
+            ImageStore store, DiskTransaction disks, EntityManager entities, ImageReplicator replicator,
+            ClusterProperties cluster) {
+        this.replicator = replicator;
+        this.cluster = cluster;
         this.machines = machines;
         this.attachments = attachments;
         this.images = images;
@@ -77,6 +84,7 @@ public class MachineDisks {
 
     /** Attaches an image; an immutable one gets the machine's own differencing disk, made here. */
     public Attachment attach(UUID machineId, AttachmentPlan request) {
+        copyHereIfElsewhere(request.imageId());
         try {
             return disks.run(files -> {
                 Machine machine = lockMachine(machineId);
@@ -102,6 +110,17 @@ public class MachineDisks {
             });
         } catch (DataIntegrityViolationException e) {
             throw rules.lostRace(machineId, request);
+        }
+    }
+
+    /**
+     * In a cluster, an immutable image that only other nodes hold is copied here first (streamed, checked, as a
+     * fleet's base is), outside the attach's transaction: the machine's own disk is made over it here.
+     */
+    private void copyHereIfElsewhere(UUID imageId) {
+        if (cluster.enabled() && !store.exists(imageId) && images.findById(imageId)
+                .filter(image -> image.getType() == ImageType.IMMUTABLE && !image.isDifferencing()).isPresent()) {
+            replicator.ensureLocal(imageId);
         }
     }
 

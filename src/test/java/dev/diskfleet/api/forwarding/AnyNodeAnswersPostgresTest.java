@@ -204,6 +204,16 @@ class AnyNodeAnswersPostgresTest {
         assertThat(b.client.get(path).expect(200).json().get("imageId").asString()).isEqualTo(second.toString());
         a.client.delete(path).expect(204);
         b.client.get(path).expect(404);
+
+        // An immutable image only node A holds: node B, the machine's node, copies it first, then makes the
+        // machine's own disk over its copy.
+        String golden = a.client.post("/api/images", DiskfleetClient.body("name", "golden-on-a", "sizeBytes", DISK,
+                "format", "vdi", "type", "immutable")).expect(201).json().get("id").asString();
+        JsonNode own = a.client.post("/api/machines/" + machine + "/attachments",
+                DiskfleetClient.body("imageId", golden, "port", 2, "device", 0)).expect(201).json();
+        assertThat(locations(a, UUID.fromString(golden))).containsExactly("node-a", "node-b");
+        assertThat(locations(a, UUID.fromString(own.get("mediumId").asString()))).containsExactly("node-b");
+        a.client.delete("/api/machines/" + machine + "/attachments/" + own.get("id").asString()).expect(204);
     }
 
     @Test

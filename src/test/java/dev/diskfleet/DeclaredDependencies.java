@@ -26,7 +26,7 @@ final class DeclaredDependencies {
                     "provisioning.machine")),
             Map.entry("api.audit", Set.of("api.web", "domain.audit", "provisioning.audit")),
             Map.entry("api.event", Set.of("api.web", "provisioning.event")),
-            Map.entry("api.export", Set.of("api.web", "provisioning.export")),
+            Map.entry("api.export", Set.of("api.web", "provisioning.export", "provisioning.replication")),
             Map.entry("api.fleet", Set.of("api.machine", "api.network", "api.operation", "api.web", "domain",
                     "domain.attachment", "domain.fleet", "domain.machine", "domain.node", "domain.operation", "provisioning.fleet", "provisioning.machine",
                     "provisioning.network")),

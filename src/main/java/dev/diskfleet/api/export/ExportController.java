@@ -3,6 +3,7 @@ package dev.diskfleet.api.export;
 import dev.diskfleet.api.web.PageResponse;
 import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
+import dev.diskfleet.provisioning.replication.ClusterExports;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -30,9 +31,11 @@ public class ExportController {
     private static final String PROBLEM = "application/problem+json";
 
     private final ExportService exports;
+    private final ClusterExports clusterExports;
 
-    public ExportController(ExportService exports) {
+    public ExportController(ExportService exports, ClusterExports clusterExports) {
         this.exports = exports;
+        this.clusterExports = clusterExports;
     }
 
     @PostMapping("/api/images/{imageId}/exports")
@@ -61,11 +64,12 @@ public class ExportController {
     }
 
     @GetMapping("/api/exports")
-    @Operation(operationId = "listExports", summary = "List the NBD exports, oldest first, paged")
+    @Operation(operationId = "listExports", summary = "List the NBD exports, oldest first, paged",
+            description = "In a cluster, the exports of every online node")
     public PageResponse<ExportResponse> list(
             @RequestParam(defaultValue = "0") @Min(0) @Parameter(example = "0") int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(500) @Parameter(example = "20") int size) {
-        return PageResponse.of(exports.list(PageRequest.of(page, size)), ExportResponse::of);
+        return PageResponse.of(clusterExports.list(PageRequest.of(page, size)), ExportResponse::of);
     }
 
     @GetMapping("/api/exports/{id}")

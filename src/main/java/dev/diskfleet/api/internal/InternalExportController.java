@@ -1,7 +1,9 @@
 package dev.diskfleet.api.internal;
 
+import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,7 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Whether this node serves an NBD export: another node asks, to forward a request for it here. */
+/** This node's NBD exports, as other nodes ask for them: to list every node's, and to forward a request for one here. */
 @Hidden
 @RestController
 @RequestMapping("/internal/exports")
@@ -19,6 +21,12 @@ public class InternalExportController {
 
     public InternalExportController(ExportService exports) {
         this.exports = exports;
+    }
+
+    /** Every export this node serves, for another node's list of all. */
+    @GetMapping
+    public List<ExportDetails> all() {
+        return exports.all();
     }
 
     @GetMapping("/{id}")

@@ -173,6 +173,13 @@ public class ExportService implements AutoCloseable {
         return details(require(id), false);
     }
 
+    /** Every export this node serves, oldest first, without the names of users' exports. */
+    public List<ExportDetails> all() {
+        return served.values().stream()
+                .sorted(Comparator.comparing(ServedExport::createdAt).thenComparing(ServedExport::id))
+                .map(e -> details(e, false)).toList();
+    }
+
     /** Oldest first, as other lists are paged by creation time. */
     public Page<ExportDetails> list(Pageable pageable) {
         List<ServedExport> all = served.values().stream()

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -85,6 +86,25 @@ public class PeerRequests {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** {@code GET <url><path>} on {@code node}, its JSON answer read as {@code answer}; empty on any failure. */
+    public <T> Optional<T> get(Node node, String path, Class<T> answer) {
+        if (!secret.isConfigured()) {
+            return Optional.empty();
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
+                    .header(ClusterSecret.HEADER, secret.value()).timeout(CONNECT_TIMEOUT).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return response.statusCode() / 100 == 2 ? Optional.of(json.readValue(response.body(), answer))
+                    : Optional.empty();
+        } catch (IllegalArgumentException | IOException | JacksonException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

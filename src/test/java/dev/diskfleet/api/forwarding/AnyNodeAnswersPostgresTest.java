@@ -225,6 +225,10 @@ class AnyNodeAnswersPostgresTest {
                 .as("served by node B").isEqualTo(id);
         assertThat(a.client.get("/api/exports/" + id).expect(200).json().get("imageId").asString())
                 .isEqualTo(image.toString());
+        for (Node node : List.of(a, b)) {
+            assertThat(node.client.get("/api/exports?size=500").expect(200).json().get("items").findValuesAsString("id"))
+                    .as("the exports node " + node.name() + " lists").contains(id);
+        }
         a.client.delete("/api/exports/" + id).expect(204);
         b.client.get("/api/exports/" + id).expect(404);
         a.client.get("/api/exports/" + id).expect(404);

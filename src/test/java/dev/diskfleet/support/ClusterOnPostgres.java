@@ -141,7 +141,8 @@ public final class ClusterOnPostgres implements AutoCloseable {
         return Postgres.URL + "?currentSchema=" + schema;
     }
 
-    private static void sql(String url, String statement) {
+    /** Runs {@code statement} on the database at {@code url}: the schema's, or the server's to make or drop one. */
+    static void sql(String url, String statement) {
         try (Connection connection = DriverManager.getConnection(url, Postgres.USER, "")) {
             connection.createStatement().execute(statement);
         } catch (java.sql.SQLException e) {
@@ -149,7 +150,8 @@ public final class ClusterOnPostgres implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port nothing listens on now, for a node whose URL must be known before it starts. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

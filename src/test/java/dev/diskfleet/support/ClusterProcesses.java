@@ -1,12 +1,6 @@
 package dev.diskfleet.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +34,7 @@ public final class ClusterProcesses implements AutoCloseable {
     public ClusterProcesses(String prefix) {
         Postgres.requireServer();
         schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
-        sql("CREATE SCHEMA " + schema);
+        ClusterOnPostgres.sql(Postgres.URL, "CREATE SCHEMA " + schema);
     }
 
     /** Starts the nodes side by side (a start is mostly waiting), each with {@code settings} besides its own. */
@@ -78,7 +72,7 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     private Node start(String name, Path dir, String... settings) {
-        int port = freePort();
+        int port = ClusterOnPostgres.freePort();
         List<String> all = new ArrayList<>(List.of(
                 "--spring.profiles.active=postgres",
                 "--DISKFLEET_DB_URL=" + Postgres.URL + "?currentSchema=" + schema,
@@ -100,22 +94,6 @@ public final class ClusterProcesses implements AutoCloseable {
     public void close() {
         nodes.values().forEach(node -> node.service().close());
         dirs.forEach(TemporaryDataDir::deleteTree);
-        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sql(String statement) {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL, Postgres.USER, "")) {
-            connection.createStatement().execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + Postgres.URL + ": " + e.getMessage(), e);
-        }
+        ClusterOnPostgres.sql(Postgres.URL, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -104,9 +105,14 @@ public class FleetCatalog {
         Map<UUID, Attachment> disksByMachine = attachments.findByImageIdAndMachineIdIn(fleet.getBaseImageId(),
                 members.stream().map(FleetMachine::getMachineId).toList()).stream()
                 .collect(Collectors.toMap(Attachment::getMachineId, Function.identity(), (first, second) -> first));
-        // The members' disks are on their nodes: one question per other node, so every node reads the same.
-        Map<UUID, Long> bytesByMedium = sizes.allocated(disksByMachine.values().stream().map(Attachment::getMediumId)
-                .toList());
+        // The members' disks (and the base and golden) may be on other nodes: one question per other node for
+        // all of them, so that every node reads the same.
+        List<UUID> files = new ArrayList<>(disksByMachine.values().stream().map(Attachment::getMediumId).toList());
+        files.add(fleet.getBaseImageId());
+        Optional<UUID> golden = images.findById(fleet.getGoldenImageId())
+                .filter(image -> image.getState() == ImageState.READY).map(Image::getId);
+        golden.ifPresent(files::add);
+        Map<UUID, Long> bytesByMedium = sizes.allocated(files);
         Map<UUID, Long> bytesByMachine = new HashMap<>();
         long disks = 0;
         for (Attachment disk : disksByMachine.values()) {
@@ -126,10 +132,9 @@ public class FleetCatalog {
                         bytesByMachine.getOrDefault(machine.getId(), 0L)));
             }
         }
-        long base = allocatedBytes(fleet.getBaseImageId());
+        long base = bytesByMedium.get(fleet.getBaseImageId());
         // What one full copy of the golden takes; once the golden is gone, its clone (the base) says it.
-        long fullCopy = images.findById(fleet.getGoldenImageId()).filter(image -> image.getState() == ImageState.READY)
-                .map(Image::getId).map(this::allocatedBytes).orElse(base);
+        long fullCopy = golden.map(bytesByMedium::get).orElse(base);
         return new FleetDetails(fleet, rows, page, size, members.size(), base, disks, fullCopy);
     }
 
@@ -153,9 +158,5 @@ public class FleetCatalog {
             }
         }
         return new FleetInventory(fleet, hosts);
-    }
-
-    private long allocatedBytes(UUID imageId) {
-        return sizes.allocated(List.of(imageId)).get(imageId);
     }
 }

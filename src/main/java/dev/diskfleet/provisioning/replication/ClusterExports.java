@@ -1,13 +1,8 @@
 package dev.diskfleet.provisioning.replication;
 
-import dev.diskfleet.domain.node.NodeRepository;
-import dev.diskfleet.domain.node.NodeState;
-import dev.diskfleet.provisioning.LocalNode;
+import dev.diskfleet.domain.node.Node;
 import dev.diskfleet.provisioning.export.ExportDetails;
 import dev.diskfleet.provisioning.export.ExportService;
-import dev.diskfleet.provisioning.node.ClusterProperties;
-import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -26,34 +21,24 @@ import org.springframework.stereotype.Component;
 public class ClusterExports {
 
     private final ExportService exports;
-    private final NodeRepository nodes;
+    private final Owners owners;
     private final PeerRequests peers;
-    private final LocalNode local;
-    private final ClusterProperties cluster;
-    private final Clock clock;
 
-    ClusterExports(ExportService exports, NodeRepository nodes, PeerRequests peers, LocalNode local,
-            ClusterProperties cluster, Clock clock) {
+    ClusterExports(ExportService exports, Owners owners, PeerRequests peers) {
         this.exports = exports;
-        this.nodes = nodes;
+        this.owners = owners;
         this.peers = peers;
-        this.local = local;
-        this.cluster = cluster;
-        this.clock = clock;
     }
 
     /** Every node's exports, oldest first, paged. */
     public Page<ExportDetails> list(Pageable pageable) {
-        if (!cluster.enabled()) {
+        List<Node> others = owners.onlineOthers();
+        if (others.isEmpty()) {
             return exports.list(pageable);
         }
         List<ExportDetails> all = new ArrayList<>(exports.all());
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        nodes.findAllByOrderByNameAsc().stream()
-                .filter(node -> !node.getName().equals(local.name()))
-                .filter(node -> NodeState.of(node, now, cluster.nodeTimeout()) != NodeState.OFFLINE)
-                .forEach(node -> peers.get(node, "/internal/exports", ExportDetails[].class)
-                        .ifPresent(theirs -> all.addAll(Arrays.asList(theirs))));
+        others.forEach(node -> peers.get(node, "/internal/exports", ExportDetails[].class)
+                .ifPresent(theirs -> all.addAll(Arrays.asList(theirs))));
         all.sort(Comparator.comparing(ExportDetails::createdAt).thenComparing(ExportDetails::id));
         int from = (int) Math.min(all.size(), pageable.getOffset());
         int to = (int) Math.min(all.size(), (long) from + pageable.getPageSize());

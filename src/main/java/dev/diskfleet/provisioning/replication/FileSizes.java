@@ -3,14 +3,8 @@ package dev.diskfleet.provisioning.replication;
 import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.ImageLocationRepository;
 import dev.diskfleet.domain.node.Node;
-import dev.diskfleet.domain.node.NodeRepository;
-import dev.diskfleet.domain.node.NodeState;
-import dev.diskfleet.provisioning.LocalNode;
-import dev.diskfleet.provisioning.node.ClusterProperties;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.StorageException;
-import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,21 +28,14 @@ public class FileSizes {
 
     private final ImageStore store;
     private final ImageLocationRepository locations;
-    private final NodeRepository nodes;
+    private final Owners owners;
     private final PeerRequests peers;
-    private final LocalNode local;
-    private final ClusterProperties cluster;
-    private final Clock clock;
 
-    FileSizes(ImageStore store, ImageLocationRepository locations, NodeRepository nodes, PeerRequests peers,
-            LocalNode local, ClusterProperties cluster, Clock clock) {
+    FileSizes(ImageStore store, ImageLocationRepository locations, Owners owners, PeerRequests peers) {
         this.store = store;
         this.locations = locations;
-        this.nodes = nodes;
+        this.owners = owners;
         this.peers = peers;
-        this.local = local;
-        this.cluster = cluster;
-        this.clock = clock;
     }
 
     /** Bytes on disk of each image's file, of those this node holds. */
@@ -67,7 +54,7 @@ public class FileSizes {
     /** Bytes on disk of each image's file, here or on the online node that holds it; 0 where none does. */
     public Map<UUID, Long> allocated(Collection<UUID> imageIds) {
         Map<UUID, Long> sizes = new HashMap<>(allocatedHere(imageIds));
-        if (cluster.enabled() && sizes.size() < imageIds.size()) {
+        if (sizes.size() < imageIds.size()) {
             askTheirNodes(imageIds.stream().filter(id -> !sizes.containsKey(id)).toList(), sizes);
         }
         imageIds.forEach(id -> sizes.putIfAbsent(id, 0L));
@@ -75,12 +62,11 @@ public class FileSizes {
     }
 
     private void askTheirNodes(List<UUID> elsewhere, Map<UUID, Long> sizes) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
         Map<String, Node> online = new HashMap<>();
-        nodes.findAllByOrderByNameAsc().stream()
-                .filter(node -> !node.getName().equals(local.name()))
-                .filter(node -> NodeState.of(node, now, cluster.nodeTimeout()) != NodeState.OFFLINE)
-                .forEach(node -> online.put(node.getName(), node));
+        owners.onlineOthers().forEach(node -> online.put(node.getName(), node));
+        if (online.isEmpty()) {
+            return;
+        }
         Map<String, List<UUID>> byNode = new LinkedHashMap<>();
         for (ImageLocation location : locations.findByImageIdIn(elsewhere)) {
             if (online.containsKey(location.getNodeName())) {

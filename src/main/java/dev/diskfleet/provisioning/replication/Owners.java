@@ -6,6 +6,7 @@ import dev.diskfleet.domain.image.ImageLocation;
 import dev.diskfleet.domain.image.ImageLocationRepository;
 import dev.diskfleet.domain.machine.Machine;
 import dev.diskfleet.domain.machine.MachineRepository;
+import dev.diskfleet.domain.node.Node;
 import dev.diskfleet.domain.node.NodeRepository;
 import dev.diskfleet.domain.node.NodeState;
 import dev.diskfleet.provisioning.LocalNode;
@@ -93,15 +94,23 @@ public class Owners {
      * the database, so the other online nodes are asked ({@code GET /internal/exports/{id}}).
      */
     public Optional<Owner> ofExport(UUID exportId) {
-        if (!cluster.enabled() || exports.serves(exportId)) {
+        if (exports.serves(exportId)) {
             return Optional.empty();
+        }
+        return onlineOthers().stream().filter(node -> peers.answers(node, "/internal/exports/" + exportId))
+                .findFirst().map(node -> new Owner(node.getName(), node.getUrl(), true));
+    }
+
+    /** The other nodes of the cluster that are not offline, by name; none without a cluster. */
+    public List<Node> onlineOthers() {
+        if (!cluster.enabled()) {
+            return List.of();
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         return nodes.findAllByOrderByNameAsc().stream()
                 .filter(node -> !node.getName().equals(local.name()))
                 .filter(node -> NodeState.of(node, now, cluster.nodeTimeout()) != NodeState.OFFLINE)
-                .filter(node -> peers.answers(node, "/internal/exports/" + exportId))
-                .findFirst().map(node -> new Owner(node.getName(), node.getUrl(), true));
+                .toList();
     }
 
     /** The node named, when it is another: where a request meant for that node goes (a start on a named node). */

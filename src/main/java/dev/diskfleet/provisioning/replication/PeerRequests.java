@@ -43,8 +43,7 @@ public class PeerRequests {
         }
         HttpResponse<String> response;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
-                    .header(ClusterSecret.HEADER, secret.value()).header("Content-Type", "application/json")
+            HttpRequest request = to(node, path).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -78,8 +77,7 @@ public class PeerRequests {
             return false;
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
-                    .header(ClusterSecret.HEADER, secret.value()).timeout(CONNECT_TIMEOUT).GET().build();
+            HttpRequest request = to(node, path).timeout(CONNECT_TIMEOUT).GET().build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
         } catch (IllegalArgumentException | IOException e) {
             return false;
@@ -95,8 +93,7 @@ public class PeerRequests {
             return Optional.empty();
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
-                    .header(ClusterSecret.HEADER, secret.value()).timeout(CONNECT_TIMEOUT).GET().build();
+            HttpRequest request = to(node, path).timeout(CONNECT_TIMEOUT).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return response.statusCode() / 100 == 2 ? Optional.of(json.readValue(response.body(), answer))
                     : Optional.empty();
@@ -106,6 +103,12 @@ public class PeerRequests {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /** A request to {@code path} on {@code node}, with the cluster secret; an unusable URL throws IllegalArgumentException. */
+    private HttpRequest.Builder to(Node node, String path) {
+        return HttpRequest.newBuilder(URI.create(node.getUrl().replaceAll("/+$", "") + path))
+                .header(ClusterSecret.HEADER, secret.value());
     }
 
     /** A problem's detail, else the first characters of the answer. */

@@ -2,13 +2,13 @@ package dev.diskfleet.api.fleet;
 
 import dev.diskfleet.DiskfleetApplication;
 import dev.diskfleet.provisioning.replication.ReplicaSweep;
+import dev.diskfleet.support.ClusterOnPostgres;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.Postgres;
 import dev.diskfleet.support.ProcessTest;
 import dev.diskfleet.support.TemporaryDataDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -43,8 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @ContextConfiguration(initializers = Postgres.class)
 class FleetRaceTwoNodesPostgresTest extends FleetRaceContract {
 
-    static final String SECRET = "a-cluster-secret-for-this-test-only";
-    private static final int PORT_A = freePort();
+    static final String SECRET = ClusterOnPostgres.SECRET;
+    private static final int PORT_A = ClusterOnPostgres.freePort();
     private static final Path NODE_B_DIR = TemporaryDataDir.create("diskfleet-race-b-");
     private static ConfigurableApplicationContext nodeB;
     private static int portB;
@@ -68,7 +68,7 @@ class FleetRaceTwoNodesPostgresTest extends FleetRaceContract {
     @BeforeEach
     void throughBothNodes() {
         if (nodeB == null) {
-            portB = freePort();
+            portB = ClusterOnPostgres.freePort();
             nodeB = new SpringApplicationBuilder(DiskfleetApplication.class).run(
                     "--spring.profiles.active=postgres",
                     "--DISKFLEET_DB_URL=" + environment.getProperty("DISKFLEET_DB_URL"),
@@ -112,13 +112,5 @@ class FleetRaceTwoNodesPostgresTest extends FleetRaceContract {
             throw new UncheckedIOException(e);
         }
         return files;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

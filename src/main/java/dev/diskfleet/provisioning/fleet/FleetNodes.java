@@ -71,11 +71,6 @@ class FleetNodes {
                 new FleetShare.Removal(machineIds), Void.class, "remove machines " + machineIds + " of fleet " + fleetId);
     }
 
-    /** The node that holds the machine: this one without a cluster, or while it is not placed. */
-    String holder(UUID machineId) {
-        return machines.findById(machineId).map(this::nodeOf).orElse(localNode());
-    }
-
     /** Asks {@code node} to apply a fleet's power action to a member it holds; answers how the member ended. */
     FleetPower.MemberPower powerOn(String node, UUID machineId, FleetPowerAction action, Duration stopTimeout,
             boolean force) {

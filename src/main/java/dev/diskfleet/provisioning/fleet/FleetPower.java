@@ -15,7 +15,9 @@ import dev.diskfleet.provisioning.operation.OperationOutcome;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +101,10 @@ public class FleetPower {
             boolean force, OperationContext context) {
         UUID fleetId = fleet.getId();
         List<FleetMachine> members = catalog.members(fleetId);
+        // Each member runs on its own node: the node that runs the operation asks the others for theirs.
+        Map<UUID, String> holders = new HashMap<>();
+        nodes.holders(members.stream().map(FleetMachine::getMachineId).toList())
+                .forEach((node, ids) -> ids.forEach(id -> holders.put(id, node)));
         Progress progress = new Progress(FleetPowerResult.pending(fleetId, action.apiName(), members.stream()
                 .map(member -> new FleetPowerResult.Member(member.getOrdinal(), fleet.machineName(member.getOrdinal()),
                         member.getMachineId(), FleetPowerResult.PENDING, null, null)).toList()), context);
@@ -112,7 +118,8 @@ public class FleetPower {
             List<CompletableFuture<Void>> ends = new ArrayList<>();
             for (FleetMachine member : members) {
                 ends.add(CompletableFuture.runAsync(
-                        () -> progress.ended(applyTo(fleet, member, action, stopTimeout, force)), workers));
+                        () -> progress.ended(applyTo(fleet, member, holders.get(member.getMachineId()), action,
+                                stopTimeout, force)), workers));
             }
             ends.forEach(CompletableFuture::join);
         } finally {
@@ -125,12 +132,10 @@ public class FleetPower {
         return new OperationOutcome("/api/fleets/" + fleetId, result);
     }
 
-    private FleetPowerResult.Member applyTo(Fleet fleet, FleetMachine member, FleetPowerAction action,
+    private FleetPowerResult.Member applyTo(Fleet fleet, FleetMachine member, String holder, FleetPowerAction action,
             Duration stopTimeout, boolean force) {
         UUID id = member.getMachineId();
         try {
-            // A member runs on its own node: the node that runs the operation asks that one.
-            String holder = nodes.holder(id);
             MemberPower outcome = holder.equals(nodes.localNode()) ? applyHere(id, action, stopTimeout, force)
                     : nodes.powerOn(holder, id, action, stopTimeout, force);
             return new FleetPowerResult.Member(member.getOrdinal(), outcome.name(), id,

@@ -6,10 +6,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * A request whose small JSON body was read ahead, to see whose image it names, and is read again from the
@@ -21,10 +24,15 @@ final class BufferedRequest extends HttpServletRequestWrapper {
     static final int LIMIT = 64 << 10;
 
     private final byte[] body;
+    /** Whether {@link #body} is the whole body; else it is its first bytes, and the rest is still to be read. */
+    private final boolean whole;
+    private final InputStream rest;
 
-    private BufferedRequest(HttpServletRequest request, byte[] body) {
+    private BufferedRequest(HttpServletRequest request, byte[] body, boolean whole, InputStream rest) {
         super(request);
         this.body = body;
+        this.whole = whole;
+        this.rest = rest;
     }
 
     /** The request with its body read ahead, or the request itself when its body is larger than {@link #LIMIT}. */
@@ -33,44 +41,49 @@ final class BufferedRequest extends HttpServletRequestWrapper {
         if (length > LIMIT || length < 0 && request.getHeader("Transfer-Encoding") == null) {
             return request;
         }
-        byte[] body = request.getInputStream().readNBytes(LIMIT + 1);
-        if (body.length > LIMIT) {
-            throw new IOException("a request body announced as small was larger than " + LIMIT + " bytes");
-        }
-        return new BufferedRequest(request, body);
+        InputStream in = request.getInputStream();
+        byte[] body = in.readNBytes(LIMIT + 1);
+        // A chunked body larger than announced: its owner is not looked for, and whoever handles it reads it all.
+        return new BufferedRequest(request, body, body.length <= LIMIT, in);
     }
 
-    byte[] body() {
-        return body.clone();
+    /** The whole body, when it was small enough to read ahead. */
+    Optional<byte[]> body() {
+        return whole ? Optional.of(body.clone()) : Optional.empty();
     }
 
     @Override
     public int getContentLength() {
-        return body.length;
+        return whole ? body.length : super.getContentLength();
     }
 
     @Override
     public long getContentLengthLong() {
-        return body.length;
+        return whole ? body.length : super.getContentLengthLong();
     }
 
     @Override
     public ServletInputStream getInputStream() {
-        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        InputStream in = whole ? new ByteArrayInputStream(body)
+                : new SequenceInputStream(new ByteArrayInputStream(body), rest);
         return new ServletInputStream() {
             @Override
-            public int read() {
+            public int read() throws IOException {
                 return in.read();
             }
 
             @Override
-            public int read(byte[] buffer, int offset, int length) {
+            public int read(byte[] buffer, int offset, int length) throws IOException {
                 return in.read(buffer, offset, length);
             }
 
             @Override
             public boolean isFinished() {
-                return in.available() == 0;
+                try {
+                    return whole && in.available() == 0;
+                } catch (IOException e) {
+                    return true;
+                }
             }
 
             @Override

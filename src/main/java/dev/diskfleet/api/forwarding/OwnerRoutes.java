@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The actions that need the file or guest they name, each with whose it is: the one table of what is
- * forwarded. Everything else (reads of rows, creating, attaching) is answered by the node that receives it.
+ * forwarded. Everything else (reads of rows, creating images and machines) is answered by the node that receives it.
  */
 final class OwnerRoutes {
 
@@ -116,7 +116,8 @@ final class OwnerRoutes {
             return request.getParameter(route.query());
         }
         if (route.field() != null) {
-            return request instanceof BufferedRequest buffered ? fieldOf(buffered.body(), route.field()) : null;
+            return request instanceof BufferedRequest buffered
+                    ? buffered.body().map(body -> fieldOf(body, route.field())).orElse(null) : null;
         }
         PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
                 .pathWithinApplication();

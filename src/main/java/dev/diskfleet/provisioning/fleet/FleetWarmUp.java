@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs a deployment's steps once at startup, on nothing that stays: the differencing files of a few batches
- * on a small base in a scratch folder (not the storage root), and the fleet's rows (base, fleet, members)
+ * on a small base in a scratch folder ({@code .fleet-warm-up} in the data folder, not the storage root), and the fleet's rows (base, fleet, members)
  * in a transaction that is rolled back, so that nothing is committed, no event is stored and no file
  * appears in the storage root. The first fleet after a start then meets loaded classes, prepared
  * statements and partly compiled code instead of paying for them itself (about four times a warm fleet's
@@ -45,9 +45,13 @@ public class FleetWarmUp {
     private final ImageRepository images;
     private final TransactionTemplate tx;
     private final boolean enabled;
+    /** The scratch folder, in the data folder (on the storage root's disk, and never in another's way). */
+    private final Path scratch;
 
     FleetWarmUp(FleetMembers members, FleetRepository fleets, ImageRepository images,
-            PlatformTransactionManager transactions, @Value("${diskfleet.fleets.warm-up:true}") boolean enabled) {
+            PlatformTransactionManager transactions, @Value("${diskfleet.fleets.warm-up:true}") boolean enabled,
+            @Value("${diskfleet.data-dir}") Path dataDir) {
+        this.scratch = dataDir.resolve(".fleet-warm-up");
         this.members = members;
         this.fleets = fleets;
         this.images = images;
@@ -61,9 +65,10 @@ public class FleetWarmUp {
             return;
         }
         long start = System.nanoTime();
-        Path scratch = null;
         try {
-            scratch = Files.createTempDirectory("diskfleet-warm-up-");
+            // A process killed during its warm-up left the folder: it holds nothing anyone needs.
+            removeQuietly(scratch);
+            Files.createDirectories(scratch);
             try (ImageStore files = ImageStore.withDefaultFormats(scratch)) {
                 for (String format : List.of("vdi", "qcow2")) {
                     for (int round = 0; round < ROUNDS; round++) {
@@ -99,7 +104,7 @@ public class FleetWarmUp {
     }
 
     private static void removeQuietly(Path folder) {
-        if (folder == null) {
+        if (!Files.exists(folder)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(folder)) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.diskfleet.provisioning.fleet.FleetWarmUp;
 import dev.diskfleet.support.FullStackFleetTest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -23,25 +20,20 @@ class FleetWarmUpTest extends FullStackFleetTest {
 
     @Autowired
     FleetWarmUp warmUp;
+    @Value("${diskfleet.data-dir}")
+    Path dataDir;
 
     @Test
-    void theWarmUpLeavesNoRowNoEventNoFileAndNoScratchFolder() throws IOException {
+    void theWarmUpLeavesNoRowNoEventNoFileAndNoScratchFolder() {
         Leftovers before = leftovers();
         long events = jdbc.sql("SELECT COUNT(*) FROM events").query(Long.class).single();
-        List<Path> scratchBefore = scratchFolders();
 
         warmUp.run();
 
         assertThat(leftovers()).as("rows and storage files after a warm-up").isEqualTo(before);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events").query(Long.class).single()).as("events stored").isEqualTo(events);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE name LIKE 'warm-up-%'").query(Long.class).single()).isZero();
-        assertThat(scratchFolders()).as("scratch folders left").isEqualTo(scratchBefore);
+        assertThat(dataDir.resolve(".fleet-warm-up")).as("the warm-up's scratch folder").doesNotExist();
         assertThat(deploy(unique("after-warm-up"), goldenImage(), 3, unique("aw"), false).path("machines")).hasSize(3);
-    }
-
-    private static List<Path> scratchFolders() throws IOException {
-        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return entries.filter(path -> path.getFileName().toString().startsWith("diskfleet-warm-up-")).sorted().toList();
-        }
     }
 }

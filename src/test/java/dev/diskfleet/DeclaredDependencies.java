@@ -46,6 +46,7 @@ final class DeclaredDependencies {
             Map.entry("api.snapshot", Set.of("api.web", "domain.snapshot", "provisioning.snapshot")),
             Map.entry("api.storage", Set.of("provisioning.image")),
             Map.entry("api.token", Set.of("api.web", "domain.token", "provisioning.token")),
+            Map.entry("api.warmup", Set.of("api.security")),
 
             Map.entry("provisioning", Set.of("domain", "domain.image", "nbd", "storage")),
             Map.entry("provisioning.attachment", Set.of("domain", "domain.attachment", "domain.image", "domain.machine",

@@ -12,15 +12,20 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
-/** Bearer secrets that are ours: the bootstrap admin's, or an API token from {@code /api/tokens}. */
+/**
+ * Bearer secrets that are ours: the bootstrap admin's, an API token from {@code /api/tokens}, or the startup
+ * warm-up's while it runs ({@link WarmUpCredential}).
+ */
 class ApiTokenAuthenticationProvider implements AuthenticationProvider {
 
     private final BootstrapAdmin bootstrapAdmin;
     private final TokenService tokens;
+    private final WarmUpCredential warmUp;
 
-    ApiTokenAuthenticationProvider(BootstrapAdmin bootstrapAdmin, TokenService tokens) {
+    ApiTokenAuthenticationProvider(BootstrapAdmin bootstrapAdmin, TokenService tokens, WarmUpCredential warmUp) {
         this.bootstrapAdmin = bootstrapAdmin;
         this.tokens = tokens;
+        this.warmUp = warmUp;
     }
 
     @Override
@@ -29,6 +34,9 @@ class ApiTokenAuthenticationProvider implements AuthenticationProvider {
         if (bootstrapAdmin.matches(presented)) {
             return new DiskfleetAuthentication(new Actor(Actor.Kind.BOOTSTRAP, BootstrapAdmin.PRINCIPAL, null),
                     Role.ADMIN);
+        }
+        if (warmUp.matches(presented)) {
+            return new DiskfleetAuthentication(Actor.WARM_UP, Role.ADMIN);
         }
         Optional<ApiToken> token = tokens.authenticate(presented);
         if (token.isEmpty()) {

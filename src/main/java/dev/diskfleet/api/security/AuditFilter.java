@@ -67,6 +67,9 @@ class AuditFilter extends OncePerRequestFilter {
     }
 
     private void record(HttpServletRequest request, Actor actor, int status) {
+        if (actor.kind() == Actor.Kind.WARM_UP) {
+            return; // the service's own warm-up: its requests change nothing (see WarmUpCredential)
+        }
         if (!READS.contains(request.getMethod()) || REFUSALS.contains(status)) {
             audit.record(actor, request.getMethod(), request.getRequestURI(), status, request.getRemoteAddr());
         }

@@ -48,7 +48,7 @@ public final class DiskfleetAuthentication extends AbstractAuthenticationToken {
         return switch (actor.kind()) {
             case TOKEN -> "token:" + actor.tokenId();
             case JWT -> "jwt:" + actor.name();
-            case BOOTSTRAP, ANONYMOUS -> actor.name();
+            case BOOTSTRAP, WARM_UP, ANONYMOUS -> actor.name();
         };
     }
 }

@@ -73,8 +73,8 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, BootstrapAdmin bootstrapAdmin, TokenService tokens,
             JwtSettings jwt, ProblemResponses problems, FailedAuthenticationLimiter limiter,
-            AnonymousRefusalLimiter anonymousLimiter, AuditLog audit) throws Exception {
-        AuthenticationManager bearer = bearerAuthentication(bootstrapAdmin, tokens, jwt);
+            AnonymousRefusalLimiter anonymousLimiter, AuditLog audit, WarmUpCredential warmUp) throws Exception {
+        AuthenticationManager bearer = bearerAuthentication(bootstrapAdmin, tokens, warmUp, jwt);
         BearerChallenge challenge = new BearerChallenge(problems, limiter);
         RoleTooLow roleTooLow = new RoleTooLow(problems);
         http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -103,9 +103,9 @@ public class SecurityConfiguration {
     }
 
     private static AuthenticationManager bearerAuthentication(BootstrapAdmin bootstrapAdmin, TokenService tokens,
-            JwtSettings jwt) {
+            WarmUpCredential warmUp, JwtSettings jwt) {
         List<AuthenticationProvider> providers = new ArrayList<>();
-        providers.add(new ApiTokenAuthenticationProvider(bootstrapAdmin, tokens));
+        providers.add(new ApiTokenAuthenticationProvider(bootstrapAdmin, tokens, warmUp));
         jwt.decoder().ifPresent(decoder -> {
             JwtAuthenticationProvider jwtProvider = new JwtAuthenticationProvider(decoder);
             jwtProvider.setJwtAuthenticationConverter(jwt.roles());

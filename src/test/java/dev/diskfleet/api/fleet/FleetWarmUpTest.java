@@ -2,7 +2,10 @@ package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.api.security.WarmUpCredential;
 import dev.diskfleet.provisioning.fleet.FleetWarmUp;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import dev.diskfleet.support.FullStackFleetTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,9 +14,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The deployment warm-up that runs at every start (off in the other tests' contexts) leaves nothing behind: no
- * row of any kind, no stored event, no file in the storage root and no scratch folder; and the service deploys
- * fleets as before once it ran.
+ * The deployment warm-ups that run at every start (off in the other tests' contexts) leave nothing behind: no
+ * row of any kind, no stored event, no file in the storage root and no scratch folder, no audit entry; and the
+ * service deploys fleets as before once they ran. The HTTP warm-up ran when this context started.
  */
 @TestPropertySource(properties = "diskfleet.fleets.warm-up=true")
 class FleetWarmUpTest extends FullStackFleetTest {
@@ -22,6 +25,10 @@ class FleetWarmUpTest extends FullStackFleetTest {
     FleetWarmUp warmUp;
     @Value("${diskfleet.data-dir}")
     Path dataDir;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    WarmUpCredential credential;
 
     @Test
     void theWarmUpLeavesNoRowNoEventNoFileAndNoScratchFolder() {
@@ -35,5 +42,38 @@ class FleetWarmUpTest extends FullStackFleetTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE name LIKE 'warm-up-%'").query(Long.class).single()).isZero();
         assertThat(dataDir.resolve(".fleet-warm-up")).as("the warm-up's scratch folder").doesNotExist();
         assertThat(deploy(unique("after-warm-up"), goldenImage(), 3, unique("aw"), false).path("machines")).hasSize(3);
+    }
+
+    @Test
+    void theHttpWarmUpReachedTheFleetControllerAuthenticatedAndLeftNoAuditEntry() {
+        // Its deployment names no image (404) and its other body has a field of the wrong type (400): both got
+        // past authentication and into the web layer, three rounds each, and changed nothing.
+        assertThat(requests("POST", "/api/fleets", "404")).as("warm-up deployments answered 404").isGreaterThanOrEqualTo(3);
+        assertThat(requests("POST", "/api/fleets", "400")).as("warm-up bodies answered 400").isGreaterThanOrEqualTo(3);
+        assertThat(requests("POST", "/api/fleets", "401")).as("warm-up requests refused").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE principal_kind = 'warm_up'"
+                + " OR principal = 'startup-warm-up' OR path = '/api/fleets' AND status IN (400, 404)").query(Long.class).single())
+                .as("audit entries of the warm-up").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE name = 'warm-up'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void theWarmUpSecretOpensTheApiOnlyWhileItIsOpen() {
+        String secret = credential.open();
+        try {
+            assertThat(api.get("/api/fleets", "Authorization", "Bearer " + secret).status()).isEqualTo(200);
+        } finally {
+            credential.close();
+        }
+        assertThat(api.get("/api/fleets", "Authorization", "Bearer " + secret).status()).isEqualTo(401);
+        assertThat(api.get("/api/fleets", "Authorization", "Bearer " + credential.open().substring(1)).status())
+                .as("anything but the open secret").isEqualTo(401);
+        credential.close();
+    }
+
+    private long requests(String method, String uri, String status) {
+        Timer timer = meters.find("http.server.requests").tag("method", method).tag("uri", uri).tag("status", status)
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 }

@@ -1,0 +1,113 @@
+package dev.diskfleet.api.warmup;
+
+import dev.diskfleet.api.security.WarmUpCredential;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the service's own HTTP stack the requests a fleet deployment makes, once the web server is up and
+ * before the service reports ready: the deployment itself (naming an image that does not exist, so it ends
+ * in 404 and makes nothing), one with a body of the wrong type (400), and the reads a client makes while it
+ * waits (an operation that does not exist, the lists). Together with the provisioning warm-up of the rows
+ * and files ({@code FleetWarmUp}), the first fleet after a start then costs about what a second one does.
+ * The requests authenticate with a {@link WarmUpCredential} made for this run only; they are not audited.
+ * Off with {@code diskfleet.fleets.warm-up=false}, and when the server speaks TLS (a request to itself would
+ * have to trust its certificate); a failure is logged and changes nothing.
+ */
+@Component
+class HttpWarmUp {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
+    private static final int ROUNDS = 3;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final WarmUpCredential credential;
+    private final Environment environment;
+    private final boolean enabled;
+
+    HttpWarmUp(WarmUpCredential credential, Environment environment,
+            @Value("${diskfleet.fleets.warm-up:true}") boolean enabled) {
+        this.credential = credential;
+        this.environment = environment;
+        this.enabled = enabled;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void run() {
+        Integer port = environment.getProperty("local.server.port", Integer.class);
+        if (!enabled || port == null || port <= 0 || environment.getProperty("server.ssl.enabled", Boolean.class, false)) {
+            return;
+        }
+        long start = System.nanoTime();
+        String secret = credential.open();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        try {
+            URI base = URI.create("http://" + host() + ":" + port);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Request request : requests()) {
+                    request.send(http, base, secret);
+                }
+            }
+            log.info("HTTP layer warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            log.warn("the HTTP warm-up failed; the first requests will be slower", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            credential.close();
+        }
+    }
+
+    /** Loopback, unless the server listens on one address only. */
+    private String host() {
+        String address = environment.getProperty("server.address", "");
+        if (address.isBlank()) {
+            return InetAddress.getLoopbackAddress().getHostAddress();
+        }
+        return address.contains(":") ? "[" + address + "]" : address;
+    }
+
+    private static List<Request> requests() {
+        UUID nowhere = UUID.randomUUID();
+        return List.of(
+                new Request("POST", "/api/fleets", "{\"name\":\"warm-up\",\"goldenImageId\":\"" + nowhere
+                        + "\",\"size\":100,\"machineNamePrefix\":\"warm-up\",\"start\":false}", 404),
+                new Request("POST", "/api/fleets", "{\"name\":\"warm-up\",\"size\":\"many\"}", 400),
+                new Request("GET", "/api/operations/" + nowhere + "/wait?timeout=0", null, 404),
+                new Request("GET", "/api/operations?size=5", null, 200),
+                new Request("GET", "/api/fleets/" + nowhere, null, 404),
+                new Request("GET", "/api/fleets?size=5", null, 200));
+    }
+
+    /** One request and the status it must get; another status is logged, as it means the warm-up missed its path. */
+    private record Request(String method, String path, String json, int expected) {
+
+        void send(HttpClient http, URI base, String secret) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + secret)
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != expected) {
+                log.info("warm-up request {} {} answered {}, not {}", method, path, status, expected);
+            }
+        }
+    }
+}

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @ProcessTest
 class CrashHarnessTest {
 
-    static final int DEFAULT_NAMED = 3;
+    static final int DEFAULT_NAMED = 2;
     /** Few: a round takes a few seconds, so most delays strike after it (the named points are where kills tell). */
     static final int DEFAULT_DELAYS = 1;
     static final int DEFAULT_RECOVERY_KILLS = 2;

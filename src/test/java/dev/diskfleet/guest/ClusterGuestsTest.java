@@ -3,6 +3,7 @@ package dev.diskfleet.guest;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.diskfleet.support.Campaign;
 import dev.diskfleet.support.DiskfleetClient;
 import dev.diskfleet.support.GuestTest;
 import dev.diskfleet.support.Poll;
@@ -41,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  * itself answers.
  */
 @GuestTest
+@Campaign // the default build covers the same cluster paths without QEMU: PlacementPostgresTest, AnyNodeAnswersPostgresTest, NodeLostPostgresTest
 class ClusterGuestsTest {
 
     private static final Duration BOOT = RealGuestsTest.BOOT;

@@ -275,6 +275,7 @@ class RealGuestsTest {
     }
 
     @Test
+    @Campaign // DatabaseGuestsTest boots a fleet of seeded Redis guests that name themselves, through the API
     void theExampleGoldenUploadedAsIsBootsAFleetWhoseMembersNameThemselvesFromTheirSeedsAndRunRedis()
             throws Exception {
         QemuTools.requireOnPath("Debian package genisoimage", "genisoimage");

@@ -26,14 +26,15 @@ import org.springframework.stereotype.Component;
  * and files ({@code FleetWarmUp}), the first fleet after a start then costs about what a second one does.
  * The requests authenticate with a {@link WarmUpCredential} made for this run only; they are not audited.
  * Off with {@code diskfleet.fleets.warm-up=false}, and when the server speaks TLS (a request to itself would
- * have to trust its certificate); a failure is logged and changes nothing.
+ * have to trust its certificate); a failure is logged and changes nothing, and ends the warm-up.
  */
 @Component
 class HttpWarmUp {
 
     private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
     private static final int ROUNDS = 3;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** A request that takes longer ends the warm-up: startup waits at most about this long for a stuck one. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final WarmUpCredential credential;
     private final Environment environment;

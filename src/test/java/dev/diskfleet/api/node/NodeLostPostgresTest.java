@@ -92,6 +92,11 @@ class NodeLostPostgresTest {
         assertThat(b.client.get("/api/images/" + waitsDisk + "/content").expectProblem(503, "node-unavailable"))
                 .contains("node-a");
 
+        // close() recorded a clean stop, which other nodes may have seen before kill() took it back: node-a is then
+        // online again until its heartbeat times out, and only then may its machines start elsewhere.
+        Poll.until("node-a offline", WAIT, () -> b.client.get("/api/nodes").expect(200).json(),
+                list -> list.valueStream().anyMatch(node -> node.path("name").asString().equals("node-a")
+                        && node.path("state").asString().equals("offline")));
         // Started on node-b through node-c: the request goes to node-b, which makes a fresh disk over its golden.
         JsonNode onB = c.client.postEmpty("/api/machines/" + moved + "/start?node=node-b").expect(200).json();
         assertThat(onB.path("state").asString()).isEqualTo("running");

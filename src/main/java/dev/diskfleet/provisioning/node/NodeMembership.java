@@ -42,6 +42,12 @@ public class NodeMembership {
     private final NodeProperties node;
     private final ClusterProperties cluster;
     private final TransactionTemplate tx;
+    /**
+     * Makes a heartbeat and the clean stop take turns. Both update this node's row; a heartbeat that read the
+     * row before the stop committed would otherwise fail the stop's optimistic lock (or the stop the
+     * heartbeat's), and the node would count as online until its heartbeat timed out.
+     */
+    private final Object rowWrite = new Object();
     private volatile boolean joined;
 
     public NodeMembership(NodeRepository nodes, MachineRepository machines, Guests guests, FreeSpace freeSpace,
@@ -123,30 +129,37 @@ public class NodeMembership {
             return;
         }
         NodeCapacity capacity = capacity();
-        tx.executeWithoutResult(status -> nodes.findByName(identity.name()).ifPresent(mine -> {
-            if (!mine.getInstance().equals(identity.instance())) {
-                LOG.error("node {} is now held by {}; this process ({}) stops its heartbeat", identity.name(),
-                        mine.getInstance(), identity.instance());
-                joined = false;
+        synchronized (rowWrite) {
+            if (!joined) {
                 return;
             }
-            mine.report(capacity, OffsetDateTime.now());
-        }));
+            tx.executeWithoutResult(status -> nodes.findByName(identity.name()).ifPresent(mine -> {
+                if (!mine.getInstance().equals(identity.instance())) {
+                    LOG.error("node {} is now held by {}; this process ({}) stops its heartbeat", identity.name(),
+                            mine.getInstance(), identity.instance());
+                    joined = false;
+                    return;
+                }
+                mine.report(capacity, OffsetDateTime.now());
+            }));
+        }
     }
 
     /** A clean stop: the others see this node offline at once, not after the timeout. */
     @PreDestroy
     public void leave() {
-        if (!joined) {
-            return;
-        }
-        joined = false;
-        try {
-            tx.executeWithoutResult(status -> nodes.findByName(identity.name())
-                    .filter(mine -> mine.getInstance().equals(identity.instance()))
-                    .ifPresent(mine -> mine.stopped(OffsetDateTime.now())));
-        } catch (RuntimeException e) {
-            LOG.warn("node {} could not record its stop: {}", identity.name(), e.getMessage());
+        synchronized (rowWrite) {
+            if (!joined) {
+                return;
+            }
+            joined = false;
+            try {
+                tx.executeWithoutResult(status -> nodes.findByName(identity.name())
+                        .filter(mine -> mine.getInstance().equals(identity.instance()))
+                        .ifPresent(mine -> mine.stopped(OffsetDateTime.now())));
+            } catch (RuntimeException e) {
+                LOG.warn("node {} could not record its stop: {}", identity.name(), e.getMessage());
+            }
         }
     }
 

@@ -14,9 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends the service's own HTTP stack the requests a fleet deployment makes, once the web server is up and
@@ -38,11 +42,13 @@ class HttpWarmUp {
 
     private final WarmUpCredential credential;
     private final Environment environment;
+    private final JsonMapper json;
     private final boolean enabled;
 
-    HttpWarmUp(WarmUpCredential credential, Environment environment,
+    HttpWarmUp(WarmUpCredential credential, Environment environment, JsonMapper json,
             @Value("${diskfleet.fleets.warm-up:true}") boolean enabled) {
         this.credential = credential;
+        this.json = json;
         this.environment = environment;
         this.enabled = enabled;
     }
@@ -50,7 +56,7 @@ class HttpWarmUp {
     @EventListener(ApplicationReadyEvent.class)
     void run() {
         Integer port = environment.getProperty("local.server.port", Integer.class);
-        if (!enabled || port == null || port <= 0 || environment.getProperty("server.ssl.enabled", Boolean.class, false)) {
+        if (!enabled || port == null || port <= 0 || servesTls(environment)) {
             return;
         }
         long start = System.nanoTime();
@@ -62,6 +68,7 @@ class HttpWarmUp {
                 for (Request request : requests()) {
                     request.send(http, base, secret);
                 }
+                readNewest(http, base, secret);
             }
             log.info("HTTP layer warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
         } catch (IOException | RuntimeException e) {
@@ -73,6 +80,14 @@ class HttpWarmUp {
         }
     }
 
+    /**
+     * Whether the server speaks TLS: any {@code server.ssl} setting (a bundle, a key store) turns it on unless
+     * {@code server.ssl.enabled=false}, as Spring Boot's own {@link Ssl#isEnabled(Ssl)} reads it.
+     */
+    static boolean servesTls(Environment environment) {
+        return Ssl.isEnabled(Binder.get(environment).bind("server.ssl", Ssl.class).orElse(null));
+    }
+
     /** Loopback, unless the server listens on one address only. */
     private String host() {
         String address = environment.getProperty("server.address", "");
@@ -80,6 +95,26 @@ class HttpWarmUp {
             return InetAddress.getLoopbackAddress().getHostAddress();
         }
         return address.contains(":") ? "[" + address + "]" : address;
+    }
+
+    /**
+     * A restarted service has history: the reads a client makes of a real operation and fleet (the long poll's
+     * answer, a fleet's page of members) are warmed on the newest ones, which they do not change.
+     */
+    private void readNewest(HttpClient http, URI base, String secret) throws IOException, InterruptedException {
+        String operation = newestId(new Request("GET", "/api/operations?size=1", null, 200).send(http, base, secret));
+        if (operation != null) {
+            new Request("GET", "/api/operations/" + operation + "/wait?timeout=0", null, 200).send(http, base, secret);
+        }
+        String fleet = newestId(new Request("GET", "/api/fleets?size=1", null, 200).send(http, base, secret));
+        if (fleet != null) {
+            new Request("GET", "/api/fleets/" + fleet + "?size=1", null, 200).send(http, base, secret);
+        }
+    }
+
+    private String newestId(String page) {
+        JsonNode items = json.readTree(page).path("items");
+        return items.isArray() && !items.isEmpty() ? items.get(0).path("id").asString(null) : null;
     }
 
     private static List<Request> requests() {
@@ -97,7 +132,8 @@ class HttpWarmUp {
     /** One request and the status it must get; another status is logged, as it means the warm-up missed its path. */
     private record Request(String method, String path, String json, int expected) {
 
-        void send(HttpClient http, URI base, String secret) throws IOException, InterruptedException {
+        /** Sends it; returns the body. */
+        String send(HttpClient http, URI base, String secret) throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
                     .header("Authorization", "Bearer " + secret)
                     .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
@@ -105,10 +141,11 @@ class HttpWarmUp {
             if (json != null) {
                 request.header("Content-Type", "application/json");
             }
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status != expected) {
-                log.info("warm-up request {} {} answered {}, not {}", method, path, status, expected);
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected) {
+                log.info("warm-up request {} {} answered {}, not {}", method, path, response.statusCode(), expected);
             }
+            return response.body();
         }
     }
 }

@@ -2,9 +2,12 @@ package dev.diskfleet.provisioning.fleet;
 
 import dev.diskfleet.domain.fleet.Fleet;
 import dev.diskfleet.domain.fleet.FleetRepository;
+import dev.diskfleet.domain.fleet.FleetState;
 import dev.diskfleet.domain.image.Image;
 import dev.diskfleet.domain.image.ImageRepository;
 import dev.diskfleet.domain.image.ImageType;
+import dev.diskfleet.domain.machine.Machine;
+import dev.diskfleet.provisioning.operation.OperationRunner;
 import dev.diskfleet.storage.ImageStore;
 import dev.diskfleet.storage.ImageSummary;
 import dev.diskfleet.storage.Variant;
@@ -26,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs a deployment's steps once at startup, on nothing that stays: the differencing files of a few batches
- * on a small base in a scratch folder ({@code .fleet-warm-up} in the data folder, not the storage root), and the fleet's rows (base, fleet, members)
+ * on a small base in a scratch folder ({@code .fleet-warm-up} in the data folder, not the storage root), and the fleet's rows (base, fleet, members,
+ * the fleet made ready, and its deployment's operation from recorded to succeeded with its result document)
  * in a transaction that is rolled back, so that nothing is committed, no event is stored and no file
  * appears in the storage root. The first fleet after a start then meets loaded classes, prepared
  * statements and compiled code instead of paying for them itself. Five rounds per format (1,000 members
@@ -45,18 +49,20 @@ public class FleetWarmUp {
     private final FleetMembers members;
     private final FleetRepository fleets;
     private final ImageRepository images;
+    private final OperationRunner operations;
     private final TransactionTemplate tx;
     private final boolean enabled;
     /** The scratch folder, in the data folder (on the storage root's disk, and never in another's way). */
     private final Path scratch;
 
-    FleetWarmUp(FleetMembers members, FleetRepository fleets, ImageRepository images,
+    FleetWarmUp(FleetMembers members, FleetRepository fleets, ImageRepository images, OperationRunner operations,
             PlatformTransactionManager transactions, @Value("${diskfleet.fleets.warm-up:true}") boolean enabled,
             @Value("${diskfleet.data-dir}") Path dataDir) {
         this.scratch = dataDir.resolve(".fleet-warm-up");
         this.members = members;
         this.fleets = fleets;
         this.images = images;
+        this.operations = operations;
         this.tx = new TransactionTemplate(transactions);
         this.enabled = enabled;
     }
@@ -95,13 +101,21 @@ public class FleetWarmUp {
             images.saveAndFlush(Image.base(baseId, "warm-up-" + tag, "never committed", baseFile, ImageType.IMMUTABLE));
             Fleet fleet = fleets.saveAndFlush(new Fleet(UUID.randomUUID(), "warm-up-" + tag, baseId, baseId, MEMBERS,
                     "warm-up-" + tag, true));
+            fleets.existsByName(fleet.getName());
             members.requireNamesFree(IntStream.rangeClosed(1, MEMBERS).mapToObj(fleet::machineName).toList());
+            FleetOperationResult result = FleetOperationResult.start(fleet.getId(), baseId, MEMBERS);
             for (int first = 1; first <= MEMBERS; first += BATCH) {
                 List<Integer> ordinals = IntStream.range(first, first + BATCH).boxed().toList();
                 List<ImageSummary> disks = files.createDifferencing(
                         Stream.generate(UUID::randomUUID).limit(BATCH).toList(), baseId);
-                members.writeRows(fleet, ordinals, disks);
+                List<Machine> machines = members.writeRows(fleet, ordinals, disks);
+                result = result.with(IntStream.range(0, BATCH).mapToObj(i -> new FleetOperationResult.Machine(
+                        ordinals.get(i), machines.get(i).getName(), machines.get(i).getId(), "created")).toList());
             }
+            fleet.resize(MEMBERS);
+            fleet.moveTo(FleetState.READY);
+            fleets.saveAndFlush(fleet);
+            operations.rehearse(status, "fleet.deploy", fleet.getId(), result);
         });
     }
 

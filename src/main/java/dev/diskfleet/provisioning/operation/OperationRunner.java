@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,6 +74,30 @@ public class OperationRunner {
         Operation operation = tx.execute(status -> announce(operations.save(new Operation(UUID.randomUUID(), kind, targetId, local.name()))));
         workers.submit(() -> execute(operation.getId(), work));
         return operation;
+    }
+
+    /**
+     * Goes through an operation's life on its row (recorded, running, a progress report, succeeded with
+     * {@code result}) and the reads a deployment makes of it, inside the caller's transaction, which must be
+     * marked rollback-only: nothing is committed and the events it announces are never stored. The startup
+     * warm-up calls it so that the first real operation meets prepared statements and compiled code.
+     */
+    public void rehearse(TransactionStatus callersTransaction, String kind, UUID targetId, Object result) {
+        if (!callersTransaction.isRollbackOnly()) {
+            throw new IllegalStateException("an operation is rehearsed only in a transaction that is rolled back");
+        }
+        Operation operation = announce(operations.saveAndFlush(new Operation(UUID.randomUUID(), kind, targetId,
+                local.name())));
+        inFlight(kind, targetId);
+        runsOnAnotherNode(targetId);
+        operation.start();
+        announce(operations.saveAndFlush(operation));
+        String document = toJson(result);
+        operation.report(50, document);
+        announce(operations.saveAndFlush(operation));
+        operation.succeed("/", document);
+        announce(operations.saveAndFlush(operation));
+        operations.findById(operation.getId());
     }
 
     /** Whether an operation of {@code kind} on {@code targetId} is queued or running, on any node. */

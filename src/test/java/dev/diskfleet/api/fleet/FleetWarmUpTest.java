@@ -1,17 +1,22 @@
 package dev.diskfleet.api.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.diskfleet.api.security.WarmUpCredential;
 import dev.diskfleet.provisioning.fleet.FleetWarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import dev.diskfleet.support.FullStackFleetTest;
+import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.SimpleTransactionStatus;
 
 /**
  * The deployment warm-ups that run at every start (off in the other tests' contexts) leave nothing behind: no
@@ -29,14 +34,18 @@ class FleetWarmUpTest extends FullStackFleetTest {
     MeterRegistry meters;
     @Autowired
     WarmUpCredential credential;
+    @Autowired
+    OperationRunner operations;
 
     @Test
     void theWarmUpLeavesNoRowNoEventNoFileAndNoScratchFolder() {
         Leftovers before = leftovers();
         long events = jdbc.sql("SELECT COUNT(*) FROM events").query(Long.class).single();
+        List<String> operationsBefore = operationRows();
 
         warmUp.run();
 
+        assertThat(operationRows()).as("operations after a warm-up that rehearses one").isEqualTo(operationsBefore);
         assertThat(leftovers()).as("rows and storage files after a warm-up").isEqualTo(before);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events").query(Long.class).single()).as("events stored").isEqualTo(events);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM fleets WHERE name LIKE 'warm-up-%'").query(Long.class).single()).isZero();
@@ -69,6 +78,18 @@ class FleetWarmUpTest extends FullStackFleetTest {
         assertThat(api.get("/api/fleets", "Authorization", "Bearer " + credential.open().substring(1)).status())
                 .as("anything but the open secret").isEqualTo(401);
         credential.close();
+    }
+
+    @Test
+    void anOperationIsRehearsedOnlyInATransactionThatIsRolledBack() {
+        assertThatThrownBy(() -> operations.rehearse(new SimpleTransactionStatus(), "fleet.deploy", UUID.randomUUID(),
+                "{}")).isInstanceOf(IllegalStateException.class);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM operations WHERE result_json = '\"{}\"'").query(Long.class).single())
+                .isZero();
+    }
+
+    private List<String> operationRows() {
+        return jdbc.sql("SELECT id || ' ' || state || ' ' || version FROM operations ORDER BY id").query(String.class).list();
     }
 
     private long requests(String method, String uri, String status) {

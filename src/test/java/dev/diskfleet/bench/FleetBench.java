@@ -54,7 +54,8 @@ public final class FleetBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("service")) {
-            serve(Path.of(args[1]), args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]));
+            serve(Path.of(args[1]), args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
+                    List.of(args).subList(5, args.length));
             return;
         }
         int starts = Integer.getInteger("bench.starts", 3);
@@ -67,7 +68,8 @@ public final class FleetBench {
                 .resolve("dffleet-" + UUID.randomUUID().toString().substring(0, 8)); // short: NBD sockets live under it
         FleetBench bench = new FleetBench(dir, Files.createDirectories(dir.resolve("qemu")));
         try {
-            System.out.println("host: " + bench.host.describe() + "; " + bench.host.qemuImgVersion());
+            System.out.println("host: " + bench.host.describe() + "; " + bench.host.qemuImgVersion() + "; database: "
+                    + BenchDatabase.describe());
             System.out.println("load average at start: " + bench.host.loadAverage());
             for (int start = 1; start <= starts; start++) {
                 bench.round(small, warmups, reps, true, start % 2 == 1);
@@ -80,6 +82,7 @@ public final class FleetBench {
                 bench.service.stop();
             }
             TemporaryDataDir.deleteTree(dir);
+            BenchDatabase.dropIfMade();
         }
     }
 
@@ -199,6 +202,7 @@ public final class FleetBench {
             }
             command.addAll(List.of(FleetBench.class.getName(), "service", dir.toString(), token,
                     Long.toString(goldenBytes), Integer.toString(dataMiB)));
+            command.addAll(BenchDatabase.serviceArgs());
             try {
                 Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -248,10 +252,12 @@ public final class FleetBench {
     }
 
     /** The child side: runs the service until its standard input closes; makes the golden on the first start. */
-    private static void serve(Path dir, String token, long goldenBytes, int dataMiB) throws IOException {
-        ConfigurableApplicationContext app = SpringApplication.run(DiskfleetApplication.class, "--server.port=0",
-                "--diskfleet.data-dir=" + dir.resolve("service"), "--diskfleet.security.admin-token=" + token,
-                "--logging.level.root=WARN");
+    private static void serve(Path dir, String token, long goldenBytes, int dataMiB, List<String> databaseArgs)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--diskfleet.data-dir=" + dir.resolve("service"),
+                "--diskfleet.security.admin-token=" + token, "--logging.level.root=WARN"));
+        args.addAll(databaseArgs);
+        ConfigurableApplicationContext app = SpringApplication.run(DiskfleetApplication.class, args.toArray(String[]::new));
         try {
             Path goldenId = dir.resolve("golden-id");
             if (goldenBytes > 0) {

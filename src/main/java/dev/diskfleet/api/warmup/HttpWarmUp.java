@@ -26,8 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Sends the service's own HTTP stack the requests a fleet deployment makes, once the web server is up and
  * before the service reports ready: the deployment itself (naming an image that does not exist, so it ends
  * in 404 and makes nothing), one with a body of the wrong type (400), and the reads a client makes while it
- * waits (an operation that does not exist, the lists). Together with the provisioning warm-up of the rows
- * and files ({@code FleetWarmUp}), the first fleet after a start then costs about what a second one does.
+ * waits (an operation that does not exist, the lists, and the newest operation and fleet when there are
+ * any). Together with the provisioning warm-up of the rows and files ({@code FleetWarmUp}), the first fleet
+ * after a start then loads and prepares less itself; docs/fleet-benchmark.md says what it still costs.
  * The requests authenticate with a {@link WarmUpCredential} made for this run only; they are not audited.
  * Off with {@code diskfleet.fleets.warm-up=false}, and when the server speaks TLS (a request to itself would
  * have to trust its certificate); a failure is logged and changes nothing, and ends the warm-up.

@@ -191,7 +191,11 @@ class FleetMembers {
                 power.start(member.machineId()).machine().getState().apiName());
     }
 
-    /** Removes a member: stopped if running, then deleted with its own disk; its membership row goes with it. */
+    /**
+     * Removes a member: stopped if running, then deleted with its own disk; its membership row goes with it.
+     * Whether it still runs is decided again under its power lock: a fleet stop racing this removal may have
+     * powered it off since it was read, which is no reason to fail.
+     */
     void remove(UUID machineId) {
         Machine machine = machines.findById(machineId).orElse(null);
         if (machine == null) {
@@ -199,7 +203,7 @@ class FleetMembers {
             return;
         }
         if (machine.isRunning()) {
-            power.stop(machineId, java.time.Duration.ZERO, true);
+            power.stopUnlessPoweredOff(machineId, java.time.Duration.ZERO, true);
         }
         machineService.delete(machineId, ExpectedVersion.ANY);
     }

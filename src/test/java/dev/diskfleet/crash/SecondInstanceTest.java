@@ -1,5 +1,6 @@
 package dev.diskfleet.crash;
 
+import dev.diskfleet.support.Campaign;
 import dev.diskfleet.support.ProcessTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +52,7 @@ class SecondInstanceTest {
     }
 
     @Test
+    @Campaign // CrashHarnessTest restarts the service on the same storage root after every kill -9
     void theLockIsFreeAgainOnceTheHolderIsKilled() {
         try (ServiceProcess first = HarnessService.on(dataDir, dataDir.resolve("first.log")).start()) {
             first.kill();

@@ -215,12 +215,12 @@ public class FleetWork {
     }
 
     /**
-     * {@link #BATCH} members per transaction, more for a large fleet (a tenth of it, up to {@link #LARGEST_BATCH}):
-     * each batch has a fixed cost (its commits, its intents, its result document), and a small fleet still gets
-     * several batches, so that the next one's files are made while the current one's rows are written.
+     * {@link #BATCH} members per transaction, more for a larger fleet (half of it, up to {@link #LARGEST_BATCH}):
+     * each batch has a fixed cost (its commits, its intents, its result document), and a fleet of more than one
+     * batch still gets at least two, so that the next one's files are made while the current one's rows are written.
      */
     static int batchSize(int total) {
-        return Math.max(BATCH, Math.min(LARGEST_BATCH, total / 10));
+        return Math.max(BATCH, Math.min(LARGEST_BATCH, total / 2));
     }
 
     /**

@@ -34,7 +34,7 @@ class CrashHarnessTest {
     static final int DEFAULT_NAMED = 2;
     /** Few: a round takes a few seconds, so most delays strike after it (the named points are where kills tell). */
     static final int DEFAULT_DELAYS = 1;
-    static final int DEFAULT_RECOVERY_KILLS = 2;
+    static final int DEFAULT_RECOVERY_KILLS = 1;
     /**
      * The points the sample kills at (their first time in a round), {@value #DEFAULT_NAMED} of them chosen by the
      * seed in each build: the recoveries from them do the work most worth cutting short. Before a merged child's file goes (recovery

@@ -1,5 +1,7 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Campaign;
+
 import dev.diskfleet.support.Poll;
 import static dev.diskfleet.support.DiskfleetClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +139,7 @@ class DatabaseGuestsTest {
      * example removes its fleet (CLEANUP=always), leaving no QEMU behind.
      */
     @Test
+    @Campaign // DeployScriptTest runs the same script against the service; the test above boots database guests
     void theDeployExampleRunsADatabaseFleetReachableThroughItsForwards() throws Exception {
         QemuTools.requireOnPath("Debian packages bash, curl, jq; .ci/run installs them", "bash", "curl", "jq");
         ProcessBuilder builder = new ProcessBuilder("bash", "examples/deploy-db-fleet.sh").redirectErrorStream(true);

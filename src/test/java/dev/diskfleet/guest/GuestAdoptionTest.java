@@ -1,5 +1,7 @@
 package dev.diskfleet.guest;
 
+import dev.diskfleet.support.Campaign;
+
 import dev.diskfleet.support.Poll;
 import dev.diskfleet.support.ServiceProcess;
 
@@ -145,6 +147,7 @@ class GuestAdoptionTest {
     }
 
     @Test
+    @Campaign // StopSignalsTest stops the service in order on SIGTERM; the test above adopts running guests after a kill
     void aCleanShutdownLeavesTheGuestsRunningUnlessTheServiceIsToldToStopThem() throws Exception {
         Path shutdownData = TemporaryDataDir.create("df-shut-");
         try {

@@ -250,6 +250,7 @@ class QemuGuestBootTest {
     }
 
     @Test
+    @Campaign // SeedImageToolTest checks the error that names what to install, without a guest
     void withoutASeedToolASeededStartFailsSayingWhatToInstallAndLeavesNoQemu() throws Exception {
         UUID machine = UUID.randomUUID();
         Path disk = stayUpDisk(machine);

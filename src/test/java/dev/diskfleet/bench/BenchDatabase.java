@@ -1,9 +1,6 @@
 package dev.diskfleet.bench;
 
 import dev.diskfleet.support.Postgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,7 +28,7 @@ final class BenchDatabase {
         }
         if (schema == null) {
             schema = "fleet_bench_" + UUID.randomUUID().toString().replace("-", "");
-            execute("CREATE SCHEMA " + schema);
+            Postgres.execute("CREATE SCHEMA " + schema);
         }
         return List.of("--spring.profiles.active=postgres", "--DISKFLEET_DB_URL=" + Postgres.URL + "?currentSchema=" + schema,
                 "--DISKFLEET_DB_USER=" + Postgres.USER, "--DISKFLEET_DB_PASSWORD=");
@@ -39,16 +36,8 @@ final class BenchDatabase {
 
     static synchronized void dropIfMade() {
         if (schema != null) {
-            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            Postgres.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             schema = null;
-        }
-    }
-
-    private static void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(Postgres.URL, Postgres.USER, "")) {
-            connection.createStatement().execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + Postgres.URL + ": " + e.getMessage(), e);
         }
     }
 }

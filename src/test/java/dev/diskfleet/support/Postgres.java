@@ -49,7 +49,8 @@ public class Postgres implements ApplicationContextInitializer<ConfigurableAppli
         });
     }
 
-    private static void execute(String sql) {
+    /** Runs one statement on the test server (schemas are made and dropped this way). */
+    public static void execute(String sql) {
         try (Connection connection = connect(URL)) {
             connection.createStatement().execute(sql);
         } catch (SQLException e) {

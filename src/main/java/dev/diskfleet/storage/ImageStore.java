@@ -122,8 +122,7 @@ public final class ImageStore implements Closeable {
         }
         ImageFile parent = differencingParent(parentId);
         ImageFormat format = parent.format();
-        publisher.publishAll(ids, format, id -> temp -> format.create(temp, NewImage.differencing(id, parent)));
-        return ids.stream().map(this::describe).toList();
+        return publisher.publishAll(ids, format, id -> temp -> format.create(temp, NewImage.differencing(id, parent)));
     }
 
     /** The parent's handle, once its format allows differencing images and its chain is sound. */

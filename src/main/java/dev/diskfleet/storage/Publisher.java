@@ -83,7 +83,7 @@ final class Publisher {
      * only when every one is complete, the folder forced once for the whole batch. If anything fails, every
      * file of the batch is removed again and the failure is thrown.
      */
-    void publishAll(List<UUID> ids, ImageFormat format, Function<UUID, Builder> builders) {
+    List<ImageSummary> publishAll(List<UUID> ids, ImageFormat format, Function<UUID, Builder> builders) {
         for (UUID id : ids) {
             if (images.exists(id)) {
                 throw new StorageException("an image file for " + id + " already exists");
@@ -92,13 +92,14 @@ final class Publisher {
         List<Path> temps = ids.stream().map(id -> tempPath(id, format)).toList();
         List<Path> published = new ArrayList<>();
         try {
-            buildAll(ids, temps, builders);
+            List<ImageSummary> summaries = buildAll(ids, temps, builders);
             for (int i = 0; i < ids.size(); i++) {
                 Path target = root.resolve(ids.get(i) + "." + format.name());
                 moveIntoPlace(temps.get(i), target);
                 published.add(target);
             }
             forceDirectory();
+            return summaries;
         } catch (IOException e) {
             removeBatch(ids, temps, published);
             throw FileIo.ioFailure("create a batch of differencing images in", root, e);
@@ -108,8 +109,11 @@ final class Publisher {
         }
     }
 
-    /** Builds and forces every temporary file, from up to {@link #BATCH_THREADS} threads. */
-    private static void buildAll(List<UUID> ids, List<Path> temps, Function<UUID, Builder> builders)
+    /**
+     * Builds and forces every temporary file, from up to {@link #BATCH_THREADS} threads; returns what each is,
+     * read off the built file before it is closed, so that nothing opens the new files again to describe them.
+     */
+    private List<ImageSummary> buildAll(List<UUID> ids, List<Path> temps, Function<UUID, Builder> builders)
             throws IOException {
         int threads = Math.min(BATCH_THREADS, ids.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
@@ -118,20 +122,23 @@ final class Publisher {
             return thread;
         });
         try {
-            List<Future<?>> builds = new ArrayList<>();
+            List<Future<ImageSummary>> builds = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                Builder builder = builders.apply(ids.get(i));
+                UUID id = ids.get(i);
+                Builder builder = builders.apply(id);
                 Path temp = temps.get(i);
                 builds.add(pool.submit(() -> {
                     try (ImageFile built = builder.build(temp)) {
                         built.flush();
+                        return summarize(id, built);
                     }
-                    return null;
                 }));
             }
-            for (Future<?> build : builds) {
-                await(build);
+            List<ImageSummary> summaries = new ArrayList<>();
+            for (Future<ImageSummary> build : builds) {
+                summaries.add(await(build));
             }
+            return summaries;
         } finally {
             pool.shutdownNow();
             awaitStopped(pool);
@@ -151,9 +158,9 @@ final class Publisher {
         }
     }
 
-    private static void await(Future<?> build) throws IOException {
+    private static <T> T await(Future<T> build) throws IOException {
         try {
-            build.get();
+            return build.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;

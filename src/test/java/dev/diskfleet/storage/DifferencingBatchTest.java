@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Differencing images made in one batch, as a fleet's members get their disks: all of them or none. */
 class DifferencingBatchTest {
@@ -52,6 +54,32 @@ class DifferencingBatchTest {
             }
             assertThat(store.listImageIds()).containsAll(ids).contains(base).hasSize(ids.size() + 1);
             assertThat(temporaryFiles()).isEmpty();
+        }
+    }
+
+    /** The batch describes its images from the files it built, without opening them again: it must say what they are. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vdi", "qcow2"})
+    void whatABatchSaysOfEachImageIsWhatItsFileSaysOnceOpenedAgain(String format) {
+        List<UUID> ids = IntStream.range(0, 6).mapToObj(i -> UUID.randomUUID()).toList();
+        List<ImageSummary> made;
+        try (ImageStore store = ImageStore.withDefaultFormats(root)) {
+            UUID base = UUID.randomUUID();
+            store.create(base, format, SIZE, Variant.DYNAMIC);
+            store.write(base, 1 << 20, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            UUID middle = UUID.randomUUID();
+            store.createDifferencing(middle, base);
+
+            made = store.createDifferencing(ids, middle);
+
+            assertThat(made).allSatisfy(image -> {
+                assertThat(image.format()).isEqualTo(format);
+                assertThat(image.parentId()).isEqualTo(middle);
+                assertThat(image.depth()).isEqualTo(3);
+            });
+        }
+        try (ImageStore reopened = ImageStore.withDefaultFormats(root)) {
+            assertThat(made).isEqualTo(ids.stream().map(reopened::describe).toList());
         }
     }
 

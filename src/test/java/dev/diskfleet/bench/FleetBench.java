@@ -64,6 +64,7 @@ public final class FleetBench {
         int large = Integer.getInteger("bench.largeSize", 1000);
         int reps = Integer.getInteger("bench.reps", 5);
         int largeReps = Integer.getInteger("bench.largeReps", 3);
+        boolean largeQemu = Boolean.parseBoolean(System.getProperty("bench.largeQemu", "true"));
         Path dir = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")))
                 .resolve("dffleet-" + UUID.randomUUID().toString().substring(0, 8)); // short: NBD sockets live under it
         FleetBench bench = new FleetBench(dir, Files.createDirectories(dir.resolve("qemu")));
@@ -73,7 +74,7 @@ public final class FleetBench {
             System.out.println("load average at start: " + bench.host.loadAverage());
             for (int start = 1; start <= starts; start++) {
                 bench.round(small, warmups, reps, true, start % 2 == 1);
-                bench.round(large, Math.min(1, warmups), largeReps, start == 1, start % 2 == 0);
+                bench.round(large, Math.min(1, warmups), largeReps, start == 1 && largeQemu, start % 2 == 0);
             }
             System.out.println("load average at end: " + bench.host.loadAverage());
             bench.report(small, large, starts, warmups, reps, largeReps);
@@ -112,12 +113,15 @@ public final class FleetBench {
     private void fleet(int size, String metric, boolean timed) {
         host.settle();
         double cpu = service.cpuSeconds(clockTicks);
+        long startedAt = System.currentTimeMillis();
         long start = System.nanoTime();
         JsonNode operation = api.await(api.send("POST", "/api/fleets", "{\"name\":\"bench-" + UUID.randomUUID()
                 + "\",\"goldenImageId\":\"" + golden + "\",\"size\":" + size + ",\"machineNamePrefix\":\"b"
                 + UUID.randomUUID().toString().substring(0, 8) + "\",\"start\":false}"));
         double seconds = seconds(start);
         double cpuSeconds = service.cpuSeconds(clockTicks) - cpu;
+        // for matching a flight recording's events to the fleet (epoch milliseconds)
+        System.out.println("window " + metric + " " + startedAt + " " + System.currentTimeMillis());
         JsonNode fleet = api.send("GET", operation.get("resourceUrl").asString() + "?size=1", null);
         if (!fleet.get("baseIsGolden").asBoolean() || fleet.get("size").asInt() != size) {
             throw new IllegalStateException("not a linked fleet of " + size + ": " + fleet);

@@ -51,7 +51,7 @@ public class FleetWork {
      * machine; a failure loses at most one batch's work before the rollback, which removes it all anyway.
      */
     private static final int BATCH = 25;
-    private static final int LARGEST_BATCH = 100;
+    private static final int LARGEST_BATCH = 250;
 
     private final FleetRepository fleets;
     private final FleetCatalog fleetService;

@@ -10,7 +10,10 @@ public interface OperationContext {
     /** Reports progress 0–100; cheap to call often (writes are throttled). */
     void progress(int percent);
 
-    /** Stores an interim result document (for example per-machine progress). */
+    /**
+     * Keeps an interim result (for example per-machine progress), stored as the operation's result document if
+     * the work ends without one of its own. An immutable value: it is written as JSON only when needed.
+     */
     void result(Object result);
 
     /**

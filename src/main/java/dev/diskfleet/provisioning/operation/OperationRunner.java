@@ -145,7 +145,7 @@ public class OperationRunner {
         Context context = new Context(id);
         try {
             OperationOutcome outcome = work.run(context);
-            String result = outcome.result() == null ? context.lastResultJson : toJson(outcome.result());
+            String result = outcome.result() == null ? context.lastResultJson() : toJson(outcome.result());
             update(id, operation -> operation.succeed(outcome.resourceUrl(), result));
             finished(id, started);
         } catch (Throwable e) {
@@ -155,7 +155,7 @@ public class OperationRunner {
                 log.error("operation {} failed", id, e);
             }
             String result = e instanceof OperationFailure failure && failure.result() != null
-                    ? toJson(failure.result()) : context.lastResultJson;
+                    ? toJson(failure.result()) : context.lastResultJson();
             update(id, operation -> operation.fail(problem.status(), problem.type(), problem.title(),
                     problem.detail(), result));
             finished(id, started);
@@ -203,7 +203,8 @@ public class OperationRunner {
 
         private final UUID id;
         private long lastWrite;
-        private volatile String lastResultJson;
+        /** The newest interim result, written as JSON only if it is needed. */
+        private volatile Object lastResult;
 
         Context(UUID id) {
             this.id = id;
@@ -224,15 +225,24 @@ public class OperationRunner {
             update(id, operation -> operation.progress(percent));
         }
 
+        /**
+         * Kept as it is: a fleet reports its growing result after every batch, and it is only needed as JSON if the
+         * work ends without a result of its own.
+         */
         @Override
         public void result(Object result) {
-            lastResultJson = toJson(result);
+            lastResult = result;
+        }
+
+        String lastResultJson() {
+            Object result = lastResult;
+            return result == null ? null : toJson(result);
         }
 
         @Override
         public synchronized void report(int percent, Object result) {
             String document = toJson(result);
-            lastResultJson = document;
+            lastResult = result;
             lastWrite = System.nanoTime();
             update(id, operation -> operation.report(percent, document));
         }

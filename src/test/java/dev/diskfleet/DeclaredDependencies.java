@@ -57,7 +57,7 @@ final class DeclaredDependencies {
                     "provisioning.attachment", "provisioning.image", "provisioning.metrics", "storage")),
             Map.entry("provisioning.fleet", Set.of("domain", "domain.attachment", "domain.fleet", "domain.image",
                     "domain.machine", "domain.network", "domain.node", "domain.operation", "provisioning",
-                    "provisioning.image", "provisioning.machine", "provisioning.network", "provisioning.node",
+                    "provisioning.event", "provisioning.image", "provisioning.machine", "provisioning.network", "provisioning.node",
                     "provisioning.operation", "provisioning.replication", "storage")),
             Map.entry("provisioning.guest", Set.of("domain", "domain.attachment", "domain.image", "domain.machine",
                     "domain.network", "hypervisor", "hypervisor.none", "hypervisor.qemu", "hypervisor.seed",

@@ -18,6 +18,7 @@ import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.context.event.EventListener;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -86,13 +87,31 @@ public class EventJournal {
         }
     }
 
+    /**
+     * Stores the events the current transaction gathered so far in that transaction itself, and sends them to
+     * no one: for a rehearsal in a transaction that is rolled back (the startup warm-up), which so runs the
+     * insert a committed transaction's events get, and leaves no row.
+     */
+    public void rehearseStoring(TransactionStatus callersTransaction) {
+        if (!callersTransaction.isRollbackOnly()) {
+            throw new IllegalStateException("events are stored in their own transaction only when rehearsed");
+        }
+        TransactionSynchronizationManager.getSynchronizations().stream()
+                .filter(sync -> sync instanceof Gathered mine && mine.journal() == this).map(Gathered.class::cast)
+                .findFirst().ifPresent(gathered -> insert(rows(gathered.events())));
+    }
+
+    private List<StoredEvent> rows(List<DomainEvent> events) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return events.stream().map(event -> new StoredEvent(event.type(), event.resourceId(),
+                json.writeValueAsString(event.data()), now, node)).toList();
+    }
+
     private void record(List<DomainEvent> committed) {
         if (committed.isEmpty()) {
             return;
         }
-        OffsetDateTime now = OffsetDateTime.now();
-        List<StoredEvent> rows = committed.stream().map(event -> new StoredEvent(event.type(), event.resourceId(),
-                json.writeValueAsString(event.data()), now, node)).toList();
+        List<StoredEvent> rows = rows(committed);
         synchronized (order) {
             List<StoredEvent> stored = ownTransaction.execute(status -> {
                 List<StoredEvent> saved = insert(rows);

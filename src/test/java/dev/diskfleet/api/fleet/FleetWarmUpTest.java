@@ -8,19 +8,28 @@ import dev.diskfleet.provisioning.fleet.FleetWarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import dev.diskfleet.support.FullStackFleetTest;
+import dev.diskfleet.domain.event.DomainEvent;
+import dev.diskfleet.provisioning.event.EventFilter;
+import dev.diskfleet.provisioning.event.EventJournal;
+import dev.diskfleet.provisioning.event.Subscription;
 import dev.diskfleet.provisioning.operation.OperationRunner;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.SimpleTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The deployment warm-ups that run at every start (off in the other tests' contexts) leave nothing behind: no
- * row of any kind, no stored event, no file in the storage root and no scratch folder, no audit entry; and the
+ * row of any kind, no stored or sent event, no file in the storage root and no scratch folder, no audit entry; and the
  * service deploys fleets as before once they ran. The HTTP warm-up ran when this context started.
  */
 @TestPropertySource(properties = "diskfleet.fleets.warm-up=true")
@@ -36,6 +45,12 @@ class FleetWarmUpTest extends FullStackFleetTest {
     WarmUpCredential credential;
     @Autowired
     OperationRunner operations;
+    @Autowired
+    EventJournal journal;
+    @Autowired
+    ApplicationEventPublisher events;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @Test
     void theWarmUpLeavesNoRowNoEventNoFileAndNoScratchFolder() {
@@ -86,6 +101,33 @@ class FleetWarmUpTest extends FullStackFleetTest {
                 "{}")).isInstanceOf(IllegalStateException.class);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM operations WHERE result_json = '\"{}\"'").query(Long.class).single())
                 .isZero();
+    }
+
+    @Test
+    void aRehearsalStoresItsEventsInItsOwnTransactionOnlyAndSendsThemToNoOne() throws InterruptedException {
+        UUID resource = UUID.randomUUID();
+        DomainEvent event = new DomainEvent("machine.created", resource, Map.of("name", "rehearsed"));
+        long before = eventRows(resource);
+        try (Subscription subscription = journal.subscribeAfter(new EventFilter(Set.of(), resource), null).subscription()) {
+            long inside = new TransactionTemplate(transactions).execute(status -> {
+                status.setRollbackOnly();
+                events.publishEvent(event);
+                journal.rehearseStoring(status);
+                return eventRows(resource);
+            });
+            assertThat(inside).as("the event's row inside the rehearsal's transaction").isEqualTo(before + 1);
+            assertThat(eventRows(resource)).as("its row once that transaction rolled back").isEqualTo(before);
+            assertThat(subscription.next(300)).as("what a subscriber got from the rehearsal").isNull();
+
+            events.publishEvent(event); // outside a transaction: stored and sent at once
+            assertThat(subscription.next(5_000)).as("what a subscriber gets of a stored event").isNotNull();
+        }
+        assertThatThrownBy(() -> journal.rehearseStoring(new SimpleTransactionStatus()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    private long eventRows(UUID resource) {
+        return jdbc.sql("SELECT COUNT(*) FROM events WHERE resource_id = ?").param(resource).query(Long.class).single();
     }
 
     private List<String> operationRows() {

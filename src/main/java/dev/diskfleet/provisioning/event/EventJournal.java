@@ -94,7 +94,7 @@ public class EventJournal {
      */
     public void rehearseStoring(TransactionStatus callersTransaction) {
         if (!callersTransaction.isRollbackOnly()) {
-            throw new IllegalStateException("events are stored in their own transaction only when rehearsed");
+            throw new IllegalStateException("a transaction stores its own events only in a rehearsal that is rolled back");
         }
         TransactionSynchronizationManager.getSynchronizations().stream()
                 .filter(sync -> sync instanceof Gathered mine && mine.journal() == this).map(Gathered.class::cast)

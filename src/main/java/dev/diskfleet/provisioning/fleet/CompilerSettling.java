@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * Runs a rehearsal again, each time once the JIT compilers have gone idle, until a round leaves them little to
  * do. Code that C2 compiled from a profile meets, in later rounds, cases the profile did not show (H2's
  * {@code MVMap.operate} storing a key into a key array of another type than the one it saw, for one): it traps
- * back to slower code and is compiled again, at 0.2 to 0.5 s of a compiler thread each time. Rounds run after
+ * back to slower code and is compiled again, at 0.2 to 0.9 s of a compiler thread each time. Rounds run after
  * the compilers went idle meet those cases while the service starts instead of while its first fleet runs.
  * Stops after the first round that cost the compilers less than {@code quietMillis} (the compiling it set off
  * included), or after {@code maxRounds}; runs no round where the JVM does not report its compile time.

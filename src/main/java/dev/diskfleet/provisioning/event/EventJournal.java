@@ -66,11 +66,7 @@ public class EventJournal {
             record(List.of(event));
             return;
         }
-        // Found among the transaction's own synchronizations, which Spring suspends with it: an inner
-        // REQUIRES_NEW transaction gathers (and commits) its events apart from the outer one.
-        Gathered gathered = TransactionSynchronizationManager.getSynchronizations().stream()
-                .filter(sync -> sync instanceof Gathered mine && mine.journal() == this).map(Gathered.class::cast)
-                .findFirst().orElse(null);
+        Gathered gathered = gathered();
         if (gathered == null) {
             gathered = new Gathered(this, new ArrayList<>());
             TransactionSynchronizationManager.registerSynchronization(gathered);
@@ -96,9 +92,21 @@ public class EventJournal {
         if (!callersTransaction.isRollbackOnly()) {
             throw new IllegalStateException("a transaction stores its own events only in a rehearsal that is rolled back");
         }
-        TransactionSynchronizationManager.getSynchronizations().stream()
+        Gathered gathered = gathered();
+        if (gathered != null) {
+            insert(rows(gathered.events()));
+        }
+    }
+
+    /**
+     * The current transaction's gathered events, or null. Found among the transaction's own synchronizations,
+     * which Spring suspends with it: an inner REQUIRES_NEW transaction gathers (and commits) its events apart
+     * from the outer one.
+     */
+    private Gathered gathered() {
+        return TransactionSynchronizationManager.getSynchronizations().stream()
                 .filter(sync -> sync instanceof Gathered mine && mine.journal() == this).map(Gathered.class::cast)
-                .findFirst().ifPresent(gathered -> insert(rows(gathered.events())));
+                .findFirst().orElse(null);
     }
 
     private List<StoredEvent> rows(List<DomainEvent> events) {
